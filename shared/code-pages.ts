@@ -1,0 +1,47 @@
+/** The code pages the product offers for USERLIST.DAT and Groups.dat, with readable labels. */
+export interface CodePageInfo {
+  /** The iconv-lite encoding name, as saved in settings and given to `--code-page`. */
+  readonly id: string;
+  /** What the Code Page list shows. */
+  readonly label: string;
+  /** True for the DBCS code pages whose characters take one or two bytes. */
+  readonly multiByte: boolean;
+}
+
+/**
+ * The allowlist of code pages.
+ *
+ * Windows ANSI code pages first (what MDaemon writes on each system locale), then the DOS OEM
+ * code pages a file may have passed through, then KOI8-R.
+ */
+export const CODE_PAGES: readonly CodePageInfo[] = [
+  { id: 'cp1252', label: 'Windows-1252 (Western European)', multiByte: false },
+  { id: 'cp1250', label: 'Windows-1250 (Central European)', multiByte: false },
+  { id: 'cp1251', label: 'Windows-1251 (Cyrillic)', multiByte: false },
+  { id: 'cp1253', label: 'Windows-1253 (Greek)', multiByte: false },
+  { id: 'cp1254', label: 'Windows-1254 (Turkish)', multiByte: false },
+  { id: 'cp1255', label: 'Windows-1255 (Hebrew)', multiByte: false },
+  { id: 'cp1256', label: 'Windows-1256 (Arabic)', multiByte: false },
+  { id: 'cp1257', label: 'Windows-1257 (Baltic)', multiByte: false },
+  { id: 'cp1258', label: 'Windows-1258 (Vietnamese)', multiByte: false },
+  { id: 'cp874', label: 'Windows-874 (Thai)', multiByte: false },
+  { id: 'cp932', label: 'Windows-932 (Japanese, Shift JIS)', multiByte: true },
+  { id: 'cp936', label: 'Windows-936 (Simplified Chinese, GBK)', multiByte: true },
+  { id: 'cp949', label: 'Windows-949 (Korean)', multiByte: true },
+  { id: 'cp950', label: 'Windows-950 (Traditional Chinese, Big5)', multiByte: true },
+  { id: 'cp437', label: 'DOS-437 (United States)', multiByte: false },
+  { id: 'cp850', label: 'DOS-850 (Western European)', multiByte: false },
+  { id: 'cp852', label: 'DOS-852 (Central European)', multiByte: false },
+  { id: 'cp866', label: 'DOS-866 (Cyrillic)', multiByte: false },
+  { id: 'koi8-r', label: 'KOI8-R (Russian)', multiByte: false },
+];
+
+/** The code page used where the system's ANSI code page cannot be known. */
+export const FALLBACK_CODE_PAGE = 'cp1252';
+
+/** Finds an allowlisted code page by id, accepting `1252`, `CP1252` and `windows-1252` spellings. */
+export function findCodePage(input: string): CodePageInfo | undefined {
+  const s = input.trim().toLowerCase();
+  const id = /^\d+$/.test(s) ? `cp${s}` : s.replace(/^windows-/, 'cp');
+  return CODE_PAGES.find((c) => c.id === id);
+}

@@ -1,0 +1,47 @@
+/** Expected failures travel as values, not exceptions: `{ ok: false, error: { code, message } }`. */
+import { z } from 'zod';
+
+/** A failure an administrator can act on: a stable code and a one-line message. */
+export const AppError = z.object({ code: z.string(), message: z.string() });
+export type AppError = z.infer<typeof AppError>;
+
+/** Success with a value, or an expected failure. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** Wraps a value as a success. */
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+/** Builds an expected failure. */
+export function fail<T = never>(code: string, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Schema of a Result carrying `value`. */
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: AppError }),
+  ]);
+}
+
+/**
+ * An expected failure thrown inside the core and turned into a Result at the boundary.
+ *
+ * Its message is one line meant for an administrator; it never holds a password.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Exhaustiveness check for switches over unions. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${String(x)}`);
+}
