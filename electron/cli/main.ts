@@ -1,0 +1,112 @@
+/**
+ * `mdsync`: the headless face of the product, for schedules and scripts.
+ *
+ * Dispatches to one command module, loaded lazily so `inspect` does not pay for IMAP or SQLite.
+ * Every failure ends as one line on stderr and an exit status (0 done, 1 refused, 2 bad input).
+ */
+import os from 'node:os';
+import { UserError } from '../../shared/result';
+import { defaultDataDir } from '../core/paths';
+import { VERSION } from '../version';
+import { exitCodeFor, type CliIo, type Command } from './io';
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  inspect: async () => (await import('./commands/inspect')).inspect,
+  test: async () => (await import('./commands/test')).testCommand,
+  sync: async () => (await import('./commands/sync')).syncCommand,
+  users: async () => (await import('./commands/users')).usersCommand,
+  folders: async () => (await import('./commands/folders')).foldersCommand,
+  archive: async () => (await import('./commands/archive')).archiveCommand,
+  login: async () => (await import('./commands/login')).loginCommand,
+  'imap-check': async () => (await import('./commands/imap-check')).imapCheck,
+};
+
+/** The usage text of `mdsync --help`. */
+export const USAGE = `mdsync ${VERSION}: keeps an archive's user database in step with MDaemon
+
+Usage:
+  mdsync inspect --app-dir DIR [--code-page CP] [--json]
+  mdsync test    [common] [--json]                       the plan, nothing written
+  mdsync sync    [common] [--confirm-deletes] [--json]   the plan, applied all or nothing
+  mdsync users   [--data-dir D] [--json]
+  mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices]
+                        [--privilege P]... [--password-stdin] [--data-dir D]
+  mdsync users passwd NAME --password-stdin [--data-dir D]
+  mdsync users show|delete NAME, users set-privileges NAME --privilege P..., users set-auth NAME AUTH
+  mdsync folders [--data-dir D] [--json]
+  mdsync archive import --user NAME FILE.eml... [--data-dir D]
+  mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
+  mdsync imap-check --user U --password-stdin [imap] [--json]
+
+common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]...
+        [--delete-users] [--delete-limit N|P%]
+        [--share-user U] [--share-domain D] [--share-password-stdin]   (UNC paths off Windows;
+        or the share password in MDSYNC_SHARE_PASSWORD)
+imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
+
+Flags override the saved settings for one run; nothing given here is saved.
+Passwords are read only from standard input, never from arguments.
+Exit status: 0 done, 1 refused or failed, 2 bad usage or unreadable input.
+Data directory (settings, user database, log): ${defaultDataDir(process.platform, process.env, os.homedir())}
+`;
+
+/** Runs one command line; resolves to the exit status. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr(`mdsync: unknown command "${name}"; see mdsync --help\n`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command(rest, io);
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const known = err instanceof UserError || (err instanceof Error && err.name === 'CliError');
+    io.stderr(`mdsync ${name}: ${known ? message : `internal error: ${message}`}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (process.stdin.isTTY) {
+      resolve('');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** The process's own streams. */
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin,
+    env: process.env,
+    defaultDataDir: defaultDataDir(process.platform, process.env, os.homedir()),
+  };
+}
+
+if (require.main === module) {
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`mdsync: internal error: ${err.message.split('\n')[0]}\n`);
+    process.exit(1);
+  });
+  void runCli(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Registers every contract channel on Electron's ipcMain, with the sender checked on each call.
+ *
+ * Only the app's own page (app://mdsync, main frame) may call; each window has its own session,
+ * which ends when the window goes.
+ */
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { CHANNEL_NAMES, type EventName, type EventPayload } from '../../shared/contract';
+import { fail } from '../../shared/result';
+import type { Logger } from '../core/logger';
+import { dispatch, type Handlers, type Session } from './registry';
+
+/** The origin the renderer is served from (electron/main.ts registers the protocol). */
+export const APP_ORIGIN = 'app://mdsync';
+
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame !== event.sender.mainFrame) return false;
+  try {
+    return new URL(frame.url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/** Wires the handlers to ipcMain; returns a function that removes them. */
+export function registerIpc(
+  handlers: Handlers,
+  logger: Logger,
+  onSession?: (session: Session, emit: <E extends EventName>(e: E, p: EventPayload<E>) => void) => () => void,
+): () => void {
+  const sessions = new Map<number, { session: Session; emit: <E extends EventName>(e: E, p: EventPayload<E>) => void }>();
+  const sessionOf = (wc: WebContents) => {
+    let entry = sessions.get(wc.id);
+    if (!entry) {
+      const session: Session = { user: null };
+      const emit = <E extends EventName>(e: E, p: EventPayload<E>) => {
+        if (!wc.isDestroyed()) wc.send(e, p);
+      };
+      const release = onSession?.(session, emit);
+      entry = { session, emit };
+      sessions.set(wc.id, entry);
+      wc.once('destroyed', () => {
+        sessions.delete(wc.id);
+        release?.();
+      });
+    }
+    return entry;
+  };
+  for (const channel of CHANNEL_NAMES) {
+    ipcMain.handle(channel, (event, input: unknown) => {
+      if (!trustedSender(event)) {
+        logger.log('warn', `refused ${channel} from an untrusted frame`);
+        return fail('forbidden', 'untrusted sender');
+      }
+      const { session, emit } = sessionOf(event.sender);
+      return dispatch(handlers, channel, input, { session, emit }, logger);
+    });
+  }
+  return () => {
+    for (const channel of CHANNEL_NAMES) ipcMain.removeHandler(channel);
+  };
+}

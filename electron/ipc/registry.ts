@@ -1,0 +1,74 @@
+/**
+ * The main-side half of the IPC contract: one handler per channel, checked and dispatched here.
+ *
+ * Electron's ipcMain and browser mode's WebSocket both call `dispatch`, so access checks, input
+ * parsing and error shaping are the same in both. Expected failures become `{ ok: false }` values;
+ * anything else is a bug: logged in full, answered with one neutral line.
+ */
+import {
+  contract,
+  type ChannelName,
+  type ChannelOutput,
+  type ChannelParsedInput,
+  type EventName,
+  type EventPayload,
+} from '../../shared/contract';
+import type { SessionUser } from '../../shared/model';
+import { UserError, fail, ok, type Result } from '../../shared/result';
+import type { Logger } from '../core/logger';
+
+/** Who is logged on in one window (Electron) or one browser connection. */
+export interface Session {
+  user: SessionUser | null;
+}
+
+/** What a handler gets besides its input. */
+export interface CallContext {
+  readonly session: Session;
+  /** Pushes a contract event to this caller. */
+  readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
+
+/** A handler of one channel: throws UserError for expected failures. */
+export type Handler<C extends ChannelName> = (
+  input: ChannelParsedInput<C>,
+  ctx: CallContext,
+) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+
+/** One handler for every channel of the contract. */
+export type Handlers = { [C in ChannelName]: Handler<C> };
+
+/** True when a string names a channel of the contract. */
+export function isChannel(name: string): name is ChannelName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Checks access, parses the input, runs the handler and shapes the answer. */
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  rawInput: unknown,
+  ctx: CallContext,
+  logger: Logger,
+): Promise<Result<unknown>> {
+  if (!isChannel(channel)) return fail('unknownChannel', `unknown channel ${channel.slice(0, 64)}`);
+  const def = contract[channel];
+  const user = ctx.session.user;
+  if (def.access !== 'public' && !user) return fail('notLoggedOn', 'you are not logged on');
+  if (def.access === 'admin' && !user?.privileges.includes('admin')) {
+    return fail('forbidden', 'this needs the Administrator privilege');
+  }
+  const parsed = def.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('badInput', `invalid request: ${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+  }
+  try {
+    const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;
+    return ok(await handler(parsed.data, ctx));
+  } catch (err) {
+    if (err instanceof UserError) return fail(err.code, err.message);
+    logger.log('error', `${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return fail('internal', 'an internal error occurred; the details are in the log');
+  }
+}

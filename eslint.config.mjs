@@ -1,0 +1,74 @@
+// ESLint flat config: typescript-eslint (typed), react-hooks, and the layer boundaries of
+// docs/architecture: `electron` only in main, preload and adapters; raw ipcMain/ipcRenderer only
+// in the IPC layer and the preload.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const noElectron = {
+  name: 'electron',
+  message: 'electron may be imported only by electron/main.ts, electron/preload.ts, electron/adapters/ and electron/ipc/electron-ipc.ts',
+};
+const rawIpc = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'raw ipcMain/ipcRenderer belong to electron/preload.ts and electron/ipc/ only: add a channel to shared/contract.ts',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench-data/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', '.tmp/**', 'build-resources/sample-app/**/*.DAT'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      'no-console': ['error', { allow: ['error'] }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['node:*'], message: 'the renderer runs in a browser: no Node modules' }] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts', 'electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/web/**/*.ts', 'electron/services.ts', 'e2e/**/*.ts', 'build-resources/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['node:*'], message: 'shared/ runs on both sides: no Node modules' }] }],
+    },
+  },
+  {
+    files: ['electron/main.ts', 'electron/adapters/**/*.ts', 'electron/ipc/handlers*.ts', 'electron/ipc/handlers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.int.test.ts', 'e2e/**/*.ts', 'build-resources/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
