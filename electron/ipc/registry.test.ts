@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/result';
+import { createMemoryLogger } from '../core/logger';
+import { dispatch, type CallContext, type Handlers, type Session } from './registry';
+
+const admin = { userName: 'admin', fullName: 'Administrator', authentication: 'integrated' as const, privileges: ['admin' as const] };
+const plain = { userName: 'frank@company.test', fullName: 'Frank', authentication: 'directoryServices' as const, privileges: ['login' as const] };
+
+function ctx(user: Session['user']): CallContext {
+  return { session: { user }, emit: () => undefined };
+}
+
+const handlers = {
+  'app:log': () => ({ done: true }),
+  'folders:list': () => [{ name: 'x', owner: null, messages: 0 }],
+  'archive:mine': () => ({ folder: 'f', messages: 0, latest: [] }),
+  'users:delete': ({ userName }: { userName: string }) => {
+    if (userName === 'admin') throw new UserError('refused', 'the built-in admin cannot be deleted');
+    throw new Error('boom with details');
+  },
+} as unknown as Handlers;
+
+describe('dispatch', () => {
+  it('refuses unknown channels', async () => {
+    const logger = createMemoryLogger();
+    expect(await dispatch(handlers, 'fs:read', {}, ctx(admin), logger)).toMatchObject({ ok: false, error: { code: 'unknownChannel' } });
+  });
+
+  it('checks access: public, user, admin', async () => {
+    const logger = createMemoryLogger();
+    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(null), logger)).toEqual({ ok: true, value: { done: true } });
+    expect(await dispatch(handlers, 'archive:mine', {}, ctx(null), logger)).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
+    expect(await dispatch(handlers, 'archive:mine', {}, ctx(plain), logger)).toMatchObject({ ok: true });
+    expect(await dispatch(handlers, 'folders:list', {}, ctx(plain), logger)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch(handlers, 'folders:list', {}, ctx(admin), logger)).toMatchObject({ ok: true });
+  });
+
+  it('parses input with the channel schema', async () => {
+    const logger = createMemoryLogger();
+    const r = await dispatch(handlers, 'app:log', { level: 'loud', message: 'x' }, ctx(null), logger);
+    expect(r).toMatchObject({ ok: false, error: { code: 'badInput' } });
+    const extra = await dispatch(handlers, 'folders:list', { evil: 1 }, ctx(admin), logger);
+    expect(extra).toMatchObject({ ok: false, error: { code: 'badInput' } });
+  });
+
+  it('turns UserError into a value and hides internal errors behind one line', async () => {
+    const logger = createMemoryLogger();
+    expect(await dispatch(handlers, 'users:delete', { userName: 'admin' }, ctx(admin), logger)).toEqual({
+      ok: false,
+      error: { code: 'refused', message: 'the built-in admin cannot be deleted' },
+    });
+    const r = await dispatch(handlers, 'users:delete', { userName: 'x' }, ctx(admin), logger);
+    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'an internal error occurred; the details are in the log' } });
+    expect(logger.lines.join('\n')).toContain('boom with details');
+  });
+});
