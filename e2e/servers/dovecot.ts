@@ -18,6 +18,7 @@ import { X509Certificate } from 'node:crypto';
 import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 /** A mail user of the test server. */
 export interface DovecotUser {
@@ -49,25 +50,12 @@ export interface DovecotServer {
   readonly dir: string;
   /** Present with `loginDisabledForwarder`: a plain IMAP port that advertises LOGINDISABLED. */
   readonly loginDisabled?: { port: number };
-  /** Adds a user; Dovecot re-reads the users file on its next lookup. */
+  /** Adds a user; resolves once Dovecot will see it (it re-checks the file at most once a second). */
   addUser(email: string, password: string): Promise<void>;
   /** Dovecot's log so far, for failing tests' messages. */
   log(): Promise<string>;
   /** Stops the server (SIGTERM, SIGKILL after 5 s), the forwarder, and removes the directory. */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (local helper; another port may take it before use, rarely). */
-async function freeLocalPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 function run(file: string, args: string[], cwd: string): Promise<void> {
@@ -202,7 +190,6 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
   const killOnExit = () => child?.kill('SIGKILL');
   try {
     await chmod(dir, 0o755);
-    await mkdir(runDir);
     await mkdir(join(dir, 'state'));
     await mkdir(join(dir, 'mail'));
     await chown(join(dir, 'mail'), 65534, 65534).catch(() => undefined);
@@ -215,26 +202,42 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
     const certPem = await readFile(join(dir, 'cert.pem'), 'utf8');
     const fingerprint256 = new X509Certificate(certPem).fingerprint256;
     await writeFile(join(dir, 'users'), opts.users.map((u) => userLine(u.email, u.password)).join(''), { mode: 0o644 });
-    const [imapPort, imapsPort] = [await freeLocalPort(), await freeLocalPort()];
     const confPath = join(dir, 'dovecot.conf');
-    await writeFile(confPath, config(dir, runDir, imapPort, imapsPort, !!opts.loginDisabledForwarder));
-    await writeFile(logPath, '');
-
-    child = spawn(opts.binary ?? '/usr/sbin/dovecot', ['-F', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-    });
-    child.on('error', (err) => {
-      stderr += `spawn failed: ${err.message}`;
-    });
-    process.once('exit', killOnExit);
-    await waitForGreeting(imapPort, child, logPath).catch((err: Error) => {
-      throw new Error(`${err.message}${stderr ? `; stderr: ${stderr.trim()}` : ''}`);
-    });
+    let imapPort = 0;
+    let imapsPort = 0;
+    // A free port can be taken between the probe and Dovecot's bind: retry with new ports then.
+    for (let attempt = 1; ; attempt++) {
+      [imapPort, imapsPort] = [await freePort(), await freePort()];
+      await writeFile(confPath, config(dir, runDir, imapPort, imapsPort, !!opts.loginDisabledForwarder));
+      await writeFile(logPath, '');
+      await rm(runDir, { recursive: true, force: true });
+      await mkdir(runDir);
+      const proc = spawn(opts.binary ?? '/usr/sbin/dovecot', ['-F', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = proc;
+      let stderr = '';
+      proc.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString('utf8');
+      });
+      proc.on('error', (err) => {
+        stderr += `spawn failed: ${err.message}`;
+      });
+      process.once('exit', killOnExit);
+      try {
+        await waitForGreeting(imapPort, proc, logPath);
+        break;
+      } catch (err) {
+        await stopProcess(proc, 2000);
+        process.removeListener('exit', killOnExit);
+        child = null;
+        const text = `${(err as Error).message}${stderr ? `; stderr: ${stderr.trim()}` : ''}`;
+        if (attempt < 3 && /Address already in use/i.test(text)) continue;
+        throw new Error(text);
+      }
+    }
     if (opts.loginDisabledForwarder) forwarder = await startForwarder(imapPort);
 
     const proc = child;
+    if (!proc) throw new Error('dovecot did not start');
     const fwd = forwarder;
     let stopped: Promise<void> | null = null;
     return {
@@ -245,7 +248,11 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
       fingerprint256,
       dir,
       ...(fwd ? { loginDisabled: { port: fwd.port } } : {}),
-      addUser: (email, password) => appendFile(join(dir, 'users'), userLine(email, password)),
+      addUser: async (email, password) => {
+        await appendFile(join(dir, 'users'), userLine(email, password));
+        // Dovecot's passwd-file checks the file for changes at most once per second of its clock.
+        await new Promise((r) => setTimeout(r, 1100));
+      },
       log: () => readFile(logPath, 'utf8').catch(() => ''),
       stop: () => {
         stopped ??= (async () => {
