@@ -1,0 +1,142 @@
+/**
+ * The database file on disk: crash-safe replacement, a backup of the previous good copy, and
+ * recovery from a damaged file.
+ *
+ * A commit writes the whole exported database to a temp file, fsyncs it and renames it over the
+ * main file (writeFileAtomic), so a kill -9 at any moment leaves the old state or the new one.
+ * Just before, the current main file is hard-linked as `archive.sqlite.bak` (a copy where links
+ * are not supported), so one earlier good state survives damage to the main file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { TEMP_SUFFIX, cleanTempFiles, writeFileAtomic } from '../atomic-file';
+import { UserError } from '../../../shared/result';
+
+/** Identity of a file's content as far as a cheap stat can tell: a rewrite changes one of these. */
+export interface FileStamp {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** The backup's path beside the database. */
+export function backupPath(file: string): string {
+  return `${file}.bak`;
+}
+
+/** The stamp of a file, or null when it does not exist. */
+export function stampOf(file: string): FileStamp | null {
+  try {
+    const st = fs.statSync(file);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/** True when two stamps describe the same file content. */
+export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** A database read from disk. */
+export interface LoadedDatabase {
+  /** null when neither the file nor its backup exists (a new data directory). */
+  readonly db: Database | null;
+  /** The stamp of the main file as it was when read (null when missing). */
+  readonly stamp: FileStamp | null;
+  /** True when the content came from the backup because the main file was missing or damaged. */
+  readonly fromBackup: boolean;
+  /** What an administrator should hear about (a damaged file), or null. */
+  readonly warning: string | null;
+}
+
+/** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
+function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): Database | null {
+  if (bytes.length === 0) return null;
+  let db: Database | null = null;
+  try {
+    db = new SQL.Database(bytes);
+    const result = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
+    if (result !== 'ok') throw new Error('quick_check failed');
+    return db;
+  } catch {
+    db?.close();
+    return null;
+  }
+}
+
+function readBytes(file: string): Uint8Array | null {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/**
+ * Reads the database, falling back to the backup when the main file is damaged or missing.
+ * Throws UserError('corrupt') when both are unusable.
+ */
+export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
+  const stamp = stampOf(file);
+  const bytes = readBytes(file);
+  if (bytes) {
+    const db = openChecked(SQL, bytes);
+    if (db) return { db, stamp, fromBackup: false, warning: null };
+  }
+  const bak = backupPath(file);
+  const bakBytes = readBytes(bak);
+  if (!bakBytes) {
+    if (!bytes) return { db: null, stamp, fromBackup: false, warning: null };
+    throw new UserError('corrupt', `the user database ${file} is damaged and there is no backup; restore it from your backups`);
+  }
+  const db = openChecked(SQL, bakBytes);
+  if (!db) {
+    throw new UserError('corrupt', `the user database ${file} and its backup are damaged; restore them from your backups`);
+  }
+  const why = bytes ? 'is damaged' : 'is missing';
+  return {
+    db,
+    stamp,
+    fromBackup: true,
+    warning: `the user database ${path.basename(file)} ${why}; using the backup ${path.basename(bak)} (changes since it was made are lost)`,
+  };
+}
+
+/** Keeps the current main file as the backup: a hard link, or a copy where links fail. */
+function rotateBackup(file: string): void {
+  const bak = backupPath(file);
+  const tmp = path.join(path.dirname(bak), `.${path.basename(bak)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    fs.linkSync(file, tmp);
+    fs.renameSync(tmp, bak);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    writeFileAtomic(bak, fs.readFileSync(file));
+  }
+}
+
+/**
+ * Replaces the database file with `bytes`, crash-safely. When `keepBackup` the current file
+ * (known good) becomes the backup first. Returns the new file's stamp.
+ */
+export function persistDatabase(file: string, bytes: Uint8Array, keepBackup: boolean): FileStamp {
+  if (keepBackup) rotateBackup(file);
+  writeFileAtomic(file, bytes);
+  const stamp = stampOf(file);
+  if (!stamp) throw new UserError('unreadable', `${file} vanished right after it was written`);
+  return stamp;
+}
+
+/** Removes temp files a crash left beside the database and its backup (only under the writer lock). */
+export function cleanLeftovers(file: string): void {
+  cleanTempFiles(file);
+  cleanTempFiles(backupPath(file));
+}
