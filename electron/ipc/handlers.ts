@@ -1,0 +1,21 @@
+/** Every channel's handler, built over the services: the registry's input. */
+import type { Services } from '../services';
+import { appHandlers } from './handlers/app';
+import { authHandlers } from './handlers/auth';
+import { mdaemonHandlers } from './handlers/mdaemon';
+import { settingsHandlers } from './handlers/settings';
+import { syncHandlers } from './handlers/sync';
+import { userHandlers } from './handlers/users';
+import type { Handlers } from './registry';
+
+/** The handlers of all contract channels; the compiler checks none is missing. */
+export function createHandlers(s: Services): Handlers {
+  return {
+    ...appHandlers(s),
+    ...authHandlers(s),
+    ...settingsHandlers(s),
+    ...mdaemonHandlers(s),
+    ...syncHandlers(s),
+    ...userHandlers(s),
+  };
+}

@@ -1,0 +1,24 @@
+/** Handlers of `app:*`: what the renderer needs to know about this installation. */
+import type { Services } from '../../services';
+import type { Handlers } from '../registry';
+
+/** `app:info` and `app:log`. */
+export function appHandlers(s: Services): Pick<Handlers, 'app:info' | 'app:log'> {
+  return {
+    'app:info': () => ({
+      name: 'mdsync',
+      version: s.version,
+      dataDir: s.dataDir,
+      mode: s.mode,
+      platform: s.platform,
+      needsAdminPassword: s.db.needsAdminPassword(),
+      defaultCodePage: s.defaultCodePage,
+      nativeUnc: s.platform === 'win32',
+      canBrowse: s.browseFolder !== undefined,
+    }),
+    'app:log': ({ level, message }) => {
+      s.logger.log(level, `renderer: ${message}`);
+      return { done: true };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** Handlers of `settings:*`: the dialog's saved state, without ever sending a password back. */
+import { findCodePage } from '../../../shared/code-pages';
+import { UserError } from '../../../shared/result';
+import type { Settings } from '../../../shared/settings';
+import type { Services } from '../../services';
+import type { Handlers } from '../registry';
+
+/** Checks what the schema cannot: the code page allowlist. */
+export function checkSettings(settings: Settings): Settings {
+  const cp = settings.directory.codePage;
+  if (cp && !findCodePage(cp)) throw new UserError('codePage', `${cp} is not a supported code page`);
+  return { ...settings, directory: { ...settings.directory, codePage: cp ? findCodePage(cp)!.id : '' } };
+}
+
+/** `settings:get` and `settings:save`. */
+export function settingsHandlers(s: Services): Pick<Handlers, 'settings:get' | 'settings:save'> {
+  const view = () => ({
+    settings: s.settings.load(),
+    sharePasswordStored: s.secrets.has('sharePassword'),
+    secretStoreUnavailable: s.secrets.unavailableReason,
+  });
+  return {
+    'settings:get': view,
+    'settings:save': ({ settings, sharePassword }, ctx) => {
+      const valid = checkSettings(settings);
+      if (sharePassword !== null) s.secrets.set('sharePassword', sharePassword === '' ? null : sharePassword);
+      s.settings.save(valid);
+      s.scheduler.reschedule();
+      s.logger.log('info', `settings saved by ${ctx.session.user?.userName ?? 'unknown'}`);
+      return view();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
+import { UserError } from '../../../shared/result';
+import type { UserRecord } from '../../core/db/repository';
+import type { Services } from '../../services';
+import type { Handlers } from '../registry';
+
+function row(u: UserRecord) {
+  return {
+    userName: u.userName,
+    fullName: u.fullName,
+    emailAddresses: u.emailAddresses,
+    authentication: u.authentication,
+    privileges: u.privileges,
+    folderAccess: u.folderAccess,
+    messages: u.messages,
+  };
+}
+
+/** Users, folders, history and My Archive. */
+export function userHandlers(
+  s: Services,
+): Pick<
+  Handlers,
+  'users:list' | 'users:create' | 'users:update' | 'users:delete' | 'folders:list' | 'history:list' | 'history:changes' | 'archive:mine'
+> {
+  const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
+  return {
+    'users:list': () => s.db.listUsers().map(row),
+    'users:create': async (input, ctx) => {
+      const u = await s.db.createUser(input);
+      s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
+      return row(u);
+    },
+    'users:update': async ({ originalUserName, ...input }, ctx) => {
+      if (ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() && !input.privileges.includes('admin')) {
+        throw new UserError('refused', 'you cannot take the Administrator privilege from yourself');
+      }
+      const u = await s.db.updateUser(originalUserName, input);
+      s.logger.log('info', `${who(ctx)} changed user ${u.userName}`);
+      return row(u);
+    },
+    'users:delete': async ({ userName }, ctx) => {
+      if (ctx.session.user?.userName.toLowerCase() === userName.toLowerCase()) {
+        throw new UserError('refused', 'you cannot delete the user you are logged on as');
+      }
+      const result = await s.db.deleteUser(userName);
+      s.logger.log('info', `${who(ctx)} deleted user ${userName}${result.folderKept ? ` (folder kept, ${result.messages} messages)` : ''}`);
+      return result;
+    },
+    'folders:list': () => s.db.listFolders(),
+    'history:list': ({ limit }) => s.db.listRuns(limit),
+    'history:changes': ({ runId }) => s.db.runChanges(runId),
+    'archive:mine': (_input, ctx) => {
+      const name = ctx.session.user?.userName ?? '';
+      const folder = s.db.folderOf(name);
+      if (!folder) return { folder: name, messages: 0, latest: [] };
+      return { ...folder, latest: s.db.latestMessages(folder.folder, 50) };
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The product's services, composed once per process for the Electron app and browser mode.
+ *
+ * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
+ * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
+ */
+import fs from 'node:fs/promises';
+import type { DirectoryProbe } from '../shared/contract';
+import type { DirectoryRead, SyncProgress, SyncReport } from '../shared/model';
+import { UserError } from '../shared/result';
+import type { Settings } from '../shared/settings';
+import { createAuthenticator } from './core/auth/authenticate';
+import { verifyPassword } from './core/auth/passwords';
+import { ArchiveRepository } from './core/db/repository';
+import type { Logger } from './core/logger';
+import { systemCodePage } from './core/mdaemon/default-code-page';
+import { detectAppDir } from './core/mdaemon/detect';
+import { openAppDirSource } from './core/mdaemon/open-source';
+import { readDirectory } from './core/mdaemon/read-directory';
+import { readWindowsRegistry } from './core/mdaemon/windows-registry';
+import type { SecretStore } from './core/secret-store';
+import type { SettingsStore } from './core/settings-store';
+import { createSmbSource } from './core/smb/smb-source';
+import { runSync } from './core/sync/run';
+import type { Session } from './ipc/registry';
+import type { EventName, EventPayload } from '../shared/contract';
+import { createScheduler, type Scheduler } from './core/scheduler';
+
+/** What differs between the desktop app and browser mode. */
+export interface ServiceDeps {
+  readonly mode: 'electron' | 'browser';
+  readonly dataDir: string;
+  readonly version: string;
+  readonly platform: NodeJS.Platform;
+  readonly logger: Logger;
+  readonly settings: SettingsStore;
+  readonly secrets: SecretStore;
+  /** The native folder picker, where there is one. */
+  readonly browseFolder?: (start: string) => Promise<string | null>;
+}
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** Options of one Test Settings / Synchronize now run. */
+export interface RunOptions {
+  readonly dryRun: boolean;
+  readonly confirmDeletes: boolean;
+  readonly actor: string;
+  readonly onProgress?: (p: SyncProgress) => void;
+}
+
+/** The services handlers call. */
+export interface Services extends ServiceDeps {
+  readonly db: ArchiveRepository;
+  readonly authenticator: ReturnType<typeof createAuthenticator>;
+  readonly defaultCodePage: string;
+  readonly scheduler: Scheduler;
+  /** Reads the App directory the probe describes (a typed share password, or the stored one). */
+  readDirectory(probe: DirectoryProbe, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<DirectoryRead>;
+  /** Runs Test Settings or Synchronize now; one run at a time in this process. */
+  run(probe: DirectoryProbe, opts: RunOptions): Promise<SyncReport>;
+  /** Cancels a running test; true when there was one. */
+  cancelTest(): boolean;
+  /** Follows a window's or connection's session (for pushes); returns its release. */
+  trackSession(session: Session, emit: Emit): () => void;
+  close(): Promise<void>;
+}
+
+/** Builds the services of a process. */
+export async function createServices(deps: ServiceDeps): Promise<Services> {
+  const db = await ArchiveRepository.open({ dataDir: deps.dataDir });
+  for (const w of db.warnings) deps.logger.log('warn', w);
+  const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
+  const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
+
+  const authenticator = createAuthenticator({
+    findUser: (userName) => {
+      const u = db.getUser(userName);
+      if (!u) return Promise.resolve(null);
+      return Promise.resolve({
+        userName: u.userName,
+        fullName: u.fullName,
+        authentication: u.authentication,
+        privileges: u.privileges,
+        emailAddresses: u.emailAddresses,
+        passwordHash: u.hasPassword ? 'stored' : null,
+      });
+    },
+    // The repository keeps the hash to itself: it verifies by user name.
+    verifyPassword: () => Promise.resolve(false),
+    verifyUserPassword: (userName: string, password: string) => db.verifyPassword(userName, password),
+    imapSettings: () => Promise.resolve(deps.settings.load().imap),
+    log,
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  } as Parameters<typeof createAuthenticator>[0]);
+  void verifyPassword;
+
+  const sessions = new Set<{ session: Session; emit: Emit }>();
+  let current: { controller: AbortController; dryRun: boolean } | null = null;
+
+  const resolveSettings = (probe: DirectoryProbe): Settings => {
+    const s = probe.settings;
+    return s.directory.codePage ? s : { ...s, directory: { ...s.directory, codePage: defaultCodePage } };
+  };
+
+  const services: Services = {
+    ...deps,
+    db,
+    authenticator,
+    defaultCodePage,
+    scheduler: undefined as unknown as Scheduler,
+
+    async readDirectory(probe, signal, onProgress) {
+      const settings = resolveSettings(probe);
+      const source = openAppDirSource(settings.directory, {
+        platform: deps.platform,
+        sharePassword: probe.sharePassword ?? deps.secrets.get('sharePassword'),
+        createSmbSource,
+      });
+      try {
+        return await readDirectory(source, { codePage: settings.directory.codePage, signal, onProgress });
+      } finally {
+        await source.close();
+      }
+    },
+
+    async run(probe, opts) {
+      if (current) throw new UserError('busy', 'a synchronization is already running in this app');
+      const controller = new AbortController();
+      current = { controller, dryRun: opts.dryRun };
+      const settings = resolveSettings(probe);
+      try {
+        const report = await runSync({
+          repository: db,
+          readDirectory: () =>
+            services.readDirectory(probe, controller.signal, (done, total) =>
+              opts.onProgress?.({ phase: 'read', done, total }),
+            ),
+          settings,
+          dryRun: opts.dryRun,
+          confirmDeletes: opts.confirmDeletes,
+          actor: opts.actor,
+          signal: controller.signal,
+          onProgress: opts.onProgress,
+        });
+        log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
+        return report;
+      } finally {
+        current = null;
+      }
+    },
+
+    cancelTest() {
+      if (!current?.dryRun) return false;
+      current.controller.abort();
+      return true;
+    },
+
+    trackSession(session, emit) {
+      const entry = { session, emit };
+      sessions.add(entry);
+      return () => sessions.delete(entry);
+    },
+
+    async close() {
+      services.scheduler.stop();
+      current?.controller.abort();
+      db.close();
+      await Promise.resolve();
+    },
+  };
+  (services as { scheduler: Scheduler }).scheduler = createScheduler({
+    hours: () => deps.settings.load().sync.autoSyncHours,
+    run: async () => {
+      const settings = deps.settings.load();
+      if (!settings.directory.appDir) return;
+      try {
+        await services.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 'schedule' });
+      } catch (err) {
+        log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  });
+  services.scheduler.start();
+  void fs;
+  return services;
+}
