@@ -4,24 +4,14 @@
  * Only the app's own page (app://mdsync, main frame) may call; each window has its own session,
  * which ends when the window goes.
  */
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ipcMain, type WebContents } from 'electron';
 import { CHANNEL_NAMES, type EventName, type EventPayload } from '../../shared/contract';
 import { fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from './registry';
+import { trustedSender } from './sender-check';
 
-/** The origin the renderer is served from (electron/main.ts registers the protocol). */
-export const APP_ORIGIN = 'app://mdsync';
-
-function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  if (!frame || frame !== event.sender.mainFrame) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
+export { APP_ORIGIN } from './sender-check';
 
 /** Wires the handlers to ipcMain; returns a function that removes them. */
 export function registerIpc(
