@@ -1,0 +1,58 @@
+/**
+ * A set of email addresses with first-seen line numbers, built for 100,000 inserts in a few ms.
+ *
+ * V8's Map spends more time hashing and growing for 100k fresh strings than the whole rest of
+ * the USERLIST.DAT parse, so this open-addressing table hashes the (short, flat) mailbox in JS
+ * and combines it with a per-domain hash computed once per domain.
+ */
+
+/** FNV-1a over a string's UTF-16 code units. */
+export function hashString(s: string, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Emails seen so far, keyed by lower-case mailbox plus lower-case domain. */
+export class EmailIndex {
+  private slots = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1;
+  private readonly emails: string[] = [];
+  private readonly hashes: number[] = [];
+  private readonly lines: number[] = [];
+
+  /**
+   * Adds `email` (whose parts hash to `hashString(mailboxLower, domainHash)`) unless present.
+   * Returns the line it was first seen on, or -1 when it is new.
+   */
+  addIfAbsent(email: string, hash: number, line: number): number {
+    let i = hash & this.mask;
+    for (;;) {
+      const slot = this.slots[i] as number;
+      if (slot === 0) break;
+      const k = slot - 1;
+      if (this.hashes[k] === hash && this.emails[k] === email) return this.lines[k] as number;
+      i = (i + 1) & this.mask;
+    }
+    this.emails.push(email);
+    this.hashes.push(hash);
+    this.lines.push(line);
+    this.slots[i] = this.emails.length;
+    if (this.emails.length * 2 > this.mask) this.grow();
+    return -1;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 4;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let k = 0; k < this.emails.length; k++) {
+      let i = (this.hashes[k] as number) & this.mask;
+      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+      this.slots[i] = k + 1;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * An App directory on the local file system (or a UNC path that Windows itself reads).
+ *
+ * File names are matched case-insensitively against the directory listing, because MDaemon's
+ * own names vary (`USERLIST.DAT`, `Userlist.dat`) and a copied directory may sit on a
+ * case-sensitive file system.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../../../shared/result';
+import type { AppDirSource, SourceFile } from './source';
+
+function fsError(err: unknown, what: string): UserError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return new UserError('notFound', `${what} not found`);
+  if (code === 'ENOTDIR') return new UserError('notFound', `${what} is not a directory`);
+  if (code === 'EACCES' || code === 'EPERM') return new UserError('unreadable', `no permission to read ${what}`);
+  return new UserError('unreadable', `cannot read ${what} (${code ?? 'error'})`);
+}
+
+/** A read-only AppDirSource for a local directory; errors are UserErrors naming the path. */
+export function createLocalSource(dir: string): AppDirSource {
+  const describe = `App directory ${dir}`;
+  const resolveName = async (name: string): Promise<string | null> => {
+    let entries: string[];
+    try {
+      entries = await fs.readdir(dir);
+    } catch (err) {
+      throw fsError(err, describe);
+    }
+    if (entries.includes(name)) return path.join(dir, name);
+    const wanted = name.toLowerCase();
+    const match = entries.filter((e) => e.toLowerCase() === wanted).sort()[0];
+    return match === undefined ? null : path.join(dir, match);
+  };
+  const statOf = async (file: string) => {
+    try {
+      const st = await fs.stat(file);
+      return { size: st.size, mtimeMs: st.mtimeMs };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fsError(err, file);
+    }
+  };
+  return {
+    description: dir,
+    async readFile(name): Promise<SourceFile | null> {
+      const file = await resolveName(name);
+      if (file === null) return null;
+      const st = await statOf(file);
+      if (st === null) return null;
+      try {
+        return { data: await fs.readFile(file), size: st.size, mtimeMs: st.mtimeMs };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw fsError(err, file);
+      }
+    },
+    async stat(name) {
+      const file = await resolveName(name);
+      return file === null ? null : statOf(file);
+    },
+    close: () => Promise.resolve(),
+  };
+}

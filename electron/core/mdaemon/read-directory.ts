@@ -1,0 +1,128 @@
+/**
+ * Reads an App directory (USERLIST.DAT, Groups.dat, Alias.dat) into one DirectoryRead.
+ *
+ * MDaemon rewrites its files while it runs, so each file is stat-ed before and after reading and
+ * read again when it changed; a file that keeps changing is a UserError `unstable` rather than
+ * a half-written account list that could make a synchronization delete users.
+ */
+import type { DirectoryRead, MdaemonAccount, SourceWarning } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { parseAliases } from './aliases';
+import { resolveCodePage } from './code-page';
+import { parseGroups } from './groups';
+import type { AppDirSource, SourceFile } from './source';
+import { parseUserlist } from './userlist';
+
+/** Options of readDirectory. */
+export interface ReadDirectoryOptions {
+  codePage: string;
+  /** Aborts between files; the promise rejects with the signal's reason (an AbortError). */
+  signal?: AbortSignal;
+  /** Files done out of 3 (USERLIST.DAT, Groups.dat, Alias.dat). */
+  onProgress?: (done: number, total: number) => void;
+  /** Waits between re-reads of a changing file (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Times a changing file is read again before giving up. */
+export const REREAD_ATTEMPTS = 3;
+const REREAD_DELAY_MS = 250;
+
+/**
+ * Reads and cross-checks the App directory's account files.
+ *
+ * Missing USERLIST.DAT is UserError `notFound`; missing Groups.dat or Alias.dat mean no groups
+ * or aliases. Warnings come in file order: USERLIST.DAT, Groups.dat, Alias.dat.
+ */
+export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOptions): Promise<DirectoryRead> {
+  const codePage = resolveCodePage(opts.codePage);
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const step = (done: number) => {
+    opts.signal?.throwIfAborted();
+    opts.onProgress?.(done, 3);
+  };
+  step(0);
+  const userlist = await readStable(source, 'USERLIST.DAT', sleep, opts.signal);
+  if (!userlist) throw new UserError('notFound', `USERLIST.DAT not found in ${source.description}`);
+  const parsed = parseUserlist(userlist.data, codePage);
+  const warnings: SourceWarning[] = parsed.warnings;
+  const accounts = parsed.accounts;
+  const byEmail = new Map<string, MdaemonAccount>();
+  for (const a of accounts) byEmail.set(a.email, a);
+  step(1);
+
+  const groupsFile = await readStable(source, 'Groups.dat', sleep, opts.signal);
+  const groups = [];
+  if (groupsFile) {
+    const g = parseGroups(groupsFile.data, codePage);
+    warnings.push(...g.warnings);
+    const own = new Map<MdaemonAccount, string[]>();
+    for (const group of g.groups) {
+      group.members.forEach((member, i) => {
+        const account = byEmail.get(member);
+        if (!account) {
+          const line = group.memberLines[i] ?? null;
+          warnings.push({ file: 'Groups.dat', line, message: `group "${group.name}": member ${member} has no account in USERLIST.DAT` });
+          return;
+        }
+        const list = own.get(account) ?? [];
+        if (!list.includes(group.name)) list.push(group.name);
+        own.set(account, list);
+      });
+      groups.push({ name: group.name, description: group.description, members: group.members });
+    }
+    for (const [account, names] of own) account.groups = names;
+  }
+  step(2);
+
+  const aliasFile = await readStable(source, 'Alias.dat', sleep, opts.signal);
+  if (aliasFile) {
+    const a = parseAliases(aliasFile.data, codePage);
+    warnings.push(...a.warnings);
+    const own = new Map<MdaemonAccount, string[]>();
+    for (const entry of a.aliases) {
+      const account = byEmail.get(entry.target);
+      if (!account) {
+        warnings.push({ file: 'Alias.dat', line: entry.line, message: `alias ${entry.alias} points at ${entry.target}, which has no account` });
+        continue;
+      }
+      if (entry.alias === account.email) continue;
+      if (byEmail.has(entry.alias)) {
+        warnings.push({ file: 'Alias.dat', line: entry.line, message: `alias ${entry.alias} is itself an account; ignored` });
+        continue;
+      }
+      const list = own.get(account) ?? [];
+      if (!list.includes(entry.alias)) list.push(entry.alias);
+      own.set(account, list);
+    }
+    for (const [account, list] of own) account.aliases = list;
+  }
+  step(3);
+
+  const domains = [...new Set(accounts.map((a) => a.domain))].sort();
+  return { accounts, domains, groups, warnings, invalidRecords: parsed.invalidRecords };
+}
+
+/** Reads a file whose size and mtime did not change while it was read; null when missing. */
+async function readStable(
+  source: AppDirSource,
+  name: string,
+  sleep: (ms: number) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<SourceFile | null> {
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    const file = await source.readFile(name);
+    if (!file) return null;
+    const after = await source.stat(name);
+    const stable = after !== null && after.size === file.size && after.mtimeMs === file.mtimeMs && file.data.length === file.size;
+    if (stable) return file;
+    if (attempt >= REREAD_ATTEMPTS) {
+      throw new UserError(
+        'unstable',
+        `${name} in ${source.description} kept changing while being read (${attempt + 1} attempts); try again in a moment`,
+      );
+    }
+    await sleep(REREAD_DELAY_MS * (attempt + 1));
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * USERLIST.DAT: MDaemon's fixed-width account list, read without ever touching the password.
+ *
+ * Each record is sliced in raw bytes first and each field decoded on its own, because widths are
+ * bytes of the code page and multi-byte code pages (cp932, cp936, cp949, cp950) cannot be decoded
+ * a whole line at a time. The Password field (bytes 195–214) is never sliced, so it cannot reach
+ * an account, a warning or an error message.
+ *
+ * Decisions on quirks (each refused record is a warning with its 1-based line, never a guess):
+ * - CR LF or LF line ends; a last record without one; trailing 0x1A end-of-file bytes; blank lines.
+ * - A record that is not 235 bytes is refused ("record is N bytes, expected 235"), except an
+ *   over-long one whose extra bytes are only spaces/NULs: its fields are unambiguous, so it is
+ *   kept, with a warning.
+ * - NUL bytes at the end of a field are padding, like spaces (some tools pad with NULs); a NUL
+ *   inside a field's text refuses the record.
+ * - A UTF-8 byte-order mark is skipped (fields keep their offsets), with a warning; UTF-16 is a
+ *   UserError `encoding`; a file where no record is valid and most lines have the wrong length
+ *   is a UserError `notUserlist`.
+ * - `email` is `mailbox@domain` in lower case (the key for matching and duplicates); `domain` is
+ *   lower case too; `mailbox` and `fullName` keep the file's case for display.
+ * - A duplicate email (case-insensitive) is refused and counted as invalid: the first one wins.
+ */
+import iconv from 'iconv-lite';
+import type { AccessType, MdaemonAccount, SourceWarning } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { detectUnicode, resolveCodePage } from './code-page';
+import { EmailIndex, hashString } from './email-index';
+
+/** Bytes of one record without its line end. */
+export const RECORD_BYTES = 235;
+
+const DOMAIN_END = 45;
+const MAILBOX_END = 75;
+const FULLNAME_END = 105;
+const ACCESS_AT = 217;
+/** The shared empty groups/aliases of freshly parsed accounts. */
+const NONE: readonly string[] = Object.freeze([]);
+
+/** What parseUserlist found: accounts in file order, plus one warning per refused record. */
+export interface UserlistParse {
+  accounts: MdaemonAccount[];
+  warnings: SourceWarning[];
+  /** Records refused (wrong length, bad field, duplicate); each has a warning. */
+  invalidRecords: number;
+}
+
+/**
+ * Parses USERLIST.DAT bytes in an allowlisted code page.
+ *
+ * Throws UserError `codePage`, `encoding` or `notUserlist`; every other problem is a warning.
+ * Each account's `groups` and `aliases` is one shared, frozen empty array (200,000 fewer
+ * allocations on a big file): give an account its own array, never push into these.
+ */
+export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.DAT'): UserlistParse {
+  const cp = resolveCodePage(codePage);
+  const warnings: SourceWarning[] = [];
+  const accounts: MdaemonAccount[] = [];
+  const kind = detectUnicode(data);
+  if (kind === 'utf16') {
+    throw new UserError('encoding', `${file} is UTF-16 text, not MDaemon's account list in an ANSI code page`);
+  }
+  let pos = 0;
+  if (kind === 'utf8Bom') {
+    pos = 3;
+    warnings.push({ file, line: 1, message: 'file starts with a UTF-8 byte-order mark (re-saved by an editor?); skipped it' });
+  }
+  let end = data.length;
+  while (end > pos && (data[end - 1] === 0x1a || data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;
+
+  const seen = new EmailIndex();
+  let prevDomainLen = -1;
+  let prevDomainAt = 0;
+  let prevDomain = '';
+  let prevDomainHash = 0;
+  let prevDomainProblem: string | null = null;
+  let line = 0;
+  let invalid = 0;
+  let nonBlank = 0;
+  let wrongLength = 0;
+  const refuse = (message: string) => {
+    warnings.push({ file, line, message });
+    invalid++;
+  };
+
+  while (pos < end) {
+    let nl = data.indexOf(0x0a, pos);
+    if (nl === -1 || nl > end) nl = end;
+    let stop = nl;
+    if (stop > pos && data[stop - 1] === 0x0d) stop--;
+    const start = pos;
+    pos = nl + 1;
+    line++;
+    const len = stop - start;
+    if (len !== RECORD_BYTES) {
+      if (isBlank(data, start, stop)) continue;
+      nonBlank++;
+      if (len < RECORD_BYTES || !isBlank(data, start + RECORD_BYTES, stop)) {
+        wrongLength++;
+        refuse(`record is ${len} bytes, expected ${RECORD_BYTES}`);
+        continue;
+      }
+      warnings.push({ file, line, message: `record is ${len} bytes, expected ${RECORD_BYTES}; extra trailing padding ignored` });
+    } else {
+      nonBlank++;
+    }
+
+    const accessType = accessTypeOf(data[start + ACCESS_AT] ?? 0);
+    if (accessType === null) {
+      refuse(`unknown AccessType ${describeByte(data[start + ACCESS_AT] ?? 0)} (expected Y, N, P, I or C)`);
+      continue;
+    }
+    // The domain repeats from record to record: reuse the previous one when its bytes match.
+    const dEnd = contentEnd(data, start, start + DOMAIN_END);
+    const dLen = dEnd - start;
+    if (dLen !== prevDomainLen || !sameBytes(data, start, prevDomainAt, dLen)) {
+      prevDomainLen = dLen;
+      const text = fieldText(data, start, dEnd, cp);
+      prevDomainProblem = text === null ? 'Domain field contains NUL bytes' : domainProblem(text, cp);
+      prevDomain = text === null ? '' : text.toLowerCase();
+      prevDomainHash = hashString(prevDomain);
+    }
+    prevDomainAt = start;
+    if (prevDomainProblem !== null) {
+      refuse(prevDomainProblem);
+      continue;
+    }
+    const mailbox = fieldText(data, start + DOMAIN_END, contentEnd(data, start + DOMAIN_END, start + MAILBOX_END), cp);
+    const mailboxBad = mailbox === null ? 'Mailbox field contains NUL bytes' : mailboxProblem(mailbox, cp);
+    if (mailbox === null || mailboxBad !== null) {
+      refuse(mailboxBad ?? '');
+      continue;
+    }
+    const rawName = fieldText(data, start + MAILBOX_END, contentEnd(data, start + MAILBOX_END, start + FULLNAME_END), cp);
+    if (rawName === null) {
+      refuse('FullName field contains NUL bytes');
+      continue;
+    }
+    const c0 = rawName.charCodeAt(0);
+    const fullName = c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? rawName.trim() : rawName;
+    const domain = prevDomain;
+    const mailboxLower = mailbox.toLowerCase();
+    const email = `${mailboxLower}@${domain}`;
+    const first = seen.addIfAbsent(email, hashString(mailboxLower, prevDomainHash), line);
+    if (first !== -1) {
+      refuse(`duplicate account ${email} (first on line ${first}); ignored`);
+      continue;
+    }
+    if (fullName.includes('\ufffd')) {
+      warnings.push({ file, line, message: `full name of ${email} does not decode cleanly in ${cp}; is the code page right?` });
+    }
+    accounts.push({ email, domain, mailbox, fullName, accessType, groups: NONE as string[], aliases: NONE as string[] });
+  }
+
+  if (accounts.length === 0 && nonBlank > 0 && wrongLength * 2 > nonBlank) {
+    throw new UserError(
+      'notUserlist',
+      `${file} is not an MDaemon account list: no valid record, and ${wrongLength} of ${nonBlank} lines are not ${RECORD_BYTES}-byte records`,
+    );
+  }
+  return { accounts, warnings, invalidRecords: invalid };
+}
+
+const latin1Slice: (data: Buffer, from: number, to: number) => string =
+  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (data, from, to) => (data as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(from, to)
+    : (data, from, to) => data.toString('latin1', from, to);
+
+/** End of a field's text: padding spaces and NULs at its end are dropped (a byte loop, no string). */
+function contentEnd(data: Buffer, from: number, to: number): number {
+  let e = to;
+  while (e > from && (data[e - 1] === 0x20 || data[e - 1] === 0x00)) e--;
+  return e;
+}
+
+function sameBytes(data: Buffer, a: number, b: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (data[a + i] !== data[b + i]) return false;
+  return true;
+}
+
+/**
+ * A field's text without its trailing padding, or null when a NUL byte is inside it. ASCII
+ * fields are sliced as latin1 straight from the bytes; only a field with a byte >= 0x80 goes
+ * through iconv (the multi-byte code pages never use bytes < 0x40 as trail bytes, so the
+ * padding found in bytes is padding in text too).
+ */
+function fieldText(data: Buffer, from: number, to: number, cp: string): string | null {
+  for (let i = from; i < to; i++) {
+    const b = data[i] as number;
+    if (b >= 0x80) {
+      const text = iconv.decode(data.subarray(from, to), cp).trimEnd();
+      return text.includes('\0') ? null : text;
+    }
+    if (b === 0) return null;
+  }
+  return latin1Slice(data, from, to);
+}
+
+function isBlank(data: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = data[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x1a && b !== 0x00) return false;
+  }
+  return true;
+}
+
+function accessTypeOf(b: number): AccessType | null {
+  switch (b) {
+    case 0x59:
+      return 'Y';
+    case 0x4e:
+      return 'N';
+    case 0x50:
+      return 'P';
+    case 0x49:
+      return 'I';
+    case 0x43:
+      return 'C';
+    default:
+      return null;
+  }
+}
+
+function describeByte(b: number): string {
+  return b > 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, '0')}`;
+}
+
+// Printable ASCII allowed in a domain (letters, digits, '-', '.', '_') and in a mailbox (RFC 5322 atext and '.').
+const DOMAIN_OK = asciiSet('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._');
+const MAILBOX_OK = asciiSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.");
+
+function asciiSet(chars: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) set[chars.charCodeAt(i)] = 1;
+  return set;
+}
+
+function charProblem(field: string, c: number, allowed: Uint8Array, cp: string): string | null {
+  if (c === 0x20) return `${field} contains a space`;
+  if (c < 0x20 || c === 0x7f) return `${field} contains a control character`;
+  if (c === 0xfffd) return `${field} does not decode in ${cp}; is the code page right?`;
+  if (c < 0x80 && allowed[c] !== 1) return `${field} contains '${String.fromCharCode(c)}'`;
+  return null;
+}
+
+function domainProblem(d: string, cp: string): string | null {
+  if (d.length === 0) return 'empty domain';
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
+    const p = charProblem('domain', c, DOMAIN_OK, cp);
+    if (p !== null) return p;
+    if (c === 0x2e && (i === 0 || i === d.length - 1 || d.charCodeAt(i - 1) === 0x2e)) return 'domain has an empty label';
+  }
+  return null;
+}
+
+function mailboxProblem(m: string, cp: string): string | null {
+  if (m.length === 0) return 'empty mailbox';
+  for (let i = 0; i < m.length; i++) {
+    const p = charProblem('mailbox', m.charCodeAt(i), MAILBOX_OK, cp);
+    if (p !== null) return p;
+  }
+  return null;
+}
