@@ -1,0 +1,77 @@
+/** Change Password for integrated users: current password, the new one twice. */
+import { useEffect, useState } from 'react';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import TextField from '@mui/material/TextField';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useAction } from '../lib/use-action';
+
+interface Props {
+  open: boolean;
+  onClose: (changed: boolean) => void;
+}
+
+/** The dialog; the fields are cleared whenever it opens. */
+export function ChangePasswordDialog({ open, onClose }: Props) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const change = useAction('auth:change-password');
+  const { setError } = change;
+
+  useEffect(() => {
+    if (open) {
+      setCurrent('');
+      setNext('');
+      setAgain('');
+      setError(null);
+    }
+  }, [open, setError]);
+
+  const mismatch = again.length > 0 && next !== again;
+  const canSubmit = next.length > 0 && next === again && !change.busy;
+
+  const submit = async () => {
+    if (!canSubmit) return;
+    const r = await change.run({ current, next });
+    if (r.ok) onClose(true);
+  };
+
+  return (
+    <Dialog open={open} onClose={() => onClose(false)} aria-labelledby="change-password-title" maxWidth="xs" fullWidth>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <DialogTitle id="change-password-title">Change Password</DialogTitle>
+        <DialogContent>
+          <TextField label="Current password" type="password" autoComplete="current-password" autoFocus fullWidth value={current} onChange={(e) => setCurrent(e.target.value)} />
+          <TextField label="New password" type="password" autoComplete="new-password" fullWidth value={next} onChange={(e) => setNext(e.target.value)} />
+          <TextField
+            label="Confirm new password"
+            type="password"
+            autoComplete="new-password"
+            fullWidth
+            value={again}
+            error={mismatch}
+            helperText={mismatch ? 'The passwords do not match.' : ' '}
+            onChange={(e) => setAgain(e.target.value)}
+          />
+          <ErrorAlert error={change.error} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => onClose(false)}>Cancel</Button>
+          <Button type="submit" variant="contained" disabled={!canSubmit}>
+            Change Password
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}

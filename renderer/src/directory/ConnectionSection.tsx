@@ -1,0 +1,177 @@
+/**
+ * Integration and Connection: the directory service type, the MDaemon App directory (typed,
+ * browsed or detected), share credentials for a UNC path, and the code page.
+ */
+import { useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { CODE_PAGES } from '../../../shared/code-pages';
+import type { ChannelOutput } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+import { Section } from '../common/Section';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useAction } from '../lib/use-action';
+import type { DirectoryForm } from './use-directory-form';
+import { isUncPath } from './use-directory-form';
+import type { OverviewState } from './use-overview';
+
+interface Props {
+  info: ChannelOutput<'app:info'>;
+  dir: DirectoryForm;
+  overview: OverviewState;
+}
+
+/** The Integration and Connection sections. */
+export function ConnectionSection({ info, dir, overview }: Props) {
+  const { form, update, view } = dir;
+  const browse = useAction('mdaemon:browse');
+  const detect = useAction('mdaemon:detect');
+  const [tried, setTried] = useState<string[] | null>(null);
+  if (!form) return null;
+  const d = form.directory;
+  const unc = isUncPath(d.appDir);
+  const needsShare = unc && !info.nativeUnc;
+
+  const onBrowse = async () => {
+    const r = await browse.run({ start: d.appDir });
+    if (r.ok && r.value.path) update('directory', { appDir: r.value.path });
+  };
+  const onDetect = async () => {
+    setTried(null);
+    const r = await detect.run({});
+    if (!r.ok) return;
+    if (r.value.appDir) update('directory', { appDir: r.value.appDir });
+    else setTried(r.value.tried);
+  };
+
+  const dirError: AppError | null = overview.error;
+  const status = !d.appDir.trim()
+    ? 'Enter the path of the App directory, which holds USERLIST.DAT and Groups.dat.'
+    : overview.loading
+      ? 'Reading the App directory…'
+      : overview.overview
+        ? `${overview.overview.accountCount.toLocaleString()} accounts, ${overview.overview.domains.length} domains, ${overview.overview.groups.length} groups found.`
+        : ' ';
+
+  return (
+    <>
+      <Section title="Integration">
+        <TextField
+          select
+          label="Directory service type"
+          value={form.directory.type}
+          onChange={() => undefined}
+          sx={{ width: 320 }}
+        >
+          <MenuItem value="mdaemon">MDaemon USERLIST.DAT</MenuItem>
+        </TextField>
+      </Section>
+      <Section title="Connection">
+        <Box sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }}>
+          <TextField
+            label="MDaemon App Directory"
+            placeholder={String.raw`C:\MDaemon\App or \\MDAEMON\MDApp`}
+            value={d.appDir}
+            onChange={(e) => update('directory', { appDir: e.target.value })}
+            error={!!dirError}
+            helperText={dirError ? dirError.message : status}
+            slotProps={{ formHelperText: { role: dirError ? 'alert' : 'status' } as object }}
+            sx={{ flex: 1 }}
+            spellCheck={false}
+          />
+          <Button
+            sx={{ mt: 1.25 }}
+            onClick={() => void onBrowse()}
+            disabled={!info.canBrowse || browse.busy}
+            title={info.canBrowse ? undefined : 'A folder picker is only available in the desktop app'}
+          >
+            Browse…
+          </Button>
+          <Button sx={{ mt: 1.25 }} onClick={() => void onDetect()} disabled={detect.busy}>
+            Detect
+          </Button>
+        </Box>
+        <ErrorAlert error={browse.error ?? detect.error} />
+        {tried && (
+          <Alert severity="info" onClose={() => setTried(null)} sx={{ my: 0.5 }}>
+            No MDaemon App directory was found.
+            {tried.length > 0 && (
+              <>
+                {' '}Looked in:
+                <Box component="ul" sx={{ m: 0, pl: 2 }}>
+                  {tried.map((t) => (
+                    <li key={t}>
+                      <code>{t}</code>
+                    </li>
+                  ))}
+                </Box>
+              </>
+            )}
+          </Alert>
+        )}
+        {needsShare && (
+          <Box sx={{ mt: 0.5, p: 1, bgcolor: '#f6f8fa', borderRadius: 1 }}>
+            <Typography variant="body2" color="text.secondary">
+              This is a network share. Enter an account that may read it.
+            </Typography>
+            <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+              <TextField
+                label="Share domain"
+                value={d.share.domain}
+                onChange={(e) => update('directory', { share: { ...d.share, domain: e.target.value } })}
+                sx={{ flex: 1, minWidth: 140 }}
+              />
+              <TextField
+                label="Share user name"
+                autoComplete="off"
+                value={d.share.userName}
+                onChange={(e) => update('directory', { share: { ...d.share, userName: e.target.value } })}
+                sx={{ flex: 1, minWidth: 140 }}
+              />
+              <TextField
+                label="Share password"
+                type="password"
+                autoComplete="new-password"
+                value={dir.sharePassword}
+                onChange={(e) => dir.setSharePassword(e.target.value)}
+                placeholder={view?.sharePasswordStored ? '(stored)' : ''}
+                helperText={
+                  dir.sharePassword
+                    ? 'Will be stored on Save.'
+                    : view?.sharePasswordStored
+                      ? 'A password is stored. Type to replace it.'
+                      : 'No password stored.'
+                }
+                sx={{ flex: 1, minWidth: 160 }}
+              />
+            </Box>
+            {view?.secretStoreUnavailable && (
+              <Alert severity="warning" sx={{ mt: 0.5 }}>
+                The share password cannot be stored here: {view.secretStoreUnavailable}
+              </Alert>
+            )}
+          </Box>
+        )}
+        <TextField
+          select
+          label="Code Page"
+          value={d.codePage}
+          onChange={(e) => update('directory', { codePage: e.target.value })}
+          helperText="Change only if USERLIST.DAT and Groups.dat use another encoding than this computer."
+          sx={{ width: 420, mt: 1 }}
+        >
+          {d.codePage === '' && <MenuItem value="">System default</MenuItem>}
+          {CODE_PAGES.map((c) => (
+            <MenuItem key={c.id} value={c.id}>
+              {c.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Section>
+    </>
+  );
+}

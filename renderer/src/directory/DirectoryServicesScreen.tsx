@@ -1,0 +1,200 @@
+/**
+ * Directory Services: the MDaemon connection, the scope and options of synchronization, logon
+ * with MDaemon credentials, and Test Settings / Synchronize now / Save with their results.
+ */
+import { useRef, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import type { ChannelOutput } from '../../../shared/contract';
+import { Section } from '../common/Section';
+import { ConfirmDialog } from '../common/ConfirmDialog';
+import { plural } from '../lib/format';
+import { parseDeleteLimit, parseHours, useParsedText } from '../lib/use-parsed-text';
+import { ResultsPanel } from '../results/ResultsPanel';
+import { AuthenticationSection } from './AuthenticationSection';
+import { ConnectionSection } from './ConnectionSection';
+import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
+import { OptionsSection } from './OptionsSection';
+import { SyncActions } from './SyncActions';
+import { SyncScopeSection } from './SyncScopeSection';
+import { useDirectoryForm } from './use-directory-form';
+import { useOverview } from './use-overview';
+import { useSyncRunner } from './use-sync-runner';
+
+type Report = ChannelOutput<'sync:test'>;
+
+interface Props {
+  info: ChannelOutput<'app:info'>;
+  active: boolean;
+}
+
+/** A test plan reused to decide whether Synchronize now must ask first, while it is fresh. */
+const PLAN_FRESH_MS = 60_000;
+
+/** The screen. */
+export function DirectoryServicesScreen({ info }: Props) {
+  const dir = useDirectoryForm(info);
+  const overview = useOverview(dir.probe);
+  const runner = useSyncRunner();
+  const [privilegesOpen, setPrivilegesOpen] = useState(false);
+  const [addressError, setAddressError] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<Report['summary'] | null>(null);
+  const lastPlan = useRef<{ key: string; at: number; report: Report } | null>(null);
+  const { form, update } = dir;
+
+  const deleteLimit = useParsedText(
+    form?.sync.deleteLimit ?? null,
+    (v) => v ?? '',
+    parseDeleteLimit,
+    (v) => update('sync', { deleteLimit: v }),
+  );
+  const hours = useParsedText(form?.sync.autoSyncHours ?? 0, String, parseHours, (v) =>
+    update('sync', { autoSyncHours: v }),
+  );
+
+  if (!form || !dir.probe) {
+    return (
+      <Box sx={{ p: 2 }}>
+        {dir.loadError ? (
+          <Alert severity="error" action={<Button color="inherit" onClick={dir.reload}>Retry</Button>}>
+            The settings cannot be loaded: {dir.loadError.message}
+          </Alert>
+        ) : (
+          <LinearProgress aria-label="Loading the settings" />
+        )}
+      </Box>
+    );
+  }
+  const probe = dir.probe;
+  const planKey = JSON.stringify(probe.settings);
+  const invalid = !!deleteLimit.error || !!hours.error || !!addressError;
+
+  const test = async () => {
+    const r = await runner.test(probe);
+    if (r.ok) lastPlan.current = { key: planKey, at: Date.now(), report: r.value };
+  };
+  const sync = async (confirmDeletes: boolean) => {
+    setConfirm(null);
+    lastPlan.current = null;
+    await runner.sync(probe, confirmDeletes);
+  };
+  const syncNow = async () => {
+    if (form.sync.deleteUsers) {
+      const cached = lastPlan.current;
+      let plan = cached && cached.key === planKey && Date.now() - cached.at < PLAN_FRESH_MS ? cached.report : null;
+      if (!plan) {
+        const r = await runner.test(probe);
+        if (!r.ok) return;
+        plan = r.value;
+        lastPlan.current = { key: planKey, at: Date.now(), report: plan };
+      }
+      if (plan.summary.delete > 0) {
+        setConfirm(plan.summary);
+        return;
+      }
+    }
+    await sync(false);
+  };
+
+  const report = runner.report;
+  return (
+    <Box sx={{ p: 2, maxWidth: 1100 }}>
+      <Typography variant="h1" sx={{ mb: 1.5 }}>
+        Directory Services
+      </Typography>
+      <ConnectionSection info={info} dir={dir} overview={overview} />
+      <SyncScopeSection sync={form.sync} onChange={(p) => update('sync', p)} overview={overview} />
+      <OptionsSection
+        sync={form.sync}
+        onChange={(p) => update('sync', p)}
+        deleteLimitText={deleteLimit.text}
+        onDeleteLimitText={deleteLimit.onText}
+        deleteLimitError={deleteLimit.error}
+        onDefaultPrivileges={() => setPrivilegesOpen(true)}
+      />
+      <AuthenticationSection imap={form.imap} onChange={(p) => update('imap', p)} onAddressError={setAddressError} />
+      <Section title="Automatic Synchronization">
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+          <Typography component="label" htmlFor="auto-sync-hours">
+            Synchronize automatically every
+          </Typography>
+          <TextField
+            id="auto-sync-hours"
+            value={hours.text}
+            onChange={(e) => hours.onText(e.target.value)}
+            error={!!hours.error}
+            sx={{ width: 80 }}
+            slotProps={{ htmlInput: { 'aria-label': 'Synchronize automatically every … hours', inputMode: 'numeric' } }}
+          />
+          <Typography>hours</Typography>
+          <Typography variant="body2" color={hours.error ? 'error' : 'text.secondary'} role={hours.error ? 'alert' : undefined}>
+            {hours.error ?? '0 = off. Runs while the app is open, after Save; each run is recorded in the history.'}
+          </Typography>
+        </Box>
+      </Section>
+
+      <SyncActions dir={dir} runner={runner} invalid={invalid} onTest={() => void test()} onSyncNow={() => void syncNow()} />
+
+      {runner.cancelled && (
+        <Alert severity="info" sx={{ my: 1 }}>
+          The run was cancelled. Nothing was changed.
+        </Alert>
+      )}
+      {report && !runner.running && report.summary.held > 0 && (
+        <Alert
+          severity="warning"
+          sx={{ my: 1 }}
+          action={
+            report.dryRun ? undefined : (
+              <Button color="inherit" onClick={() => void sync(true)} disabled={invalid}>
+                Delete anyway
+              </Button>
+            )
+          }
+        >
+          {plural(report.summary.held, 'deletion')} {report.dryRun ? 'would be' : 'were'} held by the deletion guard
+          {report.dryRun ? '.' : ': those users were kept. “Delete anyway” deletes them in a new run.'}
+        </Alert>
+      )}
+      {report && (
+        <Box sx={{ mt: 1 }}>
+          <ResultsPanel
+            title={report.dryRun ? 'Test Settings: planned changes (nothing was committed)' : 'Synchronize now: committed changes'}
+            summary={report.summary}
+            changes={report.changes}
+            warnings={report.warnings}
+          />
+        </Box>
+      )}
+
+      <DefaultPrivilegesDialog
+        open={privilegesOpen}
+        value={form.defaultPrivileges}
+        onClose={(next) => {
+          setPrivilegesOpen(false);
+          if (next) update('defaultPrivileges', next);
+        }}
+      />
+      <ConfirmDialog
+        open={confirm !== null}
+        title="Delete users?"
+        confirmLabel="Synchronize and delete"
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => void sync(false)}
+      >
+        <Typography>
+          Synchronize now will delete {plural(confirm?.delete ?? 0, 'user')} whose MDaemon accounts are gone or out of scope.
+          Archive folders that hold messages are kept.
+        </Typography>
+        {(confirm?.held ?? 0) > 0 && (
+          <Typography sx={{ mt: 1 }}>{plural(confirm?.held ?? 0, 'further deletion')} will be held by the deletion guard.</Typography>
+        )}
+      </ConfirmDialog>
+    </Box>
+  );
+}

@@ -1,0 +1,79 @@
+/** The button row: Test Settings, Cancel, Synchronize now, Save, with progress and errors beside them. */
+import { useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Typography from '@mui/material/Typography';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { useAction } from '../lib/use-action';
+import { ProgressLine } from './ProgressLine';
+import type { DirectoryForm } from './use-directory-form';
+import type { SyncRunner } from './use-sync-runner';
+
+interface Props {
+  dir: DirectoryForm;
+  runner: SyncRunner;
+  invalid: boolean;
+  onTest: () => void;
+  onSyncNow: () => void;
+}
+
+/** Sticks to the bottom of the view while the form is scrolled, so the actions stay at hand. */
+export function SyncActions({ dir, runner, invalid, onTest, onSyncNow }: Props) {
+  const save = useAction('settings:save');
+  const [saved, setSaved] = useState(false);
+  const hasDir = !!dir.form?.directory.appDir.trim();
+  const busy = runner.running !== null;
+  const canCancel = busy && runner.progress?.phase !== 'apply';
+
+  const onSave = async () => {
+    if (!dir.probe) return;
+    setSaved(false);
+    const r = await save.run(dir.probe);
+    if (r.ok) {
+      dir.accept(r.value);
+      setSaved(true);
+    }
+  };
+
+  return (
+    <Box
+      sx={{
+        position: 'sticky',
+        bottom: 0,
+        zIndex: 2,
+        bgcolor: 'background.default',
+        borderTop: 1,
+        borderColor: 'divider',
+        py: 1,
+      }}
+    >
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Button variant="contained" onClick={onTest} disabled={!hasDir || busy || invalid}>
+          Test Settings
+        </Button>
+        {busy && (
+          <Button onClick={runner.cancel} disabled={!canCancel}>
+            Cancel
+          </Button>
+        )}
+        <Button variant="contained" color="primary" onClick={onSyncNow} disabled={!hasDir || busy || invalid}>
+          Synchronize now
+        </Button>
+        <Box sx={{ flex: 1 }} />
+        {dir.dirty && <Chip label="Unsaved changes" variant="outlined" color="warning" />}
+        {saved && !dir.dirty && (
+          <Typography variant="body2" color="success.main" role="status">
+            Settings saved.
+          </Typography>
+        )}
+        <Button variant="contained" onClick={() => void onSave()} disabled={!dir.dirty || invalid || save.busy}>
+          Save
+        </Button>
+      </Box>
+      {runner.running && <ProgressLine kind={runner.running} progress={runner.progress} />}
+      <ErrorAlert error={runner.error} onClose={runner.clearError} />
+      <ErrorAlert error={save.error} onClose={() => save.setError(null)} />
+    </Box>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Test Settings and Synchronize now: one run at a time, its progress from `sync:progress`,
+ * its report, its error, and cancellation of a test.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ChannelOutput, ChannelParsedInput, EventPayload } from '../../../shared/contract';
+import type { AppError, Result } from '../../../shared/result';
+import { api } from '../api';
+import { call } from '../lib/call';
+
+type Report = ChannelOutput<'sync:test'>;
+type Probe = ChannelParsedInput<'sync:test'>;
+
+/** Which run is under way. */
+export type RunKind = 'test' | 'sync';
+
+/** The runner's state and actions. */
+export interface SyncRunner {
+  running: RunKind | null;
+  progress: EventPayload<'sync:progress'> | null;
+  report: Report | null;
+  error: AppError | null;
+  /** Set when the last run ended because Cancel was pressed. */
+  cancelled: boolean;
+  test: (probe: Probe) => Promise<Result<Report>>;
+  sync: (probe: Probe, confirmDeletes: boolean) => Promise<Result<Report>>;
+  cancel: () => void;
+  clearError: () => void;
+}
+
+/** The runner hook. */
+export function useSyncRunner(): SyncRunner {
+  const [running, setRunning] = useState<RunKind | null>(null);
+  const [progress, setProgress] = useState<EventPayload<'sync:progress'> | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const cancelRequested = useRef(false);
+  const runningRef = useRef<RunKind | null>(null);
+
+  useEffect(
+    () =>
+      api.on('sync:progress', (p) => {
+        if (runningRef.current) setProgress(p);
+      }),
+    [],
+  );
+
+  const start = useCallback(async (kind: RunKind, go: () => Promise<Result<Report>>) => {
+    runningRef.current = kind;
+    cancelRequested.current = false;
+    setRunning(kind);
+    setProgress(null);
+    setError(null);
+    setCancelled(false);
+    const r = await go();
+    runningRef.current = null;
+    setRunning(null);
+    setProgress(null);
+    if (r.ok) setReport(r.value);
+    else if (cancelRequested.current || r.error.code === 'cancelled') setCancelled(true);
+    else setError(r.error);
+    return r;
+  }, []);
+
+  const test = useCallback((probe: Probe) => start('test', () => call('sync:test', probe)), [start]);
+  const sync = useCallback(
+    (probe: Probe, confirmDeletes: boolean) => start('sync', () => call('sync:run', { ...probe, confirmDeletes })),
+    [start],
+  );
+  const cancel = useCallback(() => {
+    cancelRequested.current = true;
+    void call('sync:cancel', {}).then((r) => {
+      if (!r.ok) setError(r.error);
+    });
+  }, []);
+
+  return { running, progress, report, error, cancelled, test, sync, cancel, clearError: () => setError(null) };
+}

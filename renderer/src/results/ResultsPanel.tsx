@@ -1,0 +1,86 @@
+/**
+ * What a Test Settings or Synchronize now run produced (or a history entry): the summary counts,
+ * the changes filtered by action, CSV export, and the source warnings with file and line.
+ */
+import { useMemo, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import FileDownloadOutlinedIcon from '@mui/icons-material/FileDownloadOutlined';
+import type { Change, ChangeAction, PlanSummary, SourceWarning } from '../../../shared/model';
+import { ACTIONS, ACTION_COLORS, ACTION_LABELS } from './actions';
+import { ChangesTable } from './ChangesTable';
+import { changesToCsv, downloadText, timestampedName } from './csv';
+import { WarningsList } from './WarningsList';
+
+interface Props {
+  title: string;
+  summary: PlanSummary;
+  changes: readonly Change[];
+  warnings?: readonly SourceWarning[];
+  tableHeight?: number;
+}
+
+type Filter = ChangeAction | 'all';
+
+/** The results panel. */
+export function ResultsPanel({ title, summary, changes, warnings = [], tableHeight }: Props) {
+  const [filter, setFilter] = useState<Filter>('all');
+  const shown = useMemo(
+    () => (filter === 'all' ? changes : changes.filter((c) => c.action === filter)),
+    [changes, filter],
+  );
+
+  return (
+    <Box component="section" aria-label="Results" sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+      <Typography variant="h3" component="h3">
+        {title}
+      </Typography>
+      <Box role="group" aria-label="Summary" sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.75 }}>
+        {ACTIONS.map((a) => (
+          <Chip
+            key={a}
+            aria-pressed={filter === a}
+            variant={filter === a ? 'filled' : 'outlined'}
+            label={`${ACTION_LABELS[a]}: ${summary[a].toLocaleString()}`}
+            aria-label={`${ACTION_LABELS[a]}: ${summary[a]}`}
+            onClick={() => setFilter(filter === a ? 'all' : a)}
+            sx={{ color: ACTION_COLORS[a], borderColor: ACTION_COLORS[a], fontWeight: 600, bgcolor: filter === a ? '#e8edf2' : undefined }}
+          />
+        ))}
+      </Box>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+        <TextField
+          select
+          label="Filter by action"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value as Filter)}
+          sx={{ width: 200 }}
+          margin="none"
+        >
+          <MenuItem value="all">All ({changes.length.toLocaleString()})</MenuItem>
+          {ACTIONS.map((a) => (
+            <MenuItem key={a} value={a}>
+              {ACTION_LABELS[a]} ({summary[a].toLocaleString()})
+            </MenuItem>
+          ))}
+        </TextField>
+        <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} role="status">
+          {shown.length.toLocaleString()} of {changes.length.toLocaleString()} shown
+        </Typography>
+        <Button
+          startIcon={<FileDownloadOutlinedIcon fontSize="small" />}
+          disabled={shown.length === 0}
+          onClick={() => downloadText(timestampedName('mdsync-changes', 'csv'), changesToCsv(shown))}
+        >
+          Export CSV
+        </Button>
+      </Box>
+      <ChangesTable changes={shown} height={tableHeight} />
+      <WarningsList warnings={warnings} />
+    </Box>
+  );
+}
