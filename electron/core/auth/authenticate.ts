@@ -1,0 +1,186 @@
+/**
+ * Logs a user on to the archive: by the archive's own password hash, or by MDaemon's IMAP server.
+ *
+ * The caller (the logon screen, `mdsync login`) learns only what a user may know: an unknown
+ * user and a wrong password get the same answer, and whether a user may log on at all is only
+ * told once the password was right. The administrator's log says what really happened.
+ * Repeated failures per user name are slowed down and then locked out (see logon-throttle.ts).
+ * No password reaches a log line, a message or an error.
+ */
+import type { LogonFailure, Privilege, SessionUser } from '../../../shared/model';
+import type { ImapSettings } from '../../../shared/settings';
+import { assertNever } from '../../../shared/result';
+import { checkImapLogin } from '../imap/imap-check';
+import { SCRYPT_PARAMS } from './passwords';
+import { DEFAULT_THROTTLE, LogonThrottle, type ThrottleOptions } from './logon-throttle';
+
+/** What logon needs to know about a user. */
+export interface AuthUser {
+  userName: string;
+  fullName: string;
+  authentication: 'integrated' | 'directoryServices';
+  privileges: Privilege[];
+  emailAddresses: string[];
+  /** The stored hash (integrated users); null when none is set. */
+  passwordHash: string | null;
+}
+
+/** Dependencies of {@link createAuthenticator}; all I/O and time come through here. */
+export interface AuthenticatorDeps {
+  /** Finds a user by name, case-insensitively. */
+  findUser(userName: string): Promise<AuthUser | null>;
+  /** Checks a password against a stored hash (passwords.ts's verifyPassword). */
+  verifyPassword(hash: string, password: string): Promise<boolean>;
+  /**
+   * Checks an integrated user's password by name, for stores that keep the hash to themselves;
+   * used instead of `verifyPassword` when given.
+   */
+  verifyUserPassword?(userName: string, password: string): Promise<boolean>;
+  imapSettings(): Promise<ImapSettings>;
+  checkImap?: typeof checkImapLogin;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  throttle?: Partial<ThrottleOptions>;
+}
+
+/** The answer of a logon. */
+export type AuthResult = { ok: true; user: SessionUser } | { ok: false; reason: LogonFailure; message: string };
+
+/** Authenticates users. */
+export interface Authenticator {
+  authenticate(userName: string, password: string): Promise<AuthResult>;
+}
+
+/** Same caller-facing text for an unknown user and a wrong password. */
+export const INVALID_CREDENTIALS_MESSAGE = 'The user name or password is not correct.';
+const APOP_HINT =
+  ' If you log on with your MDaemon password and it is right, ask your administrator to check MDaemon\'s "honor APOP & CRAM-MD5" setting.';
+
+/** A well-formed hash no password matches: unknown users cost as much time as known ones. */
+const DUMMY_HASH = ['scrypt', SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p, Buffer.alloc(16).toString('base64'), Buffer.alloc(32).toString('base64')].join('$');
+
+const IMAP_REASONS = {
+  auth: 'invalidCredentials',
+  network: 'serverUnreachable',
+  tls: 'tlsError',
+  timeout: 'timeout',
+  config: 'notConfigured',
+} as const satisfies Record<string, LogonFailure>;
+
+function quote(name: string): string {
+  return JSON.stringify(name.slice(0, 200));
+}
+
+function minutes(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms / 60_000));
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+function callerMessage(reason: LogonFailure): string {
+  switch (reason) {
+    case 'invalidCredentials':
+      return INVALID_CREDENTIALS_MESSAGE;
+    case 'notPermitted':
+      return 'This user may not log on to the archive.';
+    case 'serverUnreachable':
+      return 'The MDaemon server that checks your password cannot be reached. Try again later, or tell your administrator.';
+    case 'tlsError':
+      return 'The secure connection to the MDaemon server that checks your password failed. Tell your administrator.';
+    case 'timeout':
+      return 'The MDaemon server that checks your password did not answer in time. Try again later.';
+    case 'notConfigured':
+      return 'Logging on with MDaemon credentials is not set up. Tell your administrator.';
+    case 'lockedOut':
+      return 'Too many failed logons for this user name.';
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** Creates the authenticator; its throttle lives as long as it does. */
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
+  const throttle = new LogonThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }, deps.now);
+  const checkImap = deps.checkImap ?? checkImapLogin;
+
+  const refuse = (reason: LogonFailure, extra = ''): AuthResult => ({ ok: false, reason, message: callerMessage(reason) + extra });
+
+  async function invalid(userName: string, why: string): Promise<AuthResult> {
+    const locked = throttle.recordFailure(userName);
+    deps.log('info', `logon refused for ${quote(userName)}: ${why}`);
+    if (locked > 0) deps.log('warn', `logon for ${quote(userName)} locked for ${minutes(locked)} after repeated failures`);
+    // The hint depends only on global settings, never on the user, so it reveals nothing about them.
+    const imapOn = await deps.imapSettings().then((s) => s.host.trim() !== '', () => false);
+    return refuse('invalidCredentials', imapOn ? APOP_HINT : '');
+  }
+
+  async function passwordIsRight(user: AuthUser, password: string): Promise<AuthResult | true> {
+    const { authentication } = user;
+    switch (authentication) {
+      case 'integrated': {
+        const right = deps.verifyUserPassword
+          ? await deps.verifyUserPassword(user.userName, password)
+          : user.passwordHash !== null && (await deps.verifyPassword(user.passwordHash, password));
+        if (right) return true;
+        return invalid(user.userName, user.passwordHash === null && !deps.verifyUserPassword ? 'no password is set' : 'wrong password');
+      }
+      case 'directoryServices': {
+        const settings = await deps.imapSettings();
+        if (settings.host.trim() === '') {
+          deps.log('warn', `logon of ${quote(user.userName)} (Directory Services) impossible: no MDaemon IMAP server is configured`);
+          return refuse('notConfigured');
+        }
+        const address = user.emailAddresses[0] ?? (user.userName.includes('@') ? user.userName : null);
+        if (!address) {
+          deps.log('warn', `logon of ${quote(user.userName)} (Directory Services) impossible: the user has no email address to log on to MDaemon with`);
+          return refuse('notConfigured');
+        }
+        const result = await checkImap(settings, address, password);
+        if (result.ok) return true;
+        const code = result.error?.code ?? 'network';
+        const detail = result.error?.message ?? 'no details';
+        if (code === 'auth') return invalid(user.userName, `MDaemon refused the password for ${quote(address)}: ${detail}`);
+        deps.log(code === 'config' ? 'error' : 'warn', `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`);
+        return refuse(IMAP_REASONS[code]);
+      }
+      default:
+        return assertNever(authentication);
+    }
+  }
+
+  return {
+    async authenticate(userName, password) {
+      const name = userName.trim();
+      const lockedFor = throttle.lockedFor(name);
+      if (lockedFor > 0) {
+        deps.log('warn', `logon refused for ${quote(name)}: locked out for another ${minutes(lockedFor)}`);
+        return refuse('lockedOut', ` Try again in ${minutes(lockedFor)}.`);
+      }
+      const delay = throttle.delayFor(name);
+      if (delay > 0) {
+        deps.log('info', `logon of ${quote(name)} delayed ${delay} ms after repeated failures`);
+        await deps.sleep(delay);
+      }
+      if (name === '' || password === '' || /[\r\n\0]/.test(password)) {
+        return invalid(name, name === '' ? 'no user name' : 'empty or malformed password');
+      }
+      const user = await deps.findUser(name);
+      if (!user) {
+        await deps.verifyPassword(DUMMY_HASH, password).catch(() => false);
+        return invalid(name, 'no such user');
+      }
+      const verified = await passwordIsRight(user, password);
+      if (verified !== true) return verified;
+      throttle.recordSuccess(name);
+      if (!user.privileges.includes('login') && !user.privileges.includes('admin')) {
+        deps.log('info', `logon refused for ${quote(user.userName)}: password right, but no "login" privilege`);
+        return refuse('notPermitted');
+      }
+      deps.log('info', `${quote(user.userName)} logged on (${user.authentication})`);
+      return {
+        ok: true,
+        user: { userName: user.userName, fullName: user.fullName, authentication: user.authentication, privileges: [...user.privileges] },
+      };
+    },
+  };
+}
