@@ -4,7 +4,6 @@
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
  * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
  */
-import fs from 'node:fs/promises';
 import type { DirectoryProbe } from '../shared/contract';
 import type { DirectoryRead, SyncProgress, SyncReport } from '../shared/model';
 import { UserError } from '../shared/result';
@@ -14,7 +13,6 @@ import { verifyPassword } from './core/auth/passwords';
 import { ArchiveRepository } from './core/db/repository';
 import type { Logger } from './core/logger';
 import { systemCodePage } from './core/mdaemon/default-code-page';
-import { detectAppDir } from './core/mdaemon/detect';
 import { openAppDirSource } from './core/mdaemon/open-source';
 import { readDirectory } from './core/mdaemon/read-directory';
 import { readWindowsRegistry } from './core/mdaemon/windows-registry';
@@ -63,6 +61,8 @@ export interface Services extends ServiceDeps {
   cancelTest(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
   trackSession(session: Session, emit: Emit): () => void;
+  /** Logs a user off everywhere (deleted, or lost the right to log on). */
+  endSessions(userName: string, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -86,15 +86,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         passwordHash: u.hasPassword ? 'stored' : null,
       });
     },
+    verifyPassword,
     // The repository keeps the hash to itself: it verifies by user name.
-    verifyPassword: () => Promise.resolve(false),
-    verifyUserPassword: (userName: string, password: string) => db.verifyPassword(userName, password),
+    verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
     imapSettings: () => Promise.resolve(deps.settings.load().imap),
     log,
     now: () => Date.now(),
-    sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
-  } as Parameters<typeof createAuthenticator>[0]);
-  void verifyPassword;
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
 
   const sessions = new Set<{ session: Session; emit: Emit }>();
   let current: { controller: AbortController; dryRun: boolean } | null = null;
@@ -104,12 +103,26 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     return s.directory.codePage ? s : { ...s, directory: { ...s.directory, codePage: defaultCodePage } };
   };
 
+  // Runs only after `services` exists: the closure reads it lazily.
+  const scheduler = createScheduler({
+    hours: () => deps.settings.load().sync.autoSyncHours,
+    run: async () => {
+      const settings = deps.settings.load();
+      if (!settings.directory.appDir) return;
+      try {
+        await services.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 'schedule' });
+      } catch (err) {
+        log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  });
+
   const services: Services = {
     ...deps,
     db,
     authenticator,
     defaultCodePage,
-    scheduler: undefined as unknown as Scheduler,
+    scheduler,
 
     async readDirectory(probe, signal, onProgress) {
       const settings = resolveSettings(probe);
@@ -163,6 +176,15 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       return () => sessions.delete(entry);
     },
 
+    endSessions(userName, reason) {
+      for (const { session, emit } of sessions) {
+        if (session.user?.userName.toLowerCase() === userName.toLowerCase()) {
+          session.user = null;
+          emit('session:ended', { reason });
+        }
+      }
+    },
+
     async close() {
       services.scheduler.stop();
       current?.controller.abort();
@@ -170,19 +192,6 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       await Promise.resolve();
     },
   };
-  (services as { scheduler: Scheduler }).scheduler = createScheduler({
-    hours: () => deps.settings.load().sync.autoSyncHours,
-    run: async () => {
-      const settings = deps.settings.load();
-      if (!settings.directory.appDir) return;
-      try {
-        await services.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 'schedule' });
-      } catch (err) {
-        log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    },
-  });
   services.scheduler.start();
-  void fs;
   return services;
 }

@@ -49,7 +49,7 @@ async function buildNode() {
 
 async function buildRenderer() {
   await viteBuild({
-    configFile: path.join(root, 'renderer/vite.config.ts'),
+    configFile: path.join(root, 'renderer/vite.config.mts'),
     logLevel: 'warn',
     build: watch ? { watch: {} } : {},
   });

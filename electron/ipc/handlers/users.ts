@@ -36,6 +36,9 @@ export function userHandlers(
         throw new UserError('refused', 'you cannot take the Administrator privilege from yourself');
       }
       const u = await s.db.updateUser(originalUserName, input);
+      if (!u.privileges.includes('login') && !u.privileges.includes('admin')) {
+        s.endSessions(originalUserName, 'you may no longer log on');
+      }
       s.logger.log('info', `${who(ctx)} changed user ${u.userName}`);
       return row(u);
     },
@@ -44,6 +47,7 @@ export function userHandlers(
         throw new UserError('refused', 'you cannot delete the user you are logged on as');
       }
       const result = await s.db.deleteUser(userName);
+      s.endSessions(userName, 'your user was deleted');
       s.logger.log('info', `${who(ctx)} deleted user ${userName}${result.folderKept ? ` (folder kept, ${result.messages} messages)` : ''}`);
       return result;
     },
