@@ -31,7 +31,8 @@ export const FIELD_WIDTHS = { domain: 45, mailbox: 30, fullName: 30, mailDir: 90
  * Throws when a field does not fit its width, so a test never silently writes a cut field.
  */
 export function encodeUserlistRecord(fields: UserlistFields, codePage: string): Buffer {
-  const mailDir = fields.mailDir ?? `C:\\MDaemon\\Users\\${fields.domain}\\${fields.mailbox}\\`;
+  const usual = `C:\\MDaemon\\Users\\${fields.domain}\\${fields.mailbox}\\`;
+  const mailDir = fields.mailDir ?? (iconv.encode(usual, codePage).length <= FIELD_WIDTHS.mailDir ? usual : 'C:\\MDaemon\\Users\\long\\');
   const access = fields.accessType ?? 'Y';
   const parts = [
     pad(fields.domain, FIELD_WIDTHS.domain, codePage, 'domain'),

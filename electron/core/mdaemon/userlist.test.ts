@@ -1,0 +1,236 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../shared/result';
+import { encodeUserlistRecord, makeUserlist, type UserlistFields } from './testing/make-userlist';
+import { parseUserlist } from './userlist';
+
+const CRLF = Buffer.from('\r\n');
+const rec = (f: UserlistFields, cp = 'cp1252') => encodeUserlistRecord(f, cp);
+const join = (...parts: (Buffer | string)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+const frank: UserlistFields = { domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller' };
+const anna: UserlistFields = { domain: 'company.test', mailbox: 'anna', fullName: 'Anna Schmidt', accessType: 'C' };
+
+function thrown(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('did not throw');
+}
+
+describe('parseUserlist: fields', () => {
+  it('reads records into accounts, lower-casing email and domain, keeping display case', () => {
+    const data = makeUserlist([{ domain: 'Company.TEST', mailbox: 'Frank', fullName: 'Frank Müller' }, anna], 'cp1252');
+    const r = parseUserlist(data, 'cp1252');
+    expect(r.warnings).toEqual([]);
+    expect(r.invalidRecords).toBe(0);
+    expect(r.accounts).toEqual([
+      { email: 'frank@company.test', domain: 'company.test', mailbox: 'Frank', fullName: 'Frank Müller', accessType: 'Y', groups: [], aliases: [] },
+      { email: 'anna@company.test', domain: 'company.test', mailbox: 'anna', fullName: 'Anna Schmidt', accessType: 'C', groups: [], aliases: [] },
+    ]);
+  });
+
+  it.each([
+    ['cp1252', 'company.test', 'zoe', 'Zoë Lefèvre Groß Ærøskøbing'],
+    ['cp1251', 'компания.test', 'ivan', 'Иван Петрович Сидоров-Кузнецов'],
+    ['cp1250', 'firma.test', 'lukasz', 'Łukasz Żółć Dvořák Šťastný'],
+    ['cp932', 'company.test', 'tanaka', '田中太郎表示ソフト能力'],
+    ['cp936', 'company.test', 'wang', '王小明'],
+    ['cp949', 'company.test', 'kim', '김철수'],
+    ['cp950', 'company.test', 'chen', '陳大文'],
+  ])('decodes %s fields', (cp, domain, mailbox, fullName) => {
+    const r = parseUserlist(makeUserlist([{ domain, mailbox, fullName }], cp), cp);
+    expect(r.warnings).toEqual([]);
+    expect(r.accounts[0]).toMatchObject({ domain, mailbox, fullName, email: `${mailbox}@${domain}` });
+  });
+
+  it.each([
+    ['cp1252', 'Ærøskøbing Ølstykke Ånæs Øresu'],
+    ['cp1251', 'Владимир Александрович Кузнецо'],
+    ['cp1250', 'Łukasz Żółć Dvořák Šťastný Ňůž'],
+    ['cp932', '田中太郎表示ソフト能力予定表示'], // 15 double-byte characters, two with 0x5C trail bytes
+  ])('reads %s fields filled to their last byte', (cp, fullName) => {
+    expect(iconv.encode(fullName, cp).length).toBe(30);
+    const fields = { domain: `${'d'.repeat(40)}.test`, mailbox: 'm'.repeat(30), fullName };
+    const r = parseUserlist(makeUserlist([fields, frank], cp), cp);
+    expect(r.warnings).toEqual([]);
+    expect(r.accounts[0]).toMatchObject(fields);
+    expect(r.accounts[1]?.email).toBe('frank@company.test');
+  });
+
+  it('reads non-ASCII mailboxes and domains in cp932', () => {
+    const r = parseUserlist(makeUserlist([{ domain: '会社.test', mailbox: 'たなか', fullName: '田中' }], 'cp932'), 'cp932');
+    expect(r.accounts[0]?.email).toBe('たなか@会社.test');
+  });
+
+  it('warns when a field ends in half a multi-byte character (wrong code page or cut name)', () => {
+    const record = rec({ ...frank, fullName: 'x'.repeat(29) }, 'cp932');
+    record[75 + 29] = 0x93; // a Shift JIS lead byte with no trail byte
+    const r = parseUserlist(record, 'cp932');
+    expect(r.accounts).toHaveLength(1);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('does not decode cleanly in cp932') }]);
+  });
+
+  it('accepts every AccessType and refuses unknown ones', () => {
+    const types = ['Y', 'N', 'P', 'I', 'C'].map((t, i) => ({ domain: 'a.test', mailbox: `u${i}`, accessType: t }));
+    const r = parseUserlist(makeUserlist([...types, { domain: 'a.test', mailbox: 'bad', accessType: 'X' }, { domain: 'a.test', mailbox: 'low', accessType: 'y' }], 'cp1252'), 'cp1252');
+    expect(r.accounts.map((a) => a.accessType)).toEqual(['Y', 'N', 'P', 'I', 'C']);
+    expect(r.invalidRecords).toBe(2);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 6, message: "unknown AccessType 'X' (expected Y, N, P, I or C)" },
+      { file: 'USERLIST.DAT', line: 7, message: "unknown AccessType 'y' (expected Y, N, P, I or C)" },
+    ]);
+  });
+
+  it.each([
+    [{ domain: '', mailbox: 'a' }, 'empty domain'],
+    [{ domain: 'company.test', mailbox: '' }, 'empty mailbox'],
+    [{ domain: 'my company.test', mailbox: 'a' }, 'domain contains a space'],
+    [{ domain: 'company..test', mailbox: 'a' }, 'domain has an empty label'],
+    [{ domain: 'comp@ny.test', mailbox: 'a' }, "domain contains '@'"],
+    [{ domain: 'company.test', mailbox: 'jo hn' }, 'mailbox contains a space'],
+    [{ domain: 'company.test', mailbox: 'a@b' }, "mailbox contains '@'"],
+    [{ domain: 'company.test', mailbox: 'a<b>' }, "mailbox contains '<'"],
+    [{ domain: 'company.test', mailbox: ' lead' }, 'mailbox contains a space'],
+  ])('refuses an invalid domain or mailbox %o', (fields, message) => {
+    const r = parseUserlist(makeUserlist([fields, frank], 'cp1252'), 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test']);
+    expect(r.invalidRecords).toBe(1);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 1, message }]);
+  });
+
+  it('refuses a field that does not decode in the code page', () => {
+    const record = rec({ domain: 'company.test', mailbox: 'xx' });
+    record[45] = 0x81; // undefined in cp1252
+    const r = parseUserlist(Buffer.concat([record, CRLF, rec(frank)]), 'cp1252');
+    expect(r.accounts).toHaveLength(1);
+    expect(r.warnings[0]?.message).toBe('mailbox does not decode in cp1252; is the code page right?');
+  });
+
+  it('keeps the first of duplicate accounts (case-insensitive) and warns on the duplicate line', () => {
+    const data = makeUserlist([frank, anna, { domain: 'COMPANY.test', mailbox: 'FRANK', fullName: 'Other Frank' }, { domain: 'branch.company.test', mailbox: 'frank' }], 'cp1252');
+    const r = parseUserlist(data, 'cp1252');
+    expect(r.accounts.map((a) => [a.email, a.fullName])).toEqual([
+      ['frank@company.test', 'Frank Müller'],
+      ['anna@company.test', 'Anna Schmidt'],
+      ['frank@branch.company.test', ''],
+    ]);
+    expect(r.invalidRecords).toBe(1);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 3, message: 'duplicate account frank@company.test (first on line 1); ignored' }]);
+  });
+
+  it('finds duplicates among many accounts', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ domain: `d${i % 7}.test`, mailbox: `user${i}` }));
+    const r = parseUserlist(makeUserlist([...many, { domain: 'd3.test', mailbox: 'USER3' }], 'cp1252'), 'cp1252');
+    expect(r.accounts).toHaveLength(5000);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 5001, message: 'duplicate account user3@d3.test (first on line 4); ignored' }]);
+  });
+});
+
+describe('parseUserlist: file quirks', () => {
+  it('reads a last record without CR LF, a trailing 0x1A and blank lines', () => {
+    const data = join(CRLF, rec(frank), CRLF, '   ', CRLF, CRLF, rec(anna), '\x1a');
+    const r = parseUserlist(data, 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('reads LF-only line endings and a 0x1A after the last line end', () => {
+    const r = parseUserlist(makeUserlist([frank, anna], 'cp1252', { eol: '\n', eofByte: true }), 'cp1252');
+    expect(r.accounts).toHaveLength(2);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('reads an empty file as no accounts', () => {
+    expect(parseUserlist(Buffer.alloc(0), 'cp1252')).toEqual({ accounts: [], warnings: [], invalidRecords: 0 });
+    expect(parseUserlist(Buffer.from('\r\n\x1a'), 'cp1252').accounts).toEqual([]);
+  });
+
+  it('refuses a record cut short, with its length and line', () => {
+    const cut = rec(anna).subarray(0, 120);
+    const r = parseUserlist(join(rec(frank), CRLF, cut, CRLF, rec({ domain: 'company.test', mailbox: 'olaf' })), 'cp1252');
+    expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'olaf']);
+    expect(r.invalidRecords).toBe(1);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'record is 120 bytes, expected 235' }]);
+  });
+
+  it('refuses an over-long record, but keeps one whose extra bytes are padding', () => {
+    const r = parseUserlist(join(rec(frank), 'XYZ', CRLF, rec(anna), '    ', CRLF), 'cp1252');
+    expect(r.accounts.map((a) => a.mailbox)).toEqual(['anna']);
+    expect(r.invalidRecords).toBe(1);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 1, message: 'record is 238 bytes, expected 235' },
+      { file: 'USERLIST.DAT', line: 2, message: 'record is 239 bytes, expected 235; extra trailing padding ignored' },
+    ]);
+  });
+
+  it('treats NUL padding like spaces and refuses NULs inside a field', () => {
+    const padded = rec(frank);
+    padded.fill(0, 45 + 5, 75); // mailbox "frank" padded with NULs
+    const inside = rec(anna);
+    inside[75 + 2] = 0; // inside the full name
+    const r = parseUserlist(join(padded, CRLF, inside), 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test']);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'FullName field contains NUL bytes' }]);
+  });
+
+  it('skips a UTF-8 byte-order mark without shifting fields, with a warning', () => {
+    const r = parseUserlist(join(Buffer.from([0xef, 0xbb, 0xbf]), rec(frank), CRLF, rec(anna)), 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('UTF-8 byte-order mark') }]);
+  });
+
+  it.each([
+    ['a UTF-16LE BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('company.test', 'utf16le')])],
+    ['a UTF-16BE BOM', Buffer.from([0xfe, 0xff, 0, 0x63, 0, 0x6f])],
+    ['NUL-interleaved text', Buffer.from(`${'company.test'.padEnd(45)}frank`.repeat(10), 'utf16le')],
+  ])('refuses UTF-16 (%s) with UserError encoding', (_name, data) => {
+    const err = thrown(() => parseUserlist(data, 'cp1252'));
+    expect(err.code).toBe('encoding');
+    expect(err.message).toBe("USERLIST.DAT is UTF-16 text, not MDaemon's account list in an ANSI code page");
+  });
+
+  it.each([
+    ['a CSV export', 'domain;mailbox;name\r\ncompany.test;frank;Frank\r\ncompany.test;anna;Anna\r\n'],
+    ['binary data', Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251 + 1)).toString('latin1')],
+  ])('refuses %s as notUserlist', (_name, text) => {
+    const err = thrown(() => parseUserlist(Buffer.from(text, 'latin1'), 'cp1252'));
+    expect(err.code).toBe('notUserlist');
+    expect(err.message).toMatch(/^USERLIST.DAT is not an MDaemon account list: no valid record, and \d+ of \d+ lines are not 235-byte records$/);
+  });
+
+  it('refuses an unknown code page, naming how to see valid ones', () => {
+    const err = thrown(() => parseUserlist(Buffer.alloc(0), 'utf-9'));
+    expect(err.code).toBe('codePage');
+    expect(err.message).toMatch(/^unknown code page 'utf-9'; valid code pages: cp1252, cp1250, /);
+  });
+
+  it('accepts code page spellings 1252 and windows-1252', () => {
+    expect(parseUserlist(rec(frank), '1252').accounts[0]?.fullName).toBe('Frank Müller');
+    expect(parseUserlist(rec(frank), 'windows-1252').accounts[0]?.fullName).toBe('Frank Müller');
+  });
+});
+
+describe('parseUserlist: the password field', () => {
+  const MARK = 'PW-7q#Zx!secret';
+  it('never puts password bytes into accounts, warnings or errors', () => {
+    const records = [
+      rec({ ...frank, password: MARK }),
+      rec({ domain: 'bad domain', mailbox: 'x', password: MARK }),
+      rec({ ...frank, password: MARK }), // duplicate
+      rec({ domain: 'a.test', mailbox: 'b', accessType: 'Q', password: MARK }),
+      rec({ domain: 'a.test', mailbox: 'c', password: MARK }).subarray(0, 230),
+      Buffer.concat([rec({ domain: 'a.test', mailbox: 'd', password: MARK }), Buffer.from('extra')]),
+    ];
+    const r = parseUserlist(Buffer.concat(records.flatMap((b) => [b, CRLF])), 'cp1252');
+    expect(r.accounts).toHaveLength(1);
+    expect(r.warnings.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(r)).not.toContain('PW-7q');
+    expect(JSON.stringify(r)).not.toContain('secret');
+    const cut = rec({ domain: 'a.test', mailbox: 'c', password: MARK }).subarray(0, 210);
+    const err = thrown(() => parseUserlist(Buffer.concat([cut, CRLF, cut]), 'cp1252'));
+    expect(err.message).not.toContain('PW-7q');
+  });
+});
