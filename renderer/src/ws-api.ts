@@ -47,7 +47,7 @@ export function createWsApi(location: Location): Api {
         if ('id' in msg) {
           const done = pending.get(msg.id);
           pending.delete(msg.id);
-          done?.(msg.result as Result<unknown>);
+          done?.(msg.result);
         } else {
           for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
         }
@@ -77,5 +77,5 @@ export function createWsApi(location: Location): Api {
       void connect().catch(() => undefined);
       return () => set.delete(listener as (payload: unknown) => void);
     },
-  } as Api;
+  };
 }

@@ -105,7 +105,7 @@ export function App() {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
-      <TopBar user={session ?? null} onLogoff={logoff} />
+      <TopBar user={session ?? null} onLogoff={() => void logoff()} />
       <Box component="main" sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
         {body}
       </Box>

@@ -20,7 +20,7 @@ export function UsersScreen() {
   const remove = useAction('users:delete');
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const [editing, setEditing] = useState<'new' | string | null>(null);
+  const [editing, setEditing] = useState<{ kind: 'new' } | { kind: 'edit'; userName: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -37,7 +37,7 @@ export function UsersScreen() {
   }, [list.data, search]);
 
   const current = list.data?.find((u) => u.userName === selected) ?? null;
-  const editUser = editing && editing !== 'new' ? (list.data?.find((u) => u.userName === editing) ?? null) : null;
+  const editUser = editing?.kind === 'edit' ? (list.data?.find((u) => u.userName === editing.userName) ?? null) : null;
   const isBuiltInAdmin = (name: string | null) => name?.toLowerCase() === 'admin';
 
   const confirmDelete = async () => {
@@ -72,10 +72,10 @@ export function UsersScreen() {
         <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} role="status">
           {list.data && `${plural(users.length, 'user')}${search ? ` of ${list.data.length.toLocaleString()}` : ''}`}
         </Typography>
-        <Button variant="contained" onClick={() => setEditing('new')}>
+        <Button variant="contained" onClick={() => setEditing({ kind: 'new' })}>
           New user…
         </Button>
-        <Button onClick={() => selected && setEditing(selected)} disabled={!current}>
+        <Button onClick={() => selected && setEditing({ kind: 'edit', userName: selected })} disabled={!current}>
           Properties…
         </Button>
         <Button color="error" onClick={() => selected && setDeleting(selected)} disabled={!current || isBuiltInAdmin(selected) || remove.busy}>
@@ -95,11 +95,11 @@ export function UsersScreen() {
         users={users}
         selected={selected}
         onSelect={setSelected}
-        onOpen={(name) => setEditing(name)}
+        onOpen={(name) => setEditing({ kind: 'edit', userName: name })}
         onDelete={(name) => !isBuiltInAdmin(name) && setDeleting(name)}
       />
       <UserPropertiesDialog
-        open={editing === 'new' || editUser !== null}
+        open={editing?.kind === 'new' || editUser !== null}
         user={editUser}
         onClose={(savedName) => {
           setEditing(null);
