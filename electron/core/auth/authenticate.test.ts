@@ -1,0 +1,204 @@
+/** createAuthenticator with fakes: users in memory, a fake IMAP check, a fake clock. */
+import { describe, expect, it } from 'vitest';
+import type { ImapCheckResult, Privilege } from '../../../shared/model';
+import { ImapSettings } from '../../../shared/settings';
+import { createAuthenticator, INVALID_CREDENTIALS_MESSAGE, type AuthUser, type AuthenticatorDeps } from './authenticate';
+import { hashPassword, verifyPassword } from './passwords';
+
+const SECRET = 'Right-Pa55';
+
+function setup(opts: { users?: AuthUser[]; imap?: Partial<ImapSettings>; imapResult?: (user: string, pw: string) => ImapCheckResult; deps?: Partial<AuthenticatorDeps> } = {}) {
+  let clock = 1_000_000;
+  const logs: string[] = [];
+  const sleeps: number[] = [];
+  const imapCalls: Array<{ user: string }> = [];
+  const users = opts.users ?? [];
+  const deps: AuthenticatorDeps = {
+    findUser: async (name) => users.find((u) => u.userName.toLowerCase() === name.toLowerCase()) ?? null,
+    verifyPassword: async (hash, pw) => hash === `fake$${pw}`,
+    imapSettings: async () => ImapSettings.parse({ host: 'mail.example.com', ...opts.imap }),
+    checkImap: async (_s, user, pw) => {
+      imapCalls.push({ user });
+      return opts.imapResult ? opts.imapResult(user, pw) : pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'refused' } };
+    },
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    ...opts.deps,
+  };
+  return { auth: createAuthenticator(deps), logs, sleeps, imapCalls, advance: (ms: number) => (clock += ms) };
+}
+
+async function integrated(name: string, privileges: Privilege[] = ['login'], password: string | null = SECRET): Promise<AuthUser> {
+  return { userName: name, fullName: name, authentication: 'integrated', privileges, emailAddresses: [], passwordHash: password === null ? null : `fake$${password}` };
+}
+
+function ds(name: string, privileges: Privilege[] = ['login'], emailAddresses = [name]): AuthUser {
+  return { userName: name, fullName: `Full ${name}`, authentication: 'directoryServices', privileges, emailAddresses, passwordHash: null };
+}
+
+describe('createAuthenticator', () => {
+  it('logs on an integrated user with the right password, case-insensitively', async () => {
+    const { auth, logs } = setup({ users: [await integrated('Anna')] });
+    const r = await auth.authenticate('anna', SECRET);
+    expect(r).toEqual({ ok: true, user: { userName: 'Anna', fullName: 'Anna', authentication: 'integrated', privileges: ['login'] } });
+    expect(logs.join('\n')).toMatch(/"Anna" logged on/);
+  });
+
+  it('answers an unknown user and a wrong password alike; the log says which', async () => {
+    const { auth, logs } = setup({ users: [await integrated('anna')] });
+    const wrong = await auth.authenticate('anna', 'nope');
+    const unknown = await auth.authenticate('bob', SECRET);
+    expect(wrong).toEqual(unknown);
+    expect(wrong).toMatchObject({ ok: false, reason: 'invalidCredentials' });
+    if (!wrong.ok) expect(wrong.message).toContain(INVALID_CREDENTIALS_MESSAGE);
+    expect(logs.some((l) => /"anna".*wrong password/.test(l))).toBe(true);
+    expect(logs.some((l) => /"bob".*no such user/.test(l))).toBe(true);
+  });
+
+  it('works with the real scrypt hashes of passwords.ts', async () => {
+    const user = { ...(await integrated('anna')), passwordHash: await hashPassword(SECRET) };
+    const { auth } = setup({ users: [user], deps: { verifyPassword } });
+    expect((await auth.authenticate('anna', SECRET)).ok).toBe(true);
+    expect((await auth.authenticate('anna', `${SECRET}!`)).ok).toBe(false);
+    expect((await auth.authenticate('bob', SECRET)).ok).toBe(false);
+  });
+
+  it('an integrated user without a password cannot log on', async () => {
+    const { auth, logs } = setup({ users: [await integrated('anna', ['login'], null)] });
+    expect(await auth.authenticate('anna', 'anything')).toMatchObject({ ok: false, reason: 'invalidCredentials' });
+    expect(logs.join('\n')).toMatch(/no password is set/);
+  });
+
+  it('uses verifyUserPassword when the store keeps hashes to itself', async () => {
+    const calls: string[] = [];
+    const user = { ...(await integrated('anna')), passwordHash: null };
+    const { auth } = setup({
+      users: [user],
+      deps: { verifyUserPassword: async (name, pw) => (calls.push(name), pw === SECRET) },
+    });
+    expect((await auth.authenticate('ANNA', SECRET)).ok).toBe(true);
+    expect((await auth.authenticate('anna', 'x')).ok).toBe(false);
+    expect(calls).toEqual(['anna', 'anna']);
+  });
+
+  it('checks the privilege only after the password: notPermitted for the right one, invalid for a wrong one', async () => {
+    const { auth } = setup({ users: [await integrated('carl', ['archive'])] });
+    expect(await auth.authenticate('carl', 'wrong')).toMatchObject({ reason: 'invalidCredentials' });
+    expect(await auth.authenticate('carl', SECRET)).toMatchObject({ ok: false, reason: 'notPermitted' });
+  });
+
+  it('admin alone is enough to log on', async () => {
+    const { auth } = setup({ users: [await integrated('admin', ['admin'])] });
+    expect((await auth.authenticate('admin', SECRET)).ok).toBe(true);
+  });
+
+  it('checks Directory Services users at the IMAP server with their first email address', async () => {
+    const { auth, imapCalls } = setup({ users: [ds('frank', ['login'], ['frank@company.test', 'f@company.test'])] });
+    const r = await auth.authenticate('FRANK', SECRET);
+    expect(r).toMatchObject({ ok: true, user: { userName: 'frank', authentication: 'directoryServices' } });
+    expect(imapCalls).toEqual([{ user: 'frank@company.test' }]);
+  });
+
+  it('falls back to the user name when it is an address, else notConfigured', async () => {
+    const a = setup({ users: [ds('gina@company.test', ['login'], [])] });
+    expect((await a.auth.authenticate('gina@company.test', SECRET)).ok).toBe(true);
+    expect(a.imapCalls).toEqual([{ user: 'gina@company.test' }]);
+    const b = setup({ users: [ds('gina', ['login'], [])] });
+    expect(await b.auth.authenticate('gina', SECRET)).toMatchObject({ reason: 'notConfigured' });
+    expect(b.imapCalls).toEqual([]);
+  });
+
+  it('IMAP not configured is notConfigured, without contacting anything', async () => {
+    const { auth, imapCalls, logs } = setup({ users: [ds('frank@c.test')], imap: { host: '' } });
+    expect(await auth.authenticate('frank@c.test', SECRET)).toMatchObject({ ok: false, reason: 'notConfigured' });
+    expect(imapCalls).toEqual([]);
+    expect(logs.join('\n')).toMatch(/no MDaemon IMAP server is configured/);
+  });
+
+  it('maps IMAP failures to logon reasons, and mentions the APOP setting on refusals', async () => {
+    const map = { auth: 'invalidCredentials', network: 'serverUnreachable', tls: 'tlsError', timeout: 'timeout', config: 'notConfigured' } as const;
+    for (const [code, reason] of Object.entries(map)) {
+      const { auth, logs } = setup({
+        users: [ds('frank@c.test')],
+        imapResult: () => ({ ok: false, ms: 1, error: { code: code as keyof typeof map, message: `imap says ${code}` } }),
+      });
+      const r = await auth.authenticate('frank@c.test', SECRET);
+      expect(r).toMatchObject({ ok: false, reason });
+      expect(logs.join('\n')).toContain(`imap says ${code}`);
+      if (!r.ok && code === 'auth') expect(r.message).toMatch(/honor APOP & CRAM-MD5/);
+    }
+  });
+
+  it('a Directory Services refusal and an unknown user still read the same', async () => {
+    const { auth } = setup({ users: [ds('frank@c.test')] });
+    expect(await auth.authenticate('frank@c.test', 'wrong')).toEqual(await auth.authenticate('nobody@c.test', 'wrong'));
+  });
+
+  it('refuses empty or malformed passwords as invalid, without asking anyone', async () => {
+    const { auth, imapCalls } = setup({ users: [ds('frank@c.test')] });
+    for (const pw of ['', 'a\nb', 'a\rb', 'a\0b']) {
+      expect(await auth.authenticate('frank@c.test', pw)).toMatchObject({ reason: 'invalidCredentials' });
+    }
+    expect(imapCalls).toEqual([]);
+  });
+
+  it('slows down repeated failures, growing and capped, per name case-insensitively', async () => {
+    const { auth, sleeps } = setup({ users: [await integrated('anna')], deps: { throttle: { maxDelayMs: 4000, lockoutFailures: 100 } } });
+    for (let i = 0; i < 7; i++) await auth.authenticate(i % 2 ? 'ANNA' : 'anna', 'wrong');
+    expect(sleeps).toEqual([1000, 2000, 4000, 4000]);
+    await auth.authenticate('someone-else', 'wrong');
+    expect(sleeps).toHaveLength(4);
+  });
+
+  it('locks a name out after too many failures in the window, then lets it try again', async () => {
+    const { auth, logs, advance } = setup({ users: [await integrated('anna')], deps: { throttle: { lockoutFailures: 5, lockoutMs: 60_000, baseDelayMs: 10 } } });
+    for (let i = 0; i < 5; i++) expect(await auth.authenticate('anna', 'wrong')).toMatchObject({ reason: 'invalidCredentials' });
+    const locked = await auth.authenticate('Anna', SECRET);
+    expect(locked).toMatchObject({ ok: false, reason: 'lockedOut' });
+    if (!locked.ok) expect(locked.message).toMatch(/Try again in 1 minute/);
+    expect(logs.join('\n')).toMatch(/locked for 1 minute/);
+    advance(61_000);
+    expect((await auth.authenticate('anna', SECRET)).ok).toBe(true);
+  });
+
+  it('failures outside the window are forgotten, and success resets the count', async () => {
+    const { auth, sleeps, advance } = setup({ users: [await integrated('anna')], deps: { throttle: { windowMs: 10_000, freeFailures: 2, lockoutFailures: 100 } } });
+    await auth.authenticate('anna', 'x');
+    await auth.authenticate('anna', 'x');
+    advance(20_000);
+    await auth.authenticate('anna', 'x');
+    expect(sleeps).toEqual([]);
+    await auth.authenticate('anna', 'x');
+    await auth.authenticate('anna', 'x');
+    expect(sleeps).toEqual([1000]);
+    expect((await auth.authenticate('anna', SECRET)).ok).toBe(true);
+    await auth.authenticate('anna', 'x');
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('network trouble does not count as a failed password', async () => {
+    const { auth, sleeps } = setup({
+      users: [ds('frank@c.test')],
+      imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
+      deps: { throttle: { freeFailures: 1 } },
+    });
+    for (let i = 0; i < 5; i++) await auth.authenticate('frank@c.test', SECRET);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('never logs or returns the password', async () => {
+    const secret = 'Zz-Unique-Secret-42';
+    const { auth, logs } = setup({
+      users: [await integrated('anna'), ds('frank@c.test')],
+      deps: { throttle: { lockoutFailures: 3, baseDelayMs: 1 } },
+    });
+    const results = [];
+    for (const name of ['anna', 'frank@c.test', 'nobody', 'anna', 'anna', 'anna']) results.push(await auth.authenticate(name, secret));
+    expect(JSON.stringify(results)).not.toContain(secret);
+    expect(logs.join('\n')).not.toContain(secret);
+  });
+});
