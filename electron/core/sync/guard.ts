@@ -1,0 +1,57 @@
+/**
+ * The deletion guard: how many deletes a run may apply before it holds them for confirmation.
+ *
+ * The default limit is the larger of 5 users and 10 % of the Directory Services users; a saved
+ * setting or `--delete-limit N|P%` replaces it. A source with invalid records, or with no accounts
+ * in scope, holds every delete whatever the limit or confirmation: a truncated USERLIST.DAT must
+ * never empty the user database.
+ */
+import { DeleteLimit } from '../../../shared/settings';
+import { UserError } from '../../../shared/result';
+
+/** The default limit for a number of Directory Services users. */
+export function defaultDeleteLimit(directoryUsers: number): number {
+  return Math.max(5, Math.floor(directoryUsers / 10));
+}
+
+/** Turns `12` or `10%` (of `directoryUsers`) into a number of users; UserError('usage') otherwise. */
+export function parseDeleteLimit(text: string, directoryUsers: number): number {
+  const value = text.trim();
+  if (!DeleteLimit.safeParse(value).success) {
+    throw new UserError('usage', `the delete limit ${JSON.stringify(text)} is not a number of users or a percentage such as 10%`);
+  }
+  if (value.endsWith('%')) {
+    const percent = Number(value.slice(0, -1));
+    if (percent > 100) throw new UserError('usage', `the delete limit ${value} is more than 100%`);
+    return Math.floor((directoryUsers * percent) / 100);
+  }
+  return Number(value);
+}
+
+/** What the guard needs to know about a run. */
+export interface GuardInput {
+  readonly deletes: number;
+  readonly directoryUsers: number;
+  readonly invalidRecords: number;
+  readonly accountsInScope: number;
+  /** The limit from the command line or the settings; null for the default. */
+  readonly limit: string | null;
+  readonly confirmed: boolean;
+}
+
+/** Null when the deletes may go ahead, else why every one of them is held. */
+export function holdReason(g: GuardInput): string | null {
+  if (g.deletes === 0) return null;
+  if (g.invalidRecords > 0) {
+    const n = g.invalidRecords === 1 ? '1 invalid record' : `${g.invalidRecords} invalid records`;
+    return `held: USERLIST.DAT has ${n}; nothing is deleted while the source has invalid records`;
+  }
+  if (g.accountsInScope === 0) {
+    return 'held: no MDaemon account is in scope (empty list or filters that match nobody); nothing is deleted';
+  }
+  const limit = g.limit === null ? defaultDeleteLimit(g.directoryUsers) : parseDeleteLimit(g.limit, g.directoryUsers);
+  if (g.deletes > limit && !g.confirmed) {
+    return `held by the deletion guard: ${g.deletes} deletes exceed the limit of ${limit}; confirm the deletes to apply them`;
+  }
+  return null;
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { DirectoryRead } from '../../../shared/model';
+import { type CurrentUser, planSync, sameAddresses } from './plan';
+import { defaultDeleteLimit, parseDeleteLimit } from './guard';
+import { account, directory, settingsWith } from './test-fixtures';
+
+const ds = (userName: string, extra: Partial<CurrentUser> = {}): CurrentUser => ({
+  userName,
+  fullName: `Name of ${userName.split('@')[0]}`,
+  emailAddresses: [userName],
+  authentication: 'directoryServices',
+  ...extra,
+});
+const actions = (read: DirectoryRead, current: CurrentUser[], sync = {}, opts = {}) =>
+  planSync(read, settingsWith(sync), current, opts).changes.map((c) => `${c.action} ${c.userName}`);
+
+describe('scope', () => {
+  const read = directory([
+    account('a@one.test', { groups: ['Sales'] }),
+    account('b@one.test', { groups: ['Staff'] }),
+    account('c@two.test', { groups: ['Sales', 'Staff'] }),
+    account('d@two.test', { accessType: 'C' }),
+  ]);
+
+  it('takes every account when no domain and no group is selected', () => {
+    expect(actions(read, [])).toEqual(['create a@one.test', 'create b@one.test', 'create c@two.test', 'create d@two.test']);
+  });
+
+  it('keeps only selected domains, case-insensitively', () => {
+    expect(actions(read, [], { domains: ['TWO.test'] })).toEqual(['create c@two.test', 'create d@two.test']);
+  });
+
+  it('keeps members of at least one selected group', () => {
+    expect(actions(read, [], { groups: ['sales'] })).toEqual(['create a@one.test', 'create c@two.test']);
+    expect(actions(read, [], { groups: ['Sales'], domains: ['one.test'] })).toEqual(['create a@one.test']);
+  });
+
+  it('leaves disabled accounts (AccessType C) out when includeDisabled is off', () => {
+    expect(actions(read, [], { includeDisabled: false })).not.toContain('create d@two.test');
+    expect(actions(read, [], { includeDisabled: true })).toContain('create d@two.test');
+  });
+
+  it('warns about a group or domain filter that names nothing', () => {
+    const plan = planSync(read, settingsWith({ groups: ['Sales', 'Nobody'], domains: ['one.test', 'three.test'] }), []);
+    expect(plan.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: null, message: 'the domain filter names three.test, which has no accounts' },
+      { file: 'Groups.dat', line: null, message: 'the group filter names Nobody, which does not exist' },
+    ]);
+    expect(plan.changes.map((c) => c.userName)).toEqual(['a@one.test']);
+  });
+
+  it('refuses a group filter when Groups.dat is missing, and ignores a missing Groups.dat otherwise', () => {
+    const noGroups = directory([account('a@one.test')]);
+    expect(() => planSync(noGroups, settingsWith({ groups: ['Sales'] }), [])).toThrow(/Groups\.dat is missing/);
+    expect(planSync(noGroups, settingsWith(), []).summary.create).toBe(1);
+  });
+});
+
+describe('user names and addresses', () => {
+  it('uses the mailbox when asked, skipping both sides of a cross-domain collision', () => {
+    const read = directory([account('frank@one.test'), account('Frank@two.test'), account('anna@two.test')]);
+    const plan = planSync(read, settingsWith({ userNameFormat: 'mailbox' }), [ds('frank')], { confirmDeletes: true });
+    expect(plan.changes.map((c) => `${c.action} ${c.userName}`)).toEqual(['create anna', 'skip frank', 'skip Frank']);
+    expect(plan.changes[1]?.reason).toBe('mailbox name frank exists in several domains (Frank@two.test, frank@one.test)');
+    // the colliding names' existing user is not deleted: its account still exists
+    expect(plan.summary.delete).toBe(0);
+  });
+
+  it('adds exact aliases when alias import is on, and compares addresses ignoring order and case', () => {
+    const read = directory([account('a@one.test', { aliases: ['alias@one.test', 'A@ONE.test', '*@wild.test'] })]);
+    expect(planSync(read, settingsWith(), []).changes[0]?.emailAddresses).toEqual(['a@one.test', 'alias@one.test']);
+    expect(planSync(read, settingsWith({ importAliases: false }), []).changes[0]?.emailAddresses).toEqual(['a@one.test']);
+    const current = [ds('a@one.test', { emailAddresses: ['ALIAS@one.test', 'a@one.test'] })];
+    expect(actions(read, current)).toEqual(['unchanged a@one.test']);
+    expect(sameAddresses(['x@y', 'z@y'], ['Z@Y', 'X@y'])).toBe(true);
+    expect(sameAddresses(['x@y'], ['x@y', 'z@y'])).toBe(false);
+  });
+
+  it('never synchronizes the built-in admin and skips invalid accounts with a reason', () => {
+    const read = directory([account('admin@one.test'), account('bad', { domain: '', mailbox: 'bad' })]);
+    const plan = planSync(read, settingsWith({ userNameFormat: 'mailbox' }), []);
+    expect(plan.changes.map((c) => [c.action, c.userName, c.reason])).toEqual([
+      ['skip', 'admin', 'the built-in admin user is never synchronized'],
+      ['skip', 'bad', 'invalid email address'],
+    ]);
+  });
+});
+
+describe('compare', () => {
+  const read = directory([account('a@one.test', { fullName: 'Anna New' }), account('b@one.test'), account('c@one.test')]);
+
+  it('creates, updates full name and addresses only, and leaves equal users unchanged', () => {
+    const current = [
+      ds('A@one.test', { fullName: 'Anna Old', authentication: 'integrated' }),
+      ds('b@one.test', { emailAddresses: ['b@one.test', 'old@one.test'] }),
+    ];
+    const plan = planSync(read, settingsWith(), current);
+    expect(plan.changes).toEqual([
+      { action: 'update', userName: 'A@one.test', fullName: 'Anna New', emailAddresses: ['a@one.test'], reason: 'full name was "Anna Old"' },
+      { action: 'update', userName: 'b@one.test', fullName: 'Name of b', emailAddresses: ['b@one.test'], reason: 'email addresses were b@one.test, old@one.test' },
+      { action: 'create', userName: 'c@one.test', fullName: 'Name of c', emailAddresses: ['c@one.test'], reason: 'new MDaemon account' },
+    ]);
+    expect(plan.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 0, skip: 0, held: 0 });
+  });
+
+  it('is deterministic whatever the order of the accounts and users', () => {
+    const many = Array.from({ length: 50 }, (_, i) => account(`u${(i * 37) % 50}@d${i % 3}.test`));
+    const users = Array.from({ length: 30 }, (_, i) => ds(`old${i}@x.test`));
+    const a = planSync(directory(many), settingsWith({ deleteUsers: true }), users, { confirmDeletes: true });
+    const b = planSync(directory([...many].reverse()), settingsWith({ deleteUsers: true }), [...users].reverse(), { confirmDeletes: true });
+    expect(b).toEqual(a);
+    const names = a.changes.filter((c) => c.action === 'create').map((c) => c.userName.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    expect(a.changes.slice(-30).every((c) => c.action === 'delete')).toBe(true);
+  });
+});
+
+describe('deletes and the deletion guard', () => {
+  const read = directory([account('keep@one.test')]);
+  const current = [
+    ds('admin', { authentication: 'integrated' }),
+    ds('keep@one.test'),
+    ds('gone1@one.test'),
+    ds('gone2@one.test'),
+    ds('manual@one.test', { authentication: 'integrated' }),
+  ];
+
+  it('deletes only Directory Services users without an account in scope, only when asked', () => {
+    expect(actions(read, current)).toEqual(['unchanged keep@one.test']);
+    expect(actions(read, current, { deleteUsers: true })).toEqual(['unchanged keep@one.test', 'delete gone1@one.test', 'delete gone2@one.test']);
+  });
+
+  it('deletes a Directory Services user whose account left the scope', () => {
+    const two = directory([account('keep@one.test'), account('other@two.test')]);
+    expect(actions(two, [ds('keep@one.test'), ds('other@two.test')], { deleteUsers: true, domains: ['one.test'] })).toEqual([
+      'unchanged keep@one.test',
+      'delete other@two.test',
+    ]);
+  });
+
+  const many = Array.from({ length: 60 }, (_, i) => ds(`old${String(i).padStart(2, '0')}@one.test`));
+
+  it('holds every delete beyond the default limit of max(5, 10 %) while creates still apply', () => {
+    expect(defaultDeleteLimit(10)).toBe(5);
+    expect(defaultDeleteLimit(200)).toBe(20);
+    const six = many.slice(0, 6);
+    const plan = planSync(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), six);
+    expect(plan.summary).toMatchObject({ create: 1, delete: 0, held: 6 });
+    expect(plan.changes[1]?.reason).toBe('held by the deletion guard: 6 deletes exceed the limit of 5; confirm the deletes to apply them');
+    expect(planSync(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), six.slice(0, 5)).summary.delete).toBe(5);
+  });
+
+  it('takes a limit override as a number or a percentage, and confirmation releases held deletes', () => {
+    const r = directory([account('x@one.test')]);
+    const s = settingsWith({ deleteUsers: true });
+    expect(planSync(r, s, many, {}).summary.held).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: '60' }).summary.delete).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: '50%' }).summary.held).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: '100%' }).summary.delete).toBe(60);
+    expect(planSync(r, settingsWith({ deleteUsers: true, deleteLimit: '60' }), many).summary.delete).toBe(60);
+    expect(planSync(r, s, many, { confirmDeletes: true }).summary.delete).toBe(60);
+    expect(parseDeleteLimit('10%', 95)).toBe(9);
+    expect(() => planSync(r, s, many, { deleteLimitOverride: 'lots' })).toThrow(/not a number of users/);
+  });
+
+  it('holds every delete, even confirmed, when the source has invalid records', () => {
+    const plan = planSync({ ...read, invalidRecords: 2 }, settingsWith({ deleteUsers: true }), current, { confirmDeletes: true, deleteLimitOverride: '100' });
+    expect(plan.summary).toMatchObject({ delete: 0, held: 2, unchanged: 1 });
+    expect(plan.changes[1]?.reason).toBe('held: USERLIST.DAT has 2 invalid records; nothing is deleted while the source has invalid records');
+  });
+
+  it('holds every delete when no account is in scope: an empty source changes nothing', () => {
+    const plan = planSync(directory([]), settingsWith({ deleteUsers: true }), current, { confirmDeletes: true });
+    expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 0, skip: 0, held: 3 });
+    expect(plan.changes.every((c) => c.reason.startsWith('held: no MDaemon account is in scope'))).toBe(true);
+    const filtered = planSync(read, settingsWith({ deleteUsers: true, domains: ['nowhere.test'] }), current, { confirmDeletes: true });
+    expect(filtered.summary.held).toBe(3);
+  });
+
+  it('never deletes admin or integrated users', () => {
+    const plan = planSync(read, settingsWith({ deleteUsers: true }), current, { confirmDeletes: true });
+    expect(plan.changes.map((c) => c.userName)).not.toContain('admin');
+    expect(plan.changes.map((c) => c.userName)).not.toContain('manual@one.test');
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The plan of a synchronization: a pure function from what MDaemon says and what the archive
+ * holds to the list of changes, each with its reason.
+ *
+ * Order (deterministic, independent of the order of USERLIST.DAT): first one line per account
+ * in scope (create, update, unchanged, skip) sorted by user name case-insensitively, then the
+ * deletes and held deletes sorted the same way. Applying a plan and planning again yields only
+ * `unchanged` lines.
+ */
+import type { ArchiveUser, Change, DirectoryRead, MdaemonAccount, PlanSummary, SourceWarning } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import { UserError, assertNever } from '../../../shared/result';
+import { holdReason, parseDeleteLimit } from './guard';
+
+/** A user of the archive as the plan compares it. */
+export type CurrentUser = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddresses' | 'authentication'>;
+
+/** Per-run choices that are not settings. */
+export interface PlanOptions {
+  /** Release deletes the guard's limit holds (not those held for invalid records or an empty scope). */
+  readonly confirmDeletes?: boolean;
+  /** `N` or `P%`, replacing the saved limit for this run. */
+  readonly deleteLimitOverride?: string;
+}
+
+/** A plan: its changes in order, their counts, and what the filters found odd. */
+export interface Plan {
+  readonly changes: Change[];
+  readonly summary: PlanSummary;
+  readonly warnings: SourceWarning[];
+}
+
+/** The built-in administrator: never created, changed or deleted by a synchronization. */
+const ADMIN = 'admin';
+const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+const MAX_NAME = 255;
+
+interface Candidate {
+  readonly account: MdaemonAccount;
+  readonly userName: string;
+  readonly key: string;
+  readonly emails: string[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+const byKey = (a: { key: string; tie: string }, b: { key: string; tie: string }) =>
+  a.key < b.key ? -1 : a.key > b.key ? 1 : a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
+
+/** The addresses a user gets from an account: its own, then its exact aliases when imported. */
+function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] {
+  const out = [account.email];
+  const seen = new Set([lower(account.email)]);
+  if (importAliases) {
+    for (const alias of account.aliases) {
+      const a = alias.trim();
+      if (!EMAIL_RE.test(a) || /[*?]/.test(a) || seen.has(lower(a))) continue;
+      seen.add(lower(a));
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** True when two address lists hold the same addresses, ignoring order and case. */
+export function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a.map(lower));
+  const y = new Set(b.map(lower));
+  if (x.size !== y.size) return false;
+  for (const v of x) if (!y.has(v)) return false;
+  return true;
+}
+
+/** Which accounts the domain, group and disabled filters keep; warnings for filters naming nothing. */
+function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[]): MdaemonAccount[] {
+  const { domains, groups, includeDisabled } = settings.sync;
+  const domainSet = new Set(domains.map(lower));
+  const known = new Set([...read.domains.map(lower), ...read.accounts.map((a) => lower(a.domain))]);
+  for (const d of domains) {
+    if (!known.has(lower(d))) warnings.push({ file: 'USERLIST.DAT', line: null, message: `the domain filter names ${d}, which has no accounts` });
+  }
+  const groupSet = new Set(groups.map(lower));
+  const members = new Set<string>();
+  if (groups.length > 0) {
+    if (read.groups.length === 0) {
+      throw new UserError('config', `the group filter names ${groups.join(', ')}, but Groups.dat is missing or lists no groups`);
+    }
+    const existing = new Set(read.groups.map((g) => lower(g.name)));
+    for (const g of groups) {
+      if (!existing.has(lower(g))) warnings.push({ file: 'Groups.dat', line: null, message: `the group filter names ${g}, which does not exist` });
+    }
+    for (const g of read.groups) if (groupSet.has(lower(g.name))) for (const m of g.members) members.add(lower(m));
+  }
+  return read.accounts.filter(
+    (a) =>
+      (domainSet.size === 0 || domainSet.has(lower(a.domain))) &&
+      (includeDisabled || a.accessType !== 'C') &&
+      (groupSet.size === 0 || members.has(lower(a.email)) || a.groups.some((g) => groupSet.has(lower(g)))),
+  );
+}
+
+function line(action: Change['action'], userName: string, fullName: string, emailAddresses: string[], reason: string): Change {
+  return { action, userName, fullName, emailAddresses, reason };
+}
+
+/**
+ * Account lines: valid candidates, and skips for invalid accounts and user-name collisions.
+ * `names` holds every user name an account in scope maps to, skipped or not: such a user is
+ * never deleted, since its account still exists.
+ */
+function candidates(accounts: MdaemonAccount[], settings: Settings): { valid: Candidate[]; skips: Change[]; names: Set<string> } {
+  const byName = new Map<string, Candidate[]>();
+  const skips: Change[] = [];
+  const names = new Set<string>();
+  for (const account of accounts) {
+    const userName = settings.sync.userNameFormat === 'mailbox' ? account.mailbox.trim() : account.email.trim();
+    const emails = addressesOf(account, settings.sync.importAliases);
+    if (userName !== '') names.add(lower(userName));
+    if (!EMAIL_RE.test(account.email) || account.mailbox.trim() === '') {
+      skips.push(line('skip', userName || account.email, account.fullName, [account.email], 'invalid email address'));
+      continue;
+    }
+    if (userName.length > MAX_NAME) {
+      skips.push(line('skip', userName, account.fullName, emails, `user name longer than ${MAX_NAME} characters`));
+      continue;
+    }
+    const key = lower(userName);
+    const list = byName.get(key) ?? [];
+    list.push({ account, userName, key, emails });
+    byName.set(key, list);
+  }
+  const valid: Candidate[] = [];
+  for (const [key, list] of byName) {
+    const first = list[0] as Candidate;
+    if (key === ADMIN) {
+      for (const c of list) skips.push(line('skip', c.userName, c.account.fullName, c.emails, 'the built-in admin user is never synchronized'));
+    } else if (list.length > 1) {
+      const all = list.map((c) => c.account.email).sort().join(', ');
+      const why = settings.sync.userNameFormat === 'mailbox' ? `mailbox name ${first.userName} exists in several domains (${all})` : `several accounts map to this user name (${all})`;
+      for (const c of list) skips.push(line('skip', c.userName, c.account.fullName, c.emails, why));
+    } else {
+      valid.push(first);
+    }
+  }
+  return { valid, skips, names };
+}
+
+/** Compares one account with the user of that name. */
+function compare(c: Candidate, user: CurrentUser | undefined): Change {
+  const fullName = c.account.fullName;
+  if (!user) return line('create', c.userName, fullName, c.emails, 'new MDaemon account');
+  const diffs: string[] = [];
+  if (user.fullName !== fullName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
+  if (!sameAddresses(user.emailAddresses, c.emails)) diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
+  if (diffs.length === 0) return line('unchanged', user.userName, fullName, c.emails, 'up to date');
+  return line('update', user.userName, fullName, c.emails, diffs.join('; '));
+}
+
+/** Counts of changes by action. */
+export function summarize(changes: readonly Change[]): PlanSummary {
+  const s: PlanSummary = { create: 0, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 };
+  for (const c of changes) {
+    switch (c.action) {
+      case 'create':
+      case 'update':
+      case 'delete':
+      case 'unchanged':
+      case 'skip':
+      case 'held':
+        s[c.action]++;
+        break;
+      default:
+        assertNever(c.action);
+    }
+  }
+  return s;
+}
+
+/** Plans a synchronization. Pure: the same inputs always give the same plan. */
+export function planSync(read: DirectoryRead, settings: Settings, current: readonly CurrentUser[], opts: PlanOptions = {}): Plan {
+  const directoryUsers = current.filter((u) => u.authentication === 'directoryServices').length;
+  const limit = opts.deleteLimitOverride ?? settings.sync.deleteLimit;
+  if (limit !== null) parseDeleteLimit(limit, directoryUsers);
+  const warnings: SourceWarning[] = [];
+  const inScope = scope(read, settings, warnings);
+  const { valid, skips, names } = candidates(inScope, settings);
+
+  const users = new Map(current.map((u) => [lower(u.userName), u]));
+  const accountLines = [...valid.map((c) => compare(c, users.get(c.key))), ...skips]
+    .map((c) => ({ c, key: lower(c.userName), tie: lower(c.emailAddresses[0] ?? '') }))
+    .sort(byKey)
+    .map((x) => x.c);
+
+  const gone = settings.sync.deleteUsers
+    ? current
+        .filter((u) => u.authentication === 'directoryServices' && lower(u.userName) !== ADMIN && !names.has(lower(u.userName)))
+        .map((u) => ({ u, key: lower(u.userName), tie: u.userName }))
+        .sort(byKey)
+        .map((x) => x.u)
+    : [];
+  const held = holdReason({
+    deletes: gone.length,
+    directoryUsers,
+    invalidRecords: read.invalidRecords,
+    accountsInScope: inScope.length,
+    limit,
+    confirmed: opts.confirmDeletes === true,
+  });
+  const deleteLines = gone.map((u) =>
+    line(held ? 'held' : 'delete', u.userName, u.fullName, [...u.emailAddresses], held ?? 'no longer an MDaemon account in scope'),
+  );
+  const changes = [...accountLines, ...deleteLines];
+  return { changes, summary: summarize(changes), warnings };
+}

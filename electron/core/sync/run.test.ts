@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DirectoryRead, SyncProgress } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import type { Settings } from '../../../shared/settings';
+import { ArchiveRepository } from '../db/repository';
+import { runSync, type RunSyncOptions } from './run';
+import { account, directory, settingsWith } from './test-fixtures';
+
+let dir: string;
+let repo: ArchiveRepository;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-sync-'));
+  repo = await ArchiveRepository.open({ dataDir: dir, lock: { waitMs: 100, pollMs: 10 } });
+});
+afterEach(() => {
+  repo.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (read: DirectoryRead | (() => Promise<DirectoryRead>), settings: Settings, extra: Partial<RunSyncOptions> = {}) =>
+  runSync({
+    repository: repo,
+    readDirectory: typeof read === 'function' ? read : async () => read,
+    settings,
+    dryRun: false,
+    actor: 'test',
+    ...extra,
+  });
+const names = () => repo.listUsers().map((u) => u.userName);
+
+const three = directory([account('anna@one.test'), account('bob@one.test', { aliases: ['robert@one.test'] }), account('carl@two.test')]);
+
+describe('synchronize now', () => {
+  it('creates users with Directory Services authentication, the default privileges and their folder', async () => {
+    const settings = settingsWith({}, { defaultPrivileges: { privileges: ['login', 'archive'], ownFolder: { read: true, write: true, delete: false } } });
+    const report = await run(three, settings);
+    expect(report.summary).toEqual({ create: 3, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 });
+    expect(repo.getUser('bob@one.test')).toMatchObject({
+      authentication: 'directoryServices',
+      emailAddresses: ['bob@one.test', 'robert@one.test'],
+      privileges: ['login', 'archive'],
+      folderAccess: [{ folder: 'bob@one.test', read: true, write: true, delete: false }],
+      hasPassword: false,
+    });
+    expect(repo.listFolders().map((f) => [f.name, f.owner])).toContainEqual(['carl@two.test', 'carl@two.test']);
+    const [last] = repo.listRuns();
+    expect(last).toMatchObject({ id: report.runId, actor: 'test', dryRun: false, status: 'applied', summary: report.summary });
+    expect(repo.runChanges(report.runId as number).map((c) => `${c.action} ${c.userName}`)).toEqual([
+      'create anna@one.test',
+      'create bob@one.test',
+      'create carl@two.test',
+    ]);
+  });
+
+  it('is idempotent: a test right after a sync shows only unchanged lines', async () => {
+    const settings = settingsWith({ deleteUsers: true, userNameFormat: 'email' });
+    await run(three, settings);
+    const again = await run(three, settings, { dryRun: true });
+    expect(again.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 3, skip: 0, held: 0 });
+    const mailbox = settingsWith({ userNameFormat: 'mailbox', deleteUsers: true });
+    const fresh = directory([account('dora@one.test', { aliases: ['d@one.test'] })]);
+    await run(fresh, mailbox, { confirmDeletes: true });
+    expect((await run(fresh, mailbox, { dryRun: true })).changes.map((c) => c.action)).toEqual(['unchanged']);
+  });
+
+  it('updates full name and addresses only, keeping authentication and privileges the administrator set', async () => {
+    await run(three, settingsWith());
+    await repo.setPrivileges('anna@one.test', ['login', 'export']);
+    await repo.setAuthentication('anna@one.test', 'integrated');
+    const changed = directory([account('anna@one.test', { fullName: 'Anna Neu', aliases: ['a@one.test'] }), ...three.accounts.slice(1)]);
+    const report = await run(changed, settingsWith());
+    expect(report.summary.update).toBe(1);
+    expect(repo.getUser('anna@one.test')).toMatchObject({
+      fullName: 'Anna Neu',
+      emailAddresses: ['anna@one.test', 'a@one.test'],
+      authentication: 'integrated',
+      privileges: ['login', 'export'],
+    });
+  });
+
+  it('deletes Directory Services users only, keeps a folder with messages, removes an empty one, re-attaches later', async () => {
+    await run(three, settingsWith());
+    await repo.createUser({ userName: 'manual@one.test', authentication: 'integrated' });
+    await repo.importMessages('anna@one.test', [{ subject: 's', from: 'f', date: null, size: 1, messageId: null }]);
+    const report = await run(directory([account('carl@two.test')]), settingsWith({ deleteUsers: true }));
+    expect(report.changes.filter((c) => c.action === 'delete').map((c) => c.reason)).toEqual([
+      'no longer an MDaemon account in scope; archive folder kept (1 messages)',
+      'no longer an MDaemon account in scope; empty archive folder removed',
+    ]);
+    expect(names()).toEqual(['admin', 'carl@two.test', 'manual@one.test']);
+    expect(repo.listFolders().map((f) => [f.name, f.owner, f.messages])).toEqual([
+      ['admin', 'admin', 0],
+      ['anna@one.test', null, 1],
+      ['carl@two.test', 'carl@two.test', 0],
+      ['manual@one.test', 'manual@one.test', 0],
+    ]);
+    const back = await run(three, settingsWith());
+    expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe('new MDaemon account; existing archive folder re-attached');
+    expect(repo.listFolders().find((f) => f.name === 'anna@one.test')).toEqual({ name: 'anna@one.test', owner: 'anna@one.test', messages: 1 });
+  });
+
+  it('holds deletes beyond the limit while creates and updates apply; confirmation releases them', async () => {
+    const many = directory(Array.from({ length: 8 }, (_, i) => account(`u${i}@one.test`)));
+    await run(many, settingsWith());
+    const report = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }));
+    expect(report.summary).toMatchObject({ create: 1, held: 8, delete: 0 });
+    expect(names()).toHaveLength(10);
+    expect(repo.listRuns()[0]?.message).toBe('8 deletes held for confirmation');
+    const confirmed = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), { confirmDeletes: true });
+    expect(confirmed.summary).toMatchObject({ delete: 8, held: 0, unchanged: 1 });
+    expect(names()).toEqual(['admin', 'new@one.test']);
+  });
+});
+
+describe('nothing changes', () => {
+  const snapshot = () => JSON.stringify([repo.listUsers(), repo.listFolders()]);
+
+  it('in a test run, which is recorded as tested', async () => {
+    await run(three, settingsWith());
+    const before = snapshot();
+    const report = await run(directory([account('z@one.test')]), settingsWith({ deleteUsers: true }), { dryRun: true, confirmDeletes: true });
+    expect(report).toMatchObject({ dryRun: true, summary: { create: 1, delete: 3 } });
+    expect(snapshot()).toBe(before);
+    expect(repo.listRuns()[0]).toMatchObject({ id: report.runId, status: 'tested', dryRun: true });
+  });
+
+  it('when the source cannot be read: its UserError comes through and the run is recorded as failed', async () => {
+    await run(three, settingsWith());
+    const before = snapshot();
+    const unreadable = () => Promise.reject(new UserError('unreadable', 'cannot read USERLIST.DAT: EACCES'));
+    await expect(run(unreadable, settingsWith({ deleteUsers: true }), { confirmDeletes: true })).rejects.toMatchObject({ code: 'unreadable' });
+    expect(snapshot()).toBe(before);
+    expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'cannot read USERLIST.DAT: EACCES' });
+  });
+
+  it('when the source is empty: every delete is held, even confirmed', async () => {
+    await run(three, settingsWith());
+    const before = snapshot();
+    const report = await run(directory([]), settingsWith({ deleteUsers: true, deleteLimit: '100%' }), { confirmDeletes: true });
+    expect(report.summary).toMatchObject({ held: 3, delete: 0 });
+    expect(snapshot()).toBe(before);
+  });
+
+  it('when the source has invalid records: creates apply, deletes are held', async () => {
+    await run(three, settingsWith());
+    const report = await run({ ...directory([account('new@one.test')]), invalidRecords: 1 }, settingsWith({ deleteUsers: true }), { confirmDeletes: true });
+    expect(report.summary).toMatchObject({ create: 1, held: 3, delete: 0 });
+    expect(names()).toHaveLength(5);
+  });
+
+  it('when a test is cancelled', async () => {
+    const controller = new AbortController();
+    const read = async () => {
+      controller.abort();
+      return three;
+    };
+    await expect(run(read, settingsWith(), { dryRun: true, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(names()).toEqual(['admin']);
+    expect(repo.listRuns()[0]).toMatchObject({ status: 'cancelled', dryRun: true });
+  });
+
+  it('when another writer holds the lock: the sync fails busy', async () => {
+    const other = await ArchiveRepository.open({ dataDir: dir });
+    await other.exclusive(async () => {
+      await expect(run(three, settingsWith())).rejects.toMatchObject({ code: 'busy', message: 'another synchronization is running' });
+    });
+    other.close();
+    expect(names()).toEqual(['admin']);
+  });
+});
+
+it('reports its phases in order', async () => {
+  const phases: SyncProgress['phase'][] = [];
+  await run(three, settingsWith(), { onProgress: (p) => phases.push(p.phase) });
+  expect([...new Set(phases)]).toEqual(['read', 'plan', 'apply', 'done']);
+});

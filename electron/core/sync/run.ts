@@ -1,0 +1,148 @@
+/**
+ * One synchronization run, from reading MDaemon to the history entry: Test Settings
+ * (dryRun: plan only, no lock) or Synchronize now (plan and apply under the writer lock, in one
+ * transaction).
+ *
+ * A source that cannot be read changes nothing and its UserError reaches the caller; the run is
+ * recorded as failed. A cancelled run changes nothing either.
+ */
+import type { DirectoryRead, SyncProgress, SyncReport, SyncRun } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import { UserError } from '../../../shared/result';
+import { ArchiveRepository, type RepositoryOptions, type WriterSession } from '../db/repository';
+import { type NewRun, insertRun } from '../db/history-store';
+import { applyPlan } from './apply';
+import { type Plan, planSync, summarize } from './plan';
+
+/** Everything a run needs; the database is given open, or opened from `dataDir`. */
+export interface RunSyncOptions {
+  readonly repository?: ArchiveRepository;
+  readonly dataDir?: string;
+  /** Options for opening `dataDir` (wasm path, lock wait, warnings). */
+  readonly open?: Omit<RepositoryOptions, 'dataDir'>;
+  readonly readDirectory: () => Promise<DirectoryRead>;
+  readonly settings: Settings;
+  readonly dryRun: boolean;
+  readonly confirmDeletes?: boolean;
+  /** `N` or `P%` for this run only. */
+  readonly deleteLimit?: string;
+  /** Who started it: a user name, `cli` or `schedule`. */
+  readonly actor: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SyncProgress) => void;
+  readonly now?: () => Date;
+}
+
+const EMPTY_SUMMARY = summarize([]);
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new UserError('cancelled', 'the synchronization was cancelled');
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'error';
+}
+
+/** Runs a test or a synchronization and returns its report. */
+export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
+  const repo = opts.repository ?? (await openFor(opts));
+  try {
+    return opts.dryRun ? await testRun(repo, opts) : await repo.exclusive((session) => syncRun(repo, session, opts));
+  } finally {
+    if (!opts.repository) repo.close();
+  }
+}
+
+async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
+  if (!opts.dataDir) throw new Error('runSync needs a repository or a dataDir');
+  return ArchiveRepository.open({ ...opts.open, dataDir: opts.dataDir, now: opts.now ?? opts.open?.now });
+}
+
+/** Reads and plans, checking for cancellation between the phases. */
+async function readAndPlan(repo: ArchiveRepository, opts: RunSyncOptions): Promise<{ read: DirectoryRead; plan: Plan }> {
+  const progress = opts.onProgress;
+  checkAbort(opts.signal);
+  progress?.({ phase: 'read', done: 0, total: 0 });
+  const read = await opts.readDirectory();
+  checkAbort(opts.signal);
+  progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
+  const plan = planSync(read, opts.settings, repo.currentUsers(), {
+    confirmDeletes: opts.confirmDeletes,
+    deleteLimitOverride: opts.deleteLimit,
+  });
+  progress?.({ phase: 'plan', done: read.accounts.length, total: read.accounts.length });
+  checkAbort(opts.signal);
+  return { read, plan };
+}
+
+function report(dryRun: boolean, read: DirectoryRead, plan: Plan, changes: Plan['changes'], runId: number | null): SyncReport {
+  return { dryRun, summary: plan.summary, changes, warnings: [...read.warnings, ...plan.warnings], runId };
+}
+
+function runRow(opts: RunSyncOptions, startedAt: string, status: SyncRun['status'], plan: Plan | null, message: string | null): NewRun {
+  const finishedAt = (opts.now?.() ?? new Date()).toISOString();
+  return { startedAt, finishedAt, actor: opts.actor, dryRun: opts.dryRun, status, summary: plan?.summary ?? EMPTY_SUMMARY, message };
+}
+
+/** The history row of a run that stopped before applying anything. */
+function failedRow(opts: RunSyncOptions, startedAt: string, err: unknown): NewRun {
+  const cancelled = err instanceof UserError && err.code === 'cancelled';
+  return runRow(opts, startedAt, cancelled ? 'cancelled' : 'failed', null, oneLine(err));
+}
+
+/** Test Settings: no writer lock; the history entry is written by its own short transaction, skipped if the lock stays busy. */
+async function testRun(repo: ArchiveRepository, opts: RunSyncOptions): Promise<SyncReport> {
+  const startedAt = (opts.now?.() ?? new Date()).toISOString();
+  const recordQuietly = (row: NewRun, changes: Plan['changes']) =>
+    repo.transaction((sql) => insertRun(sql, row, changes)).catch(() => null);
+  let result: { read: DirectoryRead; plan: Plan };
+  try {
+    result = await readAndPlan(repo, opts);
+  } catch (err) {
+    await recordQuietly(failedRow(opts, startedAt, err), []);
+    throw err;
+  }
+  const { read, plan } = result;
+  const runId = await recordQuietly(runRow(opts, startedAt, 'tested', plan, null), plan.changes);
+  opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
+  return report(true, read, plan, plan.changes, runId);
+}
+
+/** Synchronize now: plan and apply with the writer lock held throughout, applied in one transaction. */
+async function syncRun(repo: ArchiveRepository, session: WriterSession, opts: RunSyncOptions): Promise<SyncReport> {
+  const startedAt = (opts.now?.() ?? new Date()).toISOString();
+  let result: { read: DirectoryRead; plan: Plan };
+  try {
+    result = await readAndPlan(repo, opts);
+  } catch (err) {
+    recordFailure(session, failedRow(opts, startedAt, err));
+    throw err;
+  }
+  const { read, plan } = result;
+  const total = plan.changes.length;
+  let outcome: { applied: Plan['changes']; runId: number };
+  try {
+    outcome = session.transaction((sql, now) => {
+      const applied = applyPlan(sql, now, plan.changes, opts.settings.defaultPrivileges, (done) =>
+        opts.onProgress?.({ phase: 'apply', done, total }),
+      );
+      const message = plan.summary.held > 0 ? `${plan.summary.held} deletes held for confirmation` : null;
+      return { applied, runId: insertRun(sql, runRow(opts, startedAt, 'applied', plan, message), applied) };
+    });
+  } catch (err) {
+    recordFailure(session, failedRow(opts, startedAt, err));
+    throw err;
+  }
+  const { applied, runId } = outcome;
+  opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
+  return report(false, read, plan, applied, runId);
+}
+
+/** Records a run that changed nothing; best effort, the run's own error is what matters. */
+function recordFailure(session: WriterSession, row: NewRun): void {
+  try {
+    session.transaction((sql) => insertRun(sql, row, []));
+  } catch {
+    // the history stays without this entry
+  }
+}
