@@ -23,6 +23,7 @@ import { VERSION } from './version';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.resolve(here, '../renderer');
 const iconPath = path.resolve(here, '../icon.png');
+const sampleDir = path.resolve(here, '../../build-resources/sample-app');
 
 const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 if (dataDirArg) app.setPath('userData', path.resolve(dataDirArg));
@@ -116,6 +117,7 @@ async function start(): Promise<void> {
     settings: createElectronSettingsStore(dataDir),
     secrets: createSafeStorageSecretStore(dataFiles(dataDir).secrets),
     browseFolder: pickFolder,
+    sampleAppDir: fs.existsSync(path.join(sampleDir, 'USERLIST.DAT')) ? sampleDir : null,
   });
   registerIpc(createHandlers(services), logger, services.trackSession);
 

@@ -35,6 +35,8 @@ export interface ServiceDeps {
   readonly secrets: SecretStore;
   /** The native folder picker, where there is one. */
   readonly browseFolder?: (start: string) => Promise<string | null>;
+  /** The bundled sample App directory, where it is shipped. */
+  readonly sampleAppDir?: string | null;
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;

@@ -61,6 +61,8 @@ export const AppInfo = z.object({
   nativeUnc: z.boolean(),
   /** True where a native folder picker exists (the Electron app). */
   canBrowse: z.boolean(),
+  /** The bundled fictional App directory a newcomer can try the product with, if shipped. */
+  sampleAppDir: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -16,6 +16,10 @@ import { createServices } from '../services';
 import { VERSION } from '../version';
 import { startWebServer } from './server';
 
+function existingDir(dir: string): string | null {
+  return fs.existsSync(path.join(dir, 'USERLIST.DAT')) ? dir : null;
+}
+
 async function main(): Promise<number> {
   let values: { 'data-dir'?: string; port?: string };
   try {
@@ -48,6 +52,7 @@ async function main(): Promise<number> {
     platform: process.platform,
     logger,
     settings: createFileSettingsStore(dataDir),
+    sampleAppDir: existingDir(path.resolve(__dirname, '../build-resources/sample-app')),
     secrets: createMemorySecretStore(
       'browser mode cannot encrypt secrets at rest: the share password is kept in memory until browser mode stops',
     ),

@@ -15,6 +15,7 @@ export function appHandlers(s: Services): Pick<Handlers, 'app:info' | 'app:log'>
       defaultCodePage: s.defaultCodePage,
       nativeUnc: s.platform === 'win32',
       canBrowse: s.browseFolder !== undefined,
+      sampleAppDir: s.sampleAppDir ?? null,
     }),
     'app:log': ({ level, message }) => {
       s.logger.log(level, `renderer: ${message}`);
