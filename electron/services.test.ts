@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelName, ChannelInput } from '../shared/contract';
+import type { ChannelName, ChannelInput, ChannelOutput } from '../shared/contract';
+import type { Result } from '../shared/result';
 import type { SyncProgress } from '../shared/model';
 import { createFileLogger } from './core/logger';
 import { dataFiles } from './core/paths';
@@ -23,11 +24,11 @@ let session: Session;
 let events: Array<{ event: string; payload: unknown }>;
 let transcript: string[];
 
-async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>) {
+async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
   const ctx: CallContext = { session, emit: (event, payload) => events.push({ event, payload }) };
   const result = await dispatch(createHandlers(services), channel, input, ctx, services.logger);
   transcript.push(JSON.stringify(result));
-  return result;
+  return result as Result<ChannelOutput<C>>;
 }
 
 beforeEach(async () => {
