@@ -65,7 +65,7 @@ function run(file: string, args: string[], input?: string): Promise<{ code: numb
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { timeout: 15_000 }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`.trim();
-      if (error && typeof error.code !== 'number') reject(error);
+      if (error && typeof error.code !== 'number') reject(new Error(`${file} could not be run: ${error.message}`));
       else resolve({ code: typeof error?.code === 'number' ? error.code : 0, output });
     });
     // A command that exits without reading its stdin must not crash us with EPIPE.
@@ -203,7 +203,9 @@ export async function startSamba(opts: SambaOptions): Promise<SambaServer> {
     await access(SMBD_PATH, constants.X_OK);
     await access(SMBPASSWD_PATH, constants.X_OK);
   } catch {
-    throw new Error(`Samba is not installed (${SMBD_PATH} or ${SMBPASSWD_PATH} missing): apt-get install -y samba smbclient`);
+    throw new Error(
+      `Samba is not installed (${SMBD_PATH} or ${SMBPASSWD_PATH} missing): apt-get install -y samba smbclient`,
+    );
   }
   const share = opts.shareName ?? 'mdapp';
   const user = opts.user ?? 'mdsync-share';

@@ -72,6 +72,11 @@ export const v9uFactory: SmbLibFactory = (o) => {
   });
 };
 
+/** Library failures are Errors; anything else becomes a code-less Error (its text is never shown). */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error('non-Error failure');
+}
+
 /** Runs `work`, failing with SmbTransportError when the socket is silent for timeoutMs or closes. */
 function guard<T>(lib: SmbLibClient, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -84,10 +89,13 @@ function guard<T>(lib: SmbLibClient, timeoutMs: number, work: () => Promise<T>):
       socket?.off('data', onData);
       socket?.off('end', onClose);
       socket?.off('close', onClose);
-      if (error !== undefined) reject(error);
+      if (error !== undefined) reject(asError(error));
       else resolve(value as T);
     };
-    const timer = setTimeout(() => finish(new SmbTransportError('SMB_TIMEOUT', socket?.connecting ?? false)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new SmbTransportError('SMB_TIMEOUT', socket?.connecting ?? false)),
+      timeoutMs,
+    );
     const onData = () => timer.refresh();
     // Deferred so that a socket error (ECONNREFUSED, ECONNRESET), reported just before 'close', wins.
     const onClose = () => setImmediate(() => finish(new SmbTransportError('SMB_CLOSED')));
@@ -119,7 +127,7 @@ function readAll(lib: SmbLibClient, path: string): Promise<Buffer> {
           // The file shrank while we read it (MDaemon rewriting it): return what there was; the
           // caller's size/mtime check notices the change.
           if (errorCode(e) === 'STATUS_END_OF_FILE') resolve(Buffer.concat(chunks));
-          else reject(e);
+          else reject(asError(e));
         });
       }),
   );
@@ -158,7 +166,10 @@ export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uF
   };
 
   /** Runs one library call with timeout, reconnect and retry; maps failures (except `keep` codes) to UserErrors. */
-  const call = <T>(site: Omit<SmbFailureSite, 'phase'> & { phase: 'file' | 'dir' }, fn: (c: SmbLibClient) => Promise<T>) =>
+  const call = <T>(
+    site: Omit<SmbFailureSite, 'phase'> & { phase: 'file' | 'dir' },
+    fn: (c: SmbLibClient) => Promise<T>,
+  ) =>
     serial(async () => {
       for (let attempt = 1; ; attempt++) {
         const c = (lib ??= watch(createLib(o)));
@@ -170,7 +181,8 @@ export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uF
           const connectedNow = c.connected === true;
           const transport = e instanceof SmbTransportError || !code?.startsWith('STATUS_');
           if (!connectedNow || transport || code === 'STATUS_PENDING') drop(c);
-          const staleConnection = wasConnected && transport && !(e instanceof SmbTransportError && e.code === 'SMB_TIMEOUT');
+          const staleConnection =
+            wasConnected && transport && !(e instanceof SmbTransportError && e.code === 'SMB_TIMEOUT');
           if (attempt < MAX_ATTEMPTS && (code === 'STATUS_PENDING' || staleConnection)) continue;
           if (code !== undefined && NOT_FOUND.has(code) && connectedNow && site.phase === 'file') throw e;
           throw toSmbUserError(e, ctx, { ...site, phase: connectedNow ? site.phase : 'connect' });
@@ -199,8 +211,9 @@ export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uF
       ),
     list: (dir) => call({ phase: 'dir', path: dir }, (c) => c.readdir(dir)),
     close: () =>
-      serial(async () => {
+      serial(() => {
         if (lib) drop(lib);
+        return Promise.resolve();
       }),
   };
 }

@@ -82,12 +82,20 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
   const make = (c: SmbErrorCode, message: string) => new UserError(c, mask(message, ctx.password));
 
   if (e instanceof SmbTransportError) {
-    if (e.code === 'SMB_CLOSED') return make('network', `the SMB server ${endpoint} closed the connection unexpectedly`);
-    if (e.tcpConnecting) return make('timeout', `no answer from ${endpoint} within ${seconds} (server down, or a firewall drops SMB)`);
+    if (e.code === 'SMB_CLOSED')
+      return make('network', `the SMB server ${endpoint} closed the connection unexpectedly`);
+    if (e.tcpConnecting)
+      return make('timeout', `no answer from ${endpoint} within ${seconds} (server down, or a firewall drops SMB)`);
     if (site.phase === 'connect') {
-      return make('timeout', `${endpoint} accepted the connection but did not answer as an SMB server within ${seconds}`);
+      return make(
+        'timeout',
+        `${endpoint} accepted the connection but did not answer as an SMB server within ${seconds}`,
+      );
     }
-    return make('timeout', `the SMB server ${endpoint} stopped answering while reading ${where} (nothing for ${seconds})`);
+    return make(
+      'timeout',
+      `the SMB server ${endpoint} stopped answering while reading ${where} (nothing for ${seconds})`,
+    );
   }
   switch (code) {
     case 'STATUS_LOGON_FAILURE':
@@ -103,7 +111,10 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
     case 'STATUS_ACCESS_DENIED':
     case 'STATUS_NETWORK_ACCESS_DENIED':
       return site.phase === 'connect'
-        ? make('unreadable', `share ${ctx.share} on ${ctx.host} refused user ${who} (access denied): check the user name and the share's permissions`)
+        ? make(
+            'unreadable',
+            `share ${ctx.share} on ${ctx.host} refused user ${who} (access denied): check the user name and the share's permissions`,
+          )
         : make('unreadable', `user ${who} may not read ${where} (access denied)`);
     case 'STATUS_SHARING_VIOLATION':
       return make('unreadable', `${where} is locked by another program (sharing violation); try again`);

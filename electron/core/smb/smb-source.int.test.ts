@@ -12,7 +12,10 @@ import { createSmbSource } from './smb-source';
 
 // Fixed-width-ish records with cp1252 bytes (ä ö ü ß €) that UTF-8 decoding would mangle.
 const record = (name: string) =>
-  Buffer.concat([Buffer.from(`example.com${' '.repeat(34)}${name.padEnd(30)}`, 'latin1'), Buffer.from([0xe4, 0xf6, 0xfc, 0xdf, 0x80, 0x0d, 0x0a])]);
+  Buffer.concat([
+    Buffer.from(`example.com${' '.repeat(34)}${name.padEnd(30)}`, 'latin1'),
+    Buffer.from([0xe4, 0xf6, 0xfc, 0xdf, 0x80, 0x0d, 0x0a]),
+  ]);
 const USERLIST = Buffer.concat([record('frank'), record('anna'), Buffer.from([0x1a])]);
 const GROUPS = Buffer.from('[Vertrieb \xc4\xd6]\r\nMember=frank@example.com\r\n', 'latin1');
 const BIG = randomBytes(2 * 1024 * 1024 + 12345);
@@ -38,7 +41,14 @@ afterAll(async () => {
 });
 
 function source(over: Partial<Parameters<typeof createSmbSource>[0]> = {}) {
-  return createSmbSource({ unc: samba.uncPath('App'), domain: '', userName: samba.user, password: samba.password, timeoutMs: 3000, ...over });
+  return createSmbSource({
+    unc: samba.uncPath('App'),
+    domain: '',
+    userName: samba.user,
+    password: samba.password,
+    timeoutMs: 3000,
+    ...over,
+  });
 }
 
 async function failure(p: Promise<unknown>): Promise<UserError> {
@@ -52,7 +62,12 @@ async function failure(p: Promise<unknown>): Promise<UserError> {
 }
 
 function expectNoPassword(e: unknown, password: string): void {
-  for (const text of [String(e), (e as Error).stack ?? '', JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })]) {
+  for (const text of [
+    String(e),
+    (e as Error).stack ?? '',
+    JSON.stringify(e),
+    inspect(e, { depth: 10, showHidden: true }),
+  ]) {
     expect(text).not.toContain(password);
   }
 }
@@ -81,7 +96,9 @@ describe('SMB source against Samba', () => {
       const ms = performance.now() - t0;
       expect(big?.data.length).toBe(BIG.length);
       expect(big?.data.equals(BIG)).toBe(true);
-      process.stdout.write(`[measure] connect + read ${(BIG.length / 1048576).toFixed(2)} MB over SMB: ${ms.toFixed(0)} ms\n`);
+      process.stdout.write(
+        `[measure] connect + read ${(BIG.length / 1048576).toFixed(2)} MB over SMB: ${ms.toFixed(0)} ms\n`,
+      );
     } finally {
       await src.close();
     }
@@ -114,7 +131,11 @@ describe('SMB source against Samba', () => {
   it('serves concurrent calls on one source', async () => {
     const src = source();
     try {
-      const [a, b, c] = await Promise.all([src.readFile('USERLIST.DAT'), src.readFile('Groups.dat'), src.stat('Big.dat')]);
+      const [a, b, c] = await Promise.all([
+        src.readFile('USERLIST.DAT'),
+        src.readFile('Groups.dat'),
+        src.stat('Big.dat'),
+      ]);
       expect(a?.data.equals(USERLIST)).toBe(true);
       expect(b?.data.equals(GROUPS)).toBe(true);
       expect(c?.size).toBe(BIG.length);
@@ -228,7 +249,9 @@ describe('SMB source against Samba', () => {
       const ms = performance.now() - t0;
       await src.close();
       expect(e.code).toBe('timeout');
-      expect(e.message).toBe(`127.0.0.1:${port} accepted the connection but did not answer as an SMB server within 0.8 s`);
+      expect(e.message).toBe(
+        `127.0.0.1:${port} accepted the connection but did not answer as an SMB server within 0.8 s`,
+      );
       expect(ms).toBeGreaterThanOrEqual(750);
       expect(ms).toBeLessThan(2000);
       expect(sockets.size).toBe(1);

@@ -50,7 +50,8 @@ export function createSmbSource(o: SmbSourceOptions): AppDirSource {
   });
 
   const resolve = async (name: string): Promise<string | null> => {
-    if (name === '' || /[\\/]/u.test(name)) throw new UserError('config', 'an App directory file name cannot contain a folder');
+    if (name === '' || /[\\/]/u.test(name))
+      throw new UserError('config', 'an App directory file name cannot contain a folder');
     const actual = pickName(await client.list(unc.dir), name);
     return actual === undefined ? null : joinSharePath(unc.dir, actual);
   };

@@ -17,7 +17,12 @@ function configMessage(input: string): string {
 
 describe('parseUnc', () => {
   it('parses the backslash form with a folder', () => {
-    expect(parseUnc('\\\\MDAEMON\\MDApp\\App\\Sub')).toEqual({ host: 'MDAEMON', port: 445, share: 'MDApp', dir: 'App\\Sub' });
+    expect(parseUnc('\\\\MDAEMON\\MDApp\\App\\Sub')).toEqual({
+      host: 'MDAEMON',
+      port: 445,
+      share: 'MDApp',
+      dir: 'App\\Sub',
+    });
   });
 
   it('parses the forward-slash form and mixed separators', () => {
@@ -37,12 +42,22 @@ describe('parseUnc', () => {
   });
 
   it('accepts our :port extension and IPv4 hosts', () => {
-    expect(parseUnc('\\\\127.0.0.1:4450\\mdapp\\App')).toEqual({ host: '127.0.0.1', port: 4450, share: 'mdapp', dir: 'App' });
+    expect(parseUnc('\\\\127.0.0.1:4450\\mdapp\\App')).toEqual({
+      host: '127.0.0.1',
+      port: 4450,
+      share: 'mdapp',
+      dir: 'App',
+    });
     expect(parseUnc('//10.0.0.5/share')).toMatchObject({ host: '10.0.0.5', port: 445 });
   });
 
   it('keeps spaces and non-ASCII letters in share and folder names', () => {
-    expect(parseUnc('\\\\srv\\Mail Share\\Äpp Dir')).toEqual({ host: 'srv', port: 445, share: 'Mail Share', dir: 'Äpp Dir' });
+    expect(parseUnc('\\\\srv\\Mail Share\\Äpp Dir')).toEqual({
+      host: 'srv',
+      port: 445,
+      share: 'Mail Share',
+      dir: 'Äpp Dir',
+    });
   });
 
   it('accepts the Win32 long-path form', () => {

@@ -28,7 +28,7 @@ export interface UncPath {
 /** Characters Windows refuses in share names. */
 const BAD_SHARE_CHARS = /["*+,/:;<=>?[\]|\\]/u;
 /** Characters Windows refuses in file and folder names (plus control characters). */
-const BAD_PATH_CHARS = /[<>:"|?*\u0000-\u001f]/u;
+const BAD_PATH_CHARS = /[<>:"|?*\p{Cc}]/u;
 const HOST_NAME = /^[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.?$/u;
 const DOTTED_NUMBERS = /^\d+(?:\.\d+)*$/u;
 
@@ -48,7 +48,9 @@ function parseHost(hostPart: string): { host: string; port: number } {
     const portText = hostPart.slice(colon + 1);
     const n = /^\d{1,5}$/u.test(portText) ? Number(portText) : NaN;
     if (!(n >= 1 && n <= 65535)) {
-      throw configError('the port after the server name must be a number from 1 to 65535 (like \\\\server:4450\\share)');
+      throw configError(
+        'the port after the server name must be a number from 1 to 65535 (like \\\\server:4450\\share)',
+      );
     }
     port = n;
   }
@@ -79,7 +81,9 @@ export function parseUnc(input: string): UncPath {
     text = `\\\\${m[1] ?? ''}`;
   }
   if (!/^[\\/]{2}(?![\\/])/u.test(text)) {
-    throw configError('the UNC path must start with two backslashes and a server name (like \\\\server\\share\\folder)');
+    throw configError(
+      'the UNC path must start with two backslashes and a server name (like \\\\server\\share\\folder)',
+    );
   }
   const parts = text.slice(2).split(/[\\/]/u);
   const hostPart = parts[0] ?? '';
@@ -89,7 +93,7 @@ export function parseUnc(input: string): UncPath {
   const { host, port } = parseHost(hostPart);
   const share = parts[1] ?? '';
   if (share === '') throw configError(`the UNC path names no share on ${host} (expected \\\\${host}\\share\\folder)`);
-  if (BAD_SHARE_CHARS.test(share) || /[\u0000-\u001f]/u.test(share) || share.length > 80) {
+  if (BAD_SHARE_CHARS.test(share) || /\p{Cc}/u.test(share) || share.length > 80) {
     throw configError('the share name in the UNC path contains characters a share name cannot have');
   }
   const dirParts = parts.slice(2).filter((p) => p !== '');
