@@ -10,7 +10,8 @@ import path from 'node:path';
 import { UserError } from '../../../shared/result';
 import type { AppDirSource, SourceFile } from './source';
 
-function fsError(err: unknown, what: string): UserError {
+/** Turns a file system error into the one-line UserError an administrator sees. */
+export function fsError(err: unknown, what: string): UserError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return new UserError('notFound', `${what} not found`);
   if (code === 'ENOTDIR') return new UserError('notFound', `${what} is not a directory`);

@@ -1,0 +1,112 @@
+import iconv from 'iconv-lite';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DirectoryRead } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { createLocalSource } from './local-source';
+import { readDirectory } from './read-directory';
+import { makeUserlist } from './testing/make-userlist';
+import { memorySource } from './testing/memory-source';
+
+const userlist = makeUserlist(
+  [
+    { domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller' },
+    { domain: 'company.test', mailbox: 'anna', fullName: 'Anna Schmidt' },
+    { domain: 'branch.company.test', mailbox: 'frank', fullName: 'Frank B' },
+    { domain: 'another.test', mailbox: 'x', fullName: 'X' },
+  ],
+  'cp1252',
+);
+const groups = iconv.encode('[Sales]\r\nMember=FRANK@company.test\r\nMember=ghost@company.test\r\n[Größe]\r\nMembers=frank@company.test,anna@company.test\r\n', 'cp1252');
+const aliases = Buffer.from('sales@company.test = frank@company.test\r\nf@company.test = FRANK@company.test\r\nsales@company.test = frank@company.test\r\nanna@company.test = frank@company.test\r\nold@company.test = gone@company.test\r\nfrank@company.test = frank@company.test\r\n*@company.test = anna@company.test\r\n');
+const noSleep = () => Promise.resolve();
+
+async function rejection(p: Promise<unknown>): Promise<UserError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('did not reject');
+}
+
+describe('readDirectory', () => {
+  it('links groups and aliases to accounts and sorts domains', async () => {
+    const progress: [number, number][] = [];
+    const read = await readDirectory(memorySource({ 'Userlist.dat': userlist, 'GROUPS.DAT': groups, 'alias.dat': aliases }), {
+      codePage: 'cp1252',
+      onProgress: (d, t) => progress.push([d, t]),
+    });
+    expect(DirectoryRead.parse(read)).toEqual(read);
+    expect(read.domains).toEqual(['another.test', 'branch.company.test', 'company.test']);
+    expect(read.accounts.map((a) => [a.email, a.groups, a.aliases])).toEqual([
+      ['frank@company.test', ['Sales', 'Größe'], ['sales@company.test', 'f@company.test']],
+      ['anna@company.test', ['Größe'], []],
+      ['frank@branch.company.test', [], []],
+      ['x@another.test', [], []],
+    ]);
+    expect(read.groups).toEqual([
+      { name: 'Sales', description: '', members: ['frank@company.test', 'ghost@company.test'] },
+      { name: 'Größe', description: '', members: ['frank@company.test', 'anna@company.test'] },
+    ]);
+    expect(read.warnings).toEqual([
+      { file: 'Groups.dat', line: 3, message: 'group "Sales": member ghost@company.test has no account in USERLIST.DAT' },
+      { file: 'Alias.dat', line: 4, message: 'alias anna@company.test is itself an account; ignored' },
+      { file: 'Alias.dat', line: 5, message: 'alias old@company.test points at gone@company.test, which has no account' },
+    ]);
+    expect(read.invalidRecords).toBe(0);
+    expect(progress).toEqual([[0, 3], [1, 3], [2, 3], [3, 3]]);
+  });
+
+  it('reads no groups and no aliases when those files are missing', async () => {
+    const read = await readDirectory(memorySource({ 'USERLIST.DAT': userlist }), { codePage: 'cp1252' });
+    expect(read.groups).toEqual([]);
+    expect(read.accounts.every((a) => a.groups.length === 0 && a.aliases.length === 0)).toBe(true);
+  });
+
+  it('refuses a missing USERLIST.DAT with notFound', async () => {
+    const err = await rejection(readDirectory(memorySource({}, { description: '\\\\mdaemon\\app' }), { codePage: 'cp1252' }));
+    expect([err.code, err.message]).toEqual(['notFound', 'USERLIST.DAT not found in \\\\mdaemon\\app']);
+  });
+
+  it('reads a file again when it changed while being read', async () => {
+    const delays: number[] = [];
+    const src = memorySource({ 'USERLIST.DAT': userlist.subarray(0, 237 * 2 + 100) }, { afterRead: (_n, count) => (count === 1 ? userlist : undefined) });
+    const read = await readDirectory(src, { codePage: 'cp1252', sleep: (ms) => (delays.push(ms), Promise.resolve()) });
+    expect(read.accounts).toHaveLength(4);
+    expect(read.warnings).toEqual([]);
+    expect(delays).toHaveLength(1);
+  });
+
+  it('gives up with unstable when the file keeps changing', async () => {
+    let n = 0;
+    const src = memorySource({ 'USERLIST.DAT': userlist }, { afterRead: () => Buffer.concat([userlist, Buffer.alloc(++n, 0x20)]) });
+    const err = await rejection(readDirectory(src, { codePage: 'cp1252', sleep: noSleep }));
+    expect(err.code).toBe('unstable');
+    expect(err.message).toBe('USERLIST.DAT in memory kept changing while being read (4 attempts); try again in a moment');
+    expect(src.reads).toBe(4);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readDirectory(memorySource({ 'USERLIST.DAT': userlist }), { codePage: 'cp1252', signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
+
+  it('refuses an unknown code page before reading', async () => {
+    const err = await rejection(readDirectory(memorySource({ 'USERLIST.DAT': userlist }), { codePage: 'klingon' }));
+    expect(err.code).toBe('codePage');
+  });
+
+  it('reads the committed sample App directory', async () => {
+    const dir = path.resolve(__dirname, '../../../build-resources/sample-app');
+    const read = await readDirectory(createLocalSource(dir), { codePage: 'cp1252' });
+    expect(read.warnings).toEqual([]);
+    expect(read.accounts).toHaveLength(15);
+    expect(read.domains).toEqual(['branch.company.test', 'company.test', 'partner.example']);
+    expect(read.accounts.find((a) => a.email === 'zoe@company.test')).toMatchObject({ fullName: 'Zoë Lefèvre', groups: ['Geschäftsführung'], aliases: ['zoe.lefevre@company.test'] });
+    expect(read.accounts.find((a) => a.email === 'chantal@company.test')?.accessType).toBe('C');
+    expect(read.groups.map((g) => g.name)).toEqual(['Sales', 'Field Staff', 'Geschäftsführung', 'Helpdesk']);
+  });
+});
