@@ -1,4 +1,4 @@
-import step2 from '@tryjsky/v9u-smb2/lib/messages/session_setup_step2';
+import step2 from '@tryjsky/v9u-smb2/lib/messages/session_setup_step2.js';
 import { describe, expect, it } from 'vitest';
 import { type3For, useDomainInNtlm } from './ntlm-domain';
 

@@ -7,8 +7,8 @@
  * with one that passes the domain (same headers otherwise), once per process.
  */
 import ntlm from '@tryjsky/ntlm2';
-import step2 from '@tryjsky/v9u-smb2/lib/messages/session_setup_step2';
-import SMB2Message from '@tryjsky/v9u-smb2/lib/tools/smb2-message';
+import step2 from '@tryjsky/v9u-smb2/lib/messages/session_setup_step2.js';
+import SMB2Message from '@tryjsky/v9u-smb2/lib/tools/smb2-message.js';
 
 let patched = false;
 

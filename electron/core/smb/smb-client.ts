@@ -13,7 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import SMB2 from '@tryjsky/v9u-smb2/lib/smb2';
+import SMB2 from '@tryjsky/v9u-smb2/lib/smb2.js';
 import { useDomainInNtlm } from './ntlm-domain';
 import { errorCode, SmbTransportError, toSmbUserError, type SmbErrorContext, type SmbFailureSite } from './smb-errors';
 

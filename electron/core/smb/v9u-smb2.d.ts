@@ -6,7 +6,7 @@
  * dependency; we call it to put the share domain into the NTLMv2 response (see ntlm-domain.ts).
  */
 
-declare module '@tryjsky/v9u-smb2/lib/smb2' {
+declare module '@tryjsky/v9u-smb2/lib/smb2.js' {
   import type { Socket } from 'node:net';
   import type { Readable } from 'node:stream';
 
@@ -47,7 +47,7 @@ declare module '@tryjsky/v9u-smb2/lib/smb2' {
   export = SMB2;
 }
 
-declare module '@tryjsky/v9u-smb2/lib/messages/session_setup_step2' {
+declare module '@tryjsky/v9u-smb2/lib/messages/session_setup_step2.js' {
   /** The library's connection object as the message generators see it. */
   interface Connection {
     SessionId: unknown;
@@ -61,7 +61,7 @@ declare module '@tryjsky/v9u-smb2/lib/messages/session_setup_step2' {
   export = message;
 }
 
-declare module '@tryjsky/v9u-smb2/lib/tools/smb2-message' {
+declare module '@tryjsky/v9u-smb2/lib/tools/smb2-message.js' {
   class SMB2Message {
     constructor(options: { headers: Record<string, unknown>; request: Record<string, unknown> });
   }
