@@ -1,0 +1,96 @@
+/**
+ * `mdsync login`: logs a user on to the archive the way the logon screen does, and says how it went.
+ *
+ * Same authenticator as the app (integrated password hash, or MDaemon's IMAP server for
+ * Directory Services users), same answers: an unknown user and a wrong password read alike, and
+ * the data directory's log says which. The `[imap]` flags override the saved IMAP settings for
+ * this run. The password comes only from standard input. The throttle lives in one process, so
+ * separate `mdsync login` runs do not slow each other down: the app's logon screen is the
+ * guarded door.
+ */
+import type { Settings } from '../../../shared/settings';
+import { createAuthenticator, type AuthUser } from '../../core/auth/authenticate';
+import { verifyPassword } from '../../core/auth/passwords';
+import { ArchiveRepository } from '../../core/db/repository';
+import { checkImapLogin } from '../../core/imap/imap-check';
+import { createFileLogger, type Logger } from '../../core/logger';
+import { dataFiles } from '../../core/paths';
+import { loadSettings } from '../../core/settings-store';
+import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
+import { IMAP_FLAGS, imapSettingsFromFlags, parseCommandArgs, type ImapFlagValues } from './imap-check';
+
+/** The part of the user database a logon reads. */
+export interface LoginUserSource {
+  getUser(userName: string): { userName: string; fullName: string; authentication: AuthUser['authentication']; privileges: AuthUser['privileges']; emailAddresses: string[]; hasPassword: boolean } | null;
+  verifyPassword(userName: string, password: string): Promise<boolean>;
+  close(): void;
+}
+
+/** Dependencies of the command, for tests. */
+export interface LoginCommandDeps {
+  openUsers(dataDir: string): Promise<LoginUserSource>;
+  loadSettings(dataDir: string): Settings;
+  logger(dataDir: string): Logger;
+  check: typeof checkImapLogin;
+}
+
+const USAGE =
+  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--data-dir D] [--json]';
+
+/** Builds the command over its dependencies. */
+export function makeLogin(deps: LoginCommandDeps): Command {
+  return async (argv: string[], io: CliIo): Promise<number> => {
+    const { values } = parseCommandArgs(
+      argv,
+      { ...IMAP_FLAGS, user: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const userName = typeof values.user === 'string' ? values.user.trim() : '';
+    if (userName === '') throw new CliError(`--user is required; ${USAGE}`, 2);
+    if (!values['password-stdin']) throw new CliError('the password is read only from standard input: add --password-stdin', 2);
+    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.defaultDataDir;
+    const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values as ImapFlagValues);
+    const password = await readPasswordFromStdin(io);
+    const logger = deps.logger(dataDir);
+    const users = await deps.openUsers(dataDir);
+    try {
+      const auth = createAuthenticator({
+        findUser: async (name) => {
+          const u = users.getUser(name);
+          // The store keeps the hash to itself; verifyUserPassword below checks by name.
+          return u && { ...u, emailAddresses: [...u.emailAddresses], privileges: [...u.privileges], passwordHash: u.hasPassword ? 'stored' : null };
+        },
+        verifyPassword,
+        verifyUserPassword: (name, pw) => users.verifyPassword(name, pw),
+        imapSettings: async () => imap,
+        checkImap: deps.check,
+        log: (level, message) => logger.log(level, `cli login: ${message}`),
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      });
+      const result = await auth.authenticate(userName, password);
+      if (result.ok) {
+        if (values.json) printJson(io, { ok: true, userName: result.user.userName, authentication: result.user.authentication });
+        else io.stdout(`ok: ${result.user.userName} logged on (${result.user.authentication})\n`);
+        return 0;
+      }
+      if (values.json) printJson(io, { ok: false, reason: result.reason, message: result.message });
+      else io.stderr(`${result.reason}: ${result.message}\n`);
+      return 1;
+    } finally {
+      users.close();
+    }
+  };
+}
+
+/** `mdsync login`. */
+export const loginCommand: Command = makeLogin({
+  openUsers: (dataDir) => ArchiveRepository.open({ dataDir }),
+  loadSettings,
+  logger: (dataDir) => createFileLogger(dataFiles(dataDir).log),
+  check: checkImapLogin,
+});
