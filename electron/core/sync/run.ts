@@ -63,7 +63,13 @@ async function readAndPlan(repo: ArchiveRepository, opts: RunSyncOptions): Promi
   const progress = opts.onProgress;
   checkAbort(opts.signal);
   progress?.({ phase: 'read', done: 0, total: 0 });
-  const read = await opts.readDirectory();
+  let read: DirectoryRead;
+  try {
+    read = await opts.readDirectory();
+  } catch (err) {
+    checkAbort(opts.signal); // a reader stopped by the signal says so in its own way
+    throw err;
+  }
   checkAbort(opts.signal);
   progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
   const plan = planSync(read, opts.settings, repo.currentUsers(), {

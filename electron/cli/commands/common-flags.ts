@@ -1,0 +1,138 @@
+/**
+ * The `[common]` flags of `mdsync test` and `mdsync sync`, and how they become one run.
+ *
+ * The saved settings of the data directory are the starting point; flags override them for this
+ * run only and nothing is saved. The share password (UNC paths off Windows) comes from standard
+ * input or MDSYNC_SHARE_PASSWORD, never from an argument.
+ */
+import fs from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { DirectoryRead, SyncProgress } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import { resolveCodePage } from '../../core/mdaemon/code-page';
+import { systemCodePage } from '../../core/mdaemon/default-code-page';
+import { detectAppDir, type RegistryReader } from '../../core/mdaemon/detect';
+import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
+import { readDirectory } from '../../core/mdaemon/read-directory';
+import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
+import { loadSettings } from '../../core/settings-store';
+import { CliError, readPasswordFromStdin, type CliIo } from '../io';
+
+/** The flags `test` and `sync` share (`sync` adds --confirm-deletes). */
+export const COMMON_FLAGS = {
+  'data-dir': { type: 'string' },
+  'app-dir': { type: 'string' },
+  'code-page': { type: 'string' },
+  domain: { type: 'string', multiple: true },
+  group: { type: 'string', multiple: true },
+  'delete-users': { type: 'boolean' },
+  'delete-limit': { type: 'string' },
+  'share-user': { type: 'string' },
+  'share-domain': { type: 'string' },
+  'share-password-stdin': { type: 'boolean' },
+  json: { type: 'boolean' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parsed values of the common flags. */
+export interface CommonValues {
+  'data-dir'?: string;
+  'app-dir'?: string;
+  'code-page'?: string;
+  domain?: string[];
+  group?: string[];
+  'delete-users'?: boolean;
+  'delete-limit'?: string;
+  'share-user'?: string;
+  'share-domain'?: string;
+  'share-password-stdin'?: boolean;
+  json?: boolean;
+  progress?: boolean;
+  help?: boolean;
+}
+
+/** What the machine provides to a run; tests replace it. */
+export interface MachineDeps {
+  readonly platform: NodeJS.Platform;
+  readonly readRegistry: RegistryReader;
+  readonly dirExists: (p: string) => Promise<boolean>;
+  /** Loads the SMB client only when a UNC path must be read over SMB. */
+  readonly loadSmbSource: () => Promise<OpenSourceOptions['createSmbSource']>;
+  readonly loadSettings: (dataDir: string) => Settings;
+}
+
+/** This machine. */
+export const machine: MachineDeps = {
+  platform: process.platform,
+  readRegistry: readWindowsRegistry,
+  dirExists: (p) => fs.stat(p).then((s) => s.isDirectory(), () => false),
+  loadSmbSource: async () => (await import('../../core/smb/smb-source')).createSmbSource,
+  loadSettings,
+};
+
+/** parseArgs with usage errors as CliError (exit 2). */
+export function parseFlags<T>(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>, usage: string, positionals = false): { values: T; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals, options });
+    return { values: parsed.values as T, positionals: parsed.positionals };
+  } catch (err) {
+    throw new CliError(`${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}; ${usage}`, 2);
+  }
+}
+
+/** One run, ready to go: its data directory, effective settings and how to read MDaemon. */
+export interface PreparedRun {
+  readonly dataDir: string;
+  readonly settings: Settings;
+  readonly deleteLimit: string | undefined;
+  readonly readDirectory: (signal?: AbortSignal) => Promise<DirectoryRead>;
+}
+
+/** Applies the flags over the saved settings and prepares the source reader. */
+export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps): Promise<PreparedRun> {
+  const dataDir = v['data-dir'] ?? io.defaultDataDir;
+  const saved = deps.loadSettings(dataDir);
+  const directory = { ...saved.directory, share: { ...saved.directory.share } };
+  const sync = { ...saved.sync };
+  if (v['app-dir'] !== undefined) directory.appDir = v['app-dir'];
+  if (v['share-user'] !== undefined) directory.share.userName = v['share-user'];
+  if (v['share-domain'] !== undefined) directory.share.domain = v['share-domain'];
+  if (v.domain?.length) sync.domains = v.domain;
+  if (v.group?.length) sync.groups = v.group;
+  if (v['delete-users']) sync.deleteUsers = true;
+  if (directory.appDir.trim() === '') {
+    const found = await detectAppDir({ platform: deps.platform, readRegistry: deps.readRegistry, exists: deps.dirExists });
+    if (!found.appDir) throw new CliError('no App directory is configured; give --app-dir DIR or save one in the app', 2);
+    directory.appDir = found.appDir;
+  }
+  const cp = v['code-page'] ?? directory.codePage;
+  directory.codePage = cp.trim() !== '' ? resolveCodePage(cp) : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+  const settings: Settings = { ...saved, directory, sync };
+  const sharePassword = v['share-password-stdin'] ? await readPasswordFromStdin(io) : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
+  const needsSmb = isUncPath(directory.appDir) && deps.platform !== 'win32';
+  const createSmbSource = needsSmb ? await deps.loadSmbSource() : noSmb;
+  return {
+    dataDir,
+    settings,
+    deleteLimit: v['delete-limit'],
+    readDirectory: async (signal) => {
+      const source = openAppDirSource(directory, { platform: deps.platform, sharePassword: sharePassword || null, createSmbSource });
+      try {
+        return await readDirectory(source, { codePage: directory.codePage, signal });
+      } finally {
+        await source.close();
+      }
+    },
+  };
+}
+
+/** Progress lines on stderr (`--progress`): one per phase step, for people and for watchdogs. */
+export function progressPrinter(io: CliIo, enabled: boolean | undefined): ((p: SyncProgress) => void) | undefined {
+  if (!enabled) return undefined;
+  return (p) => io.stderr(`mdsync: ${p.phase}${p.total > 0 ? ` ${p.done}/${p.total}` : ''}\n`);
+}
+
+const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
+  throw new Error(`SMB source not loaded for ${o.unc}`);
+};

@@ -1,0 +1,40 @@
+/**
+ * `mdsync folders`: the archive folders, their owners and message counts.
+ *
+ * A folder whose user was deleted still holds its messages and shows owner null (JSON) or
+ * "(no owner)"; a user created later under that name gets it back.
+ */
+import { ArchiveRepository } from '../../core/db/repository';
+import { printJson, type CliIo, type Command } from '../io';
+import { parseFlags } from './common-flags';
+
+const USAGE = 'usage: mdsync folders [--data-dir D] [--json]';
+
+/** `mdsync folders`. */
+export const foldersCommand: Command = async (argv: string[], io: CliIo): Promise<number> => {
+  const { values } = parseFlags<{ 'data-dir'?: string; json?: boolean; help?: boolean }>(
+    argv,
+    { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const repo = await ArchiveRepository.open({ dataDir: values['data-dir'] ?? io.defaultDataDir, onWarning: (m) => io.stderr(`mdsync folders: warning: ${m}\n`) });
+  try {
+    const folders = repo.listFolders();
+    if (values.json) {
+      printJson(io, folders);
+    } else {
+      const width = Math.min(40, Math.max(6, ...folders.map((f) => f.name.length)));
+      const lines = [`${'FOLDER'.padEnd(width)}  ${'MESSAGES'.padStart(8)}  OWNER`];
+      for (const f of folders) lines.push(`${f.name.padEnd(width)}  ${String(f.messages).padStart(8)}  ${f.owner ?? '(no owner)'}`);
+      lines.push(`${folders.length} folder${folders.length === 1 ? '' : 's'}`);
+      io.stdout(`${lines.join('\n')}\n`);
+    }
+    return 0;
+  } finally {
+    repo.close();
+  }
+};

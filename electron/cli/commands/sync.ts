@@ -1,0 +1,98 @@
+/**
+ * `mdsync sync` (and, through makeRunCommand, `mdsync test`): the plan, applied all or nothing.
+ *
+ * For schedules and scripts: JSON on stdout (docs/cli-contract.md), one line on stderr for what
+ * needs the administrator. Exit 0 done; 1 refused, failed or deletes held; 2 bad usage or an
+ * unreadable source.
+ */
+import type { Change, SyncReport } from '../../../shared/model';
+import { runSync } from '../../core/sync/run';
+import type { CliIo, Command } from '../io';
+import { COMMON_FLAGS, type CommonValues, type MachineDeps, machine, parseFlags, prepareRun, progressPrinter } from './common-flags';
+
+const COMMON_USAGE =
+  '[--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]... [--delete-users] [--delete-limit N|P%] ' +
+  '[--share-user U] [--share-domain D] [--share-password-stdin] [--progress] [--json]';
+
+/** How many change lines the human output lists before "and N more". */
+export const SHOWN_CHANGES = 50;
+const SHOWN_WARNINGS = 10;
+
+/** The contract's JSON, one change per line (100,000 lines stay cheap to write and to read). */
+export function reportJson(r: SyncReport): string {
+  const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n    ${items.join(',\n    ')}\n  ]`);
+  return (
+    `{\n  "dryRun": ${r.dryRun},\n  "summary": ${JSON.stringify(r.summary)},\n` +
+    `  "changes": ${list(r.changes.map((c) => JSON.stringify(c)))},\n` +
+    `  "warnings": ${list(r.warnings.map((w) => JSON.stringify(w)))},\n` +
+    `  "runId": ${r.runId ?? null}\n}\n`
+  );
+}
+
+/** The human report: a summary line, the changes (not the unchanged ones), the warnings. */
+export function reportText(r: SyncReport): string {
+  const s = r.summary;
+  const out = [
+    r.dryRun
+      ? `Test (nothing written): ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged, ${s.skip} skipped, ${s.held} held`
+      : `Synchronized: ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.unchanged} unchanged, ${s.skip} skipped, ${s.held} held`,
+  ];
+  const shown = r.changes.filter((c) => c.action !== 'unchanged');
+  if (shown.length > 0) {
+    const width = Math.min(40, Math.max(...shown.slice(0, SHOWN_CHANGES).map((c) => c.userName.length)));
+    out.push('', `  ${'ACTION'.padEnd(9)} ${'USER'.padEnd(width)}  REASON`);
+    for (const c of shown.slice(0, SHOWN_CHANGES)) out.push(`  ${c.action.padEnd(9)} ${c.userName.padEnd(width)}  ${c.reason}`);
+    if (shown.length > SHOWN_CHANGES) out.push(`  … and ${shown.length - SHOWN_CHANGES} more (see --json)`);
+  }
+  if (r.warnings.length > 0) {
+    out.push('', `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}:`);
+    for (const w of r.warnings.slice(0, SHOWN_WARNINGS)) out.push(`  ${w.file}${w.line === null ? '' : `:${w.line}`}: ${w.message}`);
+    if (r.warnings.length > SHOWN_WARNINGS) out.push(`  … and ${r.warnings.length - SHOWN_WARNINGS} more (see --json)`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The line telling the administrator why deletes were held and how to release them, or null. */
+export function heldLine(r: SyncReport): string | null {
+  const held = r.changes.filter((c): c is Change => c.action === 'held');
+  if (held.length === 0) return null;
+  const n = `${held.length} delete${held.length === 1 ? '' : 's'}`;
+  const reason = held[0]?.reason ?? '';
+  if (reason.startsWith('held by the deletion guard')) {
+    return `${n} held by the deletion guard; ${r.dryRun ? 'a sync' : 'run again'} with --confirm-deletes (or a higher --delete-limit) to apply them`;
+  }
+  return `${n} held: ${reason.replace(/^held: /, '')}`;
+}
+
+/** Builds `test` (dryRun) or `sync` over the given machine. */
+export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Command {
+  const name = dryRun ? 'test' : 'sync';
+  const usage = `usage: mdsync ${name} ${COMMON_USAGE}${dryRun ? '' : ' [--confirm-deletes]'}`;
+  const options = dryRun ? COMMON_FLAGS : { ...COMMON_FLAGS, 'confirm-deletes': { type: 'boolean' } as const };
+  return async (argv: string[], io: CliIo): Promise<number> => {
+    const { values } = parseFlags<CommonValues & { 'confirm-deletes'?: boolean }>(argv, options, usage);
+    if (values.help) {
+      io.stdout(`${usage}\n`);
+      return 0;
+    }
+    const run = await prepareRun(values, io, deps);
+    const report = await runSync({
+      dataDir: run.dataDir,
+      open: { onWarning: (m) => io.stderr(`mdsync ${name}: warning: ${m}\n`) },
+      readDirectory: () => run.readDirectory(),
+      settings: run.settings,
+      dryRun,
+      confirmDeletes: values['confirm-deletes'] === true,
+      deleteLimit: run.deleteLimit,
+      actor: 'cli',
+      onProgress: progressPrinter(io, values.progress),
+    });
+    io.stdout(values.json ? reportJson(report) : reportText(report));
+    const held = heldLine(report);
+    if (held) io.stderr(`mdsync ${name}: ${held}\n`);
+    return held && !dryRun ? 1 : 0;
+  };
+}
+
+/** `mdsync sync`: the plan, applied all or nothing. */
+export const syncCommand: Command = makeRunCommand(false);

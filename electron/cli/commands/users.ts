@@ -1,0 +1,182 @@
+/**
+ * `mdsync users`: list and administer the archive's users.
+ *
+ * `users [--json]` lists (JSON shape in docs/cli-contract.md); `add`, `passwd`, `show`, `delete`,
+ * `set-privileges` and `set-auth` are what an administrator needs without the app. Passwords
+ * come only from standard input and are stored as slow salted hashes.
+ */
+import { Authentication, Privilege, type ArchiveUser } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { ArchiveRepository, type UserRecord } from '../../core/db/repository';
+import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
+import { parseFlags } from './common-flags';
+
+const USAGE = `usage: mdsync users [--data-dir D] [--json]
+       mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices] [--privilege P]... [--password-stdin] [--data-dir D]
+       mdsync users passwd NAME --password-stdin [--data-dir D]
+       mdsync users show NAME [--json] [--data-dir D]
+       mdsync users delete NAME [--data-dir D]
+       mdsync users set-privileges NAME --privilege P... [--data-dir D]
+       mdsync users set-auth NAME integrated|directoryServices [--data-dir D]`;
+
+const FLAGS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  'full-name': { type: 'string' },
+  email: { type: 'string', multiple: true },
+  auth: { type: 'string' },
+  privilege: { type: 'string', multiple: true },
+  'password-stdin': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface Values {
+  'data-dir'?: string;
+  json?: boolean;
+  'full-name'?: string;
+  email?: string[];
+  auth?: string;
+  privilege?: string[];
+  'password-stdin'?: boolean;
+  help?: boolean;
+}
+
+/** A user as the contract's JSON shows it (no ids, no password state). */
+export function userJson(u: ArchiveUser): ArchiveUser {
+  return {
+    userName: u.userName,
+    fullName: u.fullName,
+    emailAddresses: u.emailAddresses,
+    authentication: u.authentication,
+    privileges: u.privileges,
+    folderAccess: u.folderAccess,
+  };
+}
+
+function privileges(list: string[] | undefined): Privilege[] | undefined {
+  if (list === undefined) return undefined;
+  return list.map((p) => {
+    const parsed = Privilege.safeParse(p);
+    if (!parsed.success) throw new CliError(`unknown privilege ${p}; one of ${Privilege.options.join(', ')}`, 2);
+    return parsed.data;
+  });
+}
+
+function authentication(value: string | undefined): Authentication | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Authentication.safeParse(value);
+  if (!parsed.success) throw new CliError(`unknown authentication ${value}; integrated or directoryServices`, 2);
+  return parsed.data;
+}
+
+function table(users: UserRecord[]): string {
+  const width = Math.min(40, Math.max(4, ...users.map((u) => u.userName.length)));
+  const privs = users.map((u) => u.privileges.join(',') || '-');
+  const pw = Math.min(40, Math.max(10, ...privs.map((p) => p.length)));
+  const lines = [`${'USER'.padEnd(width)}  ${'AUTHENTICATION'.padEnd(17)} ${'MESSAGES'.padStart(8)}  ${'PRIVILEGES'.padEnd(pw)}  FULL NAME`];
+  users.forEach((u, i) => {
+    lines.push(`${u.userName.padEnd(width)}  ${u.authentication.padEnd(17)} ${String(u.messages).padStart(8)}  ${(privs[i] ?? '').padEnd(pw)}  ${u.fullName}`);
+  });
+  lines.push(`${users.length} user${users.length === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function details(u: UserRecord): string {
+  const access = u.folderAccess.map((a) => `${a.folder} (${[a.read && 'read', a.write && 'write', a.delete && 'delete'].filter(Boolean).join(', ')})`);
+  return [
+    `user name:       ${u.userName}${u.builtIn ? ' (built-in)' : ''}`,
+    `full name:       ${u.fullName}`,
+    `email addresses: ${u.emailAddresses.join(', ') || '-'}`,
+    `authentication:  ${u.authentication}${u.authentication === 'integrated' ? (u.hasPassword ? ' (password set)' : ' (no password yet)') : ''}`,
+    `privileges:      ${u.privileges.join(', ') || '-'}`,
+    `folder access:   ${access.join('; ') || '-'}`,
+    `messages:        ${u.messages}`,
+  ].join('\n') + '\n';
+}
+
+function need(name: string | undefined, what: string): string {
+  if (name === undefined || name.trim() === '') throw new CliError(`${what} needs a user name; ${USAGE.split('\n')[0]}`, 2);
+  return name;
+}
+
+/** `mdsync users` and its subcommands. */
+export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<number> => {
+  const { values: v, positionals } = parseFlags<Values>(argv, FLAGS, USAGE, true);
+  if (v.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const [sub, name, ...rest] = positionals;
+  const privs = privileges(v.privilege);
+  const auth = authentication(v.auth);
+  const password = v['password-stdin'] ? await readPasswordFromStdin(io) : null;
+  const repo = await ArchiveRepository.open({ dataDir: v['data-dir'] ?? io.defaultDataDir, onWarning: (m) => io.stderr(`mdsync users: warning: ${m}\n`) });
+  try {
+    switch (sub) {
+      case undefined:
+      case 'list': {
+        const users = repo.listUsers();
+        if (v.json) printJson(io, users.map(userJson));
+        else io.stdout(table(users));
+        return 0;
+      }
+      case 'add': {
+        const user = await repo.createUser({
+          userName: need(name, 'users add'),
+          fullName: v['full-name'],
+          emailAddresses: v.email,
+          authentication: auth ?? 'integrated',
+          privileges: privs,
+          password,
+        });
+        io.stdout(`created user ${user.userName} (${user.authentication}${user.authentication === 'integrated' && !user.hasPassword ? ', no password yet' : ''})\n`);
+        return 0;
+      }
+      case 'passwd': {
+        const userName = need(name, 'users passwd');
+        if (password === null) throw new CliError('users passwd reads the new password from standard input: add --password-stdin', 2);
+        const user = repo.getUser(userName);
+        if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
+        if (user.authentication !== 'integrated') {
+          throw new UserError('refused', `${user.userName} logs on with Directory Services: its password is MDaemon's`);
+        }
+        await repo.setPassword(user.userName, password);
+        io.stdout(`password of ${user.userName} set\n`);
+        return 0;
+      }
+      case 'show': {
+        const userName = need(name, 'users show');
+        const user = repo.getUser(userName);
+        if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
+        if (v.json) printJson(io, { ...userJson(user), messages: user.messages });
+        else io.stdout(details(user));
+        return 0;
+      }
+      case 'delete': {
+        const userName = need(name, 'users delete');
+        const result = await repo.deleteUser(userName);
+        io.stdout(`deleted user ${userName}; ${result.folderKept ? `archive folder kept (${result.messages} messages)` : 'empty archive folder removed'}\n`);
+        return 0;
+      }
+      case 'set-privileges': {
+        const userName = need(name, 'users set-privileges');
+        if (!privs?.length) throw new CliError('users set-privileges needs at least one --privilege', 2);
+        const user = await repo.setPrivileges(userName, privs);
+        io.stdout(`privileges of ${user.userName}: ${user.privileges.join(', ')}\n`);
+        return 0;
+      }
+      case 'set-auth': {
+        const userName = need(name, 'users set-auth');
+        const value = authentication(rest[0] ?? v.auth);
+        if (!value) throw new CliError('users set-auth needs integrated or directoryServices', 2);
+        const user = await repo.setAuthentication(userName, value);
+        io.stdout(`${user.userName} now logs on with ${user.authentication}\n`);
+        return 0;
+      }
+      default:
+        throw new CliError(`unknown users subcommand ${sub}; ${USAGE.split('\n')[0]}`, 2);
+    }
+  } finally {
+    repo.close();
+  }
+};
