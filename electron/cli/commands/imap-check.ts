@@ -64,10 +64,16 @@ export function imapSettingsFromFlags(saved: ImapSettings, v: ImapFlagValues): I
   return s;
 }
 
+type StrictConfig<O extends NonNullable<ParseArgsConfig['options']>> = { args: string[]; options: O; strict: true; allowPositionals: false };
+
 /** Parses argv with parseArgs, turning its errors into usage errors that never echo values. */
-export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  usage: string,
+): ReturnType<typeof parseArgs<StrictConfig<O>>> {
   try {
-    return parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs<StrictConfig<O>>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const option = /'(-{1,2}[A-Za-z-]+)/.exec(err instanceof Error ? err.message : '')?.[1];
