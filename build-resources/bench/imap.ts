@@ -7,7 +7,7 @@
  * reports against the goal (at most 2x curl); it does not fail on a missed goal.
  * Passwords go through standard input (mdsync) and a temporary netrc file (curl), never argv.
  *
- * Run: npx tsx build-resources/bench/imap.ts [runs]
+ * Run: npx tsx build-resources/bench/imap.ts [runs]   (MDSYNC_BENCH_CLI=path/to/cli.cjs to time another build)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -60,9 +60,9 @@ function portOf(server: DovecotServer, security: ImapSecurity): number {
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 7) || 7;
-  const cliBuilt = existsSync(join(ROOT, 'dist', 'cli.cjs'));
-  const cli = cliBuilt
-    ? { cmd: process.execPath, args: [join(ROOT, 'dist', 'cli.cjs')], label: 'node dist/cli.cjs' }
+  const built = process.env.MDSYNC_BENCH_CLI ?? join(ROOT, 'dist', 'cli.cjs');
+  const cli = existsSync(built)
+    ? { cmd: process.execPath, args: [built], label: `node ${built}` }
     : { cmd: join(ROOT, 'node_modules', '.bin', 'tsx'), args: [join(ROOT, 'electron', 'cli', 'main.ts')], label: 'tsx electron/cli/main.ts (dist/cli.cjs not built)' };
   const work = await mkdtemp(join(tmpdir(), 'mdsync-bench-'));
   const netrc = join(work, 'netrc');
