@@ -1,0 +1,41 @@
+/**
+ * Playwright: the `chromium` project drives Debian's Chromium against browser mode (the harness
+ * starts `dist/web.cjs` per test, so run `npm run build` first); the `electron` project runs the
+ * same flow in the Electron app where its binary exists and is skipped, saying why, elsewhere.
+ */
+import { defineConfig } from '@playwright/test';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  outputDir: 'test-results',
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  // One worker: the servers (Dovecot, Samba) are started once per worker and the flow is sequential.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    viewport: { width: 1280, height: 860 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+  },
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: /electron\.spec\.ts$/,
+      use: { browserName: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS } },
+    },
+    { name: 'electron', testMatch: /electron\.spec\.ts$/ },
+  ],
+});
