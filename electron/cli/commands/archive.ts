@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import { UserError } from '../../../shared/result';
-import { ArchiveRepository, type MessageMeta } from '../../core/db/repository';
+import type { MessageMeta } from '../../core/db/repository';
 import { CliError, type CliIo, type Command } from '../io';
-import { parseFlags } from './common-flags';
+import { openRepository, parseFlags } from './common-flags';
 
 const USAGE = 'usage: mdsync archive import --user NAME FILE.eml... [--data-dir D]';
 /** Headers beyond this many bytes are not looked at. */
@@ -99,7 +99,7 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
       throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   });
-  const repo = await ArchiveRepository.open({ dataDir: values['data-dir'] ?? io.defaultDataDir, onWarning: (m) => io.stderr(`mdsync archive: warning: ${m}\n`) });
+  const repo = await openRepository(io, values['data-dir'], 'archive');
   try {
     const own = repo.folderOf(values.user);
     if (!own) throw new UserError('notFound', `there is no user named ${values.user}`);

@@ -16,6 +16,8 @@ import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/
 import { readDirectory } from '../../core/mdaemon/read-directory';
 import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
 import { loadSettings } from '../../core/settings-store';
+import { parseDeleteLimit } from '../../core/sync/guard';
+import { ArchiveRepository, type RepositoryOptions } from '../../core/db/repository';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
 
 /** The flags `test` and `sync` share (`sync` adds --confirm-deletes). */
@@ -92,6 +94,7 @@ export interface PreparedRun {
 /** Applies the flags over the saved settings and prepares the source reader. */
 export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps): Promise<PreparedRun> {
   const dataDir = v['data-dir'] ?? io.defaultDataDir;
+  if (v['delete-limit'] !== undefined) parseDeleteLimit(v['delete-limit'], 0);
   const saved = deps.loadSettings(dataDir);
   const directory = { ...saved.directory, share: { ...saved.directory.share } };
   const sync = { ...saved.sync };
@@ -136,3 +139,28 @@ export function progressPrinter(io: CliIo, enabled: boolean | undefined): ((p: S
 const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
   throw new Error(`SMB source not loaded for ${o.unc}`);
 };
+
+/**
+ * How long a command waits for another writer: MDSYNC_LOCK_WAIT_MS, or the default of 5 s.
+ * Schedules that would rather skip a run than wait set it to 0.
+ */
+export function lockWaitMs(io: CliIo): number | undefined {
+  const raw = io.env.MDSYNC_LOCK_WAIT_MS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\d{1,7}$/.test(raw.trim())) throw new CliError('MDSYNC_LOCK_WAIT_MS must be a number of milliseconds', 2);
+  return Number(raw);
+}
+
+/** Opens the user database of a data directory for command `name`, warnings on stderr. */
+export function openRepository(io: CliIo, dataDir: string | undefined, name: string): Promise<ArchiveRepository> {
+  return ArchiveRepository.open({ ...repositoryOptions(io, name), dataDir: dataDir ?? io.defaultDataDir });
+}
+
+/** Open options of a command's database: lock wait from the environment, warnings on stderr. */
+export function repositoryOptions(io: CliIo, name: string): Omit<RepositoryOptions, 'dataDir'> {
+  const waitMs = lockWaitMs(io);
+  return {
+    onWarning: (m) => io.stderr(`mdsync ${name}: warning: ${m}\n`),
+    ...(waitMs === undefined ? {} : { lock: { waitMs } }),
+  };
+}

@@ -4,9 +4,8 @@
  * A folder whose user was deleted still holds its messages and shows owner null (JSON) or
  * "(no owner)"; a user created later under that name gets it back.
  */
-import { ArchiveRepository } from '../../core/db/repository';
 import { printJson, type CliIo, type Command } from '../io';
-import { parseFlags } from './common-flags';
+import { openRepository, parseFlags } from './common-flags';
 
 const USAGE = 'usage: mdsync folders [--data-dir D] [--json]';
 
@@ -21,7 +20,7 @@ export const foldersCommand: Command = async (argv: string[], io: CliIo): Promis
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const repo = await ArchiveRepository.open({ dataDir: values['data-dir'] ?? io.defaultDataDir, onWarning: (m) => io.stderr(`mdsync folders: warning: ${m}\n`) });
+  const repo = await openRepository(io, values['data-dir'], 'folders');
   try {
     const folders = repo.listFolders();
     if (values.json) {

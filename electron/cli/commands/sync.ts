@@ -8,7 +8,7 @@
 import type { Change, SyncReport } from '../../../shared/model';
 import { runSync } from '../../core/sync/run';
 import type { CliIo, Command } from '../io';
-import { COMMON_FLAGS, type CommonValues, type MachineDeps, machine, parseFlags, prepareRun, progressPrinter } from './common-flags';
+import { COMMON_FLAGS, type CommonValues, type MachineDeps, machine, parseFlags, prepareRun, progressPrinter, repositoryOptions } from './common-flags';
 
 const COMMON_USAGE =
   '[--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]... [--delete-users] [--delete-limit N|P%] ' +
@@ -78,7 +78,7 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
     const run = await prepareRun(values, io, deps);
     const report = await runSync({
       dataDir: run.dataDir,
-      open: { onWarning: (m) => io.stderr(`mdsync ${name}: warning: ${m}\n`) },
+      open: repositoryOptions(io, name),
       readDirectory: () => run.readDirectory(),
       settings: run.settings,
       dryRun,

@@ -7,9 +7,9 @@
  */
 import { Authentication, Privilege, type ArchiveUser } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { ArchiveRepository, type UserRecord } from '../../core/db/repository';
+import type { UserRecord } from '../../core/db/repository';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
-import { parseFlags } from './common-flags';
+import { openRepository, parseFlags } from './common-flags';
 
 const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices] [--privilege P]... [--password-stdin] [--data-dir D]
@@ -110,7 +110,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
   const privs = privileges(v.privilege);
   const auth = authentication(v.auth);
   const password = v['password-stdin'] ? await readPasswordFromStdin(io) : null;
-  const repo = await ArchiveRepository.open({ dataDir: v['data-dir'] ?? io.defaultDataDir, onWarning: (m) => io.stderr(`mdsync users: warning: ${m}\n`) });
+  const repo = await openRepository(io, v['data-dir'], 'users');
   try {
     switch (sub) {
       case undefined:

@@ -7,6 +7,8 @@
  * Before every read and under the lock before every write the file's stamp is checked, and a
  * file another process rewrote (the CLI while the app runs) is reloaded.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
 import { loadSqlJs } from './sqljs';
@@ -62,6 +64,7 @@ export class DbConnection {
   /** Opens (and on first use creates, or migrates) the database. */
   static async open(opts: ConnectionOptions): Promise<DbConnection> {
     const SQL = await loadSqlJs(opts.wasmPath);
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     const loaded = loadDatabase(SQL, opts.file);
     const conn = new DbConnection(SQL, loaded.db ?? new SQL.Database(), loaded.stamp, loaded.fromBackup, opts);
     if (loaded.warning) conn.warn(loaded.warning);
