@@ -11,7 +11,10 @@ import { inspect, makeInspect, type InspectDeps } from './inspect';
 const SAMPLE = path.resolve(__dirname, '../../../build-resources/sample-app');
 
 /** Runs a command like the dispatcher does: one line on stderr and an exit status for errors. */
-async function run(argv: string[], opts: { env?: Record<string, string>; stdin?: string; deps?: Partial<InspectDeps> } = {}) {
+async function run(
+  argv: string[],
+  opts: { env?: Record<string, string>; stdin?: string; deps?: Partial<InspectDeps> } = {},
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -47,7 +50,10 @@ describe('mdsync inspect', () => {
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mdsync-inspect-'));
     const records = [
-      encodeUserlistRecord({ domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller', password: MARK }, 'cp1252'),
+      encodeUserlistRecord(
+        { domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller', password: MARK },
+        'cp1252',
+      ),
       encodeUserlistRecord({ domain: 'company.test', mailbox: 'frank', fullName: 'Dup', password: MARK }, 'cp1252'),
       encodeUserlistRecord({ domain: 'bad domain', mailbox: 'x', password: MARK }, 'cp1252'),
       encodeUserlistRecord({ domain: 'company.test', mailbox: 'cut', password: MARK }, 'cp1252').subarray(0, 205),
@@ -72,11 +78,20 @@ describe('mdsync inspect', () => {
     const json = JSON.parse(r.stdout);
     expect(Object.keys(json)).toEqual(['accounts', 'domains', 'groups', 'warnings', 'invalidRecords']);
     expect(json.accounts[0]).toEqual({
-      email: 'frank@company.test', domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller', accessType: 'Y',
-      groups: ['Sales'], aliases: ['sales@company.test', 'f.mueller@company.test'],
+      email: 'frank@company.test',
+      domain: 'company.test',
+      mailbox: 'frank',
+      fullName: 'Frank Müller',
+      accessType: 'Y',
+      groups: ['Sales'],
+      aliases: ['sales@company.test', 'f.mueller@company.test'],
     });
     expect(json.domains).toEqual(['branch.company.test', 'company.test', 'partner.example']);
-    expect(json.groups[0]).toEqual({ name: 'Sales', description: 'Sales team', members: ['frank@company.test', 'anna@company.test', 'francois@partner.example'] });
+    expect(json.groups[0]).toEqual({
+      name: 'Sales',
+      description: 'Sales team',
+      members: ['frank@company.test', 'anna@company.test', 'francois@partner.example'],
+    });
     expect(json.warnings).toEqual([]);
   });
 
@@ -91,7 +106,10 @@ describe('mdsync inspect', () => {
     expect(JSON.parse(json.stdout).warnings).toHaveLength(3);
     const notList = path.join(dir, 'not-a-list');
     await fs.mkdir(notList);
-    await fs.writeFile(path.join(notList, 'USERLIST.DAT'), encodeUserlistRecord({ domain: 'a.test', mailbox: 'b', password: MARK }, 'cp1252').subarray(0, 215));
+    await fs.writeFile(
+      path.join(notList, 'USERLIST.DAT'),
+      encodeUserlistRecord({ domain: 'a.test', mailbox: 'b', password: MARK }, 'cp1252').subarray(0, 215),
+    );
     const refused = await run(['--app-dir', notList]);
     expect(refused.code).toBe(2);
     for (const out of [human, json, refused]) {
@@ -101,7 +119,10 @@ describe('mdsync inspect', () => {
   });
 
   it('shows the first ten warnings and how many more', async () => {
-    const many = makeUserlist(Array.from({ length: 14 }, () => ({ domain: 'a.test', mailbox: 'same' })), 'cp1252');
+    const many = makeUserlist(
+      Array.from({ length: 14 }, () => ({ domain: 'a.test', mailbox: 'same' })),
+      'cp1252',
+    );
     const sub = path.join(dir, 'many');
     await fs.mkdir(sub);
     await fs.writeFile(path.join(sub, 'userlist.dat'), many);
@@ -112,9 +133,15 @@ describe('mdsync inspect', () => {
   });
 
   it.each([
-    [['--app-dir', SAMPLE, '--code-page', 'cp9999'], /^mdsync inspect: unknown code page 'cp9999'; valid code pages: cp1252, /],
+    [
+      ['--app-dir', SAMPLE, '--code-page', 'cp9999'],
+      /^mdsync inspect: unknown code page 'cp9999'; valid code pages: cp1252, /,
+    ],
     [['--app-dir', '/no/such/dir'], /^mdsync inspect: App directory \/no\/such\/dir not found\n$/],
-    [['--app-dir', SAMPLE, '--verbose'], /^mdsync inspect: Unknown option '--verbose'.*; usage: mdsync inspect --app-dir DIR/],
+    [
+      ['--app-dir', SAMPLE, '--verbose'],
+      /^mdsync inspect: Unknown option '--verbose'.*; usage: mdsync inspect --app-dir DIR/,
+    ],
     [['--app-dir', SAMPLE, 'extra'], /^mdsync inspect: Unexpected argument 'extra'/],
     [[], /^mdsync inspect: --app-dir is required; usage/],
     [['--app-dir', path.join(SAMPLE, '..')], /^mdsync inspect: USERLIST.DAT not found in /],
@@ -132,13 +159,18 @@ describe('mdsync inspect', () => {
     await fs.writeFile(path.join(sub, 'USERLIST.DAT'), 'domain,mailbox\ncompany.test,frank\n');
     const r = await run(['--app-dir', sub]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toBe('mdsync inspect: USERLIST.DAT is not an MDaemon account list: no valid record, and 2 of 2 lines are not 235-byte records\n');
+    expect(r.stderr).toBe(
+      'mdsync inspect: USERLIST.DAT is not an MDaemon account list: no valid record, and 2 of 2 lines are not 235-byte records\n',
+    );
   });
 
   it('uses the system code page when none is given', async () => {
     const sub = path.join(dir, 'cp1251');
     await fs.mkdir(sub);
-    await fs.writeFile(path.join(sub, 'USERLIST.DAT'), makeUserlist([{ domain: 'firma.test', mailbox: 'ivan', fullName: 'Иван Петров' }], 'cp1251'));
+    await fs.writeFile(
+      path.join(sub, 'USERLIST.DAT'),
+      makeUserlist([{ domain: 'firma.test', mailbox: 'ivan', fullName: 'Иван Петров' }], 'cp1251'),
+    );
     const r = await run(['--app-dir', sub, '--json'], {
       deps: { platform: 'win32', readRegistry: (_k, v) => Promise.resolve(v === 'ACP' ? '1251' : null) },
     });
@@ -147,7 +179,11 @@ describe('mdsync inspect', () => {
 
   it('detects the App directory on Windows when --app-dir is missing', async () => {
     const r = await run(['--code-page', 'cp1252', '--json'], {
-      deps: { platform: 'win32', readRegistry: (_k, v) => Promise.resolve(v === 'AppPath' ? SAMPLE : null), dirExists: (p) => Promise.resolve(p === SAMPLE) },
+      deps: {
+        platform: 'win32',
+        readRegistry: (_k, v) => Promise.resolve(v === 'AppPath' ? SAMPLE : null),
+        dirExists: (p) => Promise.resolve(p === SAMPLE),
+      },
     });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).accounts).toHaveLength(15);
@@ -158,25 +194,39 @@ describe('mdsync inspect', () => {
     const smb = () =>
       Promise.resolve((o: { unc: string; domain: string; userName: string; password: string }) => {
         calls.push(o);
-        return memorySource({ 'USERLIST.DAT': makeUserlist([{ domain: 'a.test', mailbox: 'b' }], 'cp1252') }, { description: o.unc });
+        return memorySource(
+          { 'USERLIST.DAT': makeUserlist([{ domain: 'a.test', mailbox: 'b' }], 'cp1252') },
+          { description: o.unc },
+        );
       });
-    const env = await run(['--app-dir', '//mdaemon/app', '--share-user', 'reader', '--share-domain', 'CORP', '--code-page', 'cp1252'], {
-      env: { MDSYNC_SHARE_PASSWORD: 'env-secret' },
-      deps: { loadSmbSource: smb },
-    });
+    const env = await run(
+      ['--app-dir', '//mdaemon/app', '--share-user', 'reader', '--share-domain', 'CORP', '--code-page', 'cp1252'],
+      {
+        env: { MDSYNC_SHARE_PASSWORD: 'env-secret' },
+        deps: { loadSmbSource: smb },
+      },
+    );
     expect(env.code).toBe(0);
     expect(env.stdout).toContain('App directory: \\\\mdaemon\\app');
-    const stdin = await run(['--app-dir', '\\\\mdaemon\\app', '--share-user', 'reader', '--share-password-stdin', '--code-page', 'cp1252'], {
-      stdin: 'stdin-secret\n',
-      deps: { loadSmbSource: smb },
-    });
+    const stdin = await run(
+      ['--app-dir', '\\\\mdaemon\\app', '--share-user', 'reader', '--share-password-stdin', '--code-page', 'cp1252'],
+      {
+        stdin: 'stdin-secret\n',
+        deps: { loadSmbSource: smb },
+      },
+    );
     expect(stdin.code).toBe(0);
     expect(calls).toEqual([
       { unc: '\\\\mdaemon\\app', domain: 'CORP', userName: 'reader', password: 'env-secret' },
       { unc: '\\\\mdaemon\\app', domain: '', userName: 'reader', password: 'stdin-secret' },
     ]);
     for (const out of [env, stdin]) expect(out.stdout + out.stderr).not.toMatch(/secret/);
-    const missing = await run(['--app-dir', '//mdaemon/app', '--code-page', 'cp1252'], { deps: { loadSmbSource: smb } });
-    expect(missing).toMatchObject({ code: 2, stderr: "mdsync inspect: reading //mdaemon/app here needs the share's user name and password\n" });
+    const missing = await run(['--app-dir', '//mdaemon/app', '--code-page', 'cp1252'], {
+      deps: { loadSmbSource: smb },
+    });
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: "mdsync inspect: reading //mdaemon/app here needs the share's user name and password\n",
+    });
   });
 });

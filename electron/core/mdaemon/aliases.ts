@@ -38,7 +38,10 @@ export function parseAliases(data: Buffer, codePage: string, file = 'Alias.dat')
       return;
     }
     const alias = text.slice(0, eq).trim().toLowerCase();
-    const target = text.slice(eq + 1).trim().toLowerCase();
+    const target = text
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase();
     if (alias === '' || target === '') {
       warnings.push({ file, line, message: 'alias or address missing; ignored' });
       return;
@@ -48,7 +51,11 @@ export function parseAliases(data: Buffer, codePage: string, file = 'Alias.dat')
       return;
     }
     if (!isAddress(target)) {
-      warnings.push({ file, line, message: `alias ${alias} points at "${target.slice(0, 80)}", not one email address; ignored` });
+      warnings.push({
+        file,
+        line,
+        message: `alias ${alias} points at "${target.slice(0, 80)}", not one email address; ignored`,
+      });
       return;
     }
     aliases.push({ alias, target, line });

@@ -52,3 +52,49 @@ export function detectUnicode(data: Buffer): UnicodeKind {
   const interleaved = (a: number, b: number) => a > half * 0.3 && b < half * 0.05;
   return interleaved(nulEven, nulOdd) || interleaved(nulOdd, nulEven) ? 'utf16' : null;
 }
+
+/** Decodes bytes [from, to) of a buffer in one code page. */
+export type FieldDecoder = (data: Buffer, from: number, to: number) => string;
+
+const decoders = new Map<string, FieldDecoder>();
+
+/**
+ * A decoder for short fields in an allowlisted code page.
+ *
+ * iconv-lite's per-call setup costs more than the decoding of a 30-byte field, so single-byte
+ * code pages use a 256-entry table built once from iconv-lite (same mapping, U+FFFD for
+ * undefined bytes) and a native UTF-16 slice; multi-byte code pages go through iconv-lite.
+ */
+export function fieldDecoder(codePage: string): FieldDecoder {
+  const cp = resolveCodePage(codePage);
+  let decoder = decoders.get(cp);
+  if (decoder) return decoder;
+  const info = findCodePage(cp);
+  const table = info && !info.multiByte ? singleByteTable(cp) : null;
+  if (table === null) {
+    decoder = (data, from, to) => iconv.decode(data.subarray(from, to), cp);
+  } else {
+    const scratch = Buffer.alloc(512);
+    const units = new Uint16Array(scratch.buffer, scratch.byteOffset, 256);
+    decoder = (data, from, to) => {
+      const len = to - from;
+      if (len > 256) return iconv.decode(data.subarray(from, to), cp);
+      for (let i = 0; i < len; i++) units[i] = table[data[from + i] as number] as number;
+      return scratch.toString('utf16le', 0, len * 2);
+    };
+  }
+  decoders.set(cp, decoder);
+  return decoder;
+}
+
+function singleByteTable(cp: string): Uint16Array | null {
+  const probe = new Uint16Array(new Uint8Array([1, 0]).buffer);
+  if (probe[0] !== 1) return null; // big-endian host: keep iconv-lite
+  const all = Buffer.alloc(256);
+  for (let i = 0; i < 256; i++) all[i] = i;
+  const text = iconv.decode(all, cp);
+  if (text.length !== 256) return null;
+  const table = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) table[i] = text.charCodeAt(i);
+  return table;
+}

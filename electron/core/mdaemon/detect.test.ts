@@ -3,12 +3,15 @@ import { codePageFromAcp, systemCodePage } from './default-code-page';
 import { detectAppDir } from './detect';
 import { parseRegQuery } from './windows-registry';
 
-const registry = (values: Record<string, string>) => (key: string, value: string) => Promise.resolve(values[`${key}|${value}`] ?? null);
+const registry = (values: Record<string, string>) => (key: string, value: string) =>
+  Promise.resolve(values[`${key}|${value}`] ?? null);
 const existing = (dirs: string[]) => (p: string) => Promise.resolve(dirs.includes(p));
 
 describe('detectAppDir', () => {
   it('tries nothing off Windows', async () => {
-    expect(await detectAppDir({ platform: 'linux', readRegistry: registry({}), exists: () => Promise.resolve(true) })).toEqual({ appDir: null, tried: [] });
+    expect(
+      await detectAppDir({ platform: 'linux', readRegistry: registry({}), exists: () => Promise.resolve(true) }),
+    ).toEqual({ appDir: null, tried: [] });
   });
 
   it('uses the registry AppPath first', async () => {
@@ -35,7 +38,10 @@ describe('detectAppDir', () => {
       readRegistry: () => Promise.reject(new Error('reg failed')),
       exists: existing(['C:\\Program Files\\MDaemon\\App']),
     });
-    expect(r).toEqual({ appDir: 'C:\\Program Files\\MDaemon\\App', tried: ['C:\\MDaemon\\App', 'C:\\Program Files\\MDaemon\\App'] });
+    expect(r).toEqual({
+      appDir: 'C:\\Program Files\\MDaemon\\App',
+      tried: ['C:\\MDaemon\\App', 'C:\\Program Files\\MDaemon\\App'],
+    });
     const none = await detectAppDir({ platform: 'win32', readRegistry: registry({}), exists: existing([]) });
     expect(none.appDir).toBeNull();
     expect(none.tried).toContain('C:\\MDaemon\\App');
@@ -49,7 +55,9 @@ describe('systemCodePage', () => {
   });
   it('is cp1252 elsewhere, when unknown, or not allowlisted', async () => {
     expect(await systemCodePage({ platform: 'linux', readRegistry: registry({}) })).toBe('cp1252');
-    expect(await systemCodePage({ platform: 'win32', readRegistry: () => Promise.reject(new Error('x')) })).toBe('cp1252');
+    expect(await systemCodePage({ platform: 'win32', readRegistry: () => Promise.reject(new Error('x')) })).toBe(
+      'cp1252',
+    );
     expect(codePageFromAcp('65001')).toBe('cp1252');
     expect(codePageFromAcp('1251')).toBe('cp1251');
     expect(codePageFromAcp(null)).toBe('cp1252');
@@ -58,7 +66,8 @@ describe('systemCodePage', () => {
 
 describe('parseRegQuery', () => {
   it('reads a REG_SZ value out of reg.exe output', () => {
-    const out = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Alt-N Technologies\\MDaemon\r\n    AppPath    REG_SZ    C:\\MDaemon\\App\\\r\n\r\n';
+    const out =
+      '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Alt-N Technologies\\MDaemon\r\n    AppPath    REG_SZ    C:\\MDaemon\\App\\\r\n\r\n';
     expect(parseRegQuery(out, 'AppPath')).toBe('C:\\MDaemon\\App\\');
     expect(parseRegQuery(out, 'RootPath')).toBeNull();
     expect(parseRegQuery('    ACP    REG_SZ    1252', 'acp')).toBe('1252');

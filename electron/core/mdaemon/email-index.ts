@@ -45,6 +45,18 @@ export class EmailIndex {
     return -1;
   }
 
+  /** The insertion number (0-based) of `email` (lower case, `mailbox@domain`), or -1. */
+  find(email: string): number {
+    const at = email.lastIndexOf('@');
+    if (at === -1) return -1;
+    const hash = hashString(email.slice(0, at), hashString(email.slice(at + 1)));
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i] as number;
+      if (slot === 0) return -1;
+      if (this.hashes[slot - 1] === hash && this.emails[slot - 1] === email) return slot - 1;
+    }
+  }
+
   private grow(): void {
     const size = this.slots.length * 4;
     this.slots = new Int32Array(size);

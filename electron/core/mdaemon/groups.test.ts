@@ -8,10 +8,22 @@ const enc = (text: string, cp = 'cp1252') => iconv.encode(text.replace(/\n/g, '\
 
 describe('parseGroups', () => {
   it('reads the documented layout', () => {
-    const r = parseGroups(enc('[Sales]\nDescription=Sales team\nMember=frank@company.test\nMember=anna@company.test\n\n[Field Staff]\nMember=olaf@company.test\n'), 'cp1252');
+    const r = parseGroups(
+      enc(
+        '[Sales]\nDescription=Sales team\nMember=frank@company.test\nMember=anna@company.test\n\n[Field Staff]\nMember=olaf@company.test\n',
+      ),
+      'cp1252',
+    );
     expect(r.warnings).toEqual([]);
-    expect(r.groups.map(({ name, description, members, memberLines }) => ({ name, description, members, memberLines }))).toEqual([
-      { name: 'Sales', description: 'Sales team', members: ['frank@company.test', 'anna@company.test'], memberLines: [3, 4] },
+    expect(
+      r.groups.map(({ name, description, members, memberLines }) => ({ name, description, members, memberLines })),
+    ).toEqual([
+      {
+        name: 'Sales',
+        description: 'Sales team',
+        members: ['frank@company.test', 'anna@company.test'],
+        memberLines: [3, 4],
+      },
       { name: 'Field Staff', description: '', members: ['olaf@company.test'], memberLines: [7] },
     ]);
   });
@@ -34,12 +46,24 @@ describe('parseGroups', () => {
     const g = r.groups[0];
     expect(g?.name).toBe('Geschäftsführung');
     expect(g?.description).toBe('Management');
-    expect(g?.members).toEqual(['a@company.test', 'b@company.test', 'c@company.test', 'd@company.test', 'e@company.test', 'f@company.test']);
+    expect(g?.members).toEqual([
+      'a@company.test',
+      'b@company.test',
+      'c@company.test',
+      'd@company.test',
+      'e@company.test',
+      'f@company.test',
+    ]);
     expect(g?.properties).toEqual({ color: 'Blue' });
   });
 
   it('merges a repeated section with a warning and warns about stray and bad lines', () => {
-    const r = parseGroups(enc('stray@company.test\n[Sales]\nMember=a@x.test\n[sales]\nMember=b@x.test\nMember=not-an-address\n[]\nMember=c@x.test\n'), 'cp1252');
+    const r = parseGroups(
+      enc(
+        'stray@company.test\n[Sales]\nMember=a@x.test\n[sales]\nMember=b@x.test\nMember=not-an-address\n[]\nMember=c@x.test\n',
+      ),
+      'cp1252',
+    );
     expect(r.groups).toHaveLength(1);
     expect(r.groups[0]?.members).toEqual(['a@x.test', 'b@x.test']);
     expect(r.warnings).toEqual([

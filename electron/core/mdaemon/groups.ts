@@ -84,7 +84,11 @@ function addMember(group: ParsedGroup, raw: string, line: number, file: string, 
   address = address.toLowerCase();
   const at = address.indexOf('@');
   if (at <= 0 || at === address.length - 1 || /[\s<>(),;:"[\]]/.test(address)) {
-    warnings.push({ file, line, message: `group "${group.name}": "${address.slice(0, 80)}" is not an email address; ignored` });
+    warnings.push({
+      file,
+      line,
+      message: `group "${group.name}": "${address.slice(0, 80)}" is not an email address; ignored`,
+    });
     return;
   }
   if (group.members.includes(address)) return;

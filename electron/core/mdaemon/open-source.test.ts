@@ -8,7 +8,8 @@ import { createLocalSource, fsError } from './local-source';
 import { isUncPath, openAppDirSource } from './open-source';
 import { memorySource } from './testing/memory-source';
 
-const settings = (appDir: string, userName = '', domain = '') => DirectorySettings.parse({ appDir, share: { userName, domain } });
+const settings = (appDir: string, userName = '', domain = '') =>
+  DirectorySettings.parse({ appDir, share: { userName, domain } });
 
 function routes(appDir: string, platform: NodeJS.Platform, password: string | null, userName = 'reader') {
   const calls: unknown[] = [];
@@ -59,10 +60,28 @@ describe('openAppDirSource', () => {
 
   it.each([
     ['', 'linux', 'pw', 'reader', 'no App directory is configured'],
-    ['\\\\MDAEMON\\MDApp', 'darwin', null, 'reader', "reading \\\\MDAEMON\\MDApp here needs the share's user name and password"],
-    ['\\\\MDAEMON\\MDApp', 'linux', 'pw', '', "reading \\\\MDAEMON\\MDApp here needs the share's user name and password"],
+    [
+      '\\\\MDAEMON\\MDApp',
+      'darwin',
+      null,
+      'reader',
+      "reading \\\\MDAEMON\\MDApp here needs the share's user name and password",
+    ],
+    [
+      '\\\\MDAEMON\\MDApp',
+      'linux',
+      'pw',
+      '',
+      "reading \\\\MDAEMON\\MDApp here needs the share's user name and password",
+    ],
     ['\\\\MDAEMON', 'linux', 'pw', 'reader', '\\\\MDAEMON needs a server and a share name (\\\\server\\share\\dir)'],
-    ['C:\\MDaemon\\App', 'linux', null, '', 'C:\\MDaemon\\App is a Windows path; on this machine enter the App directory as a UNC path (\\\\server\\share)'],
+    [
+      'C:\\MDaemon\\App',
+      'linux',
+      null,
+      '',
+      'C:\\MDaemon\\App is a Windows path; on this machine enter the App directory as a UNC path (\\\\server\\share)',
+    ],
   ] as const)('refuses %j on %s with config', (appDir, platform, password, user, message) => {
     const err = userError(() => routes(appDir, platform, password, user));
     expect([err.code, err.message]).toEqual(['config', message]);
@@ -89,19 +108,31 @@ describe('createLocalSource', () => {
 
   it('refuses a missing directory with one line', async () => {
     const missing = path.join(dir, 'nope');
-    await expect(createLocalSource(missing).readFile('USERLIST.DAT')).rejects.toMatchObject({ code: 'notFound', message: `App directory ${missing} not found` });
+    await expect(createLocalSource(missing).readFile('USERLIST.DAT')).rejects.toMatchObject({
+      code: 'notFound',
+      message: `App directory ${missing} not found`,
+    });
   });
 
   it('maps permission and other file system errors to one-line UserErrors', () => {
     const err = (code: string) => Object.assign(new Error(`${code}: raw message`), { code });
-    expect(fsError(err('EACCES'), 'App directory X')).toMatchObject({ code: 'unreadable', message: 'no permission to read App directory X' });
+    expect(fsError(err('EACCES'), 'App directory X')).toMatchObject({
+      code: 'unreadable',
+      message: 'no permission to read App directory X',
+    });
     expect(fsError(err('EPERM'), 'X')).toMatchObject({ code: 'unreadable' });
-    expect(fsError(err('ENOTDIR'), 'App directory X')).toMatchObject({ code: 'notFound', message: 'App directory X is not a directory' });
+    expect(fsError(err('ENOTDIR'), 'App directory X')).toMatchObject({
+      code: 'notFound',
+      message: 'App directory X is not a directory',
+    });
     expect(fsError(err('EIO'), 'X')).toMatchObject({ code: 'unreadable', message: 'cannot read X (EIO)' });
   });
 
   it('refuses a file given as the App directory', async () => {
     const file = path.join(dir, 'Userlist.dat');
-    await expect(createLocalSource(file).readFile('USERLIST.DAT')).rejects.toMatchObject({ code: 'notFound', message: `App directory ${file} is not a directory` });
+    await expect(createLocalSource(file).readFile('USERLIST.DAT')).rejects.toMatchObject({
+      code: 'notFound',
+      message: `App directory ${file} is not a directory`,
+    });
   });
 });

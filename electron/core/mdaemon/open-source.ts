@@ -32,16 +32,28 @@ export function openAppDirSource(dir: DirectorySettings, opts: OpenSourceOptions
   if (appDir === '') throw new UserError('config', 'no App directory is configured');
   if (!isUncPath(appDir)) {
     if (opts.platform !== 'win32' && /^[a-zA-Z]:[\\/]/.test(appDir)) {
-      throw new UserError('config', `${appDir} is a Windows path; on this machine enter the App directory as a UNC path (\\\\server\\share)`);
+      throw new UserError(
+        'config',
+        `${appDir} is a Windows path; on this machine enter the App directory as a UNC path (\\\\server\\share)`,
+      );
     }
     return createLocalSource(appDir);
   }
-  const parts = appDir.slice(2).split(/[\\/]+/).filter((s) => s !== '');
-  if (parts.length < 2) throw new UserError('config', `${appDir} needs a server and a share name (\\\\server\\share\\dir)`);
+  const parts = appDir
+    .slice(2)
+    .split(/[\\/]+/)
+    .filter((s) => s !== '');
+  if (parts.length < 2)
+    throw new UserError('config', `${appDir} needs a server and a share name (\\\\server\\share\\dir)`);
   if (opts.platform === 'win32') return createLocalSource(appDir);
   const userName = dir.share.userName.trim();
   if (userName === '' || !opts.sharePassword) {
     throw new UserError('config', `reading ${appDir} here needs the share's user name and password`);
   }
-  return opts.createSmbSource({ unc: `\\\\${parts.join('\\')}`, domain: dir.share.domain.trim(), userName, password: opts.sharePassword });
+  return opts.createSmbSource({
+    unc: `\\\\${parts.join('\\')}`,
+    domain: dir.share.domain.trim(),
+    userName,
+    password: opts.sharePassword,
+  });
 }

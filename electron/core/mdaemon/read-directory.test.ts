@@ -17,8 +17,13 @@ const userlist = makeUserlist(
   ],
   'cp1252',
 );
-const groups = iconv.encode('[Sales]\r\nMember=FRANK@company.test\r\nMember=ghost@company.test\r\n[Größe]\r\nMembers=frank@company.test,anna@company.test\r\n', 'cp1252');
-const aliases = Buffer.from('sales@company.test = frank@company.test\r\nf@company.test = FRANK@company.test\r\nsales@company.test = frank@company.test\r\nanna@company.test = frank@company.test\r\nold@company.test = gone@company.test\r\nfrank@company.test = frank@company.test\r\n*@company.test = anna@company.test\r\n');
+const groups = iconv.encode(
+  '[Sales]\r\nMember=FRANK@company.test\r\nMember=ghost@company.test\r\n[Größe]\r\nMembers=frank@company.test,anna@company.test\r\n',
+  'cp1252',
+);
+const aliases = Buffer.from(
+  'sales@company.test = frank@company.test\r\nf@company.test = FRANK@company.test\r\nsales@company.test = frank@company.test\r\nanna@company.test = frank@company.test\r\nold@company.test = gone@company.test\r\nfrank@company.test = frank@company.test\r\n*@company.test = anna@company.test\r\n',
+);
 const noSleep = () => Promise.resolve();
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
@@ -34,10 +39,13 @@ async function rejection(p: Promise<unknown>): Promise<UserError> {
 describe('readDirectory', () => {
   it('links groups and aliases to accounts and sorts domains', async () => {
     const progress: [number, number][] = [];
-    const read = await readDirectory(memorySource({ 'Userlist.dat': userlist, 'GROUPS.DAT': groups, 'alias.dat': aliases }), {
-      codePage: 'cp1252',
-      onProgress: (d, t) => progress.push([d, t]),
-    });
+    const read = await readDirectory(
+      memorySource({ 'Userlist.dat': userlist, 'GROUPS.DAT': groups, 'alias.dat': aliases }),
+      {
+        codePage: 'cp1252',
+        onProgress: (d, t) => progress.push([d, t]),
+      },
+    );
     expect(DirectoryRead.parse(read)).toEqual(read);
     expect(read.domains).toEqual(['another.test', 'branch.company.test', 'company.test']);
     expect(read.accounts.map((a) => [a.email, a.groups, a.aliases])).toEqual([
@@ -51,12 +59,25 @@ describe('readDirectory', () => {
       { name: 'Größe', description: '', members: ['frank@company.test', 'anna@company.test'] },
     ]);
     expect(read.warnings).toEqual([
-      { file: 'Groups.dat', line: 3, message: 'group "Sales": member ghost@company.test has no account in USERLIST.DAT' },
+      {
+        file: 'Groups.dat',
+        line: 3,
+        message: 'group "Sales": member ghost@company.test has no account in USERLIST.DAT',
+      },
       { file: 'Alias.dat', line: 4, message: 'alias anna@company.test is itself an account; ignored' },
-      { file: 'Alias.dat', line: 5, message: 'alias old@company.test points at gone@company.test, which has no account' },
+      {
+        file: 'Alias.dat',
+        line: 5,
+        message: 'alias old@company.test points at gone@company.test, which has no account',
+      },
     ]);
     expect(read.invalidRecords).toBe(0);
-    expect(progress).toEqual([[0, 3], [1, 3], [2, 3], [3, 3]]);
+    expect(progress).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
   });
 
   it('reads no groups and no aliases when those files are missing', async () => {
@@ -66,13 +87,18 @@ describe('readDirectory', () => {
   });
 
   it('refuses a missing USERLIST.DAT with notFound', async () => {
-    const err = await rejection(readDirectory(memorySource({}, { description: '\\\\mdaemon\\app' }), { codePage: 'cp1252' }));
+    const err = await rejection(
+      readDirectory(memorySource({}, { description: '\\\\mdaemon\\app' }), { codePage: 'cp1252' }),
+    );
     expect([err.code, err.message]).toEqual(['notFound', 'USERLIST.DAT not found in \\\\mdaemon\\app']);
   });
 
   it('reads a file again when it changed while being read', async () => {
     const delays: number[] = [];
-    const src = memorySource({ 'USERLIST.DAT': userlist.subarray(0, 237 * 2 + 100) }, { afterRead: (_n, count) => (count === 1 ? userlist : undefined) });
+    const src = memorySource(
+      { 'USERLIST.DAT': userlist.subarray(0, 237 * 2 + 100) },
+      { afterRead: (_n, count) => (count === 1 ? userlist : undefined) },
+    );
     const read = await readDirectory(src, { codePage: 'cp1252', sleep: (ms) => (delays.push(ms), Promise.resolve()) });
     expect(read.accounts).toHaveLength(4);
     expect(read.warnings).toEqual([]);
@@ -81,17 +107,24 @@ describe('readDirectory', () => {
 
   it('gives up with unstable when the file keeps changing', async () => {
     let n = 0;
-    const src = memorySource({ 'USERLIST.DAT': userlist }, { afterRead: () => Buffer.concat([userlist, Buffer.alloc(++n, 0x20)]) });
+    const src = memorySource(
+      { 'USERLIST.DAT': userlist },
+      { afterRead: () => Buffer.concat([userlist, Buffer.alloc(++n, 0x20)]) },
+    );
     const err = await rejection(readDirectory(src, { codePage: 'cp1252', sleep: noSleep }));
     expect(err.code).toBe('unstable');
-    expect(err.message).toBe('USERLIST.DAT in memory kept changing while being read (4 attempts); try again in a moment');
+    expect(err.message).toBe(
+      'USERLIST.DAT in memory kept changing while being read (4 attempts); try again in a moment',
+    );
     expect(src.reads).toBe(4);
   });
 
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(readDirectory(memorySource({ 'USERLIST.DAT': userlist }), { codePage: 'cp1252', signal: controller.signal })).rejects.toThrow(/abort/i);
+    await expect(
+      readDirectory(memorySource({ 'USERLIST.DAT': userlist }), { codePage: 'cp1252', signal: controller.signal }),
+    ).rejects.toThrow(/abort/i);
   });
 
   it('refuses an unknown code page before reading', async () => {
@@ -105,7 +138,11 @@ describe('readDirectory', () => {
     expect(read.warnings).toEqual([]);
     expect(read.accounts).toHaveLength(15);
     expect(read.domains).toEqual(['branch.company.test', 'company.test', 'partner.example']);
-    expect(read.accounts.find((a) => a.email === 'zoe@company.test')).toMatchObject({ fullName: 'Zoë Lefèvre', groups: ['Geschäftsführung'], aliases: ['zoe.lefevre@company.test'] });
+    expect(read.accounts.find((a) => a.email === 'zoe@company.test')).toMatchObject({
+      fullName: 'Zoë Lefèvre',
+      groups: ['Geschäftsführung'],
+      aliases: ['zoe.lefevre@company.test'],
+    });
     expect(read.accounts.find((a) => a.email === 'chantal@company.test')?.accessType).toBe('C');
     expect(read.groups.map((g) => g.name)).toEqual(['Sales', 'Field Staff', 'Geschäftsführung', 'Helpdesk']);
   });

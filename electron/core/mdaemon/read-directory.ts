@@ -11,7 +11,7 @@ import { parseAliases } from './aliases';
 import { resolveCodePage } from './code-page';
 import { parseGroups } from './groups';
 import type { AppDirSource, SourceFile } from './source';
-import { parseUserlist } from './userlist';
+import { parseUserlistIndexed } from './userlist';
 
 /** Options of readDirectory. */
 export interface ReadDirectoryOptions {
@@ -44,11 +44,13 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   step(0);
   const userlist = await readStable(source, 'USERLIST.DAT', sleep, opts.signal);
   if (!userlist) throw new UserError('notFound', `USERLIST.DAT not found in ${source.description}`);
-  const parsed = parseUserlist(userlist.data, codePage);
+  const parsed = parseUserlistIndexed(userlist.data, codePage);
   const warnings: SourceWarning[] = parsed.warnings;
   const accounts = parsed.accounts;
-  const byEmail = new Map<string, MdaemonAccount>();
-  for (const a of accounts) byEmail.set(a.email, a);
+  const byEmail = {
+    get: (email: string): MdaemonAccount | undefined => accounts[parsed.index.find(email)],
+    has: (email: string): boolean => parsed.index.find(email) !== -1,
+  };
   step(1);
 
   const groupsFile = await readStable(source, 'Groups.dat', sleep, opts.signal);
@@ -62,7 +64,11 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
         const account = byEmail.get(member);
         if (!account) {
           const line = group.memberLines[i] ?? null;
-          warnings.push({ file: 'Groups.dat', line, message: `group "${group.name}": member ${member} has no account in USERLIST.DAT` });
+          warnings.push({
+            file: 'Groups.dat',
+            line,
+            message: `group "${group.name}": member ${member} has no account in USERLIST.DAT`,
+          });
           return;
         }
         const list = own.get(account) ?? [];
@@ -83,12 +89,20 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
     for (const entry of a.aliases) {
       const account = byEmail.get(entry.target);
       if (!account) {
-        warnings.push({ file: 'Alias.dat', line: entry.line, message: `alias ${entry.alias} points at ${entry.target}, which has no account` });
+        warnings.push({
+          file: 'Alias.dat',
+          line: entry.line,
+          message: `alias ${entry.alias} points at ${entry.target}, which has no account`,
+        });
         continue;
       }
       if (entry.alias === account.email) continue;
       if (byEmail.has(entry.alias)) {
-        warnings.push({ file: 'Alias.dat', line: entry.line, message: `alias ${entry.alias} is itself an account; ignored` });
+        warnings.push({
+          file: 'Alias.dat',
+          line: entry.line,
+          message: `alias ${entry.alias} is itself an account; ignored`,
+        });
         continue;
       }
       const list = own.get(account) ?? [];
@@ -115,7 +129,8 @@ async function readStable(
     const file = await source.readFile(name);
     if (!file) return null;
     const after = await source.stat(name);
-    const stable = after !== null && after.size === file.size && after.mtimeMs === file.mtimeMs && file.data.length === file.size;
+    const stable =
+      after !== null && after.size === file.size && after.mtimeMs === file.mtimeMs && file.data.length === file.size;
     if (stable) return file;
     if (attempt >= REREAD_ATTEMPTS) {
       throw new UserError(

@@ -23,6 +23,10 @@ export function decodeLines(data: Buffer, codePage: string, file: string): strin
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const last = lines.length - 1;
-  if (last >= 0) lines[last] = (lines[last] as string).replace(/\x1a+$/, '');
+  if (last >= 0) {
+    let text = lines[last] as string;
+    while (text.endsWith('\u001a')) text = text.slice(0, -1);
+    lines[last] = text;
+  }
   return lines;
 }

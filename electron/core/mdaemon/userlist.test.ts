@@ -6,7 +6,8 @@ import { parseUserlist } from './userlist';
 
 const CRLF = Buffer.from('\r\n');
 const rec = (f: UserlistFields, cp = 'cp1252') => encodeUserlistRecord(f, cp);
-const join = (...parts: (Buffer | string)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+const join = (...parts: (Buffer | string)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
 const frank: UserlistFields = { domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller' };
 const anna: UserlistFields = { domain: 'company.test', mailbox: 'anna', fullName: 'Anna Schmidt', accessType: 'C' };
 
@@ -27,8 +28,24 @@ describe('parseUserlist: fields', () => {
     expect(r.warnings).toEqual([]);
     expect(r.invalidRecords).toBe(0);
     expect(r.accounts).toEqual([
-      { email: 'frank@company.test', domain: 'company.test', mailbox: 'Frank', fullName: 'Frank Müller', accessType: 'Y', groups: [], aliases: [] },
-      { email: 'anna@company.test', domain: 'company.test', mailbox: 'anna', fullName: 'Anna Schmidt', accessType: 'C', groups: [], aliases: [] },
+      {
+        email: 'frank@company.test',
+        domain: 'company.test',
+        mailbox: 'Frank',
+        fullName: 'Frank Müller',
+        accessType: 'Y',
+        groups: [],
+        aliases: [],
+      },
+      {
+        email: 'anna@company.test',
+        domain: 'company.test',
+        mailbox: 'anna',
+        fullName: 'Anna Schmidt',
+        accessType: 'C',
+        groups: [],
+        aliases: [],
+      },
     ]);
   });
 
@@ -61,7 +78,10 @@ describe('parseUserlist: fields', () => {
   });
 
   it('reads non-ASCII mailboxes and domains in cp932', () => {
-    const r = parseUserlist(makeUserlist([{ domain: '会社.test', mailbox: 'たなか', fullName: '田中' }], 'cp932'), 'cp932');
+    const r = parseUserlist(
+      makeUserlist([{ domain: '会社.test', mailbox: 'たなか', fullName: '田中' }], 'cp932'),
+      'cp932',
+    );
     expect(r.accounts[0]?.email).toBe('たなか@会社.test');
   });
 
@@ -70,12 +90,24 @@ describe('parseUserlist: fields', () => {
     record[75 + 29] = 0x93; // a Shift JIS lead byte with no trail byte
     const r = parseUserlist(record, 'cp932');
     expect(r.accounts).toHaveLength(1);
-    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('does not decode cleanly in cp932') }]);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('does not decode cleanly in cp932') },
+    ]);
   });
 
   it('accepts every AccessType and refuses unknown ones', () => {
     const types = ['Y', 'N', 'P', 'I', 'C'].map((t, i) => ({ domain: 'a.test', mailbox: `u${i}`, accessType: t }));
-    const r = parseUserlist(makeUserlist([...types, { domain: 'a.test', mailbox: 'bad', accessType: 'X' }, { domain: 'a.test', mailbox: 'low', accessType: 'y' }], 'cp1252'), 'cp1252');
+    const r = parseUserlist(
+      makeUserlist(
+        [
+          ...types,
+          { domain: 'a.test', mailbox: 'bad', accessType: 'X' },
+          { domain: 'a.test', mailbox: 'low', accessType: 'y' },
+        ],
+        'cp1252',
+      ),
+      'cp1252',
+    );
     expect(r.accounts.map((a) => a.accessType)).toEqual(['Y', 'N', 'P', 'I', 'C']);
     expect(r.invalidRecords).toBe(2);
     expect(r.warnings).toEqual([
@@ -110,7 +142,15 @@ describe('parseUserlist: fields', () => {
   });
 
   it('keeps the first of duplicate accounts (case-insensitive) and warns on the duplicate line', () => {
-    const data = makeUserlist([frank, anna, { domain: 'COMPANY.test', mailbox: 'FRANK', fullName: 'Other Frank' }, { domain: 'branch.company.test', mailbox: 'frank' }], 'cp1252');
+    const data = makeUserlist(
+      [
+        frank,
+        anna,
+        { domain: 'COMPANY.test', mailbox: 'FRANK', fullName: 'Other Frank' },
+        { domain: 'branch.company.test', mailbox: 'frank' },
+      ],
+      'cp1252',
+    );
     const r = parseUserlist(data, 'cp1252');
     expect(r.accounts.map((a) => [a.email, a.fullName])).toEqual([
       ['frank@company.test', 'Frank Müller'],
@@ -118,14 +158,18 @@ describe('parseUserlist: fields', () => {
       ['frank@branch.company.test', ''],
     ]);
     expect(r.invalidRecords).toBe(1);
-    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 3, message: 'duplicate account frank@company.test (first on line 1); ignored' }]);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 3, message: 'duplicate account frank@company.test (first on line 1); ignored' },
+    ]);
   });
 
   it('finds duplicates among many accounts', () => {
     const many = Array.from({ length: 5000 }, (_, i) => ({ domain: `d${i % 7}.test`, mailbox: `user${i}` }));
     const r = parseUserlist(makeUserlist([...many, { domain: 'd3.test', mailbox: 'USER3' }], 'cp1252'), 'cp1252');
     expect(r.accounts).toHaveLength(5000);
-    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 5001, message: 'duplicate account user3@d3.test (first on line 4); ignored' }]);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 5001, message: 'duplicate account user3@d3.test (first on line 4); ignored' },
+    ]);
   });
 });
 
@@ -150,7 +194,10 @@ describe('parseUserlist: file quirks', () => {
 
   it('refuses a record cut short, with its length and line', () => {
     const cut = rec(anna).subarray(0, 120);
-    const r = parseUserlist(join(rec(frank), CRLF, cut, CRLF, rec({ domain: 'company.test', mailbox: 'olaf' })), 'cp1252');
+    const r = parseUserlist(
+      join(rec(frank), CRLF, cut, CRLF, rec({ domain: 'company.test', mailbox: 'olaf' })),
+      'cp1252',
+    );
     expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'olaf']);
     expect(r.invalidRecords).toBe(1);
     expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'record is 120 bytes, expected 235' }]);
@@ -179,7 +226,9 @@ describe('parseUserlist: file quirks', () => {
   it('skips a UTF-8 byte-order mark without shifting fields, with a warning', () => {
     const r = parseUserlist(join(Buffer.from([0xef, 0xbb, 0xbf]), rec(frank), CRLF, rec(anna)), 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
-    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('UTF-8 byte-order mark') }]);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('UTF-8 byte-order mark') },
+    ]);
   });
 
   it.each([
@@ -194,11 +243,13 @@ describe('parseUserlist: file quirks', () => {
 
   it.each([
     ['a CSV export', 'domain;mailbox;name\r\ncompany.test;frank;Frank\r\ncompany.test;anna;Anna\r\n'],
-    ['binary data', Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251 + 1)).toString('latin1')],
+    ['binary data', Buffer.from(Array.from({ length: 3000 }, (_, i) => ((i * 7919) % 251) + 1)).toString('latin1')],
   ])('refuses %s as notUserlist', (_name, text) => {
     const err = thrown(() => parseUserlist(Buffer.from(text, 'latin1'), 'cp1252'));
     expect(err.code).toBe('notUserlist');
-    expect(err.message).toMatch(/^USERLIST.DAT is not an MDaemon account list: no valid record, and \d+ of \d+ lines are not 235-byte records$/);
+    expect(err.message).toMatch(
+      /^USERLIST.DAT is not an MDaemon account list: no valid record, and \d+ of \d+ lines are not 235-byte records$/,
+    );
   });
 
   it('refuses an unknown code page, naming how to see valid ones', () => {

@@ -20,10 +20,10 @@
  *   lower case too; `mailbox` and `fullName` keep the file's case for display.
  * - A duplicate email (case-insensitive) is refused and counted as invalid: the first one wins.
  */
-import iconv from 'iconv-lite';
 import type { AccessType, MdaemonAccount, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, resolveCodePage } from './code-page';
+import { detectUnicode, fieldDecoder, resolveCodePage, type FieldDecoder } from './code-page';
+import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
 
 /** Bytes of one record without its line end. */
@@ -52,7 +52,21 @@ export interface UserlistParse {
  * allocations on a big file): give an account its own array, never push into these.
  */
 export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.DAT'): UserlistParse {
+  const { accounts, warnings, invalidRecords } = parseUserlistIndexed(data, codePage, file);
+  return { accounts, warnings, invalidRecords };
+}
+
+/**
+ * parseUserlist plus its email index: `index.find(email)` is the position of that account in
+ * `accounts` (readDirectory links groups and aliases through it instead of a 100k-entry Map).
+ */
+export function parseUserlistIndexed(
+  data: Buffer,
+  codePage: string,
+  file = 'USERLIST.DAT',
+): UserlistParse & { index: EmailIndex } {
   const cp = resolveCodePage(codePage);
+  const decode = fieldDecoder(cp);
   const warnings: SourceWarning[] = [];
   const accounts: MdaemonAccount[] = [];
   const kind = detectUnicode(data);
@@ -62,7 +76,11 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
   let pos = 0;
   if (kind === 'utf8Bom') {
     pos = 3;
-    warnings.push({ file, line: 1, message: 'file starts with a UTF-8 byte-order mark (re-saved by an editor?); skipped it' });
+    warnings.push({
+      file,
+      line: 1,
+      message: 'file starts with a UTF-8 byte-order mark (re-saved by an editor?); skipped it',
+    });
   }
   let end = data.length;
   while (end > pos && (data[end - 1] === 0x1a || data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;
@@ -99,7 +117,11 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
         refuse(`record is ${len} bytes, expected ${RECORD_BYTES}`);
         continue;
       }
-      warnings.push({ file, line, message: `record is ${len} bytes, expected ${RECORD_BYTES}; extra trailing padding ignored` });
+      warnings.push({
+        file,
+        line,
+        message: `record is ${len} bytes, expected ${RECORD_BYTES}; extra trailing padding ignored`,
+      });
     } else {
       nonBlank++;
     }
@@ -114,7 +136,7 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
     const dLen = dEnd - start;
     if (dLen !== prevDomainLen || !sameBytes(data, start, prevDomainAt, dLen)) {
       prevDomainLen = dLen;
-      const text = fieldText(data, start, dEnd, cp);
+      const text = fieldText(data, start, dEnd, decode);
       prevDomainProblem = text === null ? 'Domain field contains NUL bytes' : domainProblem(text, cp);
       prevDomain = text === null ? '' : text.toLowerCase();
       prevDomainHash = hashString(prevDomain);
@@ -124,13 +146,23 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
       refuse(prevDomainProblem);
       continue;
     }
-    const mailbox = fieldText(data, start + DOMAIN_END, contentEnd(data, start + DOMAIN_END, start + MAILBOX_END), cp);
+    const mailbox = fieldText(
+      data,
+      start + DOMAIN_END,
+      contentEnd(data, start + DOMAIN_END, start + MAILBOX_END),
+      decode,
+    );
     const mailboxBad = mailbox === null ? 'Mailbox field contains NUL bytes' : mailboxProblem(mailbox, cp);
     if (mailbox === null || mailboxBad !== null) {
       refuse(mailboxBad ?? '');
       continue;
     }
-    const rawName = fieldText(data, start + MAILBOX_END, contentEnd(data, start + MAILBOX_END, start + FULLNAME_END), cp);
+    const rawName = fieldText(
+      data,
+      start + MAILBOX_END,
+      contentEnd(data, start + MAILBOX_END, start + FULLNAME_END),
+      decode,
+    );
     if (rawName === null) {
       refuse('FullName field contains NUL bytes');
       continue;
@@ -146,9 +178,21 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
       continue;
     }
     if (fullName.includes('\ufffd')) {
-      warnings.push({ file, line, message: `full name of ${email} does not decode cleanly in ${cp}; is the code page right?` });
+      warnings.push({
+        file,
+        line,
+        message: `full name of ${email} does not decode cleanly in ${cp}; is the code page right?`,
+      });
     }
-    accounts.push({ email, domain, mailbox, fullName, accessType, groups: NONE as string[], aliases: NONE as string[] });
+    accounts.push({
+      email,
+      domain,
+      mailbox,
+      fullName,
+      accessType,
+      groups: NONE as string[],
+      aliases: NONE as string[],
+    });
   }
 
   if (accounts.length === 0 && nonBlank > 0 && wrongLength * 2 > nonBlank) {
@@ -157,7 +201,7 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
       `${file} is not an MDaemon account list: no valid record, and ${wrongLength} of ${nonBlank} lines are not ${RECORD_BYTES}-byte records`,
     );
   }
-  return { accounts, warnings, invalidRecords: invalid };
+  return { accounts, warnings, invalidRecords: invalid, index: seen };
 }
 
 const latin1Slice: (data: Buffer, from: number, to: number) => string =
@@ -183,11 +227,11 @@ function sameBytes(data: Buffer, a: number, b: number, len: number): boolean {
  * through iconv (the multi-byte code pages never use bytes < 0x40 as trail bytes, so the
  * padding found in bytes is padding in text too).
  */
-function fieldText(data: Buffer, from: number, to: number, cp: string): string | null {
+function fieldText(data: Buffer, from: number, to: number, decode: FieldDecoder): string | null {
   for (let i = from; i < to; i++) {
     const b = data[i] as number;
     if (b >= 0x80) {
-      const text = iconv.decode(data.subarray(from, to), cp).trimEnd();
+      const text = decode(data, from, to).trimEnd();
       return text.includes('\0') ? null : text;
     }
     if (b === 0) return null;
@@ -222,42 +266,4 @@ function accessTypeOf(b: number): AccessType | null {
 
 function describeByte(b: number): string {
   return b > 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, '0')}`;
-}
-
-// Printable ASCII allowed in a domain (letters, digits, '-', '.', '_') and in a mailbox (RFC 5322 atext and '.').
-const DOMAIN_OK = asciiSet('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._');
-const MAILBOX_OK = asciiSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.");
-
-function asciiSet(chars: string): Uint8Array {
-  const set = new Uint8Array(128);
-  for (let i = 0; i < chars.length; i++) set[chars.charCodeAt(i)] = 1;
-  return set;
-}
-
-function charProblem(field: string, c: number, allowed: Uint8Array, cp: string): string | null {
-  if (c === 0x20) return `${field} contains a space`;
-  if (c < 0x20 || c === 0x7f) return `${field} contains a control character`;
-  if (c === 0xfffd) return `${field} does not decode in ${cp}; is the code page right?`;
-  if (c < 0x80 && allowed[c] !== 1) return `${field} contains '${String.fromCharCode(c)}'`;
-  return null;
-}
-
-function domainProblem(d: string, cp: string): string | null {
-  if (d.length === 0) return 'empty domain';
-  for (let i = 0; i < d.length; i++) {
-    const c = d.charCodeAt(i);
-    const p = charProblem('domain', c, DOMAIN_OK, cp);
-    if (p !== null) return p;
-    if (c === 0x2e && (i === 0 || i === d.length - 1 || d.charCodeAt(i - 1) === 0x2e)) return 'domain has an empty label';
-  }
-  return null;
-}
-
-function mailboxProblem(m: string, cp: string): string | null {
-  if (m.length === 0) return 'empty mailbox';
-  for (let i = 0; i < m.length; i++) {
-    const p = charProblem('mailbox', m.charCodeAt(i), MAILBOX_OK, cp);
-    if (p !== null) return p;
-  }
-  return null;
 }

@@ -32,7 +32,9 @@ export const FIELD_WIDTHS = { domain: 45, mailbox: 30, fullName: 30, mailDir: 90
  */
 export function encodeUserlistRecord(fields: UserlistFields, codePage: string): Buffer {
   const usual = `C:\\MDaemon\\Users\\${fields.domain}\\${fields.mailbox}\\`;
-  const mailDir = fields.mailDir ?? (iconv.encode(usual, codePage).length <= FIELD_WIDTHS.mailDir ? usual : 'C:\\MDaemon\\Users\\long\\');
+  const mailDir =
+    fields.mailDir ??
+    (iconv.encode(usual, codePage).length <= FIELD_WIDTHS.mailDir ? usual : 'C:\\MDaemon\\Users\\long\\');
   const access = fields.accessType ?? 'Y';
   const parts = [
     pad(fields.domain, FIELD_WIDTHS.domain, codePage, 'domain'),
@@ -66,7 +68,11 @@ export interface MakeUserlistOptions {
 }
 
 /** Builds a whole USERLIST.DAT from records. */
-export function makeUserlist(accounts: readonly UserlistFields[], codePage: string, opts: MakeUserlistOptions = {}): Buffer {
+export function makeUserlist(
+  accounts: readonly UserlistFields[],
+  codePage: string,
+  opts: MakeUserlistOptions = {},
+): Buffer {
   const eol = Buffer.from(opts.eol ?? '\r\n', 'latin1');
   const parts: Buffer[] = [];
   accounts.forEach((a, i) => {

@@ -12,7 +12,10 @@ export interface MemorySourceOptions {
 }
 
 /** An AppDirSource over a name → bytes map (names matched case-insensitively). */
-export function memorySource(files: Record<string, Buffer>, opts: MemorySourceOptions = {}): AppDirSource & { reads: number } {
+export function memorySource(
+  files: Record<string, Buffer>,
+  opts: MemorySourceOptions = {},
+): AppDirSource & { reads: number } {
   const store = new Map<string, { data: Buffer; mtimeMs: number }>();
   for (const [name, data] of Object.entries(files)) store.set(name.toLowerCase(), { data, mtimeMs: 1000 });
   const src = {
