@@ -141,7 +141,9 @@ export function ConnectionSection({ info, dir, overview }: Props) {
                 placeholder={view?.sharePasswordStored ? '(stored)' : ''}
                 helperText={
                   dir.sharePassword
-                    ? 'Will be stored on Save.'
+                    ? view?.secretStoreUnavailable
+                      ? 'Kept in memory only, see below.'
+                      : 'Will be stored on Save.'
                     : view?.sharePasswordStored
                       ? 'A password is stored. Type to replace it.'
                       : 'No password stored.'
