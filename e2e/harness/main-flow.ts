@@ -91,8 +91,20 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await shot('users');
   });
 
-  await test.step('set up IMAP against Dovecot, test a logon, save', async () => {
+  await test.step('synchronize with deletions: asks first', async () => {
     await shell.open('Directory Services');
+    await page.getByRole('checkbox', { name: 'Automatically delete users' }).check();
+    await ds.group('Helpdesk').uncheck();
+    await ds.syncNowButton.click();
+    const confirm = page.getByRole('dialog', { name: 'Delete users?' });
+    await expect(confirm).toContainText('delete 2 users');
+    await shot('confirm-deletes');
+    await confirm.getByRole('button', { name: 'Synchronize and delete' }).click();
+    await expect(ds.results.getByRole('heading', { name: /^Synchronize now/ })).toBeVisible();
+    await expect.poll(() => ds.count('Delete')).toBe(2);
+  });
+
+  await test.step('set up IMAP against Dovecot, test a logon, save', async () => {
     await ds.setImap(`127.0.0.1:${servers.dovecot.imapPort}`, 'Unencrypted');
     await expect(page.getByRole('checkbox', { name: 'Ignore SSL Security Warnings' })).toBeDisabled();
     expect(await ds.testLogon('anna@company.test', SAMPLE_PASSWORD)).toContain('Logon succeeded');
@@ -103,8 +115,8 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
   await test.step('history lists the runs', async () => {
     await shell.open('Synchronization History');
     const runs = page.getByRole('table', { name: 'Synchronization runs' });
-    await expect(runs.getByRole('row').filter({ hasText: 'Sync' })).toHaveCount(1);
-    await runs.getByRole('row').filter({ hasText: 'Sync' }).click();
+    await expect(runs.getByRole('row').filter({ hasText: 'Sync' })).toHaveCount(2);
+    await runs.getByRole('row').filter({ hasText: 'Sync' }).last().click();
     await expect(page.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' })).toBeVisible();
     await shot('history');
   });
