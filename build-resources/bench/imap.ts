@@ -63,7 +63,11 @@ async function main(): Promise<void> {
   const built = process.env.MDSYNC_BENCH_CLI ?? join(ROOT, 'dist', 'cli.cjs');
   const cli = existsSync(built)
     ? { cmd: process.execPath, args: [built], label: `node ${built}` }
-    : { cmd: join(ROOT, 'node_modules', '.bin', 'tsx'), args: [join(ROOT, 'electron', 'cli', 'main.ts')], label: 'tsx electron/cli/main.ts (dist/cli.cjs not built)' };
+    : {
+        cmd: join(ROOT, 'node_modules', '.bin', 'tsx'),
+        args: [join(ROOT, 'electron', 'cli', 'main.ts')],
+        label: 'tsx electron/cli/main.ts (dist/cli.cjs not built)',
+      };
   const work = await mkdtemp(join(tmpdir(), 'mdsync-bench-'));
   const netrc = join(work, 'netrc');
   await writeFile(netrc, `machine 127.0.0.1 login ${USER} password ${PASSWORD}\n`, { mode: 0o600 });
@@ -74,16 +78,34 @@ async function main(): Promise<void> {
       const port = portOf(server, security);
       const curlArgs = [
         '-s',
-        '--netrc-file', netrc,
+        '--netrc-file',
+        netrc,
         ...(security === 'ssl' ? [`imaps://127.0.0.1:${port}/`, '-k'] : [`imap://127.0.0.1:${port}/`]),
         ...(security === 'starttls' ? ['--ssl-reqd', '-k'] : []),
       ];
       const mdsyncArgs = [
-        ...cli.args, 'imap-check', '--user', USER, '--password-stdin', '--json', '--data-dir', work,
-        '--imap-host', '127.0.0.1', '--imap-port', String(port), '--imap-security', security,
+        ...cli.args,
+        'imap-check',
+        '--user',
+        USER,
+        '--password-stdin',
+        '--json',
+        '--data-dir',
+        work,
+        '--imap-host',
+        '127.0.0.1',
+        '--imap-port',
+        String(port),
+        '--imap-security',
+        security,
         ...(security === 'none' ? [] : ['--fingerprint', server.fingerprint256]),
       ];
-      const settings = ImapSettings.parse({ host: '127.0.0.1', port, security, pinnedFingerprint256: security === 'none' ? null : server.fingerprint256 });
+      const settings = ImapSettings.parse({
+        host: '127.0.0.1',
+        port,
+        security,
+        pinnedFingerprint256: security === 'none' ? null : server.fingerprint256,
+      });
 
       const curl = await repeat(runs, async () => {
         const r = await timeProcess('curl', curlArgs, null);
@@ -92,7 +114,8 @@ async function main(): Promise<void> {
       });
       const whole = await repeat(runs, async () => {
         const r = await timeProcess(cli.cmd, mdsyncArgs, `${PASSWORD}\n`);
-        if (r.code !== 0) throw new Error(`mdsync imap-check ${security} failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0]}`);
+        if (r.code !== 0)
+          throw new Error(`mdsync imap-check ${security} failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0]}`);
         return r.ms;
       });
       const inProcess = await repeat(runs, async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from './dovecot';
 import { startSilentServer } from './silent-server';
@@ -40,7 +41,10 @@ describe('startDovecot', () => {
   const special = 'sp ace "quote" back\\slash Grüße: ok';
 
   beforeAll(async () => {
-    server = await startDovecot({ users: [{ email: 'frank@example.com', password: special }], loginDisabledForwarder: true });
+    server = await startDovecot({
+      users: [{ email: 'frank@example.com', password: special }],
+      loginDisabledForwarder: true,
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -50,36 +54,49 @@ describe('startDovecot', () => {
     expect(server.host).toBe('127.0.0.1');
     expect(server.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(server.certPem).toContain('BEGIN CERTIFICATE');
-    const ok = await converse(server.imapPort, [Buffer.from('t0 CAPABILITY\r\n'), login('t1', 'frank@example.com', special), Buffer.from('t2 LOGOUT\r\n')]);
+    const ok = await converse(server.imapPort, [
+      Buffer.from('t0 CAPABILITY\r\n'),
+      login('t1', 'frank@example.com', special),
+      Buffer.from('t2 LOGOUT\r\n'),
+    ]);
     expect(ok).toMatch(/STARTTLS/);
     expect(ok).toMatch(/^t1 OK/m);
-    const bad = await converse(server.imapPort, [login('t0', 'frank@example.com', 'wrong'), Buffer.from('t1 LOGOUT\r\n')]);
+    const bad = await converse(server.imapPort, [
+      login('t0', 'frank@example.com', 'wrong'),
+      Buffer.from('t1 LOGOUT\r\n'),
+    ]);
     expect(bad).toMatch(/^t0 NO \[AUTHENTICATIONFAILED\]/m);
   });
 
   it('adds users while running', async () => {
     await server.addUser('anna@example.com', 'new:pass');
-    const ok = await converse(server.imapPort, [login('t0', 'anna@example.com', 'new:pass'), Buffer.from('t1 LOGOUT\r\n')]);
+    const ok = await converse(server.imapPort, [
+      login('t0', 'anna@example.com', 'new:pass'),
+      Buffer.from('t1 LOGOUT\r\n'),
+    ]);
     expect(ok).toMatch(/^t0 OK/m);
   });
 
   it('advertises LOGINDISABLED through the forwarder, and refuses LOGIN there', async () => {
     const port = server.loginDisabled?.port;
     expect(port).toBeGreaterThan(0);
-    const t = await converse(port!, [Buffer.from('t0 CAPABILITY\r\n'), login('t1', 'frank@example.com', special), Buffer.from('t2 LOGOUT\r\n')]);
+    const t = await converse(port!, [
+      Buffer.from('t0 CAPABILITY\r\n'),
+      login('t1', 'frank@example.com', special),
+      Buffer.from('t2 LOGOUT\r\n'),
+    ]);
     expect(t).toMatch(/LOGINDISABLED/);
     expect(t).toMatch(/^t1 NO/m);
   });
 
   it('serves implicit TLS on imapsPort', async () => {
-    const tls = await import('node:tls');
     const greeting = await new Promise<string>((resolve, reject) => {
       const s = tls.connect({ host: '127.0.0.1', port: server.imapsPort, rejectUnauthorized: false }, () => {
         expect(s.getPeerCertificate().fingerprint256).toBe(server.fingerprint256);
       });
-      s.once('data', (d) => {
+      s.once('data', (d: Buffer) => {
         s.destroy();
-        resolve(d.toString());
+        resolve(d.toString('utf8'));
       });
       s.once('error', reject);
     });

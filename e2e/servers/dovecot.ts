@@ -195,8 +195,23 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
     await chown(join(dir, 'mail'), 65534, 65534).catch(() => undefined);
     await run(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', 'key.pem', '-out', 'cert.pem'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+      ],
       dir,
     );
     const certPem = await readFile(join(dir, 'cert.pem'), 'utf8');
@@ -212,7 +227,9 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
       await writeFile(logPath, '');
       await rm(runDir, { recursive: true, force: true });
       await mkdir(runDir);
-      const proc = spawn(opts.binary ?? '/usr/sbin/dovecot', ['-F', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn(opts.binary ?? '/usr/sbin/dovecot', ['-F', '-c', confPath], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       child = proc;
       let stderr = '';
       proc.stderr?.on('data', (d: Buffer) => {
@@ -231,7 +248,7 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
         child = null;
         const text = `${(err as Error).message}${stderr ? `; stderr: ${stderr.trim()}` : ''}`;
         if (attempt < 3 && /Address already in use/i.test(text)) continue;
-        throw new Error(text);
+        throw new Error(text, { cause: err });
       }
     }
     if (opts.loginDisabledForwarder) forwarder = await startForwarder(imapPort);

@@ -1,4 +1,5 @@
 /** `mdsync imap-check` with a fake CliIo: flags, stdin password, output and exit status. */
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapCheckResult } from '../../../shared/model';
 import { defaultSettings, type ImapSettings, type Settings } from '../../../shared/settings';
@@ -11,7 +12,13 @@ const SECRET = 'Pa55 "wörd" \\ x';
 function fakeIo(stdin: string, dataDir = '/nonexistent/mdsync-test-data') {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => stdin, env: {}, defaultDataDir: dataDir };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => stdin,
+    env: {},
+    defaultDataDir: dataDir,
+  };
   return { io, out, err };
 }
 
@@ -45,22 +52,49 @@ describe('imap-check command', () => {
   it('reads the password from the first stdin line and applies flags over saved settings', async () => {
     const f = fakeCommand({ ok: true, ms: 12 }, { host: 'saved.example', security: 'ssl', port: 1993 });
     const { io, out } = fakeIo(`${SECRET}\nignored\n`);
-    const code = await run(f.cmd, ['--user', 'frank@c.test', '--password-stdin', '--imap-security', 'starttls', '--ignore-cert', '--data-dir', '/d'], io);
+    const code = await run(
+      f.cmd,
+      [
+        '--user',
+        'frank@c.test',
+        '--password-stdin',
+        '--imap-security',
+        'starttls',
+        '--ignore-cert',
+        '--data-dir',
+        '/d',
+      ],
+      io,
+    );
     expect(code).toBe(0);
     expect(f.calls[0]).toMatchObject({ user: 'frank@c.test', password: SECRET });
-    expect(f.calls[0]?.settings).toMatchObject({ host: 'saved.example', security: 'starttls', port: null, ignoreCertificate: true });
+    expect(f.calls[0]?.settings).toMatchObject({
+      host: 'saved.example',
+      security: 'starttls',
+      port: null,
+      ignoreCertificate: true,
+    });
     expect(f.dataDir()).toBe('/d');
     expect(out.join('')).toMatch(/^ok: frank@c.test logged on to saved.example:143 in 12 ms\n$/);
     expect(out.join('')).not.toContain(SECRET);
   });
 
   it('prints the contract JSON; a refusal exits 1, a config problem 2', async () => {
-    const refused: ImapCheckResult = { ok: false, error: { code: 'auth', message: 'refused' }, ms: 41, certificate: { subject: 'CN=x', fingerprint256: 'AB', trusted: false } };
+    const refused: ImapCheckResult = {
+      ok: false,
+      error: { code: 'auth', message: 'refused' },
+      ms: 41,
+      certificate: { subject: 'CN=x', fingerprint256: 'AB', trusted: false },
+    };
     const f = fakeCommand(refused, { host: 'h' });
     const a = fakeIo(SECRET);
     expect(await run(f.cmd, ['--user', 'u', '--password-stdin', '--json'], a.io)).toBe(1);
     expect(JSON.parse(a.out.join(''))).toEqual(refused);
-    const g = fakeCommand({ ok: false, error: { code: 'config', message: 'No MDaemon IMAP server is configured' }, ms: 0 });
+    const g = fakeCommand({
+      ok: false,
+      error: { code: 'config', message: 'No MDaemon IMAP server is configured' },
+      ms: 0,
+    });
     const b = fakeIo(SECRET);
     expect(await run(g.cmd, ['--user', 'u', '--password-stdin'], b.io)).toBe(2);
     expect(b.err.join('')).toMatch(/^config: No MDaemon IMAP server/);
@@ -104,10 +138,26 @@ describe('imap-check command against Dovecot', () => {
   });
 
   it('logs on over IMAP-SSL with a pinned fingerprint, and refuses a wrong password', async () => {
-    const argv = ['--user', 'frank@c.test', '--password-stdin', '--imap-host', '127.0.0.1', '--imap-port', String(dovecot.imapsPort), '--imap-security', 'ssl', '--fingerprint', dovecot.fingerprint256, '--json'];
+    const argv = [
+      '--user',
+      'frank@c.test',
+      '--password-stdin',
+      '--imap-host',
+      '127.0.0.1',
+      '--imap-port',
+      String(dovecot.imapsPort),
+      '--imap-security',
+      'ssl',
+      '--fingerprint',
+      dovecot.fingerprint256,
+      '--json',
+    ];
     const ok = fakeIo(`${SECRET}\n`);
     expect(await run(imapCheck, argv, ok.io)).toBe(0);
-    expect(JSON.parse(ok.out.join(''))).toMatchObject({ ok: true, certificate: { fingerprint256: dovecot.fingerprint256, trusted: true } });
+    expect(JSON.parse(ok.out.join(''))).toMatchObject({
+      ok: true,
+      certificate: { fingerprint256: dovecot.fingerprint256, trusted: true },
+    });
     const bad = fakeIo('wrong\n');
     expect(await run(imapCheck, argv, bad.io)).toBe(1);
     expect(JSON.parse(bad.out.join(''))).toMatchObject({ ok: false, error: { code: 'auth' } });
@@ -115,7 +165,19 @@ describe('imap-check command against Dovecot', () => {
 
   it('an untrusted certificate: exit 1, one line naming its fingerprint', async () => {
     const { io, err, out } = fakeIo(`${SECRET}\n`);
-    const code = await run(imapCheck, ['--user', 'frank@c.test', '--password-stdin', '--imap-host', `127.0.0.1:${dovecot.imapPort}`, '--imap-security', 'starttls'], io);
+    const code = await run(
+      imapCheck,
+      [
+        '--user',
+        'frank@c.test',
+        '--password-stdin',
+        '--imap-host',
+        `127.0.0.1:${dovecot.imapPort}`,
+        '--imap-security',
+        'starttls',
+      ],
+      io,
+    );
     expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err.join('').trim().split('\n')).toHaveLength(1);

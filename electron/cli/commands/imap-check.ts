@@ -40,12 +40,14 @@ export function imapSettingsFromFlags(saved: ImapSettings, v: ImapFlagValues): I
   if (v['imap-host'] !== undefined) s.host = v['imap-host'];
   if (v['imap-port'] !== undefined) {
     const p = v['imap-port'];
-    if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) throw new CliError(`--imap-port must be a number from 1 to 65535, not "${p}"`, 2);
+    if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)
+      throw new CliError(`--imap-port must be a number from 1 to 65535, not "${p}"`, 2);
     s.port = Number(p);
   }
   if (v['imap-security'] !== undefined) {
     const parsed = ImapSecurity.safeParse(v['imap-security']);
-    if (!parsed.success) throw new CliError(`--imap-security must be none, starttls or ssl, not "${v['imap-security']}"`, 2);
+    if (!parsed.success)
+      throw new CliError(`--imap-security must be none, starttls or ssl, not "${v['imap-security']}"`, 2);
     // A saved port belongs to the saved mode; with another mode, its default port unless given.
     if (parsed.data !== saved.security && v['imap-port'] === undefined) s.port = null;
     s.security = parsed.data;
@@ -58,13 +60,19 @@ export function imapSettingsFromFlags(saved: ImapSettings, v: ImapFlagValues): I
   }
   if (v['login-method'] !== undefined) {
     const m = v['login-method'];
-    if (m !== 'auto' && m !== 'login' && m !== 'plain') throw new CliError(`--login-method must be auto, login or plain, not "${m}"`, 2);
+    if (m !== 'auto' && m !== 'login' && m !== 'plain')
+      throw new CliError(`--login-method must be auto, login or plain, not "${m}"`, 2);
     s.loginMethod = m;
   }
   return s;
 }
 
-type StrictConfig<O extends NonNullable<ParseArgsConfig['options']>> = { args: string[]; options: O; strict: true; allowPositionals: false };
+type StrictConfig<O extends NonNullable<ParseArgsConfig['options']>> = {
+  args: string[];
+  options: O;
+  strict: true;
+  allowPositionals: false;
+};
 
 /** Parses argv with parseArgs, turning its errors into usage errors that never echo values. */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
@@ -78,17 +86,22 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
     const code = (err as NodeJS.ErrnoException).code;
     const option = /'(-{1,2}[A-Za-z-]+)/.exec(err instanceof Error ? err.message : '')?.[1];
     const what =
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${option ?? ''}` :
-      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'unexpected argument' :
-      code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `option ${option ?? ''} needs a value` :
-      'invalid arguments';
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${option ?? ''}`
+        : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+          ? 'unexpected argument'
+          : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+            ? `option ${option ?? ''} needs a value`
+            : 'invalid arguments';
     throw new CliError(`${what.trim()}; ${usage}`, 2);
   }
 }
 
 /** One line describing a check's result, for people. */
 export function describeImapResult(r: ImapCheckResult, where: string, user: string): string {
-  const cert = r.certificate ? `; certificate ${r.certificate.subject}, SHA-256 ${r.certificate.fingerprint256}, ${r.certificate.trusted ? 'trusted' : 'not trusted'}` : '';
+  const cert = r.certificate
+    ? `; certificate ${r.certificate.subject}, SHA-256 ${r.certificate.fingerprint256}, ${r.certificate.trusted ? 'trusted' : 'not trusted'}`
+    : '';
   return r.ok
     ? `ok: ${user} logged on to ${where} in ${r.ms} ms${cert}`
     : `${r.error?.code ?? 'failed'}: ${r.error?.message ?? 'the check failed'} (${r.ms} ms${cert})`;
@@ -108,7 +121,14 @@ export function makeImapCheck(deps: ImapCheckCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
     const { values } = parseCommandArgs(
       argv,
-      { ...IMAP_FLAGS, user: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      {
+        ...IMAP_FLAGS,
+        user: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       USAGE,
     );
     if (values.help) {
@@ -117,9 +137,10 @@ export function makeImapCheck(deps: ImapCheckCommandDeps): Command {
     }
     const user = typeof values.user === 'string' ? values.user : '';
     if (user.trim() === '') throw new CliError(`--user is required; ${USAGE}`, 2);
-    if (!values['password-stdin']) throw new CliError('the password is read only from standard input: add --password-stdin', 2);
+    if (!values['password-stdin'])
+      throw new CliError('the password is read only from standard input: add --password-stdin', 2);
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.defaultDataDir;
-    const settings = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values as ImapFlagValues);
+    const settings = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values);
     const password = await readPasswordFromStdin(io);
     const result = await deps.check(settings, user, password);
     const target = resolveTarget(settings);

@@ -1,4 +1,5 @@
 /** `mdsync login` over a real user database in a temp directory, with a fake IMAP check. */
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,12 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mdsync-login-'));
   const db = await ArchiveRepository.open({ dataDir: dir });
   await db.createUser({ userName: 'anna', authentication: 'integrated', privileges: ['login'], password: SECRET });
-  await db.createUser({ userName: 'frank@c.test', authentication: 'directoryServices', privileges: ['login'], emailAddresses: ['frank@c.test'] });
+  await db.createUser({
+    userName: 'frank@c.test',
+    authentication: 'directoryServices',
+    privileges: ['login'],
+    emailAddresses: ['frank@c.test'],
+  });
   await db.createUser({ userName: 'carl', authentication: 'integrated', privileges: ['archive'], password: SECRET });
   db.close();
 });
@@ -34,7 +40,9 @@ function setup() {
     logger: (d) => createFileLogger(dataFiles(d).log),
     check: async (settings, user, password) => {
       checks.push({ settings, user });
-      return password === SECRET ? { ok: true, ms: 1 } : { ok: false, ms: 1, error: { code: 'auth', message: 'refused by MDaemon' } };
+      return password === SECRET
+        ? { ok: true, ms: 1 }
+        : { ok: false, ms: 1, error: { code: 'auth', message: 'refused by MDaemon' } };
     },
   });
   return { cmd, checks };
@@ -44,7 +52,13 @@ async function run(argv: string[], stdin: string) {
   const { cmd, checks } = setup();
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => stdin, env: {}, defaultDataDir: dir };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => stdin,
+    env: {},
+    defaultDataDir: dir,
+  };
   let code: number;
   try {
     code = await cmd(argv, io);
@@ -76,17 +90,36 @@ describe('login command', () => {
   });
 
   it('notPermitted only with the right password', async () => {
-    expect(JSON.parse((await run(['--user', 'carl', '--password-stdin', '--json'], 'x\n')).out).reason).toBe('invalidCredentials');
+    expect(JSON.parse((await run(['--user', 'carl', '--password-stdin', '--json'], 'x\n')).out).reason).toBe(
+      'invalidCredentials',
+    );
     const r = await run(['--user', 'carl', '--password-stdin'], `${SECRET}\n`);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^notPermitted: /);
   });
 
   it('Directory Services users go to the IMAP server named by the flags', async () => {
-    const r = await run(['--user', 'frank@c.test', '--password-stdin', '--imap-host', '127.0.0.1', '--imap-port', '1143', '--imap-security', 'starttls', '--ignore-cert'], `${SECRET}\n`);
+    const r = await run(
+      [
+        '--user',
+        'frank@c.test',
+        '--password-stdin',
+        '--imap-host',
+        '127.0.0.1',
+        '--imap-port',
+        '1143',
+        '--imap-security',
+        'starttls',
+        '--ignore-cert',
+      ],
+      `${SECRET}\n`,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toBe('ok: frank@c.test logged on (directoryServices)\n');
-    expect(r.checks[0]).toMatchObject({ user: 'frank@c.test', settings: { host: '127.0.0.1', port: 1143, security: 'starttls', ignoreCertificate: true } });
+    expect(r.checks[0]).toMatchObject({
+      user: 'frank@c.test',
+      settings: { host: '127.0.0.1', port: 1143, security: 'starttls', ignoreCertificate: true },
+    });
   });
 
   it('without an IMAP server configured, a Directory Services user gets notConfigured', async () => {

@@ -17,11 +17,20 @@ import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
-import { IMAP_FLAGS, imapSettingsFromFlags, parseCommandArgs, type ImapFlagValues } from './imap-check';
+import { IMAP_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
-  getUser(userName: string): { userName: string; fullName: string; authentication: AuthUser['authentication']; privileges: AuthUser['privileges']; emailAddresses: string[]; hasPassword: boolean } | null;
+  getUser(
+    userName: string,
+  ): {
+    userName: string;
+    fullName: string;
+    authentication: AuthUser['authentication'];
+    privileges: AuthUser['privileges'];
+    emailAddresses: string[];
+    hasPassword: boolean;
+  } | null;
   verifyPassword(userName: string, password: string): Promise<boolean>;
   close(): void;
 }
@@ -42,7 +51,14 @@ export function makeLogin(deps: LoginCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
     const { values } = parseCommandArgs(
       argv,
-      { ...IMAP_FLAGS, user: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      {
+        ...IMAP_FLAGS,
+        user: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       USAGE,
     );
     if (values.help) {
@@ -51,22 +67,30 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     }
     const userName = typeof values.user === 'string' ? values.user.trim() : '';
     if (userName === '') throw new CliError(`--user is required; ${USAGE}`, 2);
-    if (!values['password-stdin']) throw new CliError('the password is read only from standard input: add --password-stdin', 2);
+    if (!values['password-stdin'])
+      throw new CliError('the password is read only from standard input: add --password-stdin', 2);
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.defaultDataDir;
-    const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values as ImapFlagValues);
+    const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values);
     const password = await readPasswordFromStdin(io);
     const logger = deps.logger(dataDir);
     const users = await deps.openUsers(dataDir);
     try {
       const auth = createAuthenticator({
-        findUser: async (name) => {
+        findUser: (name) => {
           const u = users.getUser(name);
           // The store keeps the hash to itself; verifyUserPassword below checks by name.
-          return u && { ...u, emailAddresses: [...u.emailAddresses], privileges: [...u.privileges], passwordHash: u.hasPassword ? 'stored' : null };
+          return Promise.resolve(
+            u && {
+              ...u,
+              emailAddresses: [...u.emailAddresses],
+              privileges: [...u.privileges],
+              passwordHash: u.hasPassword ? 'stored' : null,
+            },
+          );
         },
         verifyPassword,
         verifyUserPassword: (name, pw) => users.verifyPassword(name, pw),
-        imapSettings: async () => imap,
+        imapSettings: () => Promise.resolve(imap),
         checkImap: deps.check,
         log: (level, message) => logger.log(level, `cli login: ${message}`),
         now: () => Date.now(),
@@ -74,7 +98,8 @@ export function makeLogin(deps: LoginCommandDeps): Command {
       });
       const result = await auth.authenticate(userName, password);
       if (result.ok) {
-        if (values.json) printJson(io, { ok: true, userName: result.user.userName, authentication: result.user.authentication });
+        if (values.json)
+          printJson(io, { ok: true, userName: result.user.userName, authentication: result.user.authentication });
         else io.stdout(`ok: ${result.user.userName} logged on (${result.user.authentication})\n`);
         return 0;
       }

@@ -1,4 +1,5 @@
 /** createAuthenticator with the real IMAP check against a real Dovecot. */
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
 import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
@@ -30,14 +31,23 @@ describe('authenticate against Dovecot', () => {
       findUser: async (name) => (name.toLowerCase() === frank.userName.toLowerCase() ? frank : null),
       verifyPassword,
       imapSettings: async () =>
-        ImapSettings.parse({ host: `127.0.0.1:${dovecot.imapsPort}`, security: 'ssl', pinnedFingerprint256: dovecot.fingerprint256 }),
+        ImapSettings.parse({
+          host: `127.0.0.1:${dovecot.imapsPort}`,
+          security: 'ssl',
+          pinnedFingerprint256: dovecot.fingerprint256,
+        }),
       log: (level, message) => logs.push(`${level}: ${message}`),
       now: () => Date.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
     expect(await auth.authenticate('frank@company.test', PASSWORD)).toEqual({
       ok: true,
-      user: { userName: 'Frank@Company.test', fullName: 'Frank Müller', authentication: 'directoryServices', privileges: ['login'] },
+      user: {
+        userName: 'Frank@Company.test',
+        fullName: 'Frank Müller',
+        authentication: 'directoryServices',
+        privileges: ['login'],
+      },
     });
     const wrong = await auth.authenticate('frank@company.test', 'not it');
     expect(wrong).toMatchObject({ ok: false, reason: 'invalidCredentials' });

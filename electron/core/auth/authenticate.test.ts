@@ -1,13 +1,26 @@
 /** createAuthenticator with fakes: users in memory, a fake IMAP check, a fake clock. */
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { describe, expect, it } from 'vitest';
 import type { ImapCheckResult, Privilege } from '../../../shared/model';
 import { ImapSettings } from '../../../shared/settings';
-import { createAuthenticator, INVALID_CREDENTIALS_MESSAGE, type AuthUser, type AuthenticatorDeps } from './authenticate';
+import {
+  createAuthenticator,
+  INVALID_CREDENTIALS_MESSAGE,
+  type AuthUser,
+  type AuthenticatorDeps,
+} from './authenticate';
 import { hashPassword, verifyPassword } from './passwords';
 
 const SECRET = 'Right-Pa55';
 
-function setup(opts: { users?: AuthUser[]; imap?: Partial<ImapSettings>; imapResult?: (user: string, pw: string) => ImapCheckResult; deps?: Partial<AuthenticatorDeps> } = {}) {
+function setup(
+  opts: {
+    users?: AuthUser[];
+    imap?: Partial<ImapSettings>;
+    imapResult?: (user: string, pw: string) => ImapCheckResult;
+    deps?: Partial<AuthenticatorDeps>;
+  } = {},
+) {
   let clock = 1_000_000;
   const logs: string[] = [];
   const sleeps: number[] = [];
@@ -19,7 +32,11 @@ function setup(opts: { users?: AuthUser[]; imap?: Partial<ImapSettings>; imapRes
     imapSettings: async () => ImapSettings.parse({ host: 'mail.example.com', ...opts.imap }),
     checkImap: async (_s, user, pw) => {
       imapCalls.push({ user });
-      return opts.imapResult ? opts.imapResult(user, pw) : pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'refused' } };
+      return opts.imapResult
+        ? opts.imapResult(user, pw)
+        : pw === SECRET
+          ? { ok: true, ms: 5 }
+          : { ok: false, ms: 5, error: { code: 'auth', message: 'refused' } };
     },
     log: (level, message) => logs.push(`${level}: ${message}`),
     now: () => clock,
@@ -32,19 +49,40 @@ function setup(opts: { users?: AuthUser[]; imap?: Partial<ImapSettings>; imapRes
   return { auth: createAuthenticator(deps), logs, sleeps, imapCalls, advance: (ms: number) => (clock += ms) };
 }
 
-async function integrated(name: string, privileges: Privilege[] = ['login'], password: string | null = SECRET): Promise<AuthUser> {
-  return { userName: name, fullName: name, authentication: 'integrated', privileges, emailAddresses: [], passwordHash: password === null ? null : `fake$${password}` };
+async function integrated(
+  name: string,
+  privileges: Privilege[] = ['login'],
+  password: string | null = SECRET,
+): Promise<AuthUser> {
+  return {
+    userName: name,
+    fullName: name,
+    authentication: 'integrated',
+    privileges,
+    emailAddresses: [],
+    passwordHash: password === null ? null : `fake$${password}`,
+  };
 }
 
 function ds(name: string, privileges: Privilege[] = ['login'], emailAddresses = [name]): AuthUser {
-  return { userName: name, fullName: `Full ${name}`, authentication: 'directoryServices', privileges, emailAddresses, passwordHash: null };
+  return {
+    userName: name,
+    fullName: `Full ${name}`,
+    authentication: 'directoryServices',
+    privileges,
+    emailAddresses,
+    passwordHash: null,
+  };
 }
 
 describe('createAuthenticator', () => {
   it('logs on an integrated user with the right password, case-insensitively', async () => {
     const { auth, logs } = setup({ users: [await integrated('Anna')] });
     const r = await auth.authenticate('anna', SECRET);
-    expect(r).toEqual({ ok: true, user: { userName: 'Anna', fullName: 'Anna', authentication: 'integrated', privileges: ['login'] } });
+    expect(r).toEqual({
+      ok: true,
+      user: { userName: 'Anna', fullName: 'Anna', authentication: 'integrated', privileges: ['login'] },
+    });
     expect(logs.join('\n')).toMatch(/"Anna" logged on/);
   });
 
@@ -120,11 +158,21 @@ describe('createAuthenticator', () => {
   });
 
   it('maps IMAP failures to logon reasons, and mentions the APOP setting on refusals', async () => {
-    const map = { auth: 'invalidCredentials', network: 'serverUnreachable', tls: 'tlsError', timeout: 'timeout', config: 'notConfigured' } as const;
+    const map = {
+      auth: 'invalidCredentials',
+      network: 'serverUnreachable',
+      tls: 'tlsError',
+      timeout: 'timeout',
+      config: 'notConfigured',
+    } as const;
     for (const [code, reason] of Object.entries(map)) {
       const { auth, logs } = setup({
         users: [ds('frank@c.test')],
-        imapResult: () => ({ ok: false, ms: 1, error: { code: code as keyof typeof map, message: `imap says ${code}` } }),
+        imapResult: () => ({
+          ok: false,
+          ms: 1,
+          error: { code: code as keyof typeof map, message: `imap says ${code}` },
+        }),
       });
       const r = await auth.authenticate('frank@c.test', SECRET);
       expect(r).toMatchObject({ ok: false, reason });
@@ -147,7 +195,10 @@ describe('createAuthenticator', () => {
   });
 
   it('slows down repeated failures, growing and capped, per name case-insensitively', async () => {
-    const { auth, sleeps } = setup({ users: [await integrated('anna')], deps: { throttle: { maxDelayMs: 4000, lockoutFailures: 100 } } });
+    const { auth, sleeps } = setup({
+      users: [await integrated('anna')],
+      deps: { throttle: { maxDelayMs: 4000, lockoutFailures: 100 } },
+    });
     for (let i = 0; i < 7; i++) await auth.authenticate(i % 2 ? 'ANNA' : 'anna', 'wrong');
     expect(sleeps).toEqual([1000, 2000, 4000, 4000]);
     await auth.authenticate('someone-else', 'wrong');
@@ -155,8 +206,12 @@ describe('createAuthenticator', () => {
   });
 
   it('locks a name out after too many failures in the window, then lets it try again', async () => {
-    const { auth, logs, advance } = setup({ users: [await integrated('anna')], deps: { throttle: { lockoutFailures: 5, lockoutMs: 60_000, baseDelayMs: 10 } } });
-    for (let i = 0; i < 5; i++) expect(await auth.authenticate('anna', 'wrong')).toMatchObject({ reason: 'invalidCredentials' });
+    const { auth, logs, advance } = setup({
+      users: [await integrated('anna')],
+      deps: { throttle: { lockoutFailures: 5, lockoutMs: 60_000, baseDelayMs: 10 } },
+    });
+    for (let i = 0; i < 5; i++)
+      expect(await auth.authenticate('anna', 'wrong')).toMatchObject({ reason: 'invalidCredentials' });
     const locked = await auth.authenticate('Anna', SECRET);
     expect(locked).toMatchObject({ ok: false, reason: 'lockedOut' });
     if (!locked.ok) expect(locked.message).toMatch(/Try again in 1 minute/);
@@ -166,7 +221,10 @@ describe('createAuthenticator', () => {
   });
 
   it('failures outside the window are forgotten, and success resets the count', async () => {
-    const { auth, sleeps, advance } = setup({ users: [await integrated('anna')], deps: { throttle: { windowMs: 10_000, freeFailures: 2, lockoutFailures: 100 } } });
+    const { auth, sleeps, advance } = setup({
+      users: [await integrated('anna')],
+      deps: { throttle: { windowMs: 10_000, freeFailures: 2, lockoutFailures: 100 } },
+    });
     await auth.authenticate('anna', 'x');
     await auth.authenticate('anna', 'x');
     advance(20_000);
@@ -197,7 +255,8 @@ describe('createAuthenticator', () => {
       deps: { throttle: { lockoutFailures: 3, baseDelayMs: 1 } },
     });
     const results = [];
-    for (const name of ['anna', 'frank@c.test', 'nobody', 'anna', 'anna', 'anna']) results.push(await auth.authenticate(name, secret));
+    for (const name of ['anna', 'frank@c.test', 'nobody', 'anna', 'anna', 'anna'])
+      results.push(await auth.authenticate(name, secret));
     expect(JSON.stringify(results)).not.toContain(secret);
     expect(logs.join('\n')).not.toContain(secret);
   });

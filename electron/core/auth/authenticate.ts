@@ -58,7 +58,14 @@ const APOP_HINT =
   ' If you log on with your MDaemon password and it is right, ask your administrator to check MDaemon\'s "honor APOP & CRAM-MD5" setting.';
 
 /** A well-formed hash no password matches: unknown users cost as much time as known ones. */
-const DUMMY_HASH = ['scrypt', SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p, Buffer.alloc(16).toString('base64'), Buffer.alloc(32).toString('base64')].join('$');
+const DUMMY_HASH = [
+  'scrypt',
+  SCRYPT_PARAMS.N,
+  SCRYPT_PARAMS.r,
+  SCRYPT_PARAMS.p,
+  Buffer.alloc(16).toString('base64'),
+  Buffer.alloc(32).toString('base64'),
+].join('$');
 
 const IMAP_REASONS = {
   auth: 'invalidCredentials',
@@ -100,17 +107,25 @@ function callerMessage(reason: LogonFailure): string {
 
 /** Creates the authenticator; its throttle lives as long as it does. */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
-  const throttle = new LogonThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }, deps.now);
+  const throttle = new LogonThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }, () => deps.now());
   const checkImap = deps.checkImap ?? checkImapLogin;
 
-  const refuse = (reason: LogonFailure, extra = ''): AuthResult => ({ ok: false, reason, message: callerMessage(reason) + extra });
+  const refuse = (reason: LogonFailure, extra = ''): AuthResult => ({
+    ok: false,
+    reason,
+    message: callerMessage(reason) + extra,
+  });
 
   async function invalid(userName: string, why: string): Promise<AuthResult> {
     const locked = throttle.recordFailure(userName);
     deps.log('info', `logon refused for ${quote(userName)}: ${why}`);
-    if (locked > 0) deps.log('warn', `logon for ${quote(userName)} locked for ${minutes(locked)} after repeated failures`);
+    if (locked > 0)
+      deps.log('warn', `logon for ${quote(userName)} locked for ${minutes(locked)} after repeated failures`);
     // The hint depends only on global settings, never on the user, so it reveals nothing about them.
-    const imapOn = await deps.imapSettings().then((s) => s.host.trim() !== '', () => false);
+    const imapOn = await deps.imapSettings().then(
+      (s) => s.host.trim() !== '',
+      () => false,
+    );
     return refuse('invalidCredentials', imapOn ? APOP_HINT : '');
   }
 
@@ -122,25 +137,38 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           ? await deps.verifyUserPassword(user.userName, password)
           : user.passwordHash !== null && (await deps.verifyPassword(user.passwordHash, password));
         if (right) return true;
-        return invalid(user.userName, user.passwordHash === null && !deps.verifyUserPassword ? 'no password is set' : 'wrong password');
+        return invalid(
+          user.userName,
+          user.passwordHash === null && !deps.verifyUserPassword ? 'no password is set' : 'wrong password',
+        );
       }
       case 'directoryServices': {
         const settings = await deps.imapSettings();
         if (settings.host.trim() === '') {
-          deps.log('warn', `logon of ${quote(user.userName)} (Directory Services) impossible: no MDaemon IMAP server is configured`);
+          deps.log(
+            'warn',
+            `logon of ${quote(user.userName)} (Directory Services) impossible: no MDaemon IMAP server is configured`,
+          );
           return refuse('notConfigured');
         }
         const address = user.emailAddresses[0] ?? (user.userName.includes('@') ? user.userName : null);
         if (!address) {
-          deps.log('warn', `logon of ${quote(user.userName)} (Directory Services) impossible: the user has no email address to log on to MDaemon with`);
+          deps.log(
+            'warn',
+            `logon of ${quote(user.userName)} (Directory Services) impossible: the user has no email address to log on to MDaemon with`,
+          );
           return refuse('notConfigured');
         }
         const result = await checkImap(settings, address, password);
         if (result.ok) return true;
         const code = result.error?.code ?? 'network';
         const detail = result.error?.message ?? 'no details';
-        if (code === 'auth') return invalid(user.userName, `MDaemon refused the password for ${quote(address)}: ${detail}`);
-        deps.log(code === 'config' ? 'error' : 'warn', `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`);
+        if (code === 'auth')
+          return invalid(user.userName, `MDaemon refused the password for ${quote(address)}: ${detail}`);
+        deps.log(
+          code === 'config' ? 'error' : 'warn',
+          `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
+        );
         return refuse(IMAP_REASONS[code]);
       }
       default:
@@ -179,7 +207,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       deps.log('info', `${quote(user.userName)} logged on (${user.authentication})`);
       return {
         ok: true,
-        user: { userName: user.userName, fullName: user.fullName, authentication: user.authentication, privileges: [...user.privileges] },
+        user: {
+          userName: user.userName,
+          fullName: user.fullName,
+          authentication: user.authentication,
+          privileges: [...user.privileges],
+        },
       };
     },
   };

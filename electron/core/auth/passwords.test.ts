@@ -6,7 +6,12 @@ describe('hashPassword / verifyPassword', () => {
     const hash = await hashPassword('correct horse');
     const parts = hash.split('$');
     expect(parts).toHaveLength(6);
-    expect(parts.slice(0, 4)).toEqual(['scrypt', String(SCRYPT_PARAMS.N), String(SCRYPT_PARAMS.r), String(SCRYPT_PARAMS.p)]);
+    expect(parts.slice(0, 4)).toEqual([
+      'scrypt',
+      String(SCRYPT_PARAMS.N),
+      String(SCRYPT_PARAMS.r),
+      String(SCRYPT_PARAMS.p),
+    ]);
     expect(Buffer.from(parts[4]!, 'base64')).toHaveLength(16);
     expect(Buffer.from(parts[5]!, 'base64')).toHaveLength(32);
     expect(hash).not.toContain('correct horse');

@@ -31,7 +31,10 @@ function socketCount(): number {
 
 beforeAll(async () => {
   dovecot = await startDovecot({
-    users: [{ email: USER, password: PASSWORD }, ...SPECIAL.map(([, pw], i) => ({ email: `special${i}@example.com`, password: pw }))],
+    users: [
+      { email: USER, password: PASSWORD },
+      ...SPECIAL.map(([, pw], i) => ({ email: `special${i}@example.com`, password: pw })),
+    ],
     loginDisabledForwarder: true,
   });
   silent = await startSilentServer();
@@ -60,13 +63,20 @@ describe('the three connection security modes', () => {
   it('IMAP-TLS (STARTTLS) with the pinned certificate: ok and trusted; wrong password is auth', async () => {
     const s = settings({ port: dovecot.imapPort, security: 'starttls', pinnedFingerprint256: dovecot.fingerprint256 });
     const ok = await checkImapLogin(s, USER, PASSWORD);
-    expect(ok).toMatchObject({ ok: true, certificate: { subject: 'CN=localhost', fingerprint256: dovecot.fingerprint256, trusted: true } });
+    expect(ok).toMatchObject({
+      ok: true,
+      certificate: { subject: 'CN=localhost', fingerprint256: dovecot.fingerprint256, trusted: true },
+    });
     const wrong = await checkImapLogin(s, USER, 'nope');
     expect(wrong.error?.code).toBe('auth');
   });
 
   it('IMAP-SSL with the pinned certificate: ok and trusted; wrong password is auth', async () => {
-    const s = settings({ port: dovecot.imapsPort, security: 'ssl', pinnedFingerprint256: dovecot.fingerprint256.toLowerCase().replaceAll(':', '') });
+    const s = settings({
+      port: dovecot.imapsPort,
+      security: 'ssl',
+      pinnedFingerprint256: dovecot.fingerprint256.toLowerCase().replaceAll(':', ''),
+    });
     const ok = await checkImapLogin(s, USER, PASSWORD);
     expect(ok).toMatchObject({ ok: true, certificate: { fingerprint256: dovecot.fingerprint256, trusted: true } });
     const wrong = await checkImapLogin(s, USER, 'nope');
@@ -81,14 +91,21 @@ describe('the three connection security modes', () => {
 });
 
 describe('certificates', () => {
-  for (const [security, port] of [['starttls', () => dovecot.imapPort], ['ssl', () => dovecot.imapsPort]] as const) {
+  for (const [security, port] of [
+    ['starttls', () => dovecot.imapPort],
+    ['ssl', () => dovecot.imapsPort],
+  ] as const) {
     it(`${security}: an untrusted self-signed certificate is refused, and reported`, async () => {
       const r = await checkImapLogin(settings({ port: port(), security }), USER, PASSWORD);
       expect(r.ok).toBe(false);
       expect(r.error?.code).toBe('tls');
       expect(r.error?.message).toMatch(/self-signed/);
       expect(r.error?.message).toContain(dovecot.fingerprint256);
-      expect(r.certificate).toEqual({ subject: 'CN=localhost', fingerprint256: dovecot.fingerprint256, trusted: false });
+      expect(r.certificate).toEqual({
+        subject: 'CN=localhost',
+        fingerprint256: dovecot.fingerprint256,
+        trusted: false,
+      });
     });
 
     it(`${security}: "ignore certificate" accepts it (reported as not trusted)`, async () => {
@@ -98,7 +115,11 @@ describe('certificates', () => {
 
     it(`${security}: a different pinned fingerprint is refused, even with "ignore certificate"`, async () => {
       const other = 'AB:'.repeat(31) + 'AB';
-      const r = await checkImapLogin(settings({ port: port(), security, pinnedFingerprint256: other, ignoreCertificate: true }), USER, PASSWORD);
+      const r = await checkImapLogin(
+        settings({ port: port(), security, pinnedFingerprint256: other, ignoreCertificate: true }),
+        USER,
+        PASSWORD,
+      );
       expect(r.error?.code).toBe('tls');
       expect(r.error?.message).toMatch(/not the trusted one/);
       expect(r.certificate).toMatchObject({ fingerprint256: dovecot.fingerprint256, trusted: false });
@@ -110,7 +131,11 @@ describe('STARTTLS is required, never skipped', () => {
   it('a server without STARTTLS is a tls error, and no LOGIN or AUTHENTICATE was sent', async () => {
     const fake = await startFakeImapServer('IMAP4rev1 AUTH=PLAIN');
     try {
-      const r = await checkImapLogin(settings({ port: fake.port, security: 'starttls', ignoreCertificate: true }), USER, PASSWORD);
+      const r = await checkImapLogin(
+        settings({ port: fake.port, security: 'starttls', ignoreCertificate: true }),
+        USER,
+        PASSWORD,
+      );
       expect(r.error?.code).toBe('tls');
       expect(r.error?.message).toMatch(/does not offer STARTTLS/);
       expect(fake.received.join('\n')).not.toMatch(/LOGIN|AUTHENTICATE/i);
@@ -137,7 +162,11 @@ describe('a server that refuses plaintext logins (LOGINDISABLED)', () => {
   });
 
   it('IMAP-TLS through the same port logs in', async () => {
-    const r = await checkImapLogin(settings({ port: dovecot.loginDisabled!.port, security: 'starttls', ignoreCertificate: true }), USER, PASSWORD);
+    const r = await checkImapLogin(
+      settings({ port: dovecot.loginDisabled!.port, security: 'starttls', ignoreCertificate: true }),
+      USER,
+      PASSWORD,
+    );
     expect(r.ok).toBe(true);
   });
 });
@@ -164,7 +193,17 @@ describe('network and deadlines', () => {
   }
 
   it('the total limit bounds a check even when the phase limits are longer', async () => {
-    const r = await checkImapLogin(settings({ port: silent.port, security: 'ssl', connectTimeoutMs: 60000, greetingTimeoutMs: 60000, totalTimeoutMs: 400 }), USER, PASSWORD);
+    const r = await checkImapLogin(
+      settings({
+        port: silent.port,
+        security: 'ssl',
+        connectTimeoutMs: 60000,
+        greetingTimeoutMs: 60000,
+        totalTimeoutMs: 400,
+      }),
+      USER,
+      PASSWORD,
+    );
     expect(r.error?.code).toBe('timeout');
     expect(r.error?.message).toMatch(/did not finish within 400 ms/);
     expect(r.ms).toBeLessThan(5000);
@@ -175,7 +214,11 @@ describe('network and deadlines', () => {
     await checkImapLogin(settings({ port: dovecot.imapPort }), USER, PASSWORD);
     await checkImapLogin(settings({ port: dovecot.imapPort }), USER, 'wrong');
     await checkImapLogin(settings({ port: dovecot.imapsPort, security: 'ssl' }), USER, PASSWORD);
-    await checkImapLogin(settings({ port: dovecot.imapPort, security: 'starttls', ignoreCertificate: true }), USER, PASSWORD);
+    await checkImapLogin(
+      settings({ port: dovecot.imapPort, security: 'starttls', ignoreCertificate: true }),
+      USER,
+      PASSWORD,
+    );
     const deadline = Date.now() + 3000;
     while (socketCount() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(socketCount()).toBeLessThanOrEqual(before);
@@ -200,7 +243,12 @@ describe('passwords and login methods', () => {
     });
   }
 
-  for (const [what, pw] of [['empty', ''], ['CR', 'a\rb'], ['LF', 'a\nb'], ['NUL', 'a\0b']] as const) {
+  for (const [what, pw] of [
+    ['empty', ''],
+    ['CR', 'a\rb'],
+    ['LF', 'a\nb'],
+    ['NUL', 'a\0b'],
+  ] as const) {
     it(`an ${what} password is a config error, and the server is not contacted`, async () => {
       const r = await checkImapLogin(settings({ port: silent.port }), USER, pw);
       expect(r.error?.code).toBe('config');
@@ -223,7 +271,11 @@ describe('passwords and login methods', () => {
       await checkImapLogin(settings({ port: dovecot.imapPort, security: 'ssl' }), USER, secret),
       await checkImapLogin(settings({ port: dovecot.loginDisabled!.port }), USER, secret),
       await checkImapLogin(settings({ port: await freePort() }), USER, secret),
-      await checkImapLogin(settings({ port: silent.port, connectTimeoutMs: 200, greetingTimeoutMs: 200 }), USER, secret),
+      await checkImapLogin(
+        settings({ port: silent.port, connectTimeoutMs: 200, greetingTimeoutMs: 200 }),
+        USER,
+        secret,
+      ),
       await checkImapLogin(settings({ port: dovecot.imapPort }), USER, `${secret}\n`),
     ];
     for (const r of results) {

@@ -1,4 +1,5 @@
 /** checkImapLogin with a fake client: input checks, option mapping, error wrapping. */
+/* eslint-disable @typescript-eslint/require-await, @typescript-eslint/prefer-promise-reject-errors -- fakes implement async interfaces; one rejects with a bare string on purpose */
 import type { ImapFlowOptions } from 'imapflow';
 import { describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
@@ -36,16 +37,28 @@ describe('checkImapLogin (fake client)', () => {
     ] as const;
     for (const [security, expected] of expectations) {
       const fake = fakeClient(async () => undefined);
-      const r = await checkImapLogin(base({ security, connectTimeoutMs: 1111, greetingTimeoutMs: 2222 }), 'u', SECRET, { connect: fake.connect });
+      const r = await checkImapLogin(base({ security, connectTimeoutMs: 1111, greetingTimeoutMs: 2222 }), 'u', SECRET, {
+        connect: fake.connect,
+      });
       expect(r.ok).toBe(true);
-      expect(fake.seen.options).toMatchObject({ ...expected, logger: false, connectionTimeout: 1111, greetingTimeout: 2222, host: 'mail.example.com' });
+      expect(fake.seen.options).toMatchObject({
+        ...expected,
+        logger: false,
+        connectionTimeout: 1111,
+        greetingTimeout: 2222,
+        host: 'mail.example.com',
+      });
       expect(fake.seen.errorListeners).toBe(1);
       expect(fake.seen.closed).toBe(1);
     }
   });
 
   it('forces LOGIN or AUTH=PLAIN when asked, and lets imapflow choose on auto', async () => {
-    for (const [loginMethod, expected] of [['login', 'LOGIN'], ['plain', 'AUTH=PLAIN'], ['auto', undefined]] as const) {
+    for (const [loginMethod, expected] of [
+      ['login', 'LOGIN'],
+      ['plain', 'AUTH=PLAIN'],
+      ['auto', undefined],
+    ] as const) {
       const fake = fakeClient(async () => undefined);
       await checkImapLogin(base({ loginMethod }), 'u', SECRET, { connect: fake.connect });
       expect(fake.seen.options?.auth?.loginMethod).toBe(expected);
@@ -77,7 +90,10 @@ describe('checkImapLogin (fake client)', () => {
 
   it('never passes library error text through (it could hold the password)', async () => {
     const leaky = [
-      Object.assign(new Error(`LOGIN failed for ${SECRET}`), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }),
+      Object.assign(new Error(`LOGIN failed for ${SECRET}`), {
+        authenticationFailed: true,
+        serverResponseCode: 'AUTHENTICATIONFAILED',
+      }),
       Object.assign(new Error(`socket hang up ${SECRET}`), { code: 'ECONNRESET' }),
       Object.assign(new Error(`weird ${SECRET}`), { code: `X${SECRET}` }),
       Object.assign(new Error(`tls ${SECRET}`), { tlsFailed: true, code: 'ERR_SSL_WRONG_VERSION_NUMBER' }),
@@ -95,7 +111,10 @@ describe('checkImapLogin (fake client)', () => {
 
   it('classifies imapflow errors', async () => {
     const cases: Array<[unknown, string, string[]?]> = [
-      [Object.assign(new Error('x'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }), 'auth'],
+      [
+        Object.assign(new Error('x'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }),
+        'auth',
+      ],
       [Object.assign(new Error('Login is disabled'), { authenticationFailed: true }), 'tls', ['LOGINDISABLED']],
       [Object.assign(new Error('x'), { serverResponseCode: 'PRIVACYREQUIRED', authenticationFailed: true }), 'tls'],
       [Object.assign(new Error('x'), { serverResponseCode: 'UNAVAILABLE', authenticationFailed: true }), 'network'],
@@ -133,13 +152,34 @@ describe('checkImapLogin (fake client)', () => {
 
 describe('resolveTarget / normalizeFingerprint', () => {
   it('takes the port from the host, the settings or the mode', () => {
-    expect(resolveTarget({ host: 'mx', port: null, security: 'none' })).toEqual({ ok: true, target: { host: 'mx', port: 143 } });
-    expect(resolveTarget({ host: 'mx', port: null, security: 'ssl' })).toEqual({ ok: true, target: { host: 'mx', port: 993 } });
-    expect(resolveTarget({ host: ' mx:1143 ', port: null, security: 'ssl' })).toEqual({ ok: true, target: { host: 'mx', port: 1143 } });
-    expect(resolveTarget({ host: 'mx:1143', port: 1143, security: 'none' })).toEqual({ ok: true, target: { host: 'mx', port: 1143 } });
-    expect(resolveTarget({ host: 'mx', port: 2143, security: 'none' })).toEqual({ ok: true, target: { host: 'mx', port: 2143 } });
-    expect(resolveTarget({ host: '[::1]:993', port: null, security: 'ssl' })).toEqual({ ok: true, target: { host: '::1', port: 993 } });
-    expect(resolveTarget({ host: '::1', port: null, security: 'none' })).toEqual({ ok: true, target: { host: '::1', port: 143 } });
+    expect(resolveTarget({ host: 'mx', port: null, security: 'none' })).toEqual({
+      ok: true,
+      target: { host: 'mx', port: 143 },
+    });
+    expect(resolveTarget({ host: 'mx', port: null, security: 'ssl' })).toEqual({
+      ok: true,
+      target: { host: 'mx', port: 993 },
+    });
+    expect(resolveTarget({ host: ' mx:1143 ', port: null, security: 'ssl' })).toEqual({
+      ok: true,
+      target: { host: 'mx', port: 1143 },
+    });
+    expect(resolveTarget({ host: 'mx:1143', port: 1143, security: 'none' })).toEqual({
+      ok: true,
+      target: { host: 'mx', port: 1143 },
+    });
+    expect(resolveTarget({ host: 'mx', port: 2143, security: 'none' })).toEqual({
+      ok: true,
+      target: { host: 'mx', port: 2143 },
+    });
+    expect(resolveTarget({ host: '[::1]:993', port: null, security: 'ssl' })).toEqual({
+      ok: true,
+      target: { host: '::1', port: 993 },
+    });
+    expect(resolveTarget({ host: '::1', port: null, security: 'none' })).toEqual({
+      ok: true,
+      target: { host: '::1', port: 143 },
+    });
     expect(resolveTarget({ host: 'mx:0', port: null, security: 'none' }).ok).toBe(false);
     expect(resolveTarget({ host: 'user@mx', port: null, security: 'none' }).ok).toBe(false);
   });

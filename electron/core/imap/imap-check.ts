@@ -70,7 +70,8 @@ export async function checkImapLogin(
   let pinned: string | null = null;
   if (settings.pinnedFingerprint256) {
     pinned = normalizeFingerprint(settings.pinnedFingerprint256);
-    if (!pinned) return finish(configFailure('The trusted certificate fingerprint is not a SHA-256 fingerprint (64 hex digits).'));
+    if (!pinned)
+      return finish(configFailure('The trusted certificate fingerprint is not a SHA-256 fingerprint (64 hex digits).'));
   }
 
   const seen: TlsObservation = {};
@@ -79,7 +80,11 @@ export async function checkImapLogin(
     port: target.port,
     secure: settings.security === 'ssl',
     doSTARTTLS: settings.security === 'starttls',
-    auth: { user, pass: password, ...(loginMethodOption(settings.loginMethod) ? { loginMethod: loginMethodOption(settings.loginMethod) } : {}) },
+    auth: {
+      user,
+      pass: password,
+      ...(loginMethodOption(settings.loginMethod) ? { loginMethod: loginMethodOption(settings.loginMethod) } : {}),
+    },
     logger: false,
     verifyOnly: true,
     disableAutoIdle: true,
@@ -87,15 +92,20 @@ export async function checkImapLogin(
     connectionTimeout: settings.connectTimeoutMs,
     greetingTimeout: settings.greetingTimeoutMs,
     socketTimeout: settings.totalTimeoutMs,
-    transport: createCheckedTransport({ ignoreCertificate: settings.ignoreCertificate, pinnedFingerprint256: pinned }, seen),
+    transport: createCheckedTransport(
+      { ignoreCertificate: settings.ignoreCertificate, pinnedFingerprint256: pinned },
+      seen,
+    ),
     clientInfo: { name: 'mdsync' },
   };
 
   let client: ImapClientLike;
   try {
-    client = (deps.connect ?? ((o) => new ImapFlow(o) as unknown as ImapClientLike))(options);
+    client = (deps.connect ?? ((o) => new ImapFlow(o)))(options);
   } catch {
-    return finish(configFailure(`The IMAP settings for ${target.host}:${target.port} were refused by the IMAP client.`));
+    return finish(
+      configFailure(`The IMAP settings for ${target.host}:${target.port} were refused by the IMAP client.`),
+    );
   }
   // imapflow emits 'error' after connect (a late socket error); without a listener it would throw.
   client.on('error', () => undefined);
@@ -124,9 +134,13 @@ export async function checkImapLogin(
     // already closed: nothing is left open
   }
   if (outcome.kind === 'ok') return finish(null, seen.certificate);
-  if (outcome.kind === 'timeout') return finish(timeoutFailure(ctx(), 'total', settings.totalTimeoutMs), seen.certificate);
+  if (outcome.kind === 'timeout')
+    return finish(timeoutFailure(ctx(), 'total', settings.totalTimeoutMs), seen.certificate);
   return finish(
-    classifyImapError(outcome.err, ctx(), { connectMs: settings.connectTimeoutMs, greetingMs: settings.greetingTimeoutMs }),
+    classifyImapError(outcome.err, ctx(), {
+      connectMs: settings.connectTimeoutMs,
+      greetingMs: settings.greetingTimeoutMs,
+    }),
     seen.certificate,
   );
 }

@@ -39,9 +39,20 @@ function token(value: unknown): string | null {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
-  'EADDRNOTAVAIL', 'ECONNABORTED', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText',
-  'ClosedAfterConnectTLS', 'StateLogout',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EADDRNOTAVAIL',
+  'ECONNABORTED',
+  'NoConnection',
+  'EConnectionClosed',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+  'StateLogout',
 ]);
 const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ETIMEDOUT']);
 const AUTH_RESPONSE_CODES = new Set(['AUTHENTICATIONFAILED', 'AUTHORIZATIONFAILED', 'EXPIRED', 'CONTACTADMIN']);
@@ -90,16 +101,26 @@ export function classifyImapError(
     };
   }
   if (e.tlsFailed === true && /PREAUTH/.test(message)) {
-    return { code: 'tls', message: `The IMAP server ${at} skipped logon (PREAUTH) before TLS could start; IMAP-TLS is not possible with it.` };
+    return {
+      code: 'tls',
+      message: `The IMAP server ${at} skipped logon (PREAUTH) before TLS could start; IMAP-TLS is not possible with it.`,
+    };
   }
-  if (ctx.loginDisabled || (responseCode !== null && PLAINTEXT_REFUSED_CODES.has(responseCode)) || message === 'Login is disabled') {
+  if (
+    ctx.loginDisabled ||
+    (responseCode !== null && PLAINTEXT_REFUSED_CODES.has(responseCode)) ||
+    message === 'Login is disabled'
+  ) {
     return {
       code: 'tls',
       message: `The IMAP server ${at} refuses passwords over an unencrypted connection (LOGINDISABLED): choose IMAP-TLS or IMAP-SSL.`,
     };
   }
   if (responseCode === 'UNAVAILABLE') {
-    return { code: 'network', message: `The IMAP server ${at} could not check the password right now (UNAVAILABLE): try again later.` };
+    return {
+      code: 'network',
+      message: `The IMAP server ${at} could not check the password right now (UNAVAILABLE): try again later.`,
+    };
   }
   if (e.authenticationFailed === true || (responseCode !== null && AUTH_RESPONSE_CODES.has(responseCode))) {
     return {
@@ -108,15 +129,24 @@ export function classifyImapError(
     };
   }
   if (message === 'Unsupported authentication mechanism') {
-    return { code: 'config', message: `The IMAP server ${at} does not support the chosen login method: choose "auto".` };
+    return {
+      code: 'config',
+      message: `The IMAP server ${at} does not support the chosen login method: choose "auto".`,
+    };
   }
   if (code === 'ECONNREFUSED') {
-    return { code: 'network', message: `Nothing accepts connections at ${at} (connection refused): check host and port, and that the IMAP service runs.` };
+    return {
+      code: 'network',
+      message: `Nothing accepts connections at ${at} (connection refused): check host and port, and that the IMAP service runs.`,
+    };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { code: 'network', message: `The host name "${ctx.target.host}" cannot be resolved (${code}): check the IMAP server name and DNS.` };
+    return {
+      code: 'network',
+      message: `The host name "${ctx.target.host}" cannot be resolved (${code}): check the IMAP server name and DNS.`,
+    };
   }
-  if (e.tlsFailed === true || (code !== null && (/^ERR_SSL|^ERR_TLS|^EPROTO$|CERT|SELF_SIGNED/.test(code)))) {
+  if (e.tlsFailed === true || (code !== null && /^ERR_SSL|^ERR_TLS|^EPROTO$|CERT|SELF_SIGNED/.test(code))) {
     const hint = ctx.security === 'ssl' ? ' Is this an IMAP-SSL port (usually 993)?' : '';
     return { code: 'tls', message: `The TLS handshake with ${at} failed${code ? ` (${code})` : ''}.${hint}` };
   }

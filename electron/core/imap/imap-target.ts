@@ -30,7 +30,8 @@ function parsePort(text: string): number | null {
  */
 export function resolveTarget(settings: Pick<ImapSettings, 'host' | 'port' | 'security'>): TargetResult {
   const raw = settings.host.trim();
-  if (raw === '') return { ok: false, message: 'No MDaemon IMAP server is configured: enter its host name or address.' };
+  if (raw === '')
+    return { ok: false, message: 'No MDaemon IMAP server is configured: enter its host name or address.' };
   let host = raw;
   let portText: string | null = null;
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(raw);
@@ -40,14 +41,18 @@ export function resolveTarget(settings: Pick<ImapSettings, 'host' | 'port' | 'se
   } else if (raw.split(':').length === 2) {
     [host, portText] = raw.split(':') as [string, string];
   }
-  if (host === '' || /[\s/\\@?#\u0000-\u001f\u007f]/.test(host)) {
+  if (host === '' || /[\s/\\@?#\p{Cc}]/u.test(host)) {
     return { ok: false, message: `The IMAP server "${raw.slice(0, 100)}" is not a valid host name or address.` };
   }
   if (portText !== null) {
     const fromHost = parsePort(portText);
-    if (fromHost === null) return { ok: false, message: `The port in "${raw.slice(0, 100)}" is not a number from 1 to 65535.` };
+    if (fromHost === null)
+      return { ok: false, message: `The port in "${raw.slice(0, 100)}" is not a number from 1 to 65535.` };
     if (settings.port !== null && settings.port !== fromHost) {
-      return { ok: false, message: `Two different IMAP ports are configured (${fromHost} in the host, ${settings.port} as the port): keep one.` };
+      return {
+        ok: false,
+        message: `Two different IMAP ports are configured (${fromHost} in the host, ${settings.port} as the port): keep one.`,
+      };
     }
     return { ok: true, target: { host, port: fromHost } };
   }
@@ -75,7 +80,11 @@ export function passwordProblem(password: string): string | null {
  * separators, and an optional `sha256:` prefix; null when it is not 32 bytes of hex.
  */
 export function normalizeFingerprint(text: string): string | null {
-  const hex = text.trim().replace(/^sha-?256[:=]?\s*/i, '').replace(/[\s:]/g, '').toUpperCase();
+  const hex = text
+    .trim()
+    .replace(/^sha-?256[:=]?\s*/i, '')
+    .replace(/[\s:]/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) return null;
   return hex.match(/../g)!.join(':');
 }

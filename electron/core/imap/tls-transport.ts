@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
-import type { ImapTransport, ImapTransportSocket } from 'imapflow';
+import type { ImapTransport } from 'imapflow';
 import type { CertificateInfo } from '../../../shared/model';
 
 /** How certificates are judged. */
@@ -75,7 +75,13 @@ function judge(socket: tls.TLSSocket, host: string, policy: TlsPolicy, seen: Tls
   return `The server's certificate ${why} (SHA-256 ${fingerprint256}): trust this certificate, or turn on "Ignore SSL security warnings".`;
 }
 
-function guard(socket: tls.TLSSocket, host: string, policy: TlsPolicy, seen: TlsObservation, onSecure: () => void): tls.TLSSocket {
+function guard(
+  socket: tls.TLSSocket,
+  host: string,
+  policy: TlsPolicy,
+  seen: TlsObservation,
+  onSecure: () => void,
+): tls.TLSSocket {
   socket.once('secureConnect', () => {
     const refusal = judge(socket, host, policy, seen);
     if (refusal === null) {
@@ -93,7 +99,7 @@ export function createCheckedTransport(policy: TlsPolicy, seen: TlsObservation):
   return {
     connect(options, onConnect) {
       if (!options.secure) {
-        return net.connect({ host: options.host, port: options.port }, onConnect) as ImapTransportSocket;
+        return net.connect({ host: options.host, port: options.port }, onConnect);
       }
       const socket = tls.connect({
         host: options.host,
@@ -101,17 +107,17 @@ export function createCheckedTransport(policy: TlsPolicy, seen: TlsObservation):
         ...(options.servername ? { servername: options.servername } : {}),
         rejectUnauthorized: false,
       });
-      return guard(socket, options.host, policy, seen, onConnect) as unknown as ImapTransportSocket;
+      return guard(socket, options.host, policy, seen, onConnect);
     },
     upgrade(plain, options, onSecure) {
       const socket = tls.connect({
-        socket: plain as unknown as net.Socket,
+        socket: plain,
         host: options.host,
         port: options.port,
         ...(options.servername ? { servername: options.servername } : {}),
         rejectUnauthorized: false,
       });
-      return guard(socket, options.host, policy, seen, onSecure) as unknown as ImapTransportSocket;
+      return guard(socket, options.host, policy, seen, onSecure);
     },
   };
 }
