@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { makeUserlist, type UserlistFields } from '../../electron/core/mdaemon/testing/make-userlist';
@@ -147,6 +148,10 @@ async function main(): Promise<void> {
   generate();
   const size = fs.statSync(USERLIST).size;
   console.log(`data: ${path.relative(ROOT, USERLIST)}, ${ACCOUNTS} accounts, ${(size / 1e6).toFixed(1)} MB`);
+  const load = os.loadavg()[0] ?? 0;
+  console.log(
+    `machine: ${os.cpus().length} CPUs, load average ${load.toFixed(1)}${load > os.cpus().length ? ' (busy: wall times are inflated)' : ''}`,
+  );
 
   const cli = await cliCommand(['inspect', '--app-dir', DIR, '--code-page', 'cp1252', '--json']);
   console.log(`cli: ${cli.label}`);
@@ -163,10 +168,14 @@ async function main(): Promise<void> {
   const data = fs.readFileSync(USERLIST);
   for (let i = 0; i < 2; i++) parseUserlist(data, 'cp1252');
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < PARSE_RUNS; i++) {
+    const cpu = process.cpuUsage();
     const t = process.hrtime.bigint();
     const r = parseUserlist(data, 'cp1252');
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const used = process.cpuUsage(cpu);
+    cpuTimes.push(used.user / 1000);
     if (r.accounts.length !== ACCOUNTS)
       console.log(`  unexpected: ${r.accounts.length} accounts, ${r.warnings.length} warnings`);
   }

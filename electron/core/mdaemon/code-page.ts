@@ -62,8 +62,8 @@ const decoders = new Map<string, FieldDecoder>();
  * A decoder for short fields in an allowlisted code page.
  *
  * iconv-lite's per-call setup costs more than the decoding of a 30-byte field, so single-byte
- * code pages use a 256-entry table built once from iconv-lite (same mapping, U+FFFD for
- * undefined bytes) and a native UTF-16 slice; multi-byte code pages go through iconv-lite.
+ * code pages use a table built once from iconv-lite (same mapping, U+FFFD for undefined bytes)
+ * applied to a native latin1 slice; multi-byte code pages go through iconv-lite.
  */
 export function fieldDecoder(codePage: string): FieldDecoder {
   const cp = resolveCodePage(codePage);
@@ -74,13 +74,17 @@ export function fieldDecoder(codePage: string): FieldDecoder {
   if (table === null) {
     decoder = (data, from, to) => iconv.decode(data.subarray(from, to), cp);
   } else {
-    const scratch = Buffer.alloc(512);
-    const units = new Uint16Array(scratch.buffer, scratch.byteOffset, 256);
+    // Native latin1 slice, then only the bytes whose character differs from Latin-1 are mapped.
+    const chars = Array.from(table, (u) => String.fromCharCode(u));
+    const differ = [...table.keys()].filter((i) => table[i] !== i);
+    const pattern =
+      differ.length === 0
+        ? null
+        : new RegExp(`[${differ.map((i) => `\\x${i.toString(16).padStart(2, '0')}`).join('')}]`, 'g');
+    const map = (c: string) => chars[c.charCodeAt(0)] as string;
     decoder = (data, from, to) => {
-      const len = to - from;
-      if (len > 256) return iconv.decode(data.subarray(from, to), cp);
-      for (let i = 0; i < len; i++) units[i] = table[data[from + i] as number] as number;
-      return scratch.toString('utf16le', 0, len * 2);
+      const latin1 = data.toString('latin1', from, to);
+      return pattern === null ? latin1 : latin1.replace(pattern, map);
     };
   }
   decoders.set(cp, decoder);
@@ -88,8 +92,6 @@ export function fieldDecoder(codePage: string): FieldDecoder {
 }
 
 function singleByteTable(cp: string): Uint16Array | null {
-  const probe = new Uint16Array(new Uint8Array([1, 0]).buffer);
-  if (probe[0] !== 1) return null; // big-endian host: keep iconv-lite
   const all = Buffer.alloc(256);
   for (let i = 0; i < 256; i++) all[i] = i;
   const text = iconv.decode(all, cp);

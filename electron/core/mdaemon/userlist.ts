@@ -22,7 +22,8 @@
  */
 import type { AccessType, MdaemonAccount, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, fieldDecoder, resolveCodePage, type FieldDecoder } from './code-page';
+import { detectUnicode, fieldDecoder, resolveCodePage } from './code-page';
+import { isAscii } from 'node:buffer';
 import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
 
@@ -86,8 +87,7 @@ export function parseUserlistIndexed(
   while (end > pos && (data[end - 1] === 0x1a || data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;
 
   const seen = new EmailIndex();
-  let prevDomainLen = -1;
-  let prevDomainAt = 0;
+  let prevRawDomain: string | null = null;
   let prevDomain = '';
   let prevDomainHash = 0;
   let prevDomainProblem: string | null = null;
@@ -131,38 +131,35 @@ export function parseUserlistIndexed(
       refuse(`unknown AccessType ${describeByte(data[start + ACCESS_AT] ?? 0)} (expected Y, N, P, I or C)`);
       continue;
     }
-    // The domain repeats from record to record: reuse the previous one when its bytes match.
-    const dEnd = contentEnd(data, start, start + DOMAIN_END);
-    const dLen = dEnd - start;
-    if (dLen !== prevDomainLen || !sameBytes(data, start, prevDomainAt, dLen)) {
-      prevDomainLen = dLen;
-      const text = fieldText(data, start, dEnd, decode);
-      prevDomainProblem = text === null ? 'Domain field contains NUL bytes' : domainProblem(text, cp);
-      prevDomain = text === null ? '' : text.toLowerCase();
+    // Fields in one native check and three native slices when all three are ASCII (the usual case).
+    let rawDomain: string | null;
+    let mailbox: string | null;
+    let rawName: string | null;
+    if (isAscii(data.subarray(start, start + FULLNAME_END))) {
+      rawDomain = unpad(latin1Slice(data, start, start + DOMAIN_END));
+      mailbox = unpad(latin1Slice(data, start + DOMAIN_END, start + MAILBOX_END));
+      rawName = unpad(latin1Slice(data, start + MAILBOX_END, start + FULLNAME_END));
+    } else {
+      rawDomain = unpad(decode(data, start, start + DOMAIN_END));
+      mailbox = unpad(decode(data, start + DOMAIN_END, start + MAILBOX_END));
+      rawName = unpad(decode(data, start + MAILBOX_END, start + FULLNAME_END));
+    }
+    // The domain repeats from record to record: check and lower-case it once per change.
+    if (rawDomain !== prevRawDomain || rawDomain === null) {
+      prevRawDomain = rawDomain;
+      prevDomainProblem = rawDomain === null ? 'Domain field contains NUL bytes' : domainProblem(rawDomain, cp);
+      prevDomain = rawDomain === null ? '' : rawDomain.toLowerCase();
       prevDomainHash = hashString(prevDomain);
     }
-    prevDomainAt = start;
     if (prevDomainProblem !== null) {
       refuse(prevDomainProblem);
       continue;
     }
-    const mailbox = fieldText(
-      data,
-      start + DOMAIN_END,
-      contentEnd(data, start + DOMAIN_END, start + MAILBOX_END),
-      decode,
-    );
     const mailboxBad = mailbox === null ? 'Mailbox field contains NUL bytes' : mailboxProblem(mailbox, cp);
     if (mailbox === null || mailboxBad !== null) {
       refuse(mailboxBad ?? '');
       continue;
     }
-    const rawName = fieldText(
-      data,
-      start + MAILBOX_END,
-      contentEnd(data, start + MAILBOX_END, start + FULLNAME_END),
-      decode,
-    );
     if (rawName === null) {
       refuse('FullName field contains NUL bytes');
       continue;
@@ -209,34 +206,18 @@ const latin1Slice: (data: Buffer, from: number, to: number) => string =
     ? (data, from, to) => (data as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(from, to)
     : (data, from, to) => data.toString('latin1', from, to);
 
-/** End of a field's text: padding spaces and NULs at its end are dropped (a byte loop, no string). */
-function contentEnd(data: Buffer, from: number, to: number): number {
-  let e = to;
-  while (e > from && (data[e - 1] === 0x20 || data[e - 1] === 0x00)) e--;
-  return e;
-}
-
-function sameBytes(data: Buffer, a: number, b: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (data[a + i] !== data[b + i]) return false;
-  return true;
-}
-
 /**
- * A field's text without its trailing padding, or null when a NUL byte is inside it. ASCII
- * fields are sliced as latin1 straight from the bytes; only a field with a byte >= 0x80 goes
- * through iconv (the multi-byte code pages never use bytes < 0x40 as trail bytes, so the
- * padding found in bytes is padding in text too).
+ * A field's text without its padding (trailing spaces, and NULs, which some tools pad with), or
+ * null when a NUL byte is inside the text. Padding bytes (0x20, 0x00) are never trail bytes of
+ * the multi-byte code pages, so trimming the decoded text trims exactly the padding.
  */
-function fieldText(data: Buffer, from: number, to: number, decode: FieldDecoder): string | null {
-  for (let i = from; i < to; i++) {
-    const b = data[i] as number;
-    if (b >= 0x80) {
-      const text = decode(data, from, to).trimEnd();
-      return text.includes('\0') ? null : text;
-    }
-    if (b === 0) return null;
-  }
-  return latin1Slice(data, from, to);
+function unpad(s: string): string | null {
+  s = s.trimEnd();
+  if (s.indexOf('\0') === -1) return s;
+  let e = s.length;
+  while (e > 0 && (s.charCodeAt(e - 1) === 0 || s.charCodeAt(e - 1) === 0x20)) e--;
+  s = s.slice(0, e);
+  return s.indexOf('\0') === -1 ? s.trimEnd() : null;
 }
 
 function isBlank(data: Buffer, from: number, to: number): boolean {
