@@ -3,7 +3,11 @@ import { test } from './harness/fixtures';
 import { mainFlow } from './harness/main-flow';
 import { screenshotter } from './harness/screenshots';
 
-test('admin configures MDaemon sync and IMAP; a synchronized user logs on to My Archive', async ({ page, app, servers }, testInfo) => {
+test('admin configures MDaemon sync and IMAP; a synchronized user logs on to My Archive', async ({
+  page,
+  app,
+  servers,
+}, testInfo) => {
   await page.goto(app.url);
   await mainFlow(page, servers, screenshotter(page, testInfo));
 });

@@ -20,7 +20,15 @@ export const test = base.extend<{ app: WebApp }, { servers: Servers }>({
     async ({}, use) => {
       const [dovecot, samba] = await Promise.all([
         startDovecot({ users: SAMPLE_EMAILS.map((email) => ({ email, password: SAMPLE_PASSWORD })) }),
-        sampleFiles().then((files) => startSamba({ files: { 'MDaemon/App/USERLIST.DAT': files['USERLIST.DAT']!, 'MDaemon/App/Groups.dat': files['Groups.dat']!, 'MDaemon/App/Alias.dat': files['Alias.dat']! } })),
+        sampleFiles().then((files) =>
+          startSamba({
+            files: {
+              'MDaemon/App/USERLIST.DAT': files['USERLIST.DAT']!,
+              'MDaemon/App/Groups.dat': files['Groups.dat']!,
+              'MDaemon/App/Alias.dat': files['Alias.dat']!,
+            },
+          }),
+        ),
       ]);
       try {
         await use({ dovecot, samba });
@@ -36,7 +44,8 @@ export const test = base.extend<{ app: WebApp }, { servers: Servers }>({
     try {
       await use(app);
     } finally {
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-mode output', { body: app.output() });
+      if (testInfo.status !== testInfo.expectedStatus)
+        await testInfo.attach('browser-mode output', { body: app.output() });
       await app.stop();
     }
   },

@@ -16,7 +16,13 @@ import type { Shot } from './screenshots';
 
 const ADMIN_PASSWORD = 'Admin-e2e-Pass 1';
 /** Members of Sales and Helpdesk in the sample's Groups.dat. */
-const IN_SCOPE = ['frank@company.test', 'anna@company.test', 'francois@partner.example', 'info@company.test', 'helpdesk@branch.company.test'];
+const IN_SCOPE = [
+  'frank@company.test',
+  'anna@company.test',
+  'francois@partner.example',
+  'info@company.test',
+  'helpdesk@branch.company.test',
+];
 
 /** Runs the whole flow on a page showing the app's first start. */
 export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promise<void> {
@@ -48,7 +54,9 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await ds.testSettings();
     expect(await ds.count('Create')).toBe(SAMPLE_EMAILS.length);
     expect(await ds.count('Delete')).toBe(0);
-    await expect(ds.results.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' })).toBeVisible();
+    await expect(
+      ds.results.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' }),
+    ).toBeVisible();
     await shot('test-settings');
   });
 
@@ -117,7 +125,9 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     const runs = page.getByRole('table', { name: 'Synchronization runs' });
     await expect(runs.getByRole('row').filter({ hasText: 'Sync' })).toHaveCount(2);
     await runs.getByRole('row').filter({ hasText: 'Sync' }).last().click();
-    await expect(page.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' })).toBeVisible();
+    await expect(
+      page.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' }),
+    ).toBeVisible();
     await shot('history');
   });
 

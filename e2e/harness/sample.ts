@@ -20,6 +20,7 @@ export const SAMPLE_EMAILS: readonly string[] = parseUserlist(
 /** The three files of the sample, to put on a Samba share. */
 export async function sampleFiles(): Promise<Record<string, Buffer>> {
   const files: Record<string, Buffer> = {};
-  for (const name of ['USERLIST.DAT', 'Groups.dat', 'Alias.dat']) files[name] = await readFile(path.join(SAMPLE_APP_DIR, name));
+  for (const name of ['USERLIST.DAT', 'Groups.dat', 'Alias.dat'])
+    files[name] = await readFile(path.join(SAMPLE_APP_DIR, name));
   return files;
 }

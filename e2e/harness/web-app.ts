@@ -30,14 +30,18 @@ export interface WebApp {
 function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => done(new Error(`browser mode printed no URL within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`browser mode printed no URL within ${timeoutMs} ms:\n${output()}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       for (const line of buffered.split('\n')) {
         if (URL_LINE.test(line.trim())) return done(null, line.trim());
       }
     };
-    const onExit = (code: number | null) => done(new Error(`browser mode exited (code ${code}) before printing its URL:\n${output()}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`browser mode exited (code ${code}) before printing its URL:\n${output()}`));
     function done(err: Error | null, url?: string) {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

@@ -48,7 +48,9 @@ export class DirectoryServicesPage {
 
   /** Waits for a run started by a click to end. */
   private async waitForRun(): Promise<void> {
-    await expect(this.page.getByRole('progressbar', { name: 'Synchronization progress' })).toBeHidden({ timeout: 60_000 });
+    await expect(this.page.getByRole('progressbar', { name: 'Synchronization progress' })).toBeHidden({
+      timeout: 60_000,
+    });
     await expect(this.testSettingsButton).toBeEnabled({ timeout: 60_000 });
   }
 
@@ -69,7 +71,9 @@ export class DirectoryServicesPage {
 
   /** The count of an action in the results summary. */
   async count(action: Action): Promise<number> {
-    const chip = this.results.getByRole('group', { name: 'Summary' }).getByRole('button', { name: new RegExp(`^${action}: \\d+$`) });
+    const chip = this.results
+      .getByRole('group', { name: 'Summary' })
+      .getByRole('button', { name: new RegExp(`^${action}: \\d+$`) });
     const label = (await chip.getAttribute('aria-label')) ?? '';
     return Number(label.split(': ')[1]);
   }

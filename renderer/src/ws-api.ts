@@ -37,7 +37,10 @@ export function createWsApi(location: Location): Api {
         socket = null;
         for (const [id, done] of pending) {
           pending.delete(id);
-          done({ ok: false, error: { code: 'disconnected', message: 'the connection to the mdsync server was closed' } });
+          done({
+            ok: false,
+            error: { code: 'disconnected', message: 'the connection to the mdsync server was closed' },
+          });
         }
       };
       ws.onmessage = (ev: MessageEvent<string>) => {

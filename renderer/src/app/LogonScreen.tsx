@@ -64,7 +64,11 @@ export function LogonScreen({ notice, onLoggedOn }: Props) {
         onChange={(e) => setPassword(e.target.value)}
       />
       {refusal && (
-        <Alert severity={refusal.reason === 'invalidCredentials' ? 'warning' : 'error'} role="alert" data-reason={refusal.reason}>
+        <Alert
+          severity={refusal.reason === 'invalidCredentials' ? 'warning' : 'error'}
+          role="alert"
+          data-reason={refusal.reason}
+        >
           <AlertTitle>{FAILURE_TITLES[refusal.reason]}</AlertTitle>
           {refusal.message}
         </Alert>

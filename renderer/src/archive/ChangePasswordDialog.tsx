@@ -51,8 +51,23 @@ export function ChangePasswordDialog({ open, onClose }: Props) {
       >
         <DialogTitle id="change-password-title">Change Password</DialogTitle>
         <DialogContent>
-          <TextField label="Current password" type="password" autoComplete="current-password" autoFocus fullWidth value={current} onChange={(e) => setCurrent(e.target.value)} />
-          <TextField label="New password" type="password" autoComplete="new-password" fullWidth value={next} onChange={(e) => setNext(e.target.value)} />
+          <TextField
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            fullWidth
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            fullWidth
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
           <TextField
             label="Confirm new password"
             type="password"

@@ -123,8 +123,22 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           Test Logon
         </Typography>
         <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-          <TextField label="User name" autoComplete="off" value={user} onChange={(e) => setUser(e.target.value)} sx={{ flex: 1, minWidth: 180 }} placeholder="user@example.com" />
-          <TextField label="Password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} sx={{ flex: 1, minWidth: 140 }} />
+          <TextField
+            label="User name"
+            autoComplete="off"
+            value={user}
+            onChange={(e) => setUser(e.target.value)}
+            sx={{ flex: 1, minWidth: 180 }}
+            placeholder="user@example.com"
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            sx={{ flex: 1, minWidth: 140 }}
+          />
           <Button onClick={() => void runTest()} disabled={!canTest}>
             Test Logon
           </Button>
@@ -155,8 +169,9 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
       </Box>
       <Alert severity="info" sx={{ mt: 1 }}>
         <b>Important notice:</b> if your MDaemon users authenticate against an Active Directory, disable
-        <i> … honor APOP &amp; CRAM-MD5</i> under <i>Setup › Default Domain / Servers › Default Domain &amp; Servers ›
-        Servers</i> in MDaemon. Otherwise users cannot log on here with their MDaemon credentials.
+        <i> … honor APOP &amp; CRAM-MD5</i> under{' '}
+        <i>Setup › Default Domain / Servers › Default Domain &amp; Servers › Servers</i> in MDaemon. Otherwise users
+        cannot log on here with their MDaemon credentials.
       </Alert>
     </Section>
   );

@@ -44,10 +44,15 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
   const [search, setSearch] = useState('');
   const all = useMemo(() => {
     const missing = selected.filter((s) => !items.some((i) => sameName(i.name, s)));
-    return [...items.map((i) => ({ ...i, missing: false })), ...missing.map((name) => ({ name, count: 0, description: undefined as string | undefined, missing: true }))];
+    return [
+      ...items.map((i) => ({ ...i, missing: false })),
+      ...missing.map((name) => ({ name, count: 0, description: undefined as string | undefined, missing: true })),
+    ];
   }, [items, selected]);
   const q = search.trim().toLowerCase();
-  const shown = q ? all.filter((i) => i.name.toLowerCase().includes(q) || i.description?.toLowerCase().includes(q)) : all;
+  const shown = q
+    ? all.filter((i) => i.name.toLowerCase().includes(q) || i.description?.toLowerCase().includes(q))
+    : all;
   const isSelected = (name: string) => selected.some((s) => sameName(s, name));
 
   const toggle = (name: string, on: boolean) =>
@@ -110,14 +115,20 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
                 </Box>
               }
             />
-            <Typography variant="caption" color={i.missing ? 'warning.main' : 'text.secondary'} sx={{ whiteSpace: 'nowrap' }}>
+            <Typography
+              variant="caption"
+              color={i.missing ? 'warning.main' : 'text.secondary'}
+              sx={{ whiteSpace: 'nowrap' }}
+            >
               {i.missing ? 'not in the App directory' : `${i.count.toLocaleString()} ${countUnit}`}
             </Typography>
           </Box>
         ))}
       </Box>
       <FormHelperText id={helperId}>
-        {selected.length === 0 ? noneHelper : `${selected.length.toLocaleString()} of ${all.length.toLocaleString()} selected`}
+        {selected.length === 0
+          ? noneHelper
+          : `${selected.length.toLocaleString()} of ${all.length.toLocaleString()} selected`}
       </FormHelperText>
     </FormControl>
   );

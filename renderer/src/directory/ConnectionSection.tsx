@@ -101,7 +101,8 @@ export function ConnectionSection({ info, dir, overview }: Props) {
             No MDaemon App directory was found.
             {tried.length > 0 && (
               <>
-                {' '}Looked in:
+                {' '}
+                Looked in:
                 <Box component="ul" sx={{ m: 0, pl: 2 }}>
                   {tried.map((t) => (
                     <li key={t}>

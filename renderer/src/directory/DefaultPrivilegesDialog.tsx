@@ -44,9 +44,18 @@ export function DefaultPrivilegesDialog({ open, value, onClose }: Props) {
           <FormControl component="fieldset" variant="standard">
             <FormLabel component="legend">Access to the user's own archive</FormLabel>
             <FormGroup>
-              <FormControlLabel label="Read" control={<Checkbox checked={own.read} onChange={(e) => setOwn({ read: e.target.checked })} />} />
-              <FormControlLabel label="Write" control={<Checkbox checked={own.write} onChange={(e) => setOwn({ write: e.target.checked })} />} />
-              <FormControlLabel label="Delete" control={<Checkbox checked={own.delete} onChange={(e) => setOwn({ delete: e.target.checked })} />} />
+              <FormControlLabel
+                label="Read"
+                control={<Checkbox checked={own.read} onChange={(e) => setOwn({ read: e.target.checked })} />}
+              />
+              <FormControlLabel
+                label="Write"
+                control={<Checkbox checked={own.write} onChange={(e) => setOwn({ write: e.target.checked })} />}
+              />
+              <FormControlLabel
+                label="Delete"
+                control={<Checkbox checked={own.delete} onChange={(e) => setOwn({ delete: e.target.checked })} />}
+              />
             </FormGroup>
           </FormControl>
         </Box>

@@ -60,7 +60,14 @@ export function DirectoryServicesScreen({ info }: Props) {
     return (
       <Box sx={{ p: 2 }}>
         {dir.loadError ? (
-          <Alert severity="error" action={<Button color="inherit" onClick={dir.reload}>Retry</Button>}>
+          <Alert
+            severity="error"
+            action={
+              <Button color="inherit" onClick={dir.reload}>
+                Retry
+              </Button>
+            }
+          >
             The settings cannot be loaded: {dir.loadError.message}
           </Alert>
         ) : (
@@ -131,13 +138,23 @@ export function DirectoryServicesScreen({ info }: Props) {
             slotProps={{ htmlInput: { 'aria-label': 'Synchronize automatically every … hours', inputMode: 'numeric' } }}
           />
           <Typography>hours</Typography>
-          <Typography variant="body2" color={hours.error ? 'error' : 'text.secondary'} role={hours.error ? 'alert' : undefined}>
+          <Typography
+            variant="body2"
+            color={hours.error ? 'error' : 'text.secondary'}
+            role={hours.error ? 'alert' : undefined}
+          >
             {hours.error ?? '0 = off. Runs while the app is open, after Save; each run is recorded in the history.'}
           </Typography>
         </Box>
       </Section>
 
-      <SyncActions dir={dir} runner={runner} invalid={invalid} onTest={() => void test()} onSyncNow={() => void syncNow()} />
+      <SyncActions
+        dir={dir}
+        runner={runner}
+        invalid={invalid}
+        onTest={() => void test()}
+        onSyncNow={() => void syncNow()}
+      />
 
       {runner.cancelled && (
         <Alert severity="info" sx={{ my: 1 }}>
@@ -163,7 +180,11 @@ export function DirectoryServicesScreen({ info }: Props) {
       {report && (
         <Box sx={{ mt: 1 }}>
           <ResultsPanel
-            title={report.dryRun ? 'Test Settings: planned changes (nothing was committed)' : 'Synchronize now: committed changes'}
+            title={
+              report.dryRun
+                ? 'Test Settings: planned changes (nothing was committed)'
+                : 'Synchronize now: committed changes'
+            }
             summary={report.summary}
             changes={report.changes}
             warnings={report.warnings}
@@ -188,11 +209,13 @@ export function DirectoryServicesScreen({ info }: Props) {
         onConfirm={() => void sync(false)}
       >
         <Typography>
-          Synchronize now will delete {plural(confirm?.delete ?? 0, 'user')} whose MDaemon accounts are gone or out of scope.
-          Archive folders that hold messages are kept.
+          Synchronize now will delete {plural(confirm?.delete ?? 0, 'user')} whose MDaemon accounts are gone or out of
+          scope. Archive folders that hold messages are kept.
         </Typography>
         {(confirm?.held ?? 0) > 0 && (
-          <Typography sx={{ mt: 1 }}>{plural(confirm?.held ?? 0, 'further deletion')} will be held by the deletion guard.</Typography>
+          <Typography sx={{ mt: 1 }}>
+            {plural(confirm?.held ?? 0, 'further deletion')} will be held by the deletion guard.
+          </Typography>
         )}
       </ConfirmDialog>
     </Box>

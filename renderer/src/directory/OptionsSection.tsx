@@ -27,7 +27,9 @@ export function OptionsSection(p: Props) {
         <FormControlLabel
           sx={{ mt: 1 }}
           label="Automatically delete users"
-          control={<Checkbox checked={sync.deleteUsers} onChange={(e) => onChange({ deleteUsers: e.target.checked })} />}
+          control={
+            <Checkbox checked={sync.deleteUsers} onChange={(e) => onChange({ deleteUsers: e.target.checked })} />
+          }
         />
         <TextField
           label="Delete limit"
@@ -54,12 +56,17 @@ export function OptionsSection(p: Props) {
         <FormControlLabel
           label="Include disabled accounts"
           control={
-            <Checkbox checked={sync.includeDisabled} onChange={(e) => onChange({ includeDisabled: e.target.checked })} />
+            <Checkbox
+              checked={sync.includeDisabled}
+              onChange={(e) => onChange({ includeDisabled: e.target.checked })}
+            />
           }
         />
         <FormControlLabel
           label="Import aliases"
-          control={<Checkbox checked={sync.importAliases} onChange={(e) => onChange({ importAliases: e.target.checked })} />}
+          control={
+            <Checkbox checked={sync.importAliases} onChange={(e) => onChange({ importAliases: e.target.checked })} />
+          }
         />
         <Box sx={{ flex: 1 }} />
         <Button onClick={p.onDefaultPrivileges}>Default Privileges…</Button>

@@ -19,7 +19,8 @@ export function parseImapAddress(text: string): ImapAddress {
   if (!host || /\s|\//.test(host)) return { error: 'Enter a host name or address, optionally with :port.' };
   if (portText === null) return { host, port: null };
   const port = Number(portText);
-  if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) return { error: 'The port must be a number from 1 to 65535.' };
+  if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535)
+    return { error: 'The port must be a number from 1 to 65535.' };
   return { host, port };
 }
 

@@ -48,7 +48,12 @@ export function ResultsPanel({ title, summary, changes, warnings = [], tableHeig
             label={`${ACTION_LABELS[a]}: ${summary[a].toLocaleString()}`}
             aria-label={`${ACTION_LABELS[a]}: ${summary[a]}`}
             onClick={() => setFilter(filter === a ? 'all' : a)}
-            sx={{ color: ACTION_COLORS[a], borderColor: ACTION_COLORS[a], fontWeight: 600, bgcolor: filter === a ? '#e8edf2' : undefined }}
+            sx={{
+              color: ACTION_COLORS[a],
+              borderColor: ACTION_COLORS[a],
+              fontWeight: 600,
+              bgcolor: filter === a ? '#e8edf2' : undefined,
+            }}
           />
         ))}
       </Box>

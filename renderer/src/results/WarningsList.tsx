@@ -31,7 +31,9 @@ export function WarningsList({ warnings, max = 500 }: Props) {
             </li>
           ))}
         </Box>
-        {warnings.length > max && <Typography variant="body2">… and {(warnings.length - max).toLocaleString()} more.</Typography>}
+        {warnings.length > max && (
+          <Typography variant="body2">… and {(warnings.length - max).toLocaleString()} more.</Typography>
+        )}
       </Alert>
     </Box>
   );

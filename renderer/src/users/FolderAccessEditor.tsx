@@ -35,9 +35,12 @@ export function FolderAccessEditor({ value, onChange, userName }: Props) {
   const folders = useQuery('folders:list', {});
   const [toAdd, setToAdd] = useState('');
   const nameOf = (f: string) => (f === OWN_FOLDER ? `${userName || 'new user'} (own archive)` : f);
-  const available = (folders.data ?? []).filter((f) => !value.some((v) => v.folder.toLowerCase() === f.name.toLowerCase()));
+  const available = (folders.data ?? []).filter(
+    (f) => !value.some((v) => v.folder.toLowerCase() === f.name.toLowerCase()),
+  );
 
-  const set = (i: number, right: Right, on: boolean) => onChange(value.map((v, j) => (j === i ? { ...v, [right]: on } : v)));
+  const set = (i: number, right: Right, on: boolean) =>
+    onChange(value.map((v, j) => (j === i ? { ...v, [right]: on } : v)));
   const add = () => {
     if (!toAdd) return;
     onChange([...value, { folder: toAdd, read: true, write: false, delete: false }]);
@@ -79,7 +82,10 @@ export function FolderAccessEditor({ value, onChange, userName }: Props) {
                 </TableCell>
               ))}
               <TableCell>
-                <IconButton aria-label={`Remove ${nameOf(f.folder)}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                <IconButton
+                  aria-label={`Remove ${nameOf(f.folder)}`}
+                  onClick={() => onChange(value.filter((_, j) => j !== i))}
+                >
                   <DeleteOutlinedIcon fontSize="small" />
                 </IconButton>
               </TableCell>

@@ -39,7 +39,12 @@ export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtIn
         error={!!errors.userName}
         helperText={errors.userName ?? (isNew ? ' ' : 'Renaming keeps the archive folder with the user.')}
       />
-      <TextField label="Full name" fullWidth value={draft.fullName} onChange={(e) => onChange({ fullName: e.target.value })} />
+      <TextField
+        label="Full name"
+        fullWidth
+        value={draft.fullName}
+        onChange={(e) => onChange({ fullName: e.target.value })}
+      />
       <TextField
         label="Email addresses"
         fullWidth

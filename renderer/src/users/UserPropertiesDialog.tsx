@@ -60,7 +60,9 @@ export function UserPropertiesDialog({ open, user, onClose }: Props) {
     setBusy(true);
     setError(null);
     const input = toInput(draft);
-    const r = user ? await call('users:update', { ...input, originalUserName: user.userName }) : await call('users:create', input);
+    const r = user
+      ? await call('users:update', { ...input, originalUserName: user.userName })
+      : await call('users:create', input);
     setBusy(false);
     if (r.ok) onClose(r.value.userName);
     else setError(r.error);
@@ -77,13 +79,25 @@ export function UserPropertiesDialog({ open, user, onClose }: Props) {
       >
         <DialogTitle id="user-properties-title">{user ? `Properties of ${user.userName}` : 'New user'}</DialogTitle>
         <DialogContent sx={{ minHeight: 420 }}>
-          <Tabs value={tab} onChange={(_, t: TabId) => setTab(t)} aria-label="User properties" sx={{ borderBottom: 1, borderColor: 'divider', mb: 1 }}>
+          <Tabs
+            value={tab}
+            onChange={(_, t: TabId) => setTab(t)}
+            aria-label="User properties"
+            sx={{ borderBottom: 1, borderColor: 'divider', mb: 1 }}
+          >
             <Tab value="general" label="General Information" id="tab-general" aria-controls="panel-general" />
             <Tab value="privileges" label="Privileges" id="tab-privileges" aria-controls="panel-privileges" />
             <Tab value="folders" label="Folder access" id="tab-folders" aria-controls="panel-folders" />
           </Tabs>
           <Box role="tabpanel" id="panel-general" aria-labelledby="tab-general" hidden={tab !== 'general'}>
-            <GeneralTab draft={draft} onChange={change} errors={touched ? errors : {}} liveErrors={errors} isNew={!user} builtInAdmin={builtInAdmin} />
+            <GeneralTab
+              draft={draft}
+              onChange={change}
+              errors={touched ? errors : {}}
+              liveErrors={errors}
+              isNew={!user}
+              builtInAdmin={builtInAdmin}
+            />
           </Box>
           <Box role="tabpanel" id="panel-privileges" aria-labelledby="tab-privileges" hidden={tab !== 'privileges'}>
             {builtInAdmin ? (
@@ -93,7 +107,13 @@ export function UserPropertiesDialog({ open, user, onClose }: Props) {
             )}
           </Box>
           <Box role="tabpanel" id="panel-folders" aria-labelledby="tab-folders" hidden={tab !== 'folders'}>
-            {open && <FolderAccessEditor value={draft.folderAccess} onChange={(folderAccess) => change({ folderAccess })} userName={draft.userName} />}
+            {open && (
+              <FolderAccessEditor
+                value={draft.folderAccess}
+                onChange={(folderAccess) => change({ folderAccess })}
+                userName={draft.userName}
+              />
+            )}
           </Box>
           <ErrorAlert error={error} />
         </DialogContent>

@@ -78,7 +78,11 @@ export function UsersScreen() {
         <Button onClick={() => selected && setEditing({ kind: 'edit', userName: selected })} disabled={!current}>
           Properties…
         </Button>
-        <Button color="error" onClick={() => selected && setDeleting(selected)} disabled={!current || isBuiltInAdmin(selected) || remove.busy}>
+        <Button
+          color="error"
+          onClick={() => selected && setDeleting(selected)}
+          disabled={!current || isBuiltInAdmin(selected) || remove.busy}
+        >
           Delete
         </Button>
         <Button onClick={list.reload}>Refresh</Button>
@@ -118,7 +122,8 @@ export function UsersScreen() {
         onConfirm={() => void confirmDelete()}
       >
         <Typography>
-          Delete the user “{deleting}”? An archive folder that holds messages is kept; an empty one is deleted with the user.
+          Delete the user “{deleting}”? An archive folder that holds messages is kept; an empty one is deleted with the
+          user.
         </Typography>
       </ConfirmDialog>
     </Box>

@@ -27,7 +27,12 @@ const rowId = (i: number) => `user-row-${i}`;
 /** The grid. */
 export function UsersTable({ users, selected, onSelect, onOpen, onDelete }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: users.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 12 });
+  const v = useVirtualizer({
+    count: users.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+  });
   const index = users.findIndex((u) => u.userName === selected);
 
   useEffect(() => {
@@ -66,10 +71,23 @@ export function UsersTable({ users, selected, onSelect, onOpen, onDelete }: Prop
         borderRadius: 1,
         bgcolor: 'background.paper',
         fontSize: '0.8125rem',
-        '& .row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', minWidth: MIN_WIDTH, height: ROW },
+        '& .row': {
+          display: 'grid',
+          gridTemplateColumns: COLUMNS,
+          alignItems: 'center',
+          minWidth: MIN_WIDTH,
+          height: ROW,
+        },
         '& .cell': { px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
         '& .head': { fontWeight: 600, bgcolor: '#f3f5f7', borderBottom: 1, borderColor: 'divider' },
-        '& .body .row': { position: 'absolute', top: 0, left: 0, width: '100%', borderBottom: '1px solid #eef0f2', cursor: 'default' },
+        '& .body .row': {
+          position: 'absolute',
+          top: 0,
+          left: 0,
+          width: '100%',
+          borderBottom: '1px solid #eef0f2',
+          cursor: 'default',
+        },
         '& .body .row:hover': { bgcolor: '#f5f8fb' },
         '& .body .row[aria-selected="true"]': { bgcolor: '#dce8f4' },
       }}
@@ -82,7 +100,12 @@ export function UsersTable({ users, selected, onSelect, onOpen, onDelete }: Prop
         aria-activedescendant={index >= 0 ? rowId(index) : undefined}
         tabIndex={0}
         onKeyDown={onKey}
-        sx={{ height: 'calc(100vh - 230px)', minHeight: 240, overflow: 'auto', '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' } }}
+        sx={{
+          height: 'calc(100vh - 230px)',
+          minHeight: 240,
+          overflow: 'auto',
+          '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' },
+        }}
       >
         <div role="rowgroup" style={{ position: 'sticky', top: 0, zIndex: 1 }}>
           <div role="row" aria-rowindex={1} className="row head">
@@ -93,7 +116,11 @@ export function UsersTable({ users, selected, onSelect, onOpen, onDelete }: Prop
             ))}
           </div>
         </div>
-        <div role="rowgroup" className="body" style={{ height: v.getTotalSize(), position: 'relative', minWidth: MIN_WIDTH }}>
+        <div
+          role="rowgroup"
+          className="body"
+          style={{ height: v.getTotalSize(), position: 'relative', minWidth: MIN_WIDTH }}
+        >
           {v.getVirtualItems().map((item) => {
             const u = users[item.index]!;
             const addresses = u.emailAddresses.join(', ');

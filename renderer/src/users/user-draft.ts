@@ -54,7 +54,10 @@ export function parseAddresses(text: string): string[] {
 }
 
 /** What is wrong with the draft, field by field; empty when it can be saved. */
-export function validateDraft(d: UserDraft, original: UserRow | null): Partial<Record<'userName' | 'addresses' | 'password' | 'password2', string>> {
+export function validateDraft(
+  d: UserDraft,
+  original: UserRow | null,
+): Partial<Record<'userName' | 'addresses' | 'password' | 'password2', string>> {
   const errors: Partial<Record<'userName' | 'addresses' | 'password' | 'password2', string>> = {};
   if (!d.userName.trim()) errors.userName = 'Enter a user name.';
   const bad = parseAddresses(d.addressesText).find((a) => !/^[^@\s]+@[^@\s]+$/.test(a));
