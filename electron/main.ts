@@ -17,6 +17,7 @@ import { APP_ORIGIN, registerIpc } from './ipc/electron-ipc';
 import { createSafeStorageSecretStore } from './adapters/safe-storage';
 import { createElectronSettingsStore } from './adapters/settings';
 import { pickFolder } from './adapters/dialog';
+import { contentType } from './web/content-types';
 import { buildCsp, injectNonce } from './web/csp';
 import { VERSION } from './version';
 
@@ -66,8 +67,7 @@ function serveRenderer(): void {
         headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': buildCsp(nonce) },
       });
     }
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
-    return new Response(fs.readFileSync(file), { headers: { 'content-type': type } });
+    return new Response(fs.readFileSync(file), { headers: { 'content-type': contentType(file) } });
   });
 }
 

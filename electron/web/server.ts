@@ -14,6 +14,7 @@ import { BRIDGE_PATH, BridgeCall } from '../../shared/bridge-protocol';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
+import { contentType } from './content-types';
 import { buildCsp, injectNonce } from './csp';
 
 /** What browser mode needs to run. */
@@ -36,16 +37,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 const COOKIE = 'mdsync_token';
 
@@ -95,7 +86,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const nonce = crypto.randomBytes(16).toString('base64');
       res.writeHead(200, {
         ...common,
-        'content-type': TYPES['.html'],
+        'content-type': contentType('index.html'),
         'content-security-policy': buildCsp(nonce, `ws://${req.headers.host}`),
         'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
@@ -107,7 +98,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!file.startsWith(opts.rendererDir + path.sep)) return deny(404, 'not found');
     fs.readFile(file, (err, data) => {
       if (err) return deny(404, 'not found');
-      res.writeHead(200, { ...common, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...common, 'content-type': contentType(file) });
       res.end(req.method === 'HEAD' ? undefined : data);
     });
   });
