@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
 import { loadSqlJs } from './sqljs';
-import { configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
+import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
 import { type FileStamp, cleanLeftovers, loadDatabase, persistDatabase, sameStamp, stampOf } from './db-file';
 import { type LockOptions, acquireWriterLock } from './writer-lock';
 import { Sql } from './sql';
@@ -151,6 +151,7 @@ export class DbConnection {
       migrate(db, now, true);
       result = fn(this.sqlHelper, now);
       if (result instanceof Promise) throw new Error('a transaction body must be synchronous');
+      checkForeignKeys(db);
       db.run('COMMIT');
     } catch (err) {
       rollback(db);

@@ -55,14 +55,30 @@ export interface LoadedDatabase {
   readonly warning: string | null;
 }
 
+/**
+ * True when bytes look like a whole SQLite file: the magic string, a valid page size, and a
+ * length that matches the page count the header records. That catches the damage a crash or a
+ * full disk leaves (a truncated, zeroed or foreign file) in microseconds, where PRAGMA
+ * quick_check would read all 40 MB of a 100,000-user database on every open.
+ */
+export function looksWhole(bytes: Uint8Array): boolean {
+  if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\u0000') return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const raw = view.getUint16(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0 || bytes.length % pageSize !== 0) return false;
+  const pages = view.getUint32(28);
+  const headerSizeValid = view.getUint32(92) === view.getUint32(24);
+  return !headerSizeValid || pages * pageSize === bytes.length;
+}
+
 /** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
 function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): Database | null {
-  if (bytes.length === 0) return null;
+  if (!looksWhole(bytes)) return null;
   let db: Database | null = null;
   try {
     db = new SQL.Database(bytes);
-    const result = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
-    if (result !== 'ok') throw new Error('quick_check failed');
+    db.exec('SELECT count(*) FROM sqlite_master');
     return db;
   } catch {
     db?.close();

@@ -1,10 +1,12 @@
 /**
- * Synchronization history in SQL: one row per run, one per change.
+ * Synchronization history in SQL: one row per run, its changes in one deflated JSON blob.
  *
- * `unchanged` lines are not stored (a 100,000-user no-change run would add 100,000 rows each
- * time); their number is in the run's summary. The oldest runs beyond a retention count go.
+ * A run of 100,000 creates is one row of about a megabyte instead of 100,000 rows to insert,
+ * store and export on every later commit. `unchanged` lines are not stored (their number is in
+ * the summary), and the oldest runs beyond a retention count go.
  */
-import { ChangeAction, PlanSummary, type Change, type SyncRun } from '../../../shared/model';
+import zlib from 'node:zlib';
+import { Change, PlanSummary, type SyncRun } from '../../../shared/model';
 import { type Sql, num, str } from './sql';
 
 /** How many runs the history keeps. */
@@ -15,18 +17,12 @@ export type NewRun = Omit<SyncRun, 'id'>;
 
 /** Records a run and its changes (all but `unchanged`); returns the run id. */
 export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): number {
+  const kept = changes.filter((c) => c.action !== 'unchanged');
+  const blob = zlib.deflateRawSync(Buffer.from(JSON.stringify(kept)), { level: 1 });
   const id = sql.insert(
-    'INSERT INTO sync_runs (started_at, finished_at, actor, dry_run, status, summary, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [run.startedAt, run.finishedAt, run.actor, run.dryRun ? 1 : 0, run.status, JSON.stringify(run.summary), run.message],
+    'INSERT INTO sync_runs (started_at, finished_at, actor, dry_run, status, summary, message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [run.startedAt, run.finishedAt, run.actor, run.dryRun ? 1 : 0, run.status, JSON.stringify(run.summary), run.message, new Uint8Array(blob)],
   );
-  let seq = 0;
-  for (const c of changes) {
-    if (c.action === 'unchanged') continue;
-    sql.run(
-      'INSERT INTO sync_changes (run_id, seq, action, user_name, full_name, email_addresses, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, seq++, c.action, c.userName, c.fullName, JSON.stringify(c.emailAddresses), c.reason],
-    );
-  }
   pruneRuns(sql, HISTORY_KEEP_RUNS);
   return id;
 }
@@ -34,9 +30,7 @@ export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): nu
 /** Drops runs older than the newest `keep`. */
 export function pruneRuns(sql: Sql, keep: number): void {
   const cutoff = sql.one('SELECT id FROM sync_runs ORDER BY id DESC LIMIT 1 OFFSET ?', [keep]);
-  if (!cutoff) return;
-  sql.run('DELETE FROM sync_changes WHERE run_id <= ?', [num(cutoff[0])]);
-  sql.run('DELETE FROM sync_runs WHERE id <= ?', [num(cutoff[0])]);
+  if (cutoff) sql.run('DELETE FROM sync_runs WHERE id <= ?', [num(cutoff[0])]);
 }
 
 function parseSummary(text: string): PlanSummary {
@@ -65,25 +59,14 @@ export function listRunRows(sql: Sql, limit: number): SyncRun[] {
     }));
 }
 
-/** The stored changes of a run, in plan order. */
+/** The stored changes of a run, in plan order; empty for an unknown run or a damaged blob. */
 export function runChangeRows(sql: Sql, runId: number): Change[] {
-  return sql
-    .all('SELECT action, user_name, full_name, email_addresses, reason FROM sync_changes WHERE run_id = ? ORDER BY seq', [runId])
-    .map((r) => {
-      const action = ChangeAction.safeParse(str(r[0]));
-      let emails: string[] = [];
-      try {
-        const parsed: unknown = JSON.parse(str(r[3]));
-        if (Array.isArray(parsed)) emails = parsed.map(String);
-      } catch {
-        // a damaged row shows no addresses
-      }
-      return {
-        action: action.success ? action.data : 'skip',
-        userName: str(r[1]),
-        fullName: str(r[2]),
-        emailAddresses: emails,
-        reason: str(r[4]),
-      };
-    });
+  const blob = sql.one('SELECT changes FROM sync_runs WHERE id = ?', [runId])?.[0];
+  if (!(blob instanceof Uint8Array)) return [];
+  try {
+    const parsed = Change.array().safeParse(JSON.parse(zlib.inflateRawSync(blob).toString('utf8')));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArchiveRepository } from './repository';
-import { backupPath } from './db-file';
+import { backupPath, looksWhole } from './db-file';
 import { dataFiles } from '../paths';
 
 let dir: string;
@@ -158,5 +158,33 @@ describe('durability', () => {
     fs.writeFileSync(dataFiles(dir).database, 'not a database at all');
     fs.writeFileSync(backupPath(dataFiles(dir).database), 'nor this');
     await expect(open()).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
+
+describe('integrity', () => {
+  it('a transaction leaving a row without its parent is rolled back', async () => {
+    const repo = await open();
+    await expect(repo.transaction((sql) => sql.run("INSERT INTO user_emails (user_id, position, address) VALUES (4242, 0, 'x@y')"))).rejects.toThrow(
+      /integrity check failed: a row of user_emails points at a missing users row/,
+    );
+    await expect(repo.transaction((sql) => sql.one('SELECT count(*) FROM user_emails')?.[0])).resolves.toBe(0);
+    repo.close();
+  });
+});
+
+describe('damage detection', () => {
+  it('treats a truncated file as damaged and uses the backup', async () => {
+    const repo = await open();
+    await repo.createUser({ userName: 'one' });
+    await repo.createUser({ userName: 'two' });
+    repo.close();
+    const file = dataFiles(dir).database;
+    const bytes = fs.readFileSync(file);
+    expect(looksWhole(bytes)).toBe(true);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 4096));
+    const again = await open();
+    expect(again.warnings).toHaveLength(1);
+    expect(again.getUser('one')).not.toBeNull();
+    again.close();
   });
 });

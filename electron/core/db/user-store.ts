@@ -1,11 +1,13 @@
 /**
  * Users in SQL: bulk loading without N+1 queries, and the row-level changes transactions make.
  *
- * Loading 100,000 users is five scans (users, addresses, privileges, folder access, message
- * counts) joined in JavaScript by user id.
+ * Loading 100,000 users is five table scans (users, addresses, privileges, folder access,
+ * message counts), each answered by SQLite as one JSON document and joined in JavaScript by id:
+ * sql.js's per-row and per-column calls across the wasm boundary were the cost, not SQLite.
  */
 import { Privilege, type ArchiveUser, type Authentication, type FolderAccess } from '../../../shared/model';
-import { type Row, type Sql, num, str } from './sql';
+import type { Sql } from './sql';
+import { num } from './sql';
 
 /** A user as stored, with what the Users list shows. */
 export interface UserRecord extends ArchiveUser {
@@ -37,71 +39,79 @@ export function normalizePrivileges(privileges: readonly Privilege[]): Privilege
   return [...new Set(privileges)].sort((a, b) => (PRIVILEGE_ORDER.get(a) ?? 0) - (PRIVILEGE_ORDER.get(b) ?? 0));
 }
 
-function groupBy<T>(rows: Row[], map: (row: Row) => T): Map<number, T[]> {
+/** Runs a query whose single value is a JSON array, and parses it: one crossing of the wasm boundary for 100,000 rows. */
+function jsonRows<T>(sql: Sql, query: string, params: number[] = []): T[] {
+  const text = sql.one(query, params)?.[0];
+  return typeof text === 'string' ? (JSON.parse(text) as T[]) : [];
+}
+
+function byUser<T>(rows: [number, T][]): Map<number, T[]> {
   const out = new Map<number, T[]>();
-  for (const row of rows) {
-    const id = num(row[0]);
-    let list = out.get(id);
-    if (!list) out.set(id, (list = []));
-    list.push(map(row));
+  for (const [id, value] of rows) {
+    const list = out.get(id);
+    if (list) list.push(value);
+    else out.set(id, [value]);
   }
   return out;
 }
 
+/** Addresses of all users (or one), in their order: the primary key's order, no sort needed. */
+function addresses(sql: Sql, id?: number): Map<number, string[]> {
+  return byUser(
+    jsonRows<[number, string]>(sql, `SELECT json_group_array(json_array(user_id, address)) FROM user_emails ${id === undefined ? '' : 'WHERE user_id = ?'}`, id === undefined ? [] : [id]),
+  );
+}
+
+type UserRow = [number, string, string, Authentication, number, number];
+
 /** Users (all, or the one with `id`) in user-name order, with addresses, privileges, access and counts. */
 export function loadUsers(sql: Sql, id?: number): UserRecord[] {
-  const where = id === undefined ? '' : 'WHERE user_id = ?';
-  const params = id === undefined ? [] : [id];
-  const users = sql.all(
-    `SELECT id, user_name, full_name, authentication, password_hash IS NOT NULL, built_in FROM users
-     ${id === undefined ? '' : 'WHERE id = ?'} ORDER BY user_name COLLATE NOCASE, id`,
-    params,
+  const one = id === undefined ? [] : [id];
+  const where = (col: string) => (id === undefined ? '' : `WHERE ${col} = ?`);
+  const users = jsonRows<UserRow>(
+    sql,
+    `SELECT json_group_array(json_array(id, user_name, full_name, authentication, password_hash IS NOT NULL, built_in) ORDER BY user_name COLLATE NOCASE, id)
+     FROM users ${where('id')}`,
+    one,
   );
-  const emails = groupBy(sql.all(`SELECT user_id, address FROM user_emails ${where} ORDER BY user_id, position`, params), (r) => str(r[1]));
-  const privileges = groupBy(sql.all(`SELECT user_id, privilege FROM user_privileges ${where}`, params), (r) => str(r[1]) as Privilege);
-  const access = groupBy(
-    sql.all(
-      `SELECT a.user_id, f.name, a.can_read, a.can_write, a.can_delete FROM folder_access a
-       JOIN folders f ON f.id = a.folder_id ${id === undefined ? '' : 'WHERE a.user_id = ?'} ORDER BY a.user_id, f.name COLLATE NOCASE`,
-      params,
+  const emails = addresses(sql, id);
+  const privileges = byUser(jsonRows<[number, Privilege]>(sql, `SELECT json_group_array(json_array(user_id, privilege)) FROM user_privileges ${where('user_id')}`, one));
+  const access = byUser(
+    jsonRows<[number, [string, number, number, number]]>(
+      sql,
+      `SELECT json_group_array(json_array(a.user_id, json_array(f.name, a.can_read, a.can_write, a.can_delete)) ORDER BY f.name COLLATE NOCASE)
+       FROM folder_access a JOIN folders f ON f.id = a.folder_id ${where('a.user_id')}`,
+      one,
     ),
-    (r): FolderAccess => ({ folder: str(r[1]), read: num(r[2]) === 1, write: num(r[3]) === 1, delete: num(r[4]) === 1 }),
   );
-  const counts = new Map<number, number>();
-  sql.each(
-    `SELECT f.owner_id, count(*) FROM messages m JOIN folders f ON f.id = m.folder_id
-     WHERE f.owner_id IS NOT NULL ${id === undefined ? '' : 'AND f.owner_id = ?'} GROUP BY f.owner_id`,
-    params,
-    (r) => counts.set(num(r[0]), num(r[1])),
+  const counts = new Map(
+    jsonRows<[number, number]>(
+      sql,
+      `SELECT json_group_array(json_array(f.owner_id, c)) FROM (SELECT folder_id, count(*) AS c FROM messages GROUP BY folder_id) m
+       JOIN folders f ON f.id = m.folder_id ${id === undefined ? 'WHERE f.owner_id IS NOT NULL' : 'WHERE f.owner_id = ?'}`,
+      one,
+    ),
   );
-  return users.map((r) => {
-    const uid = num(r[0]);
-    return {
-      id: uid,
-      userName: str(r[1]),
-      fullName: str(r[2]),
-      authentication: str(r[3]) as Authentication,
-      hasPassword: num(r[4]) === 1,
-      builtIn: num(r[5]) === 1,
-      emailAddresses: emails.get(uid) ?? [],
-      privileges: normalizePrivileges(privileges.get(uid) ?? []),
-      folderAccess: access.get(uid) ?? [],
-      messages: counts.get(uid) ?? 0,
-    };
-  });
+  return users.map(([uid, userName, fullName, authentication, hasPassword, builtIn]) => ({
+    id: uid,
+    userName,
+    fullName,
+    authentication,
+    hasPassword: hasPassword === 1,
+    builtIn: builtIn === 1,
+    emailAddresses: emails.get(uid) ?? [],
+    privileges: normalizePrivileges(privileges.get(uid) ?? []),
+    folderAccess: (access.get(uid) ?? []).map(([folder, r, w, d]): FolderAccess => ({ folder, read: r === 1, write: w === 1, delete: d === 1 })),
+    messages: counts.get(uid) ?? 0,
+  }));
 }
 
 /** Names, full names, addresses and authentication of all users: what a plan compares. */
 export function loadSummaries(sql: Sql): UserSummary[] {
-  const emails = groupBy(sql.all('SELECT user_id, address FROM user_emails ORDER BY user_id, position'), (r) => str(r[1]));
-  return sql
-    .all('SELECT id, user_name, full_name, authentication FROM users ORDER BY id')
-    .map((r) => ({
-      userName: str(r[1]),
-      fullName: str(r[2]),
-      authentication: str(r[3]) as Authentication,
-      emailAddresses: emails.get(num(r[0])) ?? [],
-    }));
+  const emails = addresses(sql);
+  return jsonRows<[number, string, string, Authentication]>(sql, 'SELECT json_group_array(json_array(id, user_name, full_name, authentication)) FROM users').map(
+    ([id, userName, fullName, authentication]) => ({ userName, fullName, authentication, emailAddresses: emails.get(id) ?? [] }),
+  );
 }
 
 /** The id of a user (name compared case-insensitively), or null. */

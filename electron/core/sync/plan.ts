@@ -49,20 +49,21 @@ const byKey = (a: { key: string; tie: string }, b: { key: string; tie: string })
 /** The addresses a user gets from an account: its own, then its exact aliases when imported. */
 function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] {
   const out = [account.email];
-  const seen = new Set([lower(account.email)]);
-  if (importAliases) {
-    for (const alias of account.aliases) {
-      const a = alias.trim();
-      if (!EMAIL_RE.test(a) || /[*?]/.test(a) || seen.has(lower(a))) continue;
-      seen.add(lower(a));
-      out.push(a);
-    }
+  if (!importAliases || account.aliases.length === 0) return out;
+  const seen = [lower(account.email)];
+  for (const alias of account.aliases) {
+    const a = alias.trim();
+    const key = lower(a);
+    if (!EMAIL_RE.test(a) || /[*?]/.test(a) || seen.includes(key)) continue;
+    seen.push(key);
+    out.push(a);
   }
   return out;
 }
 
 /** True when two address lists hold the same addresses, ignoring order and case. */
 export function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length && a.every((v, i) => v === b[i])) return true;
   const x = new Set(a.map(lower));
   const y = new Set(b.map(lower));
   if (x.size !== y.size) return false;
@@ -107,40 +108,51 @@ function line(action: Change['action'], userName: string, fullName: string, emai
  * `names` holds every user name an account in scope maps to, skipped or not: such a user is
  * never deleted, since its account still exists.
  */
-function candidates(accounts: MdaemonAccount[], settings: Settings): { valid: Candidate[]; skips: Change[]; names: Set<string> } {
-  const byName = new Map<string, Candidate[]>();
+function candidates(accounts: MdaemonAccount[], settings: Settings): { valid: Candidate[]; skips: Change[]; names: { has(key: string): boolean } } {
+  const mailboxNames = settings.sync.userNameFormat === 'mailbox';
+  const first = new Map<string, Candidate>();
+  const clashes = new Map<string, Candidate[]>();
   const skips: Change[] = [];
-  const names = new Set<string>();
+  const refused = new Set<string>();
   for (const account of accounts) {
-    const userName = settings.sync.userNameFormat === 'mailbox' ? account.mailbox.trim() : account.email.trim();
+    const userName = mailboxNames ? account.mailbox.trim() : account.email.trim();
+    const key = lower(userName);
     const emails = addressesOf(account, settings.sync.importAliases);
-    if (userName !== '') names.add(lower(userName));
     if (!EMAIL_RE.test(account.email) || account.mailbox.trim() === '') {
+      if (userName !== '') refused.add(key);
       skips.push(line('skip', userName || account.email, account.fullName, [account.email], 'invalid email address'));
       continue;
     }
     if (userName.length > MAX_NAME) {
+      refused.add(key);
       skips.push(line('skip', userName, account.fullName, emails, `user name longer than ${MAX_NAME} characters`));
       continue;
     }
-    const key = lower(userName);
-    const list = byName.get(key) ?? [];
-    list.push({ account, userName, key, emails });
-    byName.set(key, list);
+    const c: Candidate = { account, userName, key, emails };
+    const prev = first.get(key);
+    if (prev === undefined) {
+      first.set(key, c);
+      continue;
+    }
+    const list = clashes.get(key);
+    if (list) list.push(c);
+    else clashes.set(key, [prev, c]);
   }
   const valid: Candidate[] = [];
-  for (const [key, list] of byName) {
-    const first = list[0] as Candidate;
+  for (const [key, c] of first) {
+    const list = clashes.get(key);
     if (key === ADMIN) {
-      for (const c of list) skips.push(line('skip', c.userName, c.account.fullName, c.emails, 'the built-in admin user is never synchronized'));
-    } else if (list.length > 1) {
-      const all = list.map((c) => c.account.email).sort().join(', ');
-      const why = settings.sync.userNameFormat === 'mailbox' ? `mailbox name ${first.userName} exists in several domains (${all})` : `several accounts map to this user name (${all})`;
-      for (const c of list) skips.push(line('skip', c.userName, c.account.fullName, c.emails, why));
+      for (const x of list ?? [c]) skips.push(line('skip', x.userName, x.account.fullName, x.emails, 'the built-in admin user is never synchronized'));
+    } else if (list) {
+      const all = list.map((x) => x.account.email).sort().join(', ');
+      const why = mailboxNames ? `mailbox name ${c.userName} exists in several domains (${all})` : `several accounts map to this user name (${all})`;
+      for (const x of list) skips.push(line('skip', x.userName, x.account.fullName, x.emails, why));
     } else {
-      valid.push(first);
+      valid.push(c);
     }
   }
+  // every name an account maps to, without copying 100,000 keys into another set
+  const names = { has: (k: string) => first.has(k) || refused.has(k) };
   return { valid, skips, names };
 }
 
