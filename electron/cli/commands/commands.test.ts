@@ -24,11 +24,9 @@ let dataDir: string;
 
 const deps: MachineDeps = {
   platform: 'linux',
-  readRegistry: async () => null,
-  dirExists: async () => false,
-  loadSmbSource: async () => {
-    throw new Error('no SMB in these tests');
-  },
+  readRegistry: () => Promise.resolve(null),
+  dirExists: () => Promise.resolve(false),
+  loadSmbSource: () => Promise.reject(new Error('no SMB in these tests')),
   loadSettings,
 };
 const testCommand = makeRunCommand(true, deps);
@@ -46,7 +44,7 @@ async function cli(command: Command, argv: string[], stdin = '', env: Record<str
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    readStdin: async () => stdin,
+    readStdin: () => Promise.resolve(stdin),
     env,
     defaultDataDir: dataDir,
   };

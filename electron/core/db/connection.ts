@@ -120,7 +120,7 @@ export class DbConnection {
 
   /** Runs `fn` all or nothing and persists once; waits for the writer lock first. */
   async transaction<T>(fn: TxBody<T>): Promise<T> {
-    return this.exclusive(async (session) => session.transaction(fn));
+    return this.exclusive((session) => Promise.resolve(session.transaction(fn)));
   }
 
   /**

@@ -57,8 +57,11 @@ describe('users', () => {
     expect(repo.getUser('FRANK@COMPANY.TEST')?.fullName).toBe('Frank Müller');
     await repo.setPrivileges('frank@company.test', ['admin', 'export']);
     expect(repo.getUser('frank@company.test')?.privileges).toEqual(['admin']);
+    await repo.setPassword('frank@company.test', 'pw');
+    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(false); // directoryServices: MDaemon checks it
     await repo.setAuthentication('frank@company.test', 'integrated');
     expect(repo.getUser('frank@company.test')?.authentication).toBe('integrated');
+    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(true);
     expect(repo.listUsers().map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
     repo.close();
   });

@@ -40,12 +40,13 @@ export interface NewUser {
 /** Changes to a user; fields left out stay as they are. */
 export type UserChanges = Partial<NewUser>;
 
-const NAME_RE = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const NAME_MAX = 255;
+const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
 function checkName(userName: string): string {
   const name = userName.trim();
-  if (!NAME_RE.test(name)) throw new UserError('input', 'a user name needs 1 to 255 characters and no control characters');
+  if (name.length === 0 || name.length > NAME_MAX || hasControl(name)) throw new UserError('input', 'a user name needs 1 to 255 characters and no control characters');
   return name;
 }
 
@@ -80,6 +81,7 @@ export class ArchiveRepository {
     return this.connection.warnings;
   }
 
+  /** Frees the in-memory database; the file stays as last committed. */
   close(): void {
     this.connection.close();
   }
@@ -224,11 +226,15 @@ export class ArchiveRepository {
     });
   }
 
-  /** Checks an integrated user's password; false for unknown users and users without one. */
+  /**
+   * Checks an integrated user's password; false for unknown users, users without one, and
+   * Directory Services users (whose stored password, if any, is ignored: MDaemon checks theirs).
+   */
   async verifyPassword(userName: string, password: string): Promise<boolean> {
     const sql = this.read();
     const id = users.findUserId(sql, userName.trim());
-    const hash = id === null ? null : users.passwordHashOf(sql, id);
+    const auth = id === null ? null : sql.one('SELECT authentication FROM users WHERE id = ?', [id])?.[0];
+    const hash = id === null || auth !== 'integrated' ? null : users.passwordHashOf(sql, id);
     return hash === null ? false : verifyPassword(hash, password);
   }
 

@@ -21,7 +21,7 @@ export function loadSqlJs(wasmPath: string = defaultWasmPath()): Promise<SqlJsSt
   let module = loaded.get(wasmPath);
   if (!module) {
     const wasmBinary = fs.readFileSync(wasmPath);
-    module = initSqlJs({ wasmBinary: new Uint8Array(wasmBinary).buffer as ArrayBuffer });
+    module = initSqlJs({ wasmBinary: new Uint8Array(wasmBinary).buffer });
     loaded.set(wasmPath, module);
     module.catch(() => loaded.delete(wasmPath));
   }

@@ -7,6 +7,7 @@ import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
 import { ArchiveRepository } from '../db/repository';
 import { runSync, type RunSyncOptions } from './run';
+import { applyPlan } from './apply';
 import { account, directory, settingsWith } from './test-fixtures';
 
 let dir: string;
@@ -24,7 +25,7 @@ afterEach(() => {
 const run = (read: DirectoryRead | (() => Promise<DirectoryRead>), settings: Settings, extra: Partial<RunSyncOptions> = {}) =>
   runSync({
     repository: repo,
-    readDirectory: typeof read === 'function' ? read : async () => read,
+    readDirectory: typeof read === 'function' ? read : () => Promise.resolve(read),
     settings,
     dryRun: false,
     actor: 'test',
@@ -154,9 +155,9 @@ describe('nothing changes', () => {
 
   it('when a test is cancelled', async () => {
     const controller = new AbortController();
-    const read = async () => {
+    const read = () => {
       controller.abort();
-      return three;
+      return Promise.resolve(three);
     };
     await expect(run(read, settingsWith(), { dryRun: true, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
     expect(names()).toEqual(['admin']);
@@ -177,4 +178,29 @@ it('reports its phases in order', async () => {
   const phases: SyncProgress['phase'][] = [];
   await run(three, settingsWith(), { onProgress: (p) => phases.push(p.phase) });
   expect([...new Set(phases)]).toEqual(['read', 'plan', 'apply', 'done']);
+});
+
+describe('the database keeps its own guarantees whatever the plan says', () => {
+  it('apply refuses to delete admin or an integrated user, and the whole transaction rolls back', async () => {
+    await repo.createUser({ userName: 'manual', authentication: 'integrated' });
+    for (const userName of ['admin', 'manual']) {
+      await expect(
+        repo.transaction((sql, now) =>
+          applyPlan(sql, now, [
+            { action: 'create', userName: 'new@one.test', fullName: 'N', emailAddresses: ['new@one.test'], reason: 'r' },
+            { action: 'delete', userName, fullName: '', emailAddresses: [], reason: 'forged' },
+          ], settingsWith().defaultPrivileges),
+        ),
+      ).rejects.toThrow(/refusing to delete/);
+    }
+    expect(names()).toEqual(['admin', 'manual']);
+  });
+
+  it('a create whose folder name belongs to another user fails the run and changes nothing', async () => {
+    await repo.createUser({ userName: 'owner' });
+    await repo.transaction((sql) => sql.run("UPDATE folders SET name = 'anna@one.test' WHERE name = 'owner'"));
+    await expect(run(three, settingsWith())).rejects.toMatchObject({ code: 'exists', message: 'the archive folder anna@one.test belongs to another user' });
+    expect(names()).toEqual(['admin', 'owner']);
+    expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'the archive folder anna@one.test belongs to another user' });
+  });
 });
