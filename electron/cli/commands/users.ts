@@ -121,6 +121,9 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         return 0;
       }
       case 'add': {
+        if (password !== null && auth === 'directoryServices') {
+          throw new CliError('a Directory Services user has no password here (MDaemon checks it); leave out --password-stdin', 2);
+        }
         const user = await repo.createUser({
           userName: need(name, 'users add'),
           fullName: v['full-name'],

@@ -10,14 +10,22 @@ import { Change, PlanSummary, type SyncRun } from '../../../shared/model';
 import { type Sql, num, str } from './sql';
 
 /** How many runs the history keeps. */
-export const HISTORY_KEEP_RUNS = 500;
+export const HISTORY_KEEP_RUNS = 200;
 
 /** A run to record. */
 export type NewRun = Omit<SyncRun, 'id'>;
 
-/** Records a run and its changes (all but `unchanged`); returns the run id. */
+/** Test runs keep at most this many changes: their full plan went to whoever asked. */
+export const TEST_RUN_KEEP_CHANGES = 1000;
+
+/** Records a run and its changes (all but `unchanged`; a test run only its first ones); returns the run id. */
 export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): number {
-  const kept = changes.filter((c) => c.action !== 'unchanged');
+  const all = changes.filter((c) => c.action !== 'unchanged');
+  const kept = run.dryRun ? all.slice(0, TEST_RUN_KEEP_CHANGES) : all;
+  if (kept.length < all.length) {
+    const note = `history keeps the first ${kept.length} of ${all.length} changes of this test`;
+    run = { ...run, message: run.message ? `${run.message}; ${note}` : note };
+  }
   const blob = zlib.deflateRawSync(Buffer.from(JSON.stringify(kept)), { level: 1 });
   const id = sql.insert(
     'INSERT INTO sync_runs (started_at, finished_at, actor, dry_run, status, summary, message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -204,3 +204,15 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
     expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'the archive folder anna@one.test belongs to another user' });
   });
 });
+
+it('history keeps every change of a sync, and the first 1000 of a test', async () => {
+  const big = directory(Array.from({ length: 1500 }, (_, i) => account(`u${i}@one.test`)));
+  const tested = await run(big, settingsWith(), { dryRun: true });
+  expect(repo.runChanges(tested.runId as number)).toHaveLength(1000);
+  expect(repo.listRuns()[0]?.message).toBe('history keeps the first 1000 of 1500 changes of this test');
+  const synced = await run(big, settingsWith());
+  expect(repo.runChanges(synced.runId as number)).toHaveLength(1500);
+  const again = await run(big, settingsWith());
+  expect(repo.runChanges(again.runId as number)).toEqual([]);
+  expect(repo.listRuns()[0]?.summary.unchanged).toBe(1500);
+});
