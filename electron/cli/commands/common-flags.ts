@@ -133,7 +133,12 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
 /** Progress lines on stderr (`--progress`): one per phase step, for people and for watchdogs. */
 export function progressPrinter(io: CliIo, enabled: boolean | undefined): ((p: SyncProgress) => void) | undefined {
   if (!enabled) return undefined;
-  return (p) => io.stderr(`mdsync: ${p.phase}${p.total > 0 ? ` ${p.done}/${p.total}` : ''}\n`);
+  let last = '';
+  return (p) => {
+    const text = `mdsync: ${p.phase}${p.total > 0 ? ` ${p.done}/${p.total}` : ''}\n`;
+    if (text !== last) io.stderr(text);
+    last = text;
+  };
 }
 
 const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
