@@ -100,3 +100,26 @@ function singleByteTable(cp: string): Uint16Array | null {
   for (let i = 0; i < 256; i++) table[i] = text.charCodeAt(i);
   return table;
 }
+
+const plainTables = new Map<string, Uint8Array>();
+
+/**
+ * Bytes that decode, alone, to the character with the same code in an allowlisted code page
+ * and are never trimmed as whitespace: 1 for printable ASCII (0x20–0x7E) in every code page,
+ * and for single-byte code pages also for 0xA1–0xFF where the code page agrees with Latin-1.
+ *
+ * A field whose text bytes are all plain (and does not end in a space) decodes to exactly its
+ * native latin1 slice, so the reader can skip the decoder and the trimming.
+ */
+export function plainBytes(codePage: string): Uint8Array {
+  const cp = resolveCodePage(codePage);
+  let plain = plainTables.get(cp);
+  if (plain) return plain;
+  plain = new Uint8Array(256);
+  for (let b = 0x20; b < 0x7f; b++) plain[b] = 1;
+  const info = findCodePage(cp);
+  const table = info && !info.multiByte ? singleByteTable(cp) : null;
+  if (table !== null) for (let b = 0xa1; b < 0x100; b++) if (table[b] === b) plain[b] = 1;
+  plainTables.set(cp, plain);
+  return plain;
+}

@@ -18,30 +18,55 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
 
 /** Emails seen so far, keyed by lower-case mailbox plus lower-case domain. */
 export class EmailIndex {
-  private slots = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
+  private slots: Int32Array;
+  private mask: number;
   private readonly emails: string[] = [];
-  private readonly hashes: number[] = [];
-  private readonly lines: number[] = [];
+  private hashes: Int32Array;
+  private lines: Int32Array;
+
+  /** `expected`: how many emails will probably be added (sizes the table once; it grows anyway). */
+  constructor(expected = 0) {
+    let size = 1 << 12;
+    while (size < expected * 3) size <<= 1;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    this.hashes = new Int32Array(Math.max(expected, 16));
+    this.lines = new Int32Array(Math.max(expected, 16));
+  }
+
+  /** How many emails were added. */
+  get size(): number {
+    return this.emails.length;
+  }
 
   /**
    * Adds `email` (whose parts hash to `hashString(mailboxLower, domainHash)`) unless present.
    * Returns the line it was first seen on, or -1 when it is new.
    */
   addIfAbsent(email: string, hash: number, line: number): number {
-    let i = hash & this.mask;
+    const h = hash | 0;
+    let i = h & this.mask;
     for (;;) {
       const slot = this.slots[i] as number;
       if (slot === 0) break;
       const k = slot - 1;
-      if (this.hashes[k] === hash && this.emails[k] === email) return this.lines[k] as number;
+      if (this.hashes[k] === h && this.emails[k] === email) return this.lines[k] as number;
       i = (i + 1) & this.mask;
     }
+    const k = this.emails.length;
+    if (k === this.hashes.length) {
+      const hashes = new Int32Array(k * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const lines = new Int32Array(k * 2);
+      lines.set(this.lines);
+      this.lines = lines;
+    }
     this.emails.push(email);
-    this.hashes.push(hash);
-    this.lines.push(line);
-    this.slots[i] = this.emails.length;
-    if (this.emails.length * 2 > this.mask) this.grow();
+    this.hashes[k] = h;
+    this.lines[k] = line;
+    this.slots[i] = k + 1;
+    if ((k + 1) * 2 > this.mask) this.grow();
     return -1;
   }
 
@@ -49,7 +74,7 @@ export class EmailIndex {
   find(email: string): number {
     const at = email.lastIndexOf('@');
     if (at === -1) return -1;
-    const hash = hashString(email.slice(0, at), hashString(email.slice(at + 1)));
+    const hash = hashString(email.slice(0, at), hashString(email.slice(at + 1))) | 0;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i] as number;
       if (slot === 0) return -1;

@@ -223,6 +223,45 @@ describe('parseUserlist: file quirks', () => {
     expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'FullName field contains NUL bytes' }]);
   });
 
+  it.each(['cp1252', 'cp1251', 'cp932'])(
+    'reads full names exactly as decoding and trimming the whole field would (%s)',
+    (cp) => {
+      // Bytes that take the plain-slice shortcut and bytes that must not: padding, tabs, NBSP,
+      // C1 and undefined bytes, NULs. The reference is the decoder plus the documented trimming.
+      const alphabet = [0x20, 0x00, 0x09, 0x0d, 0xa0, 0x41, 0x7a, 0xe9, 0xfc, 0x80, 0x81, 0x85, 0x9c, 0xc0];
+      const decode = (b: Buffer) => iconv.decode(b, cp);
+      const reference = (bytes: Buffer): string | null => {
+        let s = decode(bytes).trimEnd();
+        if (s.includes('\0')) {
+          s = s.replace(/[\0 ]+$/, '');
+          if (s.includes('\0')) return null;
+          s = s.trimEnd();
+        }
+        const c0 = s.charCodeAt(0);
+        return c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? s.trim() : s;
+      };
+      let seed = 7;
+      const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+      const records: Buffer[] = [];
+      const names: Buffer[] = [];
+      for (let i = 0; i < 400; i++) {
+        const name = Buffer.alloc(30, 0x20);
+        const n = next() % 31;
+        for (let j = 0; j < n; j++) name[j] = alphabet[next() % alphabet.length] as number;
+        const r = rec({ domain: 'company.test', mailbox: `u${i}`, fullName: '' }, cp);
+        name.copy(r, 75);
+        records.push(r, CRLF);
+        names.push(name);
+      }
+      const parsed = parseUserlist(Buffer.concat(records), cp);
+      const byMailbox = new Map(parsed.accounts.map((a) => [a.mailbox, a.fullName]));
+      names.forEach((name, i) => {
+        const want = reference(name);
+        expect(byMailbox.has(`u${i}`) ? byMailbox.get(`u${i}`) : null).toBe(want);
+      });
+    },
+  );
+
   it('skips a UTF-8 byte-order mark without shifting fields, with a warning', () => {
     const r = parseUserlist(join(Buffer.from([0xef, 0xbb, 0xbf]), rec(frank), CRLF, rec(anna)), 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);

@@ -22,8 +22,7 @@
  */
 import type { AccessType, MdaemonAccount, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, fieldDecoder, resolveCodePage } from './code-page';
-import { isAscii } from 'node:buffer';
+import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage, type FieldDecoder } from './code-page';
 import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
 
@@ -34,6 +33,8 @@ const DOMAIN_END = 45;
 const MAILBOX_END = 75;
 const FULLNAME_END = 105;
 const ACCESS_AT = 217;
+/** Where "@domain" starts in the email scratch buffer: room for the longest mailbox before it. */
+const EMAIL_AT = MAILBOX_END - DOMAIN_END;
 /** The shared empty groups/aliases of freshly parsed accounts. */
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -86,8 +87,13 @@ export function parseUserlistIndexed(
   let end = data.length;
   while (end > pos && (data[end - 1] === 0x1a || data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;
 
-  const seen = new EmailIndex();
-  let prevRawDomain: string | null = null;
+  const seen = new EmailIndex(Math.ceil((end - pos) / (RECORD_BYTES + 2)));
+  const plain = plainBytes(cp);
+  let prevDomainAt = -1;
+  // Lower-case ASCII emails are assembled here: mailbox, then "@domain" from EMAIL_AT on.
+  const scratch = Buffer.alloc(EMAIL_AT + 1 + DOMAIN_END);
+  let domainAscii = false;
+  let emailEnd = EMAIL_AT;
   let prevDomain = '';
   let prevDomainHash = 0;
   let prevDomainProblem: string | null = null;
@@ -131,35 +137,28 @@ export function parseUserlistIndexed(
       refuse(`unknown AccessType ${describeByte(data[start + ACCESS_AT] ?? 0)} (expected Y, N, P, I or C)`);
       continue;
     }
-    // Fields in one native check and three native slices when all three are ASCII (the usual case).
-    let rawDomain: string | null;
-    let mailbox: string | null;
-    let rawName: string | null;
-    if (isAscii(data.subarray(start, start + FULLNAME_END))) {
-      rawDomain = unpad(latin1Slice(data, start, start + DOMAIN_END));
-      mailbox = unpad(latin1Slice(data, start + DOMAIN_END, start + MAILBOX_END));
-      rawName = unpad(latin1Slice(data, start + MAILBOX_END, start + FULLNAME_END));
-    } else {
-      rawDomain = unpad(decode(data, start, start + DOMAIN_END));
-      mailbox = unpad(decode(data, start + DOMAIN_END, start + MAILBOX_END));
-      rawName = unpad(decode(data, start + MAILBOX_END, start + FULLNAME_END));
-    }
-    // The domain repeats from record to record: check and lower-case it once per change.
-    if (rawDomain !== prevRawDomain || rawDomain === null) {
-      prevRawDomain = rawDomain;
+    // The domain repeats from record to record: when its 45 bytes equal the previous record's,
+    // nothing is sliced, checked or lower-cased again.
+    if (prevDomainAt === -1 || !sameBytes(data, prevDomainAt, start, DOMAIN_END)) {
+      prevDomainAt = start;
+      const rawDomain = field(data, start, start + DOMAIN_END, plain, decode);
       prevDomainProblem = rawDomain === null ? 'Domain field contains NUL bytes' : domainProblem(rawDomain, cp);
       prevDomain = rawDomain === null ? '' : rawDomain.toLowerCase();
       prevDomainHash = hashString(prevDomain);
+      domainAscii = /^[\x00-\x7f]*$/.test(prevDomain);
+      if (domainAscii) emailEnd = EMAIL_AT + scratch.write(`@${prevDomain}`, EMAIL_AT, 'latin1');
     }
     if (prevDomainProblem !== null) {
       refuse(prevDomainProblem);
       continue;
     }
+    const mailbox = field(data, start + DOMAIN_END, start + MAILBOX_END, plain, decode);
     const mailboxBad = mailbox === null ? 'Mailbox field contains NUL bytes' : mailboxProblem(mailbox, cp);
     if (mailbox === null || mailboxBad !== null) {
       refuse(mailboxBad ?? '');
       continue;
     }
+    const rawName = field(data, start + MAILBOX_END, start + FULLNAME_END, plain, decode);
     if (rawName === null) {
       refuse('FullName field contains NUL bytes');
       continue;
@@ -167,9 +166,33 @@ export function parseUserlistIndexed(
     const c0 = rawName.charCodeAt(0);
     const fullName = c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? rawName.trim() : rawName;
     const domain = prevDomain;
-    const mailboxLower = mailbox.toLowerCase();
-    const email = `${mailboxLower}@${domain}`;
-    const first = seen.addIfAbsent(email, hashString(mailboxLower, prevDomainHash), line);
+    // An ASCII address is lower-cased and hashed in one pass, and assembled in a scratch buffer
+    // in front of "@domain" so the email is one flat string (no cons strings to flatten later).
+    let email: string | null = null;
+    let hash = 0;
+    const m = mailbox.length;
+    if (domainAscii && m <= EMAIL_AT) {
+      const from = EMAIL_AT - m;
+      let h = prevDomainHash;
+      let i = 0;
+      for (; i < m; i++) {
+        let c = mailbox.charCodeAt(i);
+        if (c >= 0x80) break;
+        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+        scratch[from + i] = c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (i === m) {
+        email = latin1Slice(scratch, from, emailEnd);
+        hash = h >>> 0;
+      }
+    }
+    if (email === null) {
+      const mailboxLower = mailbox.toLowerCase();
+      email = `${mailboxLower}@${domain}`;
+      hash = hashString(mailboxLower, prevDomainHash);
+    }
+    const first = seen.addIfAbsent(email, hash, line);
     if (first !== -1) {
       refuse(`duplicate account ${email} (first on line ${first}); ignored`);
       continue;
@@ -205,6 +228,26 @@ const latin1Slice: (data: Buffer, from: number, to: number) => string =
   typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
     ? (data, from, to) => (data as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(from, to)
     : (data, from, to) => data.toString('latin1', from, to);
+
+/**
+ * The text of the field in bytes [from, to) without its padding, or null when a NUL byte is
+ * inside the text. Text of plain bytes (see plainBytes) is one native latin1 slice of exactly
+ * the text: no decoder, no trimming, no intermediate string. Anything else is decoded and unpadded.
+ */
+function field(data: Buffer, from: number, to: number, plain: Uint8Array, decode: FieldDecoder): string | null {
+  let end = to;
+  while (end > from && (data[end - 1] === 0x20 || data[end - 1] === 0)) end--;
+  for (let i = from; i < end; i++) {
+    if (plain[data[i] as number] !== 1) return unpad(decode(data, from, to));
+  }
+  return latin1Slice(data, from, end);
+}
+
+/** True when the `n` bytes at `a` equal those at `b`. */
+function sameBytes(data: Buffer, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (data[a + i] !== data[b + i]) return false;
+  return true;
+}
 
 /**
  * A field's text without its padding (trailing spaces, and NULs, which some tools pad with), or
