@@ -41,10 +41,11 @@ Usage:
 common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]...
         [--delete-users] [--delete-limit N|P%]
         [--share-user U] [--share-domain D] [--share-password-stdin]   (UNC paths off Windows;
-        or the share password in MDSYNC_SHARE_PASSWORD)
+        or the share password in MDSYNC_SHARE_PASSWORD)  [--progress]  (phase lines on stderr)
 imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
 
 Flags override the saved settings for one run; nothing given here is saved.
+One synchronization runs at a time: another waits MDSYNC_LOCK_WAIT_MS (default 5000) for it, then exits 1.
 Passwords are read only from standard input, never from arguments.
 Exit status: 0 done, 1 refused or failed, 2 bad usage or unreadable input.
 Data directory (settings, user database, log): ${defaultDataDir(process.platform, process.env, os.homedir())}
