@@ -15,19 +15,29 @@ if (!fs.existsSync(path.join(root, 'dist/web.cjs'))) {
   await new Promise((resolve) => built.on('exit', resolve));
 }
 
-let electronPath = null;
-try {
-  electronPath = require('electron');
-} catch {
-  electronPath = null;
+/** The installed Electron binary, found without require('electron') (which would try to download it). */
+function installedElectron() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const p = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    return fs.existsSync(p) ? p : null;
+  }
+  try {
+    const dir = path.dirname(require.resolve('electron/package.json'));
+    const rel = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
+    const p = path.join(dir, 'dist', rel);
+    return fs.existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
 }
+const electronPath = installedElectron();
 const run = (cmd, argv) => {
   const child = spawn(cmd, argv, { stdio: 'inherit', cwd: root });
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 };
 
-if (typeof electronPath === 'string' && fs.existsSync(electronPath)) {
+if (electronPath) {
   const dataDir = args.indexOf('--data-dir');
   const extra = dataDir >= 0 && args[dataDir + 1] ? [`--data-dir=${path.resolve(args[dataDir + 1])}`] : [];
   run(electronPath, [root, ...extra]);
