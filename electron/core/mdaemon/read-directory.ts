@@ -113,7 +113,13 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   }
   step(3);
 
-  const domains = [...new Set(accounts.map((a) => a.domain))].sort();
+  // Accounts of a domain usually follow each other: only a change of domain touches the set.
+  const domainSet = new Set<string>();
+  let last: string | null = null;
+  for (const a of accounts) {
+    if (a.domain !== last) domainSet.add((last = a.domain));
+  }
+  const domains = [...domainSet].sort();
   return { accounts, domains, groups, warnings, invalidRecords: parsed.invalidRecords };
 }
 
