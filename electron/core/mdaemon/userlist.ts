@@ -145,7 +145,7 @@ export function parseUserlistIndexed(
       prevDomainProblem = rawDomain === null ? 'Domain field contains NUL bytes' : domainProblem(rawDomain, cp);
       prevDomain = rawDomain === null ? '' : rawDomain.toLowerCase();
       prevDomainHash = hashString(prevDomain);
-      domainAscii = /^[\x00-\x7f]*$/.test(prevDomain);
+      domainAscii = !/[^ -~]/.test(prevDomain);
       if (domainAscii) emailEnd = EMAIL_AT + scratch.write(`@${prevDomain}`, EMAIL_AT, 'latin1');
     }
     if (prevDomainProblem !== null) {
