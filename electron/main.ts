@@ -119,7 +119,7 @@ async function start(): Promise<void> {
     browseFolder: pickFolder,
     sampleAppDir: fs.existsSync(path.join(sampleDir, 'USERLIST.DAT')) ? sampleDir : null,
   });
-  registerIpc(createHandlers(services), logger, services.trackSession);
+  registerIpc(createHandlers(services), logger, (session, emit) => services.trackSession(session, emit));
 
   const win = new BrowserWindow({
     width: 1180,

@@ -15,7 +15,7 @@ export function createElectronSettingsStore(dataDir: string): SettingsStore {
     load: () => migrateSettings(store.store),
     save: (settings) => {
       const valid = Settings.parse(settings);
-      store.store = valid as unknown as Record<string, unknown>;
+      store.store = valid;
       return valid;
     },
   };

@@ -48,12 +48,13 @@ export function createScheduler(opts: { hours: () => number; run: () => Promise<
   const plan = () => {
     clear();
     if (stopped) return;
-    let hours = 0;
-    try {
-      hours = opts.hours();
-    } catch {
-      hours = 0;
-    }
+    const hours = (() => {
+      try {
+        return opts.hours();
+      } catch {
+        return 0; // unreadable settings: no automatic runs until they are fixed
+      }
+    })();
     if (!(hours > 0)) return;
     const ms = hours * 3_600_000;
     nextRunAt = timers.now() + ms;

@@ -64,7 +64,7 @@ export async function dispatch(
     return fail('badInput', `invalid request: ${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
   }
   try {
-    const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;
+    const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
     return ok(await handler(parsed.data, ctx));
   } catch (err) {
     if (err instanceof UserError) return fail(err.code, err.message);

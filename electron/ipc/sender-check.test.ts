@@ -4,7 +4,7 @@ import { trustedSender } from './sender-check';
 type Ev = Parameters<typeof trustedSender>[0];
 function event(url: string, main = true): Ev {
   const frame = { url };
-  return { senderFrame: frame, sender: { mainFrame: main ? frame : { url } } } as unknown as Ev;
+  return { senderFrame: frame, sender: { mainFrame: main ? frame : { url } } };
 }
 
 describe('IPC sender check', () => {
@@ -15,6 +15,6 @@ describe('IPC sender check', () => {
     expect(trustedSender(event('https://evil.example/'))).toBe(false);
     expect(trustedSender(event('file:///tmp/x.html'))).toBe(false);
     expect(trustedSender(event('app://other/'))).toBe(false);
-    expect(trustedSender({ senderFrame: null, sender: { mainFrame: null } } as unknown as Ev)).toBe(false);
+    expect(trustedSender({ senderFrame: null, sender: { mainFrame: null } })).toBe(false);
   });
 });

@@ -64,7 +64,7 @@ async function main(): Promise<number> {
       handlers: createHandlers(services),
       logger,
       port,
-      onSession: services.trackSession,
+      onSession: (session, emit) => services.trackSession(session, emit),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -128,7 +128,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     ws.on('message', (data) => {
       let call: BridgeCall;
       try {
-        const parsed = BridgeCall.safeParse(JSON.parse(data.toString()));
+        const parsed = BridgeCall.safeParse(JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : ''));
         if (!parsed.success) return;
         call = parsed.data;
       } catch {
