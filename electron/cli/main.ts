@@ -103,6 +103,12 @@ export function processIo(): CliIo {
 }
 
 if (require.main === module) {
+  // Library deprecation notices (the SMB client's Buffer()) are not the administrator's business.
+  process.noDeprecation = true;
+  // A reader that stops early (`mdsync inspect --json | head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   process.on('uncaughtException', (err) => {
     process.stderr.write(`mdsync: internal error: ${err.message.split('\n')[0]}\n`);
     process.exit(1);

@@ -21,6 +21,8 @@ function existingDir(dir: string): string | null {
 }
 
 async function main(): Promise<number> {
+  // Library deprecation notices (the SMB client's Buffer()) are not the administrator's business.
+  process.noDeprecation = true;
   let values: { 'data-dir'?: string; port?: string };
   try {
     ({ values } = parseArgs({

@@ -60,8 +60,9 @@ const ACCOUNT_PROBLEMS: Record<string, string> = {
   STATUS_INVALID_WORKSTATION: 'the account may not log on from this computer',
 };
 
-function mask(message: string, password: string): string {
-  const oneLine = message.replace(/[\r\n]+/gu, ' ');
+/** Hides the password in a value that goes into a message (say, typed into the user name field). */
+function mask(value: string, password: string): string {
+  const oneLine = value.replace(/[\r\n]+/gu, ' ');
   return password === '' ? oneLine : oneLine.split(password).join('***');
 }
 
@@ -72,14 +73,18 @@ function mask(message: string, password: string): string {
  * only mapped here for folders and shares.
  */
 export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailureSite): UserError {
-  if (e instanceof UserError) return new UserError(e.code, mask(e.message, ctx.password));
+  // Messages are our own words around these values; only the values are masked, so a password
+  // that happens to be a word of the message ("wrong") does not garble it.
+  if (e instanceof UserError) return new UserError(e.code, e.message.replace(/[\r\n]+/gu, ' '));
   const code = errorCode(e);
-  const endpoint = `${ctx.host}:${ctx.port}`;
-  const shareUnc = formatUnc(ctx);
-  const where = site.path === '' ? shareUnc : `${site.path} in ${shareUnc}`;
-  const who = ctx.domain ? `${ctx.domain}\\${ctx.userName}` : ctx.userName;
+  const endpoint = mask(`${ctx.host}:${ctx.port}`, ctx.password);
+  const shareUnc = mask(formatUnc(ctx), ctx.password);
+  const where = site.path === '' ? shareUnc : `${mask(site.path, ctx.password)} in ${shareUnc}`;
+  const who = mask(ctx.domain ? `${ctx.domain}\\${ctx.userName}` : ctx.userName, ctx.password);
+  const share = mask(ctx.share, ctx.password);
+  const host = mask(ctx.host, ctx.password);
   const seconds = `${Math.round(ctx.timeoutMs / 100) / 10} s`;
-  const make = (c: SmbErrorCode, message: string) => new UserError(c, mask(message, ctx.password));
+  const make = (c: SmbErrorCode, message: string) => new UserError(c, message);
 
   if (e instanceof SmbTransportError) {
     if (e.code === 'SMB_CLOSED')
@@ -101,7 +106,7 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
     case 'STATUS_LOGON_FAILURE':
       return make('auth', `the share refused user ${who}: wrong user name or password`);
     case 'STATUS_BAD_NETWORK_NAME':
-      return make('notFound', `share ${ctx.share} not found on ${ctx.host}`);
+      return make('notFound', `share ${share} not found on ${host}`);
     case 'STATUS_OBJECT_NAME_NOT_FOUND':
     case 'STATUS_OBJECT_PATH_NOT_FOUND':
     case 'STATUS_NOT_A_DIRECTORY':
@@ -113,7 +118,7 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
       return site.phase === 'connect'
         ? make(
             'unreadable',
-            `share ${ctx.share} on ${ctx.host} refused user ${who} (access denied): check the user name and the share's permissions`,
+            `share ${share} on ${host} refused user ${who} (access denied): check the user name and the share's permissions`,
           )
         : make('unreadable', `user ${who} may not read ${where} (access denied)`);
     case 'STATUS_SHARING_VIOLATION':
@@ -122,7 +127,7 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
       return make('network', `nothing accepts SMB connections on ${endpoint} (connection refused)`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make('network', `the server name ${ctx.host} could not be resolved`);
+      return make('network', `the server name ${host} could not be resolved`);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
