@@ -1,9 +1,15 @@
-/** Expected failures travel as values, not exceptions: `{ ok: false, error: { code, message } }`. */
-import { z } from 'zod';
+/**
+ * Expected failures travel as values, not exceptions: `{ ok: false, error: { code, message } }`.
+ *
+ * No zod here: every command line run loads this module, and zod's start-up cost is paid only by
+ * the paths that parse (the schema of AppError is in bridge-protocol.ts).
+ */
 
 /** A failure an administrator can act on: a stable code and a one-line message. */
-export const AppError = z.object({ code: z.string(), message: z.string() });
-export type AppError = z.infer<typeof AppError>;
+export interface AppError {
+  readonly code: string;
+  readonly message: string;
+}
 
 /** Success with a value, or an expected failure. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -16,14 +22,6 @@ export function ok<T>(value: T): Result<T> {
 /** Builds an expected failure. */
 export function fail<T = never>(code: string, message: string): Result<T> {
   return { ok: false, error: { code, message } };
-}
-
-/** Schema of a Result carrying `value`. */
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: AppError }),
-  ]);
 }
 
 /**
