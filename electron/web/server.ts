@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_PATH, BridgeCall } from '../../shared/bridge-protocol';
+import { BRIDGE_PATH, BridgeCall, CHANGE_LIST_CHANNELS, splitAnswer } from '../../shared/bridge-protocol';
+import type { Result } from '../../shared/result';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
@@ -53,6 +54,13 @@ function cookieToken(req: http.IncomingMessage): string | null {
     if (k === COOKIE && v) return v;
   }
   return null;
+}
+
+/** One answer as wire text; a long change list is packed beside it (see bridge-protocol). */
+function answerText(call: BridgeCall, result: Result<unknown>): string {
+  if (!result.ok || !CHANGE_LIST_CHANNELS.has(call.channel)) return JSON.stringify({ id: call.id, result });
+  const { value, packedChanges } = splitAnswer(result.value);
+  return JSON.stringify({ id: call.id, result: { ok: true, value }, packedChanges });
 }
 
 /** Starts browser mode on 127.0.0.1. */
@@ -135,7 +143,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return;
       }
       void dispatch(opts.handlers, call.channel, call.input, { session, emit }, opts.logger).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: call.id, result }));
+        if (ws.readyState === ws.OPEN) ws.send(answerText(call, result));
       });
     });
     ws.on('close', () => {

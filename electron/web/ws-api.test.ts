@@ -1,0 +1,124 @@
+/**
+ * The browser-mode bridge client against the real bridge server: packed change lists arrive as
+ * the contract's objects, and pushed events still arrive after the socket drops and reopens.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createMemoryLogger } from '../core/logger';
+import type { CallContext, Handlers, Session } from '../ipc/registry';
+import { startWebServer, type WebServer } from './server';
+import type { Change } from '../../shared/model';
+import { defaultSettings } from '../../shared/settings';
+import type { Api } from '../../shared/contract';
+
+/** The renderer's module, loaded by path: it belongs to the web project, not this one. */
+const WS_API = '../../renderer/src/ws-api';
+type Place = { protocol: string; host: string; search: string };
+let createWsApi: (location: Place) => Api;
+
+const token = 'ws-api-token';
+let dir: string;
+let server: WebServer;
+const sessions: { session: Session; emit: CallContext['emit'] }[] = [];
+const serverSockets = new Set<WebSocket>();
+
+const changes: Change[] = Array.from({ length: 1200 }, (_, i) => ({
+  action: i % 3 === 0 ? 'create' : 'unchanged',
+  userName: `u${i}@x.test`,
+  fullName: i === 5 ? 'Comma, "Quoted"' : `User ${i}`,
+  emailAddresses: i % 7 === 0 ? [`u${i}@x.test`, `alias${i}@x.test`] : [`u${i}@x.test`],
+  reason: i % 3 === 0 ? 'new account' : 'no change',
+}));
+const summary = { create: 400, update: 0, delete: 0, unchanged: 800, skip: 0, held: 0 };
+
+beforeAll(async () => {
+  ({ createWsApi } = (await import(/* @vite-ignore */ WS_API)) as { createWsApi: typeof createWsApi });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-ws-api-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<p>app</p>');
+  const handlers = {
+    'sync:test': () => ({ dryRun: true, summary, changes, warnings: [], runId: 7 }),
+    'history:changes': () => changes,
+  } as unknown as Handlers;
+  server = await startWebServer({
+    rendererDir: dir,
+    handlers,
+    logger: createMemoryLogger(),
+    port: 0,
+    token,
+    onSession: (session, emit) => {
+      const entry = { session, emit };
+      sessions.push(entry);
+      return () => sessions.splice(sessions.indexOf(entry), 1);
+    },
+  });
+  // The page's own origin, as the browser would send it; remembers the server side of each socket.
+  const origin = `http://127.0.0.1:${server.port}`;
+  class PageSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin });
+    }
+  }
+  vi.stubGlobal('WebSocket', PageSocket);
+});
+
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  serverSockets.clear();
+});
+
+const location = () => ({ protocol: 'http:', host: `127.0.0.1:${server.port}`, search: `?token=${token}` });
+const logOn = () => sessions.forEach((s) => (s.session.user = { userName: 'admin', privileges: ['admin'] } as never));
+
+describe('browser-mode bridge client', () => {
+  it('unpacks a long change list into the same objects', async () => {
+    const api = createWsApi(location());
+    await api.invoke('app:info', {});
+    logOn();
+    const test = await api.invoke('sync:test', { settings: defaultSettings(), sharePassword: null });
+    expect(test).toEqual({ ok: true, value: { dryRun: true, summary, changes, warnings: [], runId: 7 } });
+    const history = await api.invoke('history:changes', { runId: 7 });
+    expect(history).toEqual({ ok: true, value: changes });
+  });
+
+  it('keeps delivering events after the socket drops', async () => {
+    sessions.length = 0;
+    const api = createWsApi(location());
+    const got: unknown[] = [];
+    api.on('session:ended', (p) => got.push(p));
+    await vi.waitFor(() => expect(sessions).toHaveLength(1));
+    sessions[0]!.emit('session:ended', { reason: 'first' });
+    await vi.waitFor(() => expect(got).toEqual([{ reason: 'first' }]));
+
+    // Drop every connection from the server side; the client reconnects on its own.
+    const before = sessions[0];
+    await dropConnections();
+    await vi.waitFor(() => expect(sessions.length === 1 && sessions[0] !== before).toBe(true), { timeout: 5000 });
+    sessions[0]!.emit('session:ended', { reason: 'second' });
+    await vi.waitFor(() => expect(got).toEqual([{ reason: 'first' }, { reason: 'second' }]));
+  });
+});
+
+/** Ends every bridge connection abruptly, as a restarted server or a lost network would. */
+async function dropConnections(): Promise<void> {
+  // The server exposes no sockets: a raw request that upgrades nothing cannot reach them, so
+  // close() + restart on the same port stands in for a restarted server.
+  const port = server.port;
+  await server.close();
+  server = await startWebServer({
+    rendererDir: dir,
+    handlers: {} as Handlers,
+    logger: createMemoryLogger(),
+    port,
+    token,
+    onSession: (session, emit) => {
+      const entry = { session, emit };
+      sessions.push(entry);
+      return () => sessions.splice(sessions.indexOf(entry), 1);
+    },
+  });
+}
