@@ -10,6 +10,9 @@ import { call } from '../lib/call';
 
 type Report = ChannelOutput<'sync:test'>;
 type Probe = ChannelParsedInput<'sync:test'>;
+type Progress = EventPayload<'sync:progress'>;
+
+const PROGRESS_MS = 150;
 
 /** Which run is under way. */
 export type RunKind = 'test' | 'sync';
@@ -38,13 +41,30 @@ export function useSyncRunner(): SyncRunner {
   const cancelRequested = useRef(false);
   const runningRef = useRef<RunKind | null>(null);
 
-  useEffect(
-    () =>
-      api.on('sync:progress', (p) => {
-        if (runningRef.current) setProgress(p);
-      }),
-    [],
-  );
+  // A long read pushes many progress events: a new phase shows at once, counts at most every
+  // PROGRESS_MS, so the page re-renders a few times a second rather than per event.
+  useEffect(() => {
+    let latest: Progress | null = null;
+    let shownPhase: Progress['phase'] | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      if (runningRef.current && latest) setProgress(latest);
+    };
+    const off = api.on('sync:progress', (p) => {
+      if (!runningRef.current) return;
+      latest = p;
+      if (p.phase !== shownPhase) {
+        shownPhase = p.phase;
+        if (timer) clearTimeout(timer);
+        flush();
+      } else timer ??= setTimeout(flush, PROGRESS_MS);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, []);
 
   const start = useCallback(async (kind: RunKind, go: () => Promise<Result<Report>>) => {
     runningRef.current = kind;
