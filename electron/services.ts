@@ -99,6 +99,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const sessions = new Set<{ session: Session; emit: Emit }>();
   let current: { controller: AbortController; dryRun: boolean } | null = null;
+  /** History entries of tests still being written after their answer went out. */
+  const recording = new Set<Promise<unknown>>();
 
   const resolveSettings = (probe: DirectoryProbe): Settings => {
     const s = probe.settings;
@@ -158,6 +160,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
           actor: opts.actor,
           signal: controller.signal,
           onProgress: opts.onProgress,
+          recordLater: opts.dryRun
+            ? (recorded) => {
+                const p = recorded.finally(() => recording.delete(p));
+                recording.add(p);
+              }
+            : undefined,
         });
         log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
         return report;
@@ -190,8 +198,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     async close() {
       services.scheduler.stop();
       current?.controller.abort();
+      await Promise.allSettled([...recording]);
       db.close();
-      await Promise.resolve();
     },
   };
   services.scheduler.start();

@@ -129,6 +129,18 @@ describe('nothing changes', () => {
     expect(repo.listRuns()[0]).toMatchObject({ id: report.runId, status: 'tested', dryRun: true });
   });
 
+  it('in a test run recorded later: the report comes first, without runId, the entry after it', async () => {
+    const pending: Promise<number | null>[] = [];
+    const report = await run(three, settingsWith(), { dryRun: true, recordLater: (p) => pending.push(p) });
+    expect(report.summary.create).toBe(3);
+    expect(report).not.toHaveProperty('runId');
+    expect(pending).toHaveLength(1);
+    const runId = await pending[0]!;
+    expect(repo.listRuns()[0]).toMatchObject({ id: runId, status: 'tested', summary: report.summary });
+    expect(repo.runChanges(runId as number)).toEqual(report.changes);
+    expect(names()).toEqual(['admin']);
+  });
+
   it('when the source cannot be read: its UserError comes through and the run is recorded as failed', async () => {
     await run(three, settingsWith());
     const before = snapshot();

@@ -31,6 +31,12 @@ export interface RunSyncOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SyncProgress) => void;
   readonly now?: () => Date;
+  /**
+   * Test Settings only: write the history entry after the report is handed back (the report then
+   * has no runId) and give the write to this callback, so the app answers without waiting for
+   * the database file to be persisted. Without it the entry is written first.
+   */
+  readonly recordLater?: (recorded: Promise<number | null>) => void;
 }
 
 const EMPTY_SUMMARY = summarize([]);
@@ -109,7 +115,15 @@ async function testRun(repo: ArchiveRepository, opts: RunSyncOptions): Promise<S
     throw err;
   }
   const { read, plan } = result;
-  const runId = await recordQuietly(runRow(opts, startedAt, 'tested', plan, null), plan.changes);
+  const row = runRow(opts, startedAt, 'tested', plan, null);
+  if (opts.recordLater) {
+    // After the caller's own continuation (sending the answer) has run.
+    opts.recordLater(new Promise((resolve) => setImmediate(resolve)).then(() => recordQuietly(row, plan.changes)));
+    opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
+    const { runId: _none, ...rest } = report(true, read, plan, plan.changes, null);
+    return rest;
+  }
+  const runId = await recordQuietly(row, plan.changes);
   opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return report(true, read, plan, plan.changes, runId);
 }
