@@ -1,12 +1,14 @@
 /**
  * The results table with 100,000 changes: Test Settings against a generated App directory shows
- * its first rows quickly, keeps only a window of rows in the DOM, and scrolls to the last one.
+ * its first rows, keeps only a window of rows in the DOM, scrolls to the last one, and a second
+ * run can be cancelled.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeUserlist } from '../electron/core/mdaemon/testing/make-userlist';
 import { expect, test } from './harness/fixtures';
+import { AppShell } from './pages/app-shell';
 import { LogonPage } from './pages/logon-page';
 import { DirectoryServicesPage } from './pages/directory-services-page';
 
@@ -47,6 +49,15 @@ test('Test Settings with 100,000 accounts: a virtualized, filterable table', asy
     await page.getByRole('combobox', { name: 'Filter by action' }).click();
     await page.getByRole('option', { name: /^Update/ }).click();
     await expect(ds.results.getByText('0 of 100,000 shown')).toBeVisible();
+
+    // Cancel while Test Settings reads the 100,000 accounts: the UI says so, nothing is applied.
+    await ds.testSettingsAndCancel();
+    await expect(page.getByText('The run was cancelled. Nothing was changed.')).toBeVisible({ timeout: 30_000 });
+    await expect(ds.testSettingsButton).toBeEnabled();
+    await new AppShell(page).open('Synchronization History');
+    const runs = page.getByRole('table', { name: 'Synchronization runs' });
+    await expect(runs.getByRole('row').filter({ hasText: 'Cancelled' })).toHaveCount(1);
+    await expect(runs.getByRole('row').filter({ hasText: 'Applied' })).toHaveCount(0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -61,6 +61,36 @@ export class DirectoryServicesPage {
     await expect(this.results.getByRole('heading', { name: /^Test Settings/ })).toBeVisible();
   }
 
+  /**
+   * Clicks Test Settings and then Cancel the moment it appears, from inside the page: a run on
+   * 100,000 accounts takes about a second, too short for a round trip per click to be sure to
+   * land while it runs.
+   */
+  async testSettingsAndCancel(): Promise<void> {
+    await expect(this.testSettingsButton).toBeEnabled();
+    await this.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const button = (name: string) =>
+            [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name && !b.disabled);
+          const cancelWhenShown = () => {
+            const cancel = button('Cancel');
+            if (!cancel) return false;
+            cancel.click();
+            resolve();
+            return true;
+          };
+          const observer = new MutationObserver(() => {
+            if (cancelWhenShown()) observer.disconnect();
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+          const test = button('Test Settings');
+          if (!test) return reject(new Error('no enabled Test Settings button'));
+          test.click();
+        }),
+    );
+  }
+
   /** Clicks Synchronize now (confirming deletions when asked) and waits for the committed changes. */
   async synchronizeNow(confirmDeletes = false): Promise<void> {
     await this.syncNowButton.click();
