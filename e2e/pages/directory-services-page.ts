@@ -72,7 +72,7 @@ export class DirectoryServicesPage {
       () =>
         new Promise<void>((resolve, reject) => {
           const button = (name: string) =>
-            [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name && !b.disabled);
+            Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.trim() === name && !b.disabled);
           const cancelWhenShown = () => {
             const cancel = button('Cancel');
             if (!cancel) return false;
