@@ -59,6 +59,8 @@ export interface Services extends ServiceDeps {
   readDirectory(probe: DirectoryProbe, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<DirectoryRead>;
   /** Runs Test Settings or Synchronize now; one run at a time in this process. */
   run(probe: DirectoryProbe, opts: RunOptions): Promise<SyncReport>;
+  /** Resolves once the history entries of finished tests are written (read the history after it). */
+  historySettled(): Promise<void>;
   /** Cancels a running test; true when there was one. */
   cancelTest(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
@@ -148,6 +150,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       current = { controller, dryRun: opts.dryRun };
       const settings = resolveSettings(probe);
       try {
+        await services.historySettled(); // runs are recorded in the order they started
         const report = await runSync({
           repository: db,
           readDirectory: () =>
@@ -174,6 +177,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       }
     },
 
+    async historySettled() {
+      await Promise.allSettled([...recording]);
+    },
+
     cancelTest() {
       if (!current?.dryRun) return false;
       current.controller.abort();
@@ -198,7 +205,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     async close() {
       services.scheduler.stop();
       current?.controller.abort();
-      await Promise.allSettled([...recording]);
+      await services.historySettled();
       db.close();
     },
   };

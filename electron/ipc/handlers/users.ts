@@ -52,8 +52,15 @@ export function userHandlers(
       return result;
     },
     'folders:list': () => s.db.listFolders(),
-    'history:list': ({ limit }) => s.db.listRuns(limit),
-    'history:changes': ({ runId }) => s.db.runChanges(runId),
+    // A test's entry is written just after its answer: the history waits for it.
+    'history:list': async ({ limit }) => {
+      await s.historySettled();
+      return s.db.listRuns(limit);
+    },
+    'history:changes': async ({ runId }) => {
+      await s.historySettled();
+      return s.db.runChanges(runId);
+    },
     'archive:mine': (_input, ctx) => {
       const name = ctx.session.user?.userName ?? '';
       const folder = s.db.folderOf(name);
