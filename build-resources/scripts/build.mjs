@@ -22,6 +22,8 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // sqljs.ts falls back to import.meta.url only where `require` is missing (the ESM main bundle).
+  logOverride: { 'empty-import-meta': 'silent' },
   define: { __MDSYNC_VERSION__: JSON.stringify(pkg.version) },
 };
 

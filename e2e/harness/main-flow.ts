@@ -48,7 +48,10 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
   await test.step('configure the local App directory and test the settings', async () => {
     await expect(page.getByRole('combobox', { name: 'Directory service type' })).toHaveText('MDaemon USERLIST.DAT');
     await expect(ds.syncNowButton).toBeDisabled();
-    await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
+    // A newcomer is offered the bundled sample App directory.
+    await page.getByRole('button', { name: 'Use sample data' }).click();
+    await expect(ds.appDir).toHaveValue(SAMPLE_APP_DIR);
+    await expect(ds.group('Sales')).toBeVisible({ timeout: 20_000 });
     await expect(ds.domain('company.test')).toBeVisible();
     await shot('directory-services');
     await ds.testSettings();

@@ -96,6 +96,19 @@ export function ConnectionSection({ info, dir, overview }: Props) {
           </Button>
         </Box>
         <ErrorAlert error={browse.error ?? detect.error} />
+        {!d.appDir.trim() && info.sampleAppDir && (
+          <Alert
+            severity="info"
+            sx={{ my: 0.5 }}
+            action={
+              <Button size="small" onClick={() => update('directory', { appDir: info.sampleAppDir ?? '', codePage: 'cp1252' })}>
+                Use sample data
+              </Button>
+            }
+          >
+            No MDaemon at hand? Try mdsync with a small fictional App directory (15 accounts, 3 domains, 4 groups).
+          </Alert>
+        )}
         {tried && (
           <Alert severity="info" onClose={() => setTried(null)} sx={{ my: 0.5 }}>
             No MDaemon App directory was found.
