@@ -12,7 +12,10 @@ const loaded = new Map<string, Promise<SqlJsStatic>>();
 
 /** The path of sql.js's wasm binary in node_modules. */
 export function defaultWasmPath(): string {
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  // CommonJS (the CLI and browser-mode bundles, tsx) has __filename; the ESM main bundle has
+  // import.meta.url. `typeof require` says nothing: esbuild's ESM output defines a require shim
+  // that cannot resolve.
+  const req = typeof __filename === 'string' ? createRequire(__filename) : createRequire(import.meta.url);
   return req.resolve('sql.js/dist/sql-wasm.wasm');
 }
 
