@@ -8,16 +8,29 @@ import globals from 'globals';
 
 const noElectron = {
   name: 'electron',
-  message: 'electron may be imported only by electron/main.ts, electron/preload.ts, electron/adapters/ and electron/ipc/electron-ipc.ts',
+  message:
+    'electron may be imported only by electron/main.ts, electron/preload.ts, electron/adapters/ and electron/ipc/electron-ipc.ts',
 };
 const rawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
-  message: 'raw ipcMain/ipcRenderer belong to electron/preload.ts and electron/ipc/ only: add a channel to shared/contract.ts',
+  message:
+    'raw ipcMain/ipcRenderer belong to electron/preload.ts and electron/ipc/ only: add a channel to shared/contract.ts',
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench-data/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', '.tmp/**', 'build-resources/sample-app/**/*.DAT'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'bench-data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/artifacts/**',
+      '.tmp/**',
+      'build-resources/sample-app/**/*.DAT',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -44,21 +57,46 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['node:*'], message: 'the renderer runs in a browser: no Node modules' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [{ group: ['node:*'], message: 'the renderer runs in a browser: no Node modules' }],
+        },
+      ],
     },
   },
   {
-    files: ['shared/**/*.ts', 'electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/web/**/*.ts', 'electron/services.ts', 'e2e/**/*.ts', 'build-resources/**/*.ts'],
+    files: [
+      'shared/**/*.ts',
+      'electron/core/**/*.ts',
+      'electron/cli/**/*.ts',
+      'electron/web/**/*.ts',
+      'electron/services.ts',
+      'e2e/**/*.ts',
+      'build-resources/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['node:*'], message: 'shared/ runs on both sides: no Node modules' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [{ group: ['node:*'], message: 'shared/ runs on both sides: no Node modules' }],
+        },
+      ],
     },
   },
   {
-    files: ['electron/main.ts', 'electron/adapters/**/*.ts', 'electron/ipc/handlers*.ts', 'electron/ipc/handlers/**/*.ts'],
+    files: [
+      'electron/main.ts',
+      'electron/adapters/**/*.ts',
+      'electron/ipc/handlers*.ts',
+      'electron/ipc/handlers/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
   },
   {

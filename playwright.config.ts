@@ -23,7 +23,11 @@ export default defineConfig({
   // One worker: the servers (Dovecot, Samba) are started once per worker and the flow is sequential.
   workers: 1,
   forbidOnly: !!process.env.CI,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }], ['json', { outputFile: '.tmp/reports/e2e.json' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'playwright-report' }],
+    ['json', { outputFile: '.tmp/reports/e2e.json' }],
+  ],
   use: {
     viewport: { width: 1280, height: 860 },
     trace: 'retain-on-failure',

@@ -47,6 +47,10 @@ console.log(JSON.stringify({ created: report.summary.create, logon: logon.ok ? '
 `,
     );
     const out = execFileSync(process.execPath, [path.join(dir, 'run.mjs')], { cwd: dir, timeout: 60_000 }).toString();
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ created: 15, logon: 'serverUnreachable', share: 'network' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      created: 15,
+      logon: 'serverUnreachable',
+      share: 'network',
+    });
   }, 90_000);
 });

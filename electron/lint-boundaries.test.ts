@@ -4,10 +4,26 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 // The probes are not files on disk: let typescript-eslint lint them with its default project.
-const probes = ['shared/probe.ts', 'electron/core/probe.ts', 'electron/cli/probe.ts', 'electron/web/probe.ts', 'renderer/src/probe.ts', 'electron/adapters/probe.ts'];
+const probes = [
+  'shared/probe.ts',
+  'electron/core/probe.ts',
+  'electron/cli/probe.ts',
+  'electron/web/probe.ts',
+  'renderer/src/probe.ts',
+  'electron/adapters/probe.ts',
+];
 const eslint = new ESLint({
   cwd: root,
-  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: probes, maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 20 } } } },
+  overrideConfig: {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: probes,
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 20,
+        },
+      },
+    },
+  },
 });
 
 async function restricted(file: string, code: string): Promise<string[]> {
@@ -22,7 +38,13 @@ const useIpcMain = "import { ipcMain } from 'electron';\nexport const h = ipcMai
 
 describe('layer boundaries (lint)', () => {
   it('keeps electron out of shared/, the core, the CLI, browser mode and the renderer', async () => {
-    for (const file of ['shared/probe.ts', 'electron/core/probe.ts', 'electron/cli/probe.ts', 'electron/web/probe.ts', 'renderer/src/probe.ts']) {
+    for (const file of [
+      'shared/probe.ts',
+      'electron/core/probe.ts',
+      'electron/cli/probe.ts',
+      'electron/web/probe.ts',
+      'renderer/src/probe.ts',
+    ]) {
       expect(await restricted(file, useElectron), file).not.toEqual([]);
     }
   }, 60_000);

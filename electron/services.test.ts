@@ -54,17 +54,29 @@ afterEach(async () => {
 describe('main-side stack', () => {
   it('first start, logon, Test Settings, Synchronize now, users and history', async () => {
     const info = await call('app:info', {});
-    expect(info).toMatchObject({ ok: true, value: { needsAdminPassword: true, mode: 'browser', dataDir: dir, canBrowse: false } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { needsAdminPassword: true, mode: 'browser', dataDir: dir, canBrowse: false },
+    });
     expect(await call('settings:get', {})).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
 
-    expect(await call('auth:setup-admin', { password: 'Adm1n pass' })).toMatchObject({ ok: true, value: { userName: 'admin' } });
-    expect(await call('auth:setup-admin', { password: 'again' })).toMatchObject({ ok: false, error: { code: 'refused' } });
+    expect(await call('auth:setup-admin', { password: 'Adm1n pass' })).toMatchObject({
+      ok: true,
+      value: { userName: 'admin' },
+    });
+    expect(await call('auth:setup-admin', { password: 'again' })).toMatchObject({
+      ok: false,
+      error: { code: 'refused' },
+    });
     await call('auth:logoff', {});
     expect(await call('auth:logon', { userName: 'ADMIN', password: 'wrong' })).toMatchObject({
       ok: true,
       value: { ok: false, reason: 'invalidCredentials' },
     });
-    expect(await call('auth:logon', { userName: 'admin', password: 'Adm1n pass' })).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await call('auth:logon', { userName: 'admin', password: 'Adm1n pass' })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
 
     const view = await call('settings:get', {});
     if (!view.ok) throw new Error(view.error.message);
@@ -76,7 +88,11 @@ describe('main-side stack', () => {
 
     const overview = await call('mdaemon:overview', { settings, sharePassword: null });
     if (!overview.ok) throw new Error(overview.error.message);
-    expect(overview.value.domains.map((d) => d.name)).toEqual(['branch.company.test', 'company.test', 'partner.example']);
+    expect(overview.value.domains.map((d) => d.name)).toEqual([
+      'branch.company.test',
+      'company.test',
+      'partner.example',
+    ]);
     expect(overview.value.groups.length).toBeGreaterThanOrEqual(3);
 
     const test = await call('sync:test', { settings, sharePassword: null });
@@ -100,7 +116,12 @@ describe('main-side stack', () => {
     expect(frank.privileges).toEqual(['login', 'archive']);
 
     const again = await call('sync:test', { settings, sharePassword: null });
-    expect(again.ok && again.value.summary).toMatchObject({ create: 0, update: 0, delete: 0, unchanged: test.value.summary.create });
+    expect(again.ok && again.value.summary).toMatchObject({
+      create: 0,
+      update: 0,
+      delete: 0,
+      unchanged: test.value.summary.create,
+    });
 
     const runs = await call('history:list', { limit: 10 });
     if (!runs.ok) throw new Error(runs.error.message);
@@ -117,7 +138,7 @@ describe('main-side stack', () => {
     expect(fs.readFileSync(dataFiles(dir).log, 'utf8')).not.toContain('Adm1n pass');
   }, 60_000);
 
-  it('keeps non-administrators out of the administrative channels and ends a deleted user\'s session', async () => {
+  it("keeps non-administrators out of the administrative channels and ends a deleted user's session", async () => {
     await call('auth:setup-admin', { password: 'Adm1n pass' });
     const created = await call('users:create', {
       userName: 'clerk',
@@ -134,7 +155,10 @@ describe('main-side stack', () => {
     session = { user: null };
     const clerkSession = session;
     const release = services.trackSession(clerkSession, (event, payload) => events.push({ event, payload }));
-    expect(await call('auth:logon', { userName: 'Clerk', password: 'clerk pw' })).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await call('auth:logon', { userName: 'Clerk', password: 'clerk pw' })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
     expect(await call('users:list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await call('archive:mine', {})).toMatchObject({ ok: true, value: { folder: 'clerk', messages: 0 } });
     expect(await call('auth:change-password', { current: 'nope', next: 'new pw' })).toMatchObject({

@@ -56,7 +56,11 @@ export interface Services extends ServiceDeps {
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
   /** Reads the App directory the probe describes (a typed share password, or the stored one). */
-  readDirectory(probe: DirectoryProbe, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<DirectoryRead>;
+  readDirectory(
+    probe: DirectoryProbe,
+    signal?: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<DirectoryRead>;
   /** Runs Test Settings or Synchronize now; one run at a time in this process. */
   run(probe: DirectoryProbe, opts: RunOptions): Promise<SyncReport>;
   /** Resolves once the history entries of finished tests are written (read the history after it). */
@@ -116,7 +120,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       const settings = deps.settings.load();
       if (!settings.directory.appDir) return;
       try {
-        await services.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 'schedule' });
+        await services.run(
+          { settings, sharePassword: null },
+          { dryRun: false, confirmDeletes: false, actor: 'schedule' },
+        );
       } catch (err) {
         log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
       }

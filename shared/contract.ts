@@ -33,11 +33,7 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly output: O;
 }
 
-function channel<I extends z.ZodType, O extends z.ZodType>(
-  access: Access,
-  input: I,
-  output: O,
-): ChannelDef<I, O> {
+function channel<I extends z.ZodType, O extends z.ZodType>(access: Access, input: I, output: O): ChannelDef<I, O> {
   return { access, input, output };
 }
 
@@ -137,7 +133,11 @@ export const contract = {
   'settings:save': channel('admin', DirectoryProbe, SettingsView),
 
   'mdaemon:detect': channel('admin', Empty, z.object({ appDir: z.string().nullable(), tried: z.array(z.string()) })),
-  'mdaemon:browse': channel('admin', z.object({ start: z.string().default('') }), z.object({ path: z.string().nullable() })),
+  'mdaemon:browse': channel(
+    'admin',
+    z.object({ start: z.string().default('') }),
+    z.object({ path: z.string().nullable() }),
+  ),
   'mdaemon:overview': channel('admin', DirectoryProbe, DirectoryOverview),
 
   'sync:test': channel('admin', DirectoryProbe, SyncReport),
@@ -153,10 +153,18 @@ export const contract = {
   'users:list': channel('admin', Empty, z.array(UserRow)),
   'users:create': channel('admin', UserInput, ArchiveUser),
   'users:update': channel('admin', UserInput.extend({ originalUserName: z.string() }), ArchiveUser),
-  'users:delete': channel('admin', z.object({ userName: z.string() }), z.object({ folderKept: z.boolean(), messages: z.number().int() })),
+  'users:delete': channel(
+    'admin',
+    z.object({ userName: z.string() }),
+    z.object({ folderKept: z.boolean(), messages: z.number().int() }),
+  ),
   'folders:list': channel('admin', Empty, z.array(ArchiveFolder)),
 
-  'history:list': channel('admin', z.object({ limit: z.number().int().min(1).max(1000).default(200) }), z.array(SyncRun)),
+  'history:list': channel(
+    'admin',
+    z.object({ limit: z.number().int().min(1).max(1000).default(200) }),
+    z.array(SyncRun),
+  ),
   'history:changes': channel('admin', z.object({ runId: z.number().int() }), z.array(Change)),
 
   'archive:mine': channel(

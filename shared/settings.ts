@@ -11,9 +11,7 @@ import { Privilege } from './model';
 export const SETTINGS_VERSION = 1;
 
 /** A deletion guard limit: a count (`5`) or a percentage of Directory Services users (`10%`). */
-export const DeleteLimit = z
-  .string()
-  .regex(/^\d{1,7}%?$/, 'a number of users, or a percentage such as 10%');
+export const DeleteLimit = z.string().regex(/^\d{1,7}%?$/, 'a number of users, or a percentage such as 10%');
 
 /** Where and how to read MDaemon's App directory. */
 export const DirectorySettings = z.object({

@@ -73,14 +73,19 @@ async function timed(label: string, dryRun: boolean): Promise<number> {
 async function main(): Promise<void> {
   const t0 = performance.now();
   generate();
-  process.stdout.write(`${COUNT} accounts in ${path.relative(ROOT, APP)} (ready in ${Math.round(performance.now() - t0)} ms)\n`);
+  process.stdout.write(
+    `${COUNT} accounts in ${path.relative(ROOT, APP)} (ready in ${Math.round(performance.now() - t0)} ms)\n`,
+  );
   fs.rmSync(DATA, { recursive: true, force: true });
   const first = await timed('first sync into an empty database', false);
   const size = fs.statSync(dataFiles(DATA).database).size;
   process.stdout.write(`  database file: ${(size / 1024 / 1024).toFixed(1)} MiB\n`);
   const noChange = await timed('no-change test', true);
-  const verdict = (ms: number, goal: number) => (ms <= goal ? `ok (goal ≤ ${goal / 1000} s)` : `MISSED (goal ≤ ${goal / 1000} s)`);
-  process.stdout.write(`\nfirst sync ${verdict(first, GOALS.first)}; no-change test ${verdict(noChange, GOALS.noChange)}\n`);
+  const verdict = (ms: number, goal: number) =>
+    ms <= goal ? `ok (goal ≤ ${goal / 1000} s)` : `MISSED (goal ≤ ${goal / 1000} s)`;
+  process.stdout.write(
+    `\nfirst sync ${verdict(first, GOALS.first)}; no-change test ${verdict(noChange, GOALS.noChange)}\n`,
+  );
   fs.rmSync(DATA, { recursive: true, force: true });
 }
 

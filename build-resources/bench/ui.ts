@@ -85,7 +85,9 @@ function watchSockets(): void {
       const start = performance.now();
       const r = fn.call(this, ev);
       const data = typeof ev.data === 'string' ? ev.data : '';
-      const kind = /^\{"event":"sync:progress","payload":\{"phase":"(\w+)"/.exec(data)?.[1] ?? (data.startsWith('{"id"') ? 'answer' : 'other');
+      const kind =
+        /^\{"event":"sync:progress","payload":\{"phase":"(\w+)"/.exec(data)?.[1] ??
+        (data.startsWith('{"id"') ? 'answer' : 'other');
       w.__bench.seen.push({ kind, bytes: data.length, stamp: ev.timeStamp, start, end: performance.now() });
       return r;
     };
@@ -217,7 +219,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     await page.getByRole('button', { name: 'Synchronize now' }).click();
     await page.getByRole('heading', { name: /^Synchronize now/ }).waitFor({ timeout: 300_000 });
-    console.log(`  (Synchronize now of ${COUNT.toLocaleString('en-US')} users, for the no-change run: ${s(performance.now() - started)})`);
+    console.log(
+      `  (Synchronize now of ${COUNT.toLocaleString('en-US')} users, for the no-change run: ${s(performance.now() - started)})`,
+    );
     const same: Bench[] = [];
     for (let i = 0; i < RUNS; i++) same.push(await testOnce(page));
     printRuns('no change', same);
@@ -227,7 +231,12 @@ async function main(): Promise<void> {
     await new Promise((r) => child.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(`load (uptime): ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} on ${os.cpus().length} CPUs`);
+  console.log(
+    `load (uptime): ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} on ${os.cpus().length} CPUs`,
+  );
 }
 
 main().catch((err: unknown) => {

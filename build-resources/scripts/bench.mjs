@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const only = process.argv.slice(2);
 const dir = path.join(root, 'build-resources/bench');
-const benches = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const benches = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
+  .sort();
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 if (!fs.existsSync(path.join(root, 'dist/cli.cjs'))) {
   spawnSync(process.execPath, [path.join(root, 'build-resources/scripts/build.mjs')], { stdio: 'inherit', cwd: root });

@@ -32,7 +32,8 @@ const line = (x0, y0, x1, y1, w, c) => {
   for (let t = 0; t <= len; t += 0.5) {
     const x = x0 + ((x1 - x0) * t) / len;
     const y = y0 + ((y1 - y0) * t) / len;
-    for (let oy = -w; oy <= w; oy++) for (let ox = -w; ox <= w; ox++) if (ox * ox + oy * oy <= w * w) set(Math.round(x + ox), Math.round(y + oy), c);
+    for (let oy = -w; oy <= w; oy++)
+      for (let ox = -w; ox <= w; ox++) if (ox * ox + oy * oy <= w * w) set(Math.round(x + ox), Math.round(y + oy), c);
   }
 };
 const [L, T, R, B] = [120, 170, 392, 350];
@@ -45,7 +46,8 @@ line(256, 275, R, T, 9, white);
 for (let a = Math.PI * 0.15; a < Math.PI * 0.85; a += 0.002) {
   const cx = 256 + Math.cos(a) * 190;
   const cy = 250 + Math.sin(a) * 190;
-  for (let oy = -7; oy <= 7; oy++) for (let ox = -7; ox <= 7; ox++) if (ox * ox + oy * oy <= 49) set(Math.round(cx + ox), Math.round(cy + oy), accent);
+  for (let oy = -7; oy <= 7; oy++)
+    for (let ox = -7; ox <= 7; ox++) if (ox * ox + oy * oy <= 49) set(Math.round(cx + ox), Math.round(cy + oy), accent);
 }
 {
   const ax = 256 + Math.cos(Math.PI * 0.15) * 190;

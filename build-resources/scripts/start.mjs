@@ -18,7 +18,10 @@ if (!fs.existsSync(path.join(root, 'dist/web.cjs'))) {
 /** The installed Electron binary, found without require('electron') (which would try to download it). */
 function installedElectron() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    const p = path.join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'win32' ? 'electron.exe' : 'electron',
+    );
     return fs.existsSync(p) ? p : null;
   }
   try {

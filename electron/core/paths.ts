@@ -20,7 +20,8 @@ export function defaultDataDir(
     return path.win32.join(appData, APP_NAME);
   }
   if (platform === 'darwin') return path.posix.join(homeDir, 'Library', 'Application Support', APP_NAME);
-  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : path.posix.join(homeDir, '.config');
+  const config =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : path.posix.join(homeDir, '.config');
   return path.posix.join(config, APP_NAME);
 }
 

@@ -25,7 +25,10 @@ export function migrateSettings(raw: unknown): Settings {
   const doc = raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
   if (doc.version === undefined) doc.version = SETTINGS_VERSION;
   if (typeof doc.version === 'number' && doc.version > SETTINGS_VERSION) {
-    throw new UserError('config', `the settings were written by a newer mdsync (version ${doc.version}); update mdsync`);
+    throw new UserError(
+      'config',
+      `the settings were written by a newer mdsync (version ${doc.version}); update mdsync`,
+    );
   }
   const parsed = Settings.safeParse(doc);
   if (!parsed.success) {

@@ -19,7 +19,10 @@ export function registerIpc(
   logger: Logger,
   onSession?: (session: Session, emit: <E extends EventName>(e: E, p: EventPayload<E>) => void) => () => void,
 ): () => void {
-  const sessions = new Map<number, { session: Session; emit: <E extends EventName>(e: E, p: EventPayload<E>) => void }>();
+  const sessions = new Map<
+    number,
+    { session: Session; emit: <E extends EventName>(e: E, p: EventPayload<E>) => void }
+  >();
   const sessionOf = (wc: WebContents) => {
     let entry = sessions.get(wc.id);
     if (!entry) {

@@ -3,8 +3,18 @@ import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
 import { dispatch, type CallContext, type Handlers, type Session } from './registry';
 
-const admin = { userName: 'admin', fullName: 'Administrator', authentication: 'integrated' as const, privileges: ['admin' as const] };
-const plain = { userName: 'frank@company.test', fullName: 'Frank', authentication: 'directoryServices' as const, privileges: ['login' as const] };
+const admin = {
+  userName: 'admin',
+  fullName: 'Administrator',
+  authentication: 'integrated' as const,
+  privileges: ['admin' as const],
+};
+const plain = {
+  userName: 'frank@company.test',
+  fullName: 'Frank',
+  authentication: 'directoryServices' as const,
+  privileges: ['login' as const],
+};
 
 function ctx(user: Session['user']): CallContext {
   return { session: { user }, emit: () => undefined };
@@ -23,15 +33,27 @@ const handlers = {
 describe('dispatch', () => {
   it('refuses unknown channels', async () => {
     const logger = createMemoryLogger();
-    expect(await dispatch(handlers, 'fs:read', {}, ctx(admin), logger)).toMatchObject({ ok: false, error: { code: 'unknownChannel' } });
+    expect(await dispatch(handlers, 'fs:read', {}, ctx(admin), logger)).toMatchObject({
+      ok: false,
+      error: { code: 'unknownChannel' },
+    });
   });
 
   it('checks access: public, user, admin', async () => {
     const logger = createMemoryLogger();
-    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(null), logger)).toEqual({ ok: true, value: { done: true } });
-    expect(await dispatch(handlers, 'archive:mine', {}, ctx(null), logger)).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
+    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(null), logger)).toEqual({
+      ok: true,
+      value: { done: true },
+    });
+    expect(await dispatch(handlers, 'archive:mine', {}, ctx(null), logger)).toMatchObject({
+      ok: false,
+      error: { code: 'notLoggedOn' },
+    });
     expect(await dispatch(handlers, 'archive:mine', {}, ctx(plain), logger)).toMatchObject({ ok: true });
-    expect(await dispatch(handlers, 'folders:list', {}, ctx(plain), logger)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch(handlers, 'folders:list', {}, ctx(plain), logger)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await dispatch(handlers, 'folders:list', {}, ctx(admin), logger)).toMatchObject({ ok: true });
   });
 
@@ -50,7 +72,10 @@ describe('dispatch', () => {
       error: { code: 'refused', message: 'the built-in admin cannot be deleted' },
     });
     const r = await dispatch(handlers, 'users:delete', { userName: 'x' }, ctx(admin), logger);
-    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'an internal error occurred; the details are in the log' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'an internal error occurred; the details are in the log' },
+    });
     expect(logger.lines.join('\n')).toContain('boom with details');
   });
 });

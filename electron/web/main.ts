@@ -70,14 +70,19 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    process.stderr.write(`mdsync web: cannot listen on 127.0.0.1:${port}${code === 'EADDRINUSE' ? ' (in use)' : code ? ` (${code})` : ''}\n`);
+    process.stderr.write(
+      `mdsync web: cannot listen on 127.0.0.1:${port}${code === 'EADDRINUSE' ? ' (in use)' : code ? ` (${code})` : ''}\n`,
+    );
     await services.close();
     return 1;
   }
   logger.log('info', `browser mode on 127.0.0.1:${server.port}, data ${dataDir}`);
   process.stdout.write(`${server.url}\n`);
   const stop = () => {
-    void server.close().then(() => services.close()).then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => services.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

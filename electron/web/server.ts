@@ -38,7 +38,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-
 const COOKIE = 'mdsync_token';
 
 function sameToken(a: string | null | undefined, b: string): boolean {

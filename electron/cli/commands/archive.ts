@@ -27,7 +27,12 @@ export function decodeEncodedWords(value: string): string {
     const bytes =
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          );
     return iconv.decode(bytes, cs);
   });
 }
@@ -89,7 +94,8 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
     return 0;
   }
   const [sub, ...files] = positionals;
-  if (sub !== 'import') throw new CliError(sub === undefined ? USAGE : `unknown archive subcommand ${sub}; ${USAGE}`, 2);
+  if (sub !== 'import')
+    throw new CliError(sub === undefined ? USAGE : `unknown archive subcommand ${sub}; ${USAGE}`, 2);
   if (!values.user) throw new CliError(`--user is required; ${USAGE}`, 2);
   if (files.length === 0) throw new CliError(`no message files given; ${USAGE}`, 2);
   const metas = files.map((file) => {
@@ -104,7 +110,9 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
     const own = repo.folderOf(values.user);
     if (!own) throw new UserError('notFound', `there is no user named ${values.user}`);
     const count = await repo.importMessages(own.folder, metas);
-    io.stdout(`imported ${metas.length} message${metas.length === 1 ? '' : 's'} into ${own.folder} (${count} in all)\n`);
+    io.stdout(
+      `imported ${metas.length} message${metas.length === 1 ? '' : 's'} into ${own.folder} (${count} in all)\n`,
+    );
     return 0;
   } finally {
     repo.close();

@@ -33,9 +33,19 @@ const testCommand = makeRunCommand(true, deps);
 const syncCommand = makeRunCommand(false, deps);
 
 function writeApp(accounts: UserlistFields[]): void {
-  fs.writeFileSync(path.join(appDir, 'USERLIST.DAT'), makeUserlist(accounts.map((a) => ({ password: SECRET, ...a })), 'windows-1252'));
+  fs.writeFileSync(
+    path.join(appDir, 'USERLIST.DAT'),
+    makeUserlist(
+      accounts.map((a) => ({ password: SECRET, ...a })),
+      'windows-1252',
+    ),
+  );
 }
-const person = (mailbox: string, fullName = `Person ${mailbox}`): UserlistFields => ({ domain: 'company.test', mailbox, fullName });
+const person = (mailbox: string, fullName = `Person ${mailbox}`): UserlistFields => ({
+  domain: 'company.test',
+  mailbox,
+  fullName,
+});
 
 /** Runs a command the way main.ts does: errors become one stderr line and an exit status. */
 async function cli(command: Command, argv: string[], stdin = '', env: Record<string, string> = {}) {
@@ -73,7 +83,11 @@ describe('mdsync test and sync', () => {
     expect(t.code).toBe(0);
     const plan = SyncReport.parse(JSON.parse(t.stdout));
     expect(Object.keys(JSON.parse(t.stdout))).toEqual(['dryRun', 'summary', 'changes', 'warnings', 'runId']);
-    expect(plan).toMatchObject({ dryRun: true, summary: { create: 2, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 }, warnings: [] });
+    expect(plan).toMatchObject({
+      dryRun: true,
+      summary: { create: 2, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 },
+      warnings: [],
+    });
     expect(plan.changes[0]).toEqual({
       action: 'create',
       userName: 'anna@company.test',
@@ -86,11 +100,16 @@ describe('mdsync test and sync', () => {
     expect(s.stdout).toMatch(/^Synchronized: 2 created, 0 updated, 0 deleted, 0 unchanged, 0 skipped, 0 held\n/);
     expect(s.stdout).toContain('create    anna@company.test  new MDaemon account');
     const again = await cli(testCommand, ['--app-dir', appDir, '--code-page', 'windows-1252']);
-    expect(again.stdout).toBe('Test (nothing written): 0 to create, 0 to update, 0 to delete, 2 unchanged, 0 skipped, 0 held\n');
+    expect(again.stdout).toBe(
+      'Test (nothing written): 0 to create, 0 to update, 0 to delete, 2 unchanged, 0 skipped, 0 held\n',
+    );
   });
 
   it('use the saved settings, and flags override them for one run without saving', async () => {
-    saveSettings(dataDir, { ...defaultSettings(), directory: { ...defaultSettings().directory, appDir, codePage: 'windows-1252' } });
+    saveSettings(dataDir, {
+      ...defaultSettings(),
+      directory: { ...defaultSettings().directory, appDir, codePage: 'windows-1252' },
+    });
     const before = fs.readFileSync(dataFiles(dataDir).settings, 'utf8');
     const r = await cli(testCommand, ['--domain', 'other.test', '--json']);
     expect(JSON.parse(r.stdout).summary.create).toBe(0);
@@ -103,21 +122,53 @@ describe('mdsync test and sync', () => {
     writeApp(Array.from({ length: 7 }, (_, i) => person(`p${i}`)));
     await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252']);
     writeApp([person('p0')]);
-    const held = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-users', '--json']);
+    const held = await cli(syncCommand, [
+      '--app-dir',
+      appDir,
+      '--code-page',
+      'windows-1252',
+      '--delete-users',
+      '--json',
+    ]);
     expect(held.code).toBe(1);
     expect(JSON.parse(held.stdout).summary).toMatchObject({ held: 6, delete: 0 });
-    expect(held.stderr).toBe('mdsync sync: 6 deletes held by the deletion guard; run again with --confirm-deletes (or a higher --delete-limit) to apply them\n');
+    expect(held.stderr).toBe(
+      'mdsync sync: 6 deletes held by the deletion guard; run again with --confirm-deletes (or a higher --delete-limit) to apply them\n',
+    );
     const tested = await cli(testCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-users']);
     expect(tested.code).toBe(0);
-    const limit = await cli(testCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-users', '--delete-limit', '90%', '--json']);
+    const limit = await cli(testCommand, [
+      '--app-dir',
+      appDir,
+      '--code-page',
+      'windows-1252',
+      '--delete-users',
+      '--delete-limit',
+      '90%',
+      '--json',
+    ]);
     expect(JSON.parse(limit.stdout).summary).toMatchObject({ held: 0, delete: 6 });
-    const done = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-users', '--confirm-deletes']);
+    const done = await cli(syncCommand, [
+      '--app-dir',
+      appDir,
+      '--code-page',
+      'windows-1252',
+      '--delete-users',
+      '--confirm-deletes',
+    ]);
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/6 deleted/);
   });
 
   it('exit 2 for bad usage and unreadable input, with one line on stderr', async () => {
-    const badLimit = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-limit', 'many']);
+    const badLimit = await cli(syncCommand, [
+      '--app-dir',
+      appDir,
+      '--code-page',
+      'windows-1252',
+      '--delete-limit',
+      'many',
+    ]);
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toMatch(/^the delete limit "many" is not a number of users or a percentage such as 10%\n$/);
     const unknown = await cli(syncCommand, ['--frobnicate']);
@@ -130,7 +181,9 @@ describe('mdsync test and sync', () => {
   it('exit 1 with "another synchronization is running" when the lock stays taken', async () => {
     const repo = await ArchiveRepository.open({ dataDir });
     await repo.exclusive(async () => {
-      const r = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252'], '', { MDSYNC_LOCK_WAIT_MS: '50' });
+      const r = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252'], '', {
+        MDSYNC_LOCK_WAIT_MS: '50',
+      });
       expect(r).toMatchObject({ code: 1, stderr: 'another synchronization is running\n' });
     });
     repo.close();
@@ -156,7 +209,27 @@ describe('mdsync test and sync', () => {
 
 describe('mdsync users, folders and archive', () => {
   it('add, passwd, show, set-privileges, set-auth, delete', async () => {
-    expect((await cli(usersCommand, ['add', 'carol', '--full-name', 'Carol C', '--email', 'carol@x.test', '--privilege', 'login', '--privilege', 'archive', '--password-stdin'], 'pw1\n')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          usersCommand,
+          [
+            'add',
+            'carol',
+            '--full-name',
+            'Carol C',
+            '--email',
+            'carol@x.test',
+            '--privilege',
+            'login',
+            '--privilege',
+            'archive',
+            '--password-stdin',
+          ],
+          'pw1\n',
+        )
+      ).code,
+    ).toBe(0);
     const list = JSON.parse((await cli(usersCommand, ['--json'])).stdout);
     expect(list[1]).toEqual({
       userName: 'carol',
@@ -171,14 +244,21 @@ describe('mdsync users, folders and archive', () => {
     expect((await cli(usersCommand, ['passwd', 'carol', '--password-stdin'], 'pw2\n')).code).toBe(0);
     expect(await repo.verifyPassword('carol', 'pw2')).toBe(true);
     expect((await cli(usersCommand, ['passwd', 'carol'])).code).toBe(2);
-    expect((await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'export'])).stdout).toBe('privileges of carol: export\n');
+    expect((await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'export'])).stdout).toBe(
+      'privileges of carol: export\n',
+    );
     expect((await cli(usersCommand, ['set-auth', 'carol', 'directoryServices'])).code).toBe(0);
     const refused = await cli(usersCommand, ['passwd', 'carol', '--password-stdin'], 'pw3\n');
-    expect(refused).toMatchObject({ code: 1, stderr: "carol logs on with Directory Services: its password is MDaemon's\n" });
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr: "carol logs on with Directory Services: its password is MDaemon's\n",
+    });
     expect((await cli(usersCommand, ['show', 'CAROL'])).stdout).toContain('authentication:  directoryServices');
     expect((await cli(usersCommand, ['add', 'x', '--privilege', 'superuser'])).code).toBe(2);
     expect((await cli(usersCommand, ['delete', 'admin'])).code).toBe(1);
-    expect((await cli(usersCommand, ['delete', 'carol'])).stdout).toBe('deleted user carol; empty archive folder removed\n');
+    expect((await cli(usersCommand, ['delete', 'carol'])).stdout).toBe(
+      'deleted user carol; empty archive folder removed\n',
+    );
     expect((await cli(usersCommand, ['show', 'carol'])).code).toBe(2);
     repo.close();
   });

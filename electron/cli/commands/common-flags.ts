@@ -68,13 +68,22 @@ export interface MachineDeps {
 export const machine: MachineDeps = {
   platform: process.platform,
   readRegistry: readWindowsRegistry,
-  dirExists: (p) => fs.stat(p).then((s) => s.isDirectory(), () => false),
+  dirExists: (p) =>
+    fs.stat(p).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ),
   loadSmbSource: async () => (await import('../../core/smb/smb-source')).createSmbSource,
   loadSettings,
 };
 
 /** parseArgs with usage errors as CliError (exit 2). */
-export function parseFlags<T>(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>, usage: string, positionals = false): { values: T; positionals: string[] } {
+export function parseFlags<T>(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>,
+  usage: string,
+  positionals = false,
+): { values: T; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals, options });
     return { values: parsed.values as T, positionals: parsed.positionals };
@@ -105,14 +114,24 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
   if (v.group?.length) sync.groups = v.group;
   if (v['delete-users']) sync.deleteUsers = true;
   if (directory.appDir.trim() === '') {
-    const found = await detectAppDir({ platform: deps.platform, readRegistry: deps.readRegistry, exists: deps.dirExists });
-    if (!found.appDir) throw new CliError('no App directory is configured; give --app-dir DIR or save one in the app', 2);
+    const found = await detectAppDir({
+      platform: deps.platform,
+      readRegistry: deps.readRegistry,
+      exists: deps.dirExists,
+    });
+    if (!found.appDir)
+      throw new CliError('no App directory is configured; give --app-dir DIR or save one in the app', 2);
     directory.appDir = found.appDir;
   }
   const cp = v['code-page'] ?? directory.codePage;
-  directory.codePage = cp.trim() !== '' ? resolveCodePage(cp) : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+  directory.codePage =
+    cp.trim() !== ''
+      ? resolveCodePage(cp)
+      : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
   const settings: Settings = { ...saved, directory, sync };
-  const sharePassword = v['share-password-stdin'] ? await readPasswordFromStdin(io) : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
+  const sharePassword = v['share-password-stdin']
+    ? await readPasswordFromStdin(io)
+    : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
   const needsSmb = isUncPath(directory.appDir) && deps.platform !== 'win32';
   const createSmbSource = needsSmb ? await deps.loadSmbSource() : noSmb;
   return {
@@ -120,7 +139,11 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
     settings,
     deleteLimit: v['delete-limit'],
     readDirectory: async (signal) => {
-      const source = openAppDirSource(directory, { platform: deps.platform, sharePassword: sharePassword || null, createSmbSource });
+      const source = openAppDirSource(directory, {
+        platform: deps.platform,
+        sharePassword: sharePassword || null,
+        createSmbSource,
+      });
       try {
         return await readDirectory(source, { codePage: directory.codePage, signal });
       } finally {

@@ -28,7 +28,8 @@ export const foldersCommand: Command = async (argv: string[], io: CliIo): Promis
     } else {
       const width = Math.min(40, Math.max(6, ...folders.map((f) => f.name.length)));
       const lines = [`${'FOLDER'.padEnd(width)}  ${'MESSAGES'.padStart(8)}  OWNER`];
-      for (const f of folders) lines.push(`${f.name.padEnd(width)}  ${String(f.messages).padStart(8)}  ${f.owner ?? '(no owner)'}`);
+      for (const f of folders)
+        lines.push(`${f.name.padEnd(width)}  ${String(f.messages).padStart(8)}  ${f.owner ?? '(no owner)'}`);
       lines.push(`${folders.length} folder${folders.length === 1 ? '' : 's'}`);
       io.stdout(`${lines.join('\n')}\n`);
     }

@@ -21,9 +21,7 @@ import { IMAP_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-chec
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
-  getUser(
-    userName: string,
-  ): {
+  getUser(userName: string): {
     userName: string;
     fullName: string;
     authentication: AuthUser['authentication'];

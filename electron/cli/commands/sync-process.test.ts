@@ -19,7 +19,11 @@ let appDir: string;
 let dataDir: string;
 
 function writeUserlist(count: number, label: string): void {
-  const accounts = Array.from({ length: count }, (_, i) => ({ domain: 'big.test', mailbox: `user${i}`, fullName: `${label} ${i}` }));
+  const accounts = Array.from({ length: count }, (_, i) => ({
+    domain: 'big.test',
+    mailbox: `user${i}`,
+    fullName: `${label} ${i}`,
+  }));
   fs.writeFileSync(path.join(appDir, 'USERLIST.DAT'), makeUserlist(accounts, 'windows-1252'));
 }
 
@@ -35,11 +39,28 @@ interface Child {
 
 function sync(env: Record<string, string> = {}): Child {
   // node itself, not the tsx wrapper: a SIGKILL must hit the process that writes.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'sync', '--data-dir', dataDir, '--app-dir', appDir, '--code-page', 'windows-1252', '--progress', '--json'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'sync',
+      '--data-dir',
+      dataDir,
+      '--app-dir',
+      appDir,
+      '--code-page',
+      'windows-1252',
+      '--progress',
+      '--json',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   let stdout = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
@@ -48,8 +69,8 @@ function sync(env: Record<string, string> = {}): Child {
     stderr += d.toString();
     for (const w of [...waiters]) if (w.re.test(stderr)) w.resolve();
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout })),
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout })),
   );
   return {
     exit,
@@ -70,7 +91,11 @@ async function state(): Promise<{ users: number; labels: string[]; warnings: rea
   const repo = await ArchiveRepository.open({ dataDir, lock: { waitMs: 0 } });
   try {
     const users = repo.listUsers().filter((u) => u.userName !== 'admin');
-    return { users: users.length, labels: [...new Set(users.map((u) => u.fullName.split(' ')[0] ?? ''))], warnings: repo.warnings };
+    return {
+      users: users.length,
+      labels: [...new Set(users.map((u) => u.fullName.split(' ')[0] ?? ''))],
+      warnings: repo.warnings,
+    };
   } finally {
     repo.close();
   }
@@ -137,9 +162,14 @@ describe('two synchronizations at once', () => {
 
   it('started together, they run one after the other and never interleave', async () => {
     writeUserlist(8_000, 'Both');
-    const [a, b] = await Promise.all([sync({ MDSYNC_LOCK_WAIT_MS: '60000' }).exit, sync({ MDSYNC_LOCK_WAIT_MS: '60000' }).exit]);
+    const [a, b] = await Promise.all([
+      sync({ MDSYNC_LOCK_WAIT_MS: '60000' }).exit,
+      sync({ MDSYNC_LOCK_WAIT_MS: '60000' }).exit,
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    const creates = [a, b].map((r) => (JSON.parse(r.stdout) as { summary: { create: number; unchanged: number } }).summary).sort((x, y) => y.create - x.create);
+    const creates = [a, b]
+      .map((r) => (JSON.parse(r.stdout) as { summary: { create: number; unchanged: number } }).summary)
+      .sort((x, y) => y.create - x.create);
     expect(creates).toEqual([
       { create: 8_000, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 },
       { create: 0, update: 0, delete: 0, unchanged: 8_000, skip: 0, held: 0 },

@@ -8,7 +8,16 @@
 import type { Change, SyncReport } from '../../../shared/model';
 import { runSync } from '../../core/sync/run';
 import type { CliIo, Command } from '../io';
-import { COMMON_FLAGS, type CommonValues, type MachineDeps, machine, parseFlags, prepareRun, progressPrinter, repositoryOptions } from './common-flags';
+import {
+  COMMON_FLAGS,
+  type CommonValues,
+  type MachineDeps,
+  machine,
+  parseFlags,
+  prepareRun,
+  progressPrinter,
+  repositoryOptions,
+} from './common-flags';
 
 const COMMON_USAGE =
   '[--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]... [--delete-users] [--delete-limit N|P%] ' +
@@ -41,12 +50,14 @@ export function reportText(r: SyncReport): string {
   if (shown.length > 0) {
     const width = Math.min(40, Math.max(...shown.slice(0, SHOWN_CHANGES).map((c) => c.userName.length)));
     out.push('', `  ${'ACTION'.padEnd(9)} ${'USER'.padEnd(width)}  REASON`);
-    for (const c of shown.slice(0, SHOWN_CHANGES)) out.push(`  ${c.action.padEnd(9)} ${c.userName.padEnd(width)}  ${c.reason}`);
+    for (const c of shown.slice(0, SHOWN_CHANGES))
+      out.push(`  ${c.action.padEnd(9)} ${c.userName.padEnd(width)}  ${c.reason}`);
     if (shown.length > SHOWN_CHANGES) out.push(`  … and ${shown.length - SHOWN_CHANGES} more (see --json)`);
   }
   if (r.warnings.length > 0) {
     out.push('', `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}:`);
-    for (const w of r.warnings.slice(0, SHOWN_WARNINGS)) out.push(`  ${w.file}${w.line === null ? '' : `:${w.line}`}: ${w.message}`);
+    for (const w of r.warnings.slice(0, SHOWN_WARNINGS))
+      out.push(`  ${w.file}${w.line === null ? '' : `:${w.line}`}: ${w.message}`);
     if (r.warnings.length > SHOWN_WARNINGS) out.push(`  … and ${r.warnings.length - SHOWN_WARNINGS} more (see --json)`);
   }
   return `${out.join('\n')}\n`;

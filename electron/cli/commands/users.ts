@@ -73,29 +73,38 @@ function table(users: UserRecord[]): string {
   const width = Math.min(40, Math.max(4, ...users.map((u) => u.userName.length)));
   const privs = users.map((u) => u.privileges.join(',') || '-');
   const pw = Math.min(40, Math.max(10, ...privs.map((p) => p.length)));
-  const lines = [`${'USER'.padEnd(width)}  ${'AUTHENTICATION'.padEnd(17)} ${'MESSAGES'.padStart(8)}  ${'PRIVILEGES'.padEnd(pw)}  FULL NAME`];
+  const lines = [
+    `${'USER'.padEnd(width)}  ${'AUTHENTICATION'.padEnd(17)} ${'MESSAGES'.padStart(8)}  ${'PRIVILEGES'.padEnd(pw)}  FULL NAME`,
+  ];
   users.forEach((u, i) => {
-    lines.push(`${u.userName.padEnd(width)}  ${u.authentication.padEnd(17)} ${String(u.messages).padStart(8)}  ${(privs[i] ?? '').padEnd(pw)}  ${u.fullName}`);
+    lines.push(
+      `${u.userName.padEnd(width)}  ${u.authentication.padEnd(17)} ${String(u.messages).padStart(8)}  ${(privs[i] ?? '').padEnd(pw)}  ${u.fullName}`,
+    );
   });
   lines.push(`${users.length} user${users.length === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;
 }
 
 function details(u: UserRecord): string {
-  const access = u.folderAccess.map((a) => `${a.folder} (${[a.read && 'read', a.write && 'write', a.delete && 'delete'].filter(Boolean).join(', ')})`);
-  return [
-    `user name:       ${u.userName}${u.builtIn ? ' (built-in)' : ''}`,
-    `full name:       ${u.fullName}`,
-    `email addresses: ${u.emailAddresses.join(', ') || '-'}`,
-    `authentication:  ${u.authentication}${u.authentication === 'integrated' ? (u.hasPassword ? ' (password set)' : ' (no password yet)') : ''}`,
-    `privileges:      ${u.privileges.join(', ') || '-'}`,
-    `folder access:   ${access.join('; ') || '-'}`,
-    `messages:        ${u.messages}`,
-  ].join('\n') + '\n';
+  const access = u.folderAccess.map(
+    (a) => `${a.folder} (${[a.read && 'read', a.write && 'write', a.delete && 'delete'].filter(Boolean).join(', ')})`,
+  );
+  return (
+    [
+      `user name:       ${u.userName}${u.builtIn ? ' (built-in)' : ''}`,
+      `full name:       ${u.fullName}`,
+      `email addresses: ${u.emailAddresses.join(', ') || '-'}`,
+      `authentication:  ${u.authentication}${u.authentication === 'integrated' ? (u.hasPassword ? ' (password set)' : ' (no password yet)') : ''}`,
+      `privileges:      ${u.privileges.join(', ') || '-'}`,
+      `folder access:   ${access.join('; ') || '-'}`,
+      `messages:        ${u.messages}`,
+    ].join('\n') + '\n'
+  );
 }
 
 function need(name: string | undefined, what: string): string {
-  if (name === undefined || name.trim() === '') throw new CliError(`${what} needs a user name; ${USAGE.split('\n')[0]}`, 2);
+  if (name === undefined || name.trim() === '')
+    throw new CliError(`${what} needs a user name; ${USAGE.split('\n')[0]}`, 2);
   return name;
 }
 
@@ -122,7 +131,10 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       }
       case 'add': {
         if (password !== null && auth === 'directoryServices') {
-          throw new CliError('a Directory Services user has no password here (MDaemon checks it); leave out --password-stdin', 2);
+          throw new CliError(
+            'a Directory Services user has no password here (MDaemon checks it); leave out --password-stdin',
+            2,
+          );
         }
         const user = await repo.createUser({
           userName: need(name, 'users add'),
@@ -132,12 +144,15 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
           privileges: privs,
           password,
         });
-        io.stdout(`created user ${user.userName} (${user.authentication}${user.authentication === 'integrated' && !user.hasPassword ? ', no password yet' : ''})\n`);
+        io.stdout(
+          `created user ${user.userName} (${user.authentication}${user.authentication === 'integrated' && !user.hasPassword ? ', no password yet' : ''})\n`,
+        );
         return 0;
       }
       case 'passwd': {
         const userName = need(name, 'users passwd');
-        if (password === null) throw new CliError('users passwd reads the new password from standard input: add --password-stdin', 2);
+        if (password === null)
+          throw new CliError('users passwd reads the new password from standard input: add --password-stdin', 2);
         const user = repo.getUser(userName);
         if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
         if (user.authentication !== 'integrated') {
@@ -158,7 +173,9 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       case 'delete': {
         const userName = need(name, 'users delete');
         const result = await repo.deleteUser(userName);
-        io.stdout(`deleted user ${userName}; ${result.folderKept ? `archive folder kept (${result.messages} messages)` : 'empty archive folder removed'}\n`);
+        io.stdout(
+          `deleted user ${userName}; ${result.folderKept ? `archive folder kept (${result.messages} messages)` : 'empty archive folder removed'}\n`,
+        );
         return 0;
       }
       case 'set-privileges': {

@@ -37,7 +37,9 @@ function insertAddresses(sql: Sql, ids: readonly number[], users: readonly Synce
 
 /** Names of orphaned folders (no owner) by lower-cased name: few, loaded once. */
 function orphanFolders(sql: Sql): Map<string, number> {
-  return new Map(sql.all('SELECT lower(name), id FROM folders WHERE owner_id IS NULL').map((r) => [str(r[0]), num(r[1])]));
+  return new Map(
+    sql.all('SELECT lower(name), id FROM folders WHERE owner_id IS NULL').map((r) => [str(r[0]), num(r[1])]),
+  );
 }
 
 /**
@@ -45,7 +47,13 @@ function orphanFolders(sql: Sql): Map<string, number> {
  * the same name without owner is re-attached; returns those names (lower case). A name already
  * taken by a user or by another user's folder is a UserError('exists').
  */
-export function createSyncedUsers(sql: Sql, now: string, users: readonly SyncedUser[], privileges: readonly Privilege[], own: AccessFlags): Set<string> {
+export function createSyncedUsers(
+  sql: Sql,
+  now: string,
+  users: readonly SyncedUser[],
+  privileges: readonly Privilege[],
+  own: AccessFlags,
+): Set<string> {
   if (users.length === 0) return new Set();
   const userBase = maxId(sql, 'users');
   const ids = users.map((_, i) => userBase + i + 1);
@@ -56,18 +64,18 @@ export function createSyncedUsers(sql: Sql, now: string, users: readonly SyncedU
       [userBase, now, rowsJson(users.map((u) => [u.userName, u.fullName]))],
     );
   } catch (err) {
-    const taken = sql.one('SELECT u.user_name FROM json_each(?) j JOIN users u ON u.user_name = j.value WHERE u.id <= ? LIMIT 1', [
-      rowsJson(users.map((u) => u.userName)),
-      userBase,
-    ]);
+    const taken = sql.one(
+      'SELECT u.user_name FROM json_each(?) j JOIN users u ON u.user_name = j.value WHERE u.id <= ? LIMIT 1',
+      [rowsJson(users.map((u) => u.userName)), userBase],
+    );
     if (taken) throw new UserError('exists', `a user named ${str(taken[0])} already exists`);
     throw err;
   }
   insertAddresses(sql, ids, users);
-  sql.run('INSERT INTO user_privileges (user_id, privilege) SELECT u.id, p.value FROM users u, json_each(?) p WHERE u.id > ? ORDER BY u.id', [
-    rowsJson(normalizePrivileges(privileges)),
-    userBase,
-  ]);
+  sql.run(
+    'INSERT INTO user_privileges (user_id, privilege) SELECT u.id, p.value FROM users u, json_each(?) p WHERE u.id > ? ORDER BY u.id',
+    [rowsJson(normalizePrivileges(privileges)), userBase],
+  );
 
   const orphans = orphanFolders(sql);
   const reattached = new Set<string>();
@@ -88,15 +96,20 @@ export function createSyncedUsers(sql: Sql, now: string, users: readonly SyncedU
     }
   });
   if (claims.length > 0) {
-    sql.run('UPDATE folders SET owner_id = j.value ->> 1 FROM json_each(?) j WHERE folders.id = j.value ->> 0', [rowsJson(claims)]);
+    sql.run('UPDATE folders SET owner_id = j.value ->> 1 FROM json_each(?) j WHERE folders.id = j.value ->> 0', [
+      rowsJson(claims),
+    ]);
   }
   try {
-    sql.run('INSERT INTO folders (id, name, owner_id, created_at) SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM jsonb_each(?) ORDER BY key', [
-      now,
-      rowsJson(fresh),
-    ]);
+    sql.run(
+      'INSERT INTO folders (id, name, owner_id, created_at) SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM jsonb_each(?) ORDER BY key',
+      [now, rowsJson(fresh)],
+    );
   } catch (err) {
-    const clash = sql.one('SELECT f.name FROM json_each(?) j JOIN folders f ON f.name = j.value ->> 1 WHERE f.id <> j.value ->> 0 LIMIT 1', [rowsJson(fresh)]);
+    const clash = sql.one(
+      'SELECT f.name FROM json_each(?) j JOIN folders f ON f.name = j.value ->> 1 WHERE f.id <> j.value ->> 0 LIMIT 1',
+      [rowsJson(fresh)],
+    );
     if (clash) throw new UserError('exists', `the archive folder ${str(clash[0])} belongs to another user`);
     throw err;
   }
@@ -116,13 +129,14 @@ export function updateSyncedUsers(sql: Sql, now: string, users: readonly SyncedU
     [rowsJson(users.map((u) => u.userName))],
   )?.[0];
   const pairs = JSON.parse(typeof found === 'string' ? found : '[]') as [number, number][];
-  if (pairs.length !== users.length) throw new Error(`${users.length - pairs.length} users to update disappeared while the plan was applied`);
+  if (pairs.length !== users.length)
+    throw new Error(`${users.length - pairs.length} users to update disappeared while the plan was applied`);
   const ids: number[] = [];
   for (const [index, id] of pairs) ids[index] = id;
-  sql.run('UPDATE users SET full_name = j.value ->> 1, updated_at = ? FROM jsonb_each(?) j WHERE users.id = j.value ->> 0', [
-    now,
-    rowsJson(users.map((u, i) => [ids[i], u.fullName])),
-  ]);
+  sql.run(
+    'UPDATE users SET full_name = j.value ->> 1, updated_at = ? FROM jsonb_each(?) j WHERE users.id = j.value ->> 0',
+    [now, rowsJson(users.map((u, i) => [ids[i], u.fullName]))],
+  );
   sql.run('DELETE FROM user_emails WHERE user_id IN (SELECT value FROM json_each(?))', [rowsJson(ids)]);
   insertAddresses(sql, ids, users);
 }

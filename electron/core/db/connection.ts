@@ -71,7 +71,10 @@ export class DbConnection {
     const version = schemaVersion(conn.db);
     if (version > SCHEMA_VERSION) {
       conn.close();
-      throw new UserError('config', `the user database was written by a newer mdsync (schema ${version}); update mdsync`);
+      throw new UserError(
+        'config',
+        `the user database was written by a newer mdsync (schema ${version}); update mdsync`,
+      );
     }
     if (!loaded.db || version < SCHEMA_VERSION) await conn.transaction(() => undefined);
     return conn;
@@ -107,7 +110,10 @@ export class DbConnection {
     const version = schemaVersion(next);
     if (version > SCHEMA_VERSION) {
       next.close();
-      throw new UserError('config', `the user database was written by a newer mdsync (schema ${version}); update mdsync`);
+      throw new UserError(
+        'config',
+        `the user database was written by a newer mdsync (schema ${version}); update mdsync`,
+      );
     }
     this.sqlHelper.free();
     this.db.close();

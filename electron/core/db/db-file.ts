@@ -62,7 +62,8 @@ export interface LoadedDatabase {
  * quick_check would read all 40 MB of a 100,000-user database on every open.
  */
 export function looksWhole(bytes: Uint8Array): boolean {
-  if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\u0000') return false;
+  if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\u0000')
+    return false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const raw = view.getUint16(16);
   const pageSize = raw === 1 ? 65536 : raw;
@@ -110,11 +111,17 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   const bakBytes = readBytes(bak);
   if (!bakBytes) {
     if (!bytes) return { db: null, stamp, fromBackup: false, warning: null };
-    throw new UserError('corrupt', `the user database ${file} is damaged and there is no backup; restore it from your backups`);
+    throw new UserError(
+      'corrupt',
+      `the user database ${file} is damaged and there is no backup; restore it from your backups`,
+    );
   }
   const db = openChecked(SQL, bakBytes);
   if (!db) {
-    throw new UserError('corrupt', `the user database ${file} and its backup are damaged; restore them from your backups`);
+    throw new UserError(
+      'corrupt',
+      `the user database ${file} and its backup are damaged; restore them from your backups`,
+    );
   }
   const why = bytes ? 'is damaged' : 'is missing';
   return {
@@ -128,7 +135,10 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
 /** Keeps the current main file as the backup: a hard link, or a copy where links fail. */
 function rotateBackup(file: string): void {
   const bak = backupPath(file);
-  const tmp = path.join(path.dirname(bak), `.${path.basename(bak)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const tmp = path.join(
+    path.dirname(bak),
+    `.${path.basename(bak)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
+  );
   try {
     fs.linkSync(file, tmp);
     fs.renameSync(tmp, bak);

@@ -33,7 +33,13 @@ export function findFolder(sql: Sql, name: string): { id: number; ownerId: numbe
  * (re-attached after an earlier deletion), or a new one. Returns the folder id and whether it was
  * re-attached.
  */
-export function attachOwnFolder(sql: Sql, now: string, userId: number, userName: string, access: AccessFlags): { id: number; reattached: boolean } {
+export function attachOwnFolder(
+  sql: Sql,
+  now: string,
+  userId: number,
+  userName: string,
+  access: AccessFlags,
+): { id: number; reattached: boolean } {
   const existing = findFolder(sql, userName);
   let id: number;
   let reattached = false;
@@ -101,7 +107,9 @@ export function listFolderRows(sql: Sql): ArchiveFolder[] {
   const counts = new Map<number, number>();
   sql.each('SELECT folder_id, count(*) FROM messages GROUP BY folder_id', [], (r) => counts.set(num(r[0]), num(r[1])));
   return sql
-    .all('SELECT f.id, f.name, u.user_name FROM folders f LEFT JOIN users u ON u.id = f.owner_id ORDER BY f.name COLLATE NOCASE')
+    .all(
+      'SELECT f.id, f.name, u.user_name FROM folders f LEFT JOIN users u ON u.id = f.owner_id ORDER BY f.name COLLATE NOCASE',
+    )
     .map((r) => ({ name: str(r[1]), owner: r[2] === null ? null : str(r[2]), messages: counts.get(num(r[0])) ?? 0 }));
 }
 
@@ -118,6 +126,9 @@ export function insertMessages(sql: Sql, now: string, folderId: number, metas: r
 /** The newest messages of a folder (by date, undated last). */
 export function latestMessageRows(sql: Sql, folderId: number, limit: number): ArchivedMessage[] {
   return sql
-    .all('SELECT subject, sender, date, size FROM messages WHERE folder_id = ? ORDER BY date IS NULL, date DESC, id DESC LIMIT ?', [folderId, limit])
+    .all(
+      'SELECT subject, sender, date, size FROM messages WHERE folder_id = ? ORDER BY date IS NULL, date DESC, id DESC LIMIT ?',
+      [folderId, limit],
+    )
     .map((r) => ({ subject: str(r[0]), from: str(r[1]), date: r[2] === null ? null : str(r[2]), size: num(r[3]) }));
 }

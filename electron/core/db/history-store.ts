@@ -29,7 +29,16 @@ export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): nu
   const blob = zlib.deflateRawSync(Buffer.from(JSON.stringify(kept)), { level: 1 });
   const id = sql.insert(
     'INSERT INTO sync_runs (started_at, finished_at, actor, dry_run, status, summary, message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [run.startedAt, run.finishedAt, run.actor, run.dryRun ? 1 : 0, run.status, JSON.stringify(run.summary), run.message, new Uint8Array(blob)],
+    [
+      run.startedAt,
+      run.finishedAt,
+      run.actor,
+      run.dryRun ? 1 : 0,
+      run.status,
+      JSON.stringify(run.summary),
+      run.message,
+      new Uint8Array(blob),
+    ],
   );
   pruneRuns(sql, HISTORY_KEEP_RUNS);
   return id;
@@ -54,7 +63,10 @@ function parseSummary(text: string): PlanSummary {
 /** The newest runs first. */
 export function listRunRows(sql: Sql, limit: number): SyncRun[] {
   return sql
-    .all('SELECT id, started_at, finished_at, actor, dry_run, status, summary, message FROM sync_runs ORDER BY id DESC LIMIT ?', [limit])
+    .all(
+      'SELECT id, started_at, finished_at, actor, dry_run, status, summary, message FROM sync_runs ORDER BY id DESC LIMIT ?',
+      [limit],
+    )
     .map((r) => ({
       id: num(r[0]),
       startedAt: str(r[1]),

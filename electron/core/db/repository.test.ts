@@ -20,7 +20,12 @@ describe('a new database', () => {
     const repo = await open();
     expect(fs.readFileSync(dataFiles(dir).database).subarray(0, 15).toString()).toBe('SQLite format 3');
     const admin = repo.getUser('ADMIN');
-    expect(admin).toMatchObject({ userName: 'admin', authentication: 'integrated', privileges: ['admin'], builtIn: true });
+    expect(admin).toMatchObject({
+      userName: 'admin',
+      authentication: 'integrated',
+      privileges: ['admin'],
+      builtIn: true,
+    });
     expect(repo.needsAdminPassword()).toBe(true);
     await repo.setInitialAdminPassword('s3cret!');
     expect(repo.needsAdminPassword()).toBe(false);
@@ -70,7 +75,9 @@ describe('users', () => {
     const repo = await open();
     await repo.createUser({ userName: 'kept', authentication: 'directoryServices' });
     await repo.createUser({ userName: 'empty', authentication: 'directoryServices' });
-    await repo.importMessages('kept', [{ subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<x@y>' }]);
+    await repo.importMessages('kept', [
+      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<x@y>' },
+    ]);
     expect(repo.listUsers().find((u) => u.userName === 'kept')?.messages).toBe(1);
     expect(await repo.deleteUser('kept')).toEqual({ folderKept: true, messages: 1 });
     expect(await repo.deleteUser('empty')).toEqual({ folderKept: false, messages: 0 });
@@ -81,7 +88,9 @@ describe('users', () => {
     await repo.createUser({ userName: 'KEPT' });
     expect(repo.listFolders().find((f) => f.name === 'kept')).toEqual({ name: 'kept', owner: 'KEPT', messages: 1 });
     expect(repo.folderOf('kept')).toEqual({ folder: 'kept', messages: 1 });
-    expect(repo.latestMessages('kept', 5)).toEqual([{ subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10 }]);
+    expect(repo.latestMessages('kept', 5)).toEqual([
+      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10 },
+    ]);
     repo.close();
   });
 
@@ -90,7 +99,10 @@ describe('users', () => {
     const before = fs.readFileSync(dataFiles(dir).database);
     await expect(
       repo.transaction((sql, now) => {
-        sql.run("INSERT INTO users (user_name, authentication, created_at, updated_at) VALUES ('ghost', 'integrated', ?, ?)", [now, now]);
+        sql.run(
+          "INSERT INTO users (user_name, authentication, created_at, updated_at) VALUES ('ghost', 'integrated', ?, ?)",
+          [now, now],
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -116,7 +128,10 @@ describe('several processes', () => {
     const a = await open();
     const b = await open({ lock: { waitMs: 100, pollMs: 10 } });
     await a.exclusive(async () => {
-      await expect(b.createUser({ userName: 'x' })).rejects.toMatchObject({ code: 'busy', message: 'another synchronization is running' });
+      await expect(b.createUser({ userName: 'x' })).rejects.toMatchObject({
+        code: 'busy',
+        message: 'another synchronization is running',
+      });
     });
     await b.createUser({ userName: 'x' });
     a.close();
@@ -167,9 +182,11 @@ describe('durability', () => {
 describe('integrity', () => {
   it('a transaction leaving a row without its parent is rolled back', async () => {
     const repo = await open();
-    await expect(repo.transaction((sql) => sql.run("INSERT INTO user_emails (user_id, position, address) VALUES (4242, 0, 'x@y')"))).rejects.toThrow(
-      /integrity check failed: a row of user_emails points at a missing users row/,
-    );
+    await expect(
+      repo.transaction((sql) =>
+        sql.run("INSERT INTO user_emails (user_id, position, address) VALUES (4242, 0, 'x@y')"),
+      ),
+    ).rejects.toThrow(/integrity check failed: a row of user_emails points at a missing users row/);
     await expect(repo.transaction((sql) => sql.one('SELECT count(*) FROM user_emails')?.[0])).resolves.toBe(0);
     repo.close();
   });

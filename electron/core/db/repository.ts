@@ -4,7 +4,15 @@
  * Reads are synchronous and always see what other processes committed; writes are async (the
  * writer lock may need waiting for, passwords need hashing) and all or nothing.
  */
-import type { ArchiveFolder, ArchivedMessage, Authentication, Change, FolderAccess, Privilege, SyncRun } from '../../../shared/model';
+import type {
+  ArchiveFolder,
+  ArchivedMessage,
+  Authentication,
+  Change,
+  FolderAccess,
+  Privilege,
+  SyncRun,
+} from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { dataFiles } from '../paths';
@@ -46,7 +54,8 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
 function checkName(userName: string): string {
   const name = userName.trim();
-  if (name.length === 0 || name.length > NAME_MAX || hasControl(name)) throw new UserError('input', 'a user name needs 1 to 255 characters and no control characters');
+  if (name.length === 0 || name.length > NAME_MAX || hasControl(name))
+    throw new UserError('input', 'a user name needs 1 to 255 characters and no control characters');
   return name;
 }
 
@@ -137,7 +146,8 @@ export class ArchiveRepository {
     const authentication = input.authentication ?? 'integrated';
     const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
     const id = await this.transaction((sql, now) => {
-      if (users.findUserId(sql, userName) !== null) throw new UserError('exists', `a user named ${userName} already exists`);
+      if (users.findUserId(sql, userName) !== null)
+        throw new UserError('exists', `a user named ${userName} already exists`);
       const uid = users.insertUser(sql, now, {
         userName,
         fullName: input.fullName ?? '',
@@ -169,9 +179,12 @@ export class ArchiveRepository {
       const uid = this.idOf(sql, originalUserName.trim());
       const current = users.loadUsers(sql, uid)[0] as users.UserRecord;
       if (current.builtIn) {
-        if (newName !== undefined && !isAdmin(newName)) throw new UserError('refused', 'the built-in admin cannot be renamed');
-        if (changes.authentication === 'directoryServices') throw new UserError('refused', 'the built-in admin always uses integrated authentication');
-        if (changes.privileges && !changes.privileges.includes('admin')) throw new UserError('refused', 'the built-in admin keeps the Administrator privilege');
+        if (newName !== undefined && !isAdmin(newName))
+          throw new UserError('refused', 'the built-in admin cannot be renamed');
+        if (changes.authentication === 'directoryServices')
+          throw new UserError('refused', 'the built-in admin always uses integrated authentication');
+        if (changes.privileges && !changes.privileges.includes('admin'))
+          throw new UserError('refused', 'the built-in admin keeps the Administrator privilege');
       }
       if (newName !== undefined && newName !== current.userName) {
         const other = users.findUserId(sql, newName);

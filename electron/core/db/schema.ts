@@ -103,7 +103,8 @@ export function configureConnection(db: Database): void {
 /** Throws when a row points at a parent that does not exist (checked before each commit). */
 export function checkForeignKeys(db: Database): void {
   const row = db.exec('PRAGMA foreign_key_check')[0]?.values[0];
-  if (row) throw new Error(`integrity check failed: a row of ${String(row[0])} points at a missing ${String(row[2])} row`);
+  if (row)
+    throw new Error(`integrity check failed: a row of ${String(row[0])} points at a missing ${String(row[2])} row`);
 }
 
 /** The schema version of a database. */
@@ -142,8 +143,13 @@ function seed(db: Database, now: string): void {
      VALUES (?, 'Administrator', 'integrated', NULL, 1, ?, ?)`,
     [ADMIN_USER, now, now],
   );
-  db.run(`INSERT INTO user_privileges (user_id, privilege) SELECT id, 'admin' FROM users WHERE user_name = ?`, [ADMIN_USER]);
-  db.run(`INSERT INTO folders (name, owner_id, created_at) SELECT user_name, id, ? FROM users WHERE user_name = ?`, [now, ADMIN_USER]);
+  db.run(`INSERT INTO user_privileges (user_id, privilege) SELECT id, 'admin' FROM users WHERE user_name = ?`, [
+    ADMIN_USER,
+  ]);
+  db.run(`INSERT INTO folders (name, owner_id, created_at) SELECT user_name, id, ? FROM users WHERE user_name = ?`, [
+    now,
+    ADMIN_USER,
+  ]);
   db.run(
     `INSERT INTO folder_access (user_id, folder_id, can_read, can_write, can_delete)
      SELECT u.id, f.id, 1, 1, 1 FROM users u JOIN folders f ON f.owner_id = u.id WHERE u.user_name = ?`,

@@ -58,7 +58,11 @@ function byUser<T>(rows: [number, T][]): Map<number, T[]> {
 /** Addresses of all users (or one), in their order: the primary key's order, no sort needed. */
 function addresses(sql: Sql, id?: number): Map<number, string[]> {
   return byUser(
-    jsonRows<[number, string]>(sql, `SELECT json_group_array(json_array(user_id, address)) FROM user_emails ${id === undefined ? '' : 'WHERE user_id = ?'}`, id === undefined ? [] : [id]),
+    jsonRows<[number, string]>(
+      sql,
+      `SELECT json_group_array(json_array(user_id, address)) FROM user_emails ${id === undefined ? '' : 'WHERE user_id = ?'}`,
+      id === undefined ? [] : [id],
+    ),
   );
 }
 
@@ -75,7 +79,13 @@ export function loadUsers(sql: Sql, id?: number): UserRecord[] {
     one,
   );
   const emails = addresses(sql, id);
-  const privileges = byUser(jsonRows<[number, Privilege]>(sql, `SELECT json_group_array(json_array(user_id, privilege)) FROM user_privileges ${where('user_id')}`, one));
+  const privileges = byUser(
+    jsonRows<[number, Privilege]>(
+      sql,
+      `SELECT json_group_array(json_array(user_id, privilege)) FROM user_privileges ${where('user_id')}`,
+      one,
+    ),
+  );
   const access = byUser(
     jsonRows<[number, [string, number, number, number]]>(
       sql,
@@ -101,7 +111,12 @@ export function loadUsers(sql: Sql, id?: number): UserRecord[] {
     builtIn: builtIn === 1,
     emailAddresses: emails.get(uid) ?? [],
     privileges: normalizePrivileges(privileges.get(uid) ?? []),
-    folderAccess: (access.get(uid) ?? []).map(([folder, r, w, d]): FolderAccess => ({ folder, read: r === 1, write: w === 1, delete: d === 1 })),
+    folderAccess: (access.get(uid) ?? []).map(([folder, r, w, d]): FolderAccess => ({
+      folder,
+      read: r === 1,
+      write: w === 1,
+      delete: d === 1,
+    })),
     messages: counts.get(uid) ?? 0,
   }));
 }
@@ -109,9 +124,15 @@ export function loadUsers(sql: Sql, id?: number): UserRecord[] {
 /** Names, full names, addresses and authentication of all users: what a plan compares. */
 export function loadSummaries(sql: Sql): UserSummary[] {
   const emails = addresses(sql);
-  return jsonRows<[number, string, string, Authentication]>(sql, 'SELECT json_group_array(json_array(id, user_name, full_name, authentication)) FROM users').map(
-    ([id, userName, fullName, authentication]) => ({ userName, fullName, authentication, emailAddresses: emails.get(id) ?? [] }),
-  );
+  return jsonRows<[number, string, string, Authentication]>(
+    sql,
+    'SELECT json_group_array(json_array(id, user_name, full_name, authentication)) FROM users',
+  ).map(([id, userName, fullName, authentication]) => ({
+    userName,
+    fullName,
+    authentication,
+    emailAddresses: emails.get(id) ?? [],
+  }));
 }
 
 /** The id of a user (name compared case-insensitively), or null. */
@@ -128,12 +149,15 @@ export function insertUser(sql: Sql, now: string, u: NewUserRow): number {
     [u.userName, u.fullName, u.authentication, u.passwordHash, now, now],
   );
   insertEmails(sql, id, u.emailAddresses);
-  for (const p of normalizePrivileges(u.privileges)) sql.run('INSERT INTO user_privileges (user_id, privilege) VALUES (?, ?)', [id, p]);
+  for (const p of normalizePrivileges(u.privileges))
+    sql.run('INSERT INTO user_privileges (user_id, privilege) VALUES (?, ?)', [id, p]);
   return id;
 }
 
 function insertEmails(sql: Sql, id: number, emails: readonly string[]): void {
-  emails.forEach((address, position) => sql.run('INSERT INTO user_emails (user_id, position, address) VALUES (?, ?, ?)', [id, position, address]));
+  emails.forEach((address, position) =>
+    sql.run('INSERT INTO user_emails (user_id, position, address) VALUES (?, ?, ?)', [id, position, address]),
+  );
 }
 
 /** Sets a user's full name and email addresses. */
@@ -146,7 +170,8 @@ export function setDetails(sql: Sql, now: string, id: number, fullName: string, 
 /** Replaces a user's global privileges. */
 export function setPrivilegeRows(sql: Sql, now: string, id: number, privileges: readonly Privilege[]): void {
   sql.run('DELETE FROM user_privileges WHERE user_id = ?', [id]);
-  for (const p of normalizePrivileges(privileges)) sql.run('INSERT INTO user_privileges (user_id, privilege) VALUES (?, ?)', [id, p]);
+  for (const p of normalizePrivileges(privileges))
+    sql.run('INSERT INTO user_privileges (user_id, privilege) VALUES (?, ?)', [id, p]);
   sql.run('UPDATE users SET updated_at = ? WHERE id = ?', [now, id]);
 }
 

@@ -79,7 +79,10 @@ function tryCreate(file: string, info: LockInfo): boolean {
     fd = fs.openSync(file, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new UserError('unreadable', `cannot create the lock ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new UserError(
+      'unreadable',
+      `cannot create the lock ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   try {
     fs.writeFileSync(fd, JSON.stringify(info));

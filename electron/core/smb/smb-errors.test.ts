@@ -19,7 +19,10 @@ describe('SMB error messages', () => {
   });
 
   it('hide a password typed into the user name', () => {
-    const err = toSmbUserError({ code: 'STATUS_LOGON_FAILURE' }, ctx('S3cret!', 'S3cret!'), { phase: 'connect', path: '' });
+    const err = toSmbUserError({ code: 'STATUS_LOGON_FAILURE' }, ctx('S3cret!', 'S3cret!'), {
+      phase: 'connect',
+      path: '',
+    });
     expect(err.message).not.toContain('S3cret!');
     expect(err.message).toContain('***');
   });

@@ -27,7 +27,13 @@ const PROGRESS_EVERY = 1000;
  * are few: the deletion guard sees to that). Throws, and the caller's transaction rolls back,
  * when the database does not match the plan any more.
  */
-export function applyPlan(sql: Sql, now: string, changes: readonly Change[], defaults: DefaultPrivileges, onProgress?: ApplyProgress): Change[] {
+export function applyPlan(
+  sql: Sql,
+  now: string,
+  changes: readonly Change[],
+  defaults: DefaultPrivileges,
+  onProgress?: ApplyProgress,
+): Change[] {
   const total = changes.length;
   onProgress?.(0, total);
   const creates = changes.filter((c) => c.action === 'create');
@@ -41,7 +47,9 @@ export function applyPlan(sql: Sql, now: string, changes: readonly Change[], def
   const out = changes.map((c) => {
     switch (c.action) {
       case 'create':
-        return reattached.has(c.userName.toLowerCase()) ? { ...c, reason: `${c.reason}; existing archive folder re-attached` } : c;
+        return reattached.has(c.userName.toLowerCase())
+          ? { ...c, reason: `${c.reason}; existing archive folder re-attached` }
+          : c;
       case 'delete': {
         const applied = deleteOne(sql, c);
         if (++done % PROGRESS_EVERY === 0) onProgress?.(done, total);

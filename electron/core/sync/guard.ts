@@ -18,7 +18,10 @@ export function defaultDeleteLimit(directoryUsers: number): number {
 export function parseDeleteLimit(text: string, directoryUsers: number): number {
   const value = text.trim();
   if (!DeleteLimit.safeParse(value).success) {
-    throw new UserError('usage', `the delete limit ${JSON.stringify(text)} is not a number of users or a percentage such as 10%`);
+    throw new UserError(
+      'usage',
+      `the delete limit ${JSON.stringify(text)} is not a number of users or a percentage such as 10%`,
+    );
   }
   if (value.endsWith('%')) {
     const percent = Number(value.slice(0, -1));

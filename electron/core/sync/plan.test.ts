@@ -23,7 +23,12 @@ describe('scope', () => {
   ]);
 
   it('takes every account when no domain and no group is selected', () => {
-    expect(actions(read, [])).toEqual(['create a@one.test', 'create b@one.test', 'create c@two.test', 'create d@two.test']);
+    expect(actions(read, [])).toEqual([
+      'create a@one.test',
+      'create b@one.test',
+      'create c@two.test',
+      'create d@two.test',
+    ]);
   });
 
   it('keeps only selected domains, case-insensitively', () => {
@@ -61,7 +66,9 @@ describe('user names and addresses', () => {
     const read = directory([account('frank@one.test'), account('Frank@two.test'), account('anna@two.test')]);
     const plan = planSync(read, settingsWith({ userNameFormat: 'mailbox' }), [ds('frank')], { confirmDeletes: true });
     expect(plan.changes.map((c) => `${c.action} ${c.userName}`)).toEqual(['create anna', 'skip frank', 'skip Frank']);
-    expect(plan.changes[1]?.reason).toBe('mailbox name frank exists in several domains (Frank@two.test, frank@one.test)');
+    expect(plan.changes[1]?.reason).toBe(
+      'mailbox name frank exists in several domains (Frank@two.test, frank@one.test)',
+    );
     // the colliding names' existing user is not deleted: its account still exists
     expect(plan.summary.delete).toBe(0);
   });
@@ -69,7 +76,9 @@ describe('user names and addresses', () => {
   it('adds exact aliases when alias import is on, and compares addresses ignoring order and case', () => {
     const read = directory([account('a@one.test', { aliases: ['alias@one.test', 'A@ONE.test', '*@wild.test'] })]);
     expect(planSync(read, settingsWith(), []).changes[0]?.emailAddresses).toEqual(['a@one.test', 'alias@one.test']);
-    expect(planSync(read, settingsWith({ importAliases: false }), []).changes[0]?.emailAddresses).toEqual(['a@one.test']);
+    expect(planSync(read, settingsWith({ importAliases: false }), []).changes[0]?.emailAddresses).toEqual([
+      'a@one.test',
+    ]);
     const current = [ds('a@one.test', { emailAddresses: ['ALIAS@one.test', 'a@one.test'] })];
     expect(actions(read, current)).toEqual(['unchanged a@one.test']);
     expect(sameAddresses(['x@y', 'z@y'], ['Z@Y', 'X@y'])).toBe(true);
@@ -87,7 +96,11 @@ describe('user names and addresses', () => {
 });
 
 describe('compare', () => {
-  const read = directory([account('a@one.test', { fullName: 'Anna New' }), account('b@one.test'), account('c@one.test')]);
+  const read = directory([
+    account('a@one.test', { fullName: 'Anna New' }),
+    account('b@one.test'),
+    account('c@one.test'),
+  ]);
 
   it('creates, updates full name and addresses only, and leaves equal users unchanged', () => {
     const current = [
@@ -96,9 +109,27 @@ describe('compare', () => {
     ];
     const plan = planSync(read, settingsWith(), current);
     expect(plan.changes).toEqual([
-      { action: 'update', userName: 'A@one.test', fullName: 'Anna New', emailAddresses: ['a@one.test'], reason: 'full name was "Anna Old"' },
-      { action: 'update', userName: 'b@one.test', fullName: 'Name of b', emailAddresses: ['b@one.test'], reason: 'email addresses were b@one.test, old@one.test' },
-      { action: 'create', userName: 'c@one.test', fullName: 'Name of c', emailAddresses: ['c@one.test'], reason: 'new MDaemon account' },
+      {
+        action: 'update',
+        userName: 'A@one.test',
+        fullName: 'Anna New',
+        emailAddresses: ['a@one.test'],
+        reason: 'full name was "Anna Old"',
+      },
+      {
+        action: 'update',
+        userName: 'b@one.test',
+        fullName: 'Name of b',
+        emailAddresses: ['b@one.test'],
+        reason: 'email addresses were b@one.test, old@one.test',
+      },
+      {
+        action: 'create',
+        userName: 'c@one.test',
+        fullName: 'Name of c',
+        emailAddresses: ['c@one.test'],
+        reason: 'new MDaemon account',
+      },
     ]);
     expect(plan.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 0, skip: 0, held: 0 });
   });
@@ -107,7 +138,9 @@ describe('compare', () => {
     const many = Array.from({ length: 50 }, (_, i) => account(`u${(i * 37) % 50}@d${i % 3}.test`));
     const users = Array.from({ length: 30 }, (_, i) => ds(`old${i}@x.test`));
     const a = planSync(directory(many), settingsWith({ deleteUsers: true }), users, { confirmDeletes: true });
-    const b = planSync(directory([...many].reverse()), settingsWith({ deleteUsers: true }), [...users].reverse(), { confirmDeletes: true });
+    const b = planSync(directory([...many].reverse()), settingsWith({ deleteUsers: true }), [...users].reverse(), {
+      confirmDeletes: true,
+    });
     expect(b).toEqual(a);
     const names = a.changes.filter((c) => c.action === 'create').map((c) => c.userName.toLowerCase());
     expect(names).toEqual([...names].sort());
@@ -127,15 +160,18 @@ describe('deletes and the deletion guard', () => {
 
   it('deletes only Directory Services users without an account in scope, only when asked', () => {
     expect(actions(read, current)).toEqual(['unchanged keep@one.test']);
-    expect(actions(read, current, { deleteUsers: true })).toEqual(['unchanged keep@one.test', 'delete gone1@one.test', 'delete gone2@one.test']);
+    expect(actions(read, current, { deleteUsers: true })).toEqual([
+      'unchanged keep@one.test',
+      'delete gone1@one.test',
+      'delete gone2@one.test',
+    ]);
   });
 
   it('deletes a Directory Services user whose account left the scope', () => {
     const two = directory([account('keep@one.test'), account('other@two.test')]);
-    expect(actions(two, [ds('keep@one.test'), ds('other@two.test')], { deleteUsers: true, domains: ['one.test'] })).toEqual([
-      'unchanged keep@one.test',
-      'delete other@two.test',
-    ]);
+    expect(
+      actions(two, [ds('keep@one.test'), ds('other@two.test')], { deleteUsers: true, domains: ['one.test'] }),
+    ).toEqual(['unchanged keep@one.test', 'delete other@two.test']);
   });
 
   const many = Array.from({ length: 60 }, (_, i) => ds(`old${String(i).padStart(2, '0')}@one.test`));
@@ -146,8 +182,13 @@ describe('deletes and the deletion guard', () => {
     const six = many.slice(0, 6);
     const plan = planSync(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), six);
     expect(plan.summary).toMatchObject({ create: 1, delete: 0, held: 6 });
-    expect(plan.changes[1]?.reason).toBe('held by the deletion guard: 6 deletes exceed the limit of 5; confirm the deletes to apply them');
-    expect(planSync(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), six.slice(0, 5)).summary.delete).toBe(5);
+    expect(plan.changes[1]?.reason).toBe(
+      'held by the deletion guard: 6 deletes exceed the limit of 5; confirm the deletes to apply them',
+    );
+    expect(
+      planSync(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), six.slice(0, 5)).summary
+        .delete,
+    ).toBe(5);
   });
 
   it('takes a limit override as a number or a percentage, and confirmation releases held deletes', () => {
@@ -164,16 +205,23 @@ describe('deletes and the deletion guard', () => {
   });
 
   it('holds every delete, even confirmed, when the source has invalid records', () => {
-    const plan = planSync({ ...read, invalidRecords: 2 }, settingsWith({ deleteUsers: true }), current, { confirmDeletes: true, deleteLimitOverride: '100' });
+    const plan = planSync({ ...read, invalidRecords: 2 }, settingsWith({ deleteUsers: true }), current, {
+      confirmDeletes: true,
+      deleteLimitOverride: '100',
+    });
     expect(plan.summary).toMatchObject({ delete: 0, held: 2, unchanged: 1 });
-    expect(plan.changes[1]?.reason).toBe('held: USERLIST.DAT has 2 invalid records; nothing is deleted while the source has invalid records');
+    expect(plan.changes[1]?.reason).toBe(
+      'held: USERLIST.DAT has 2 invalid records; nothing is deleted while the source has invalid records',
+    );
   });
 
   it('holds every delete when no account is in scope: an empty source changes nothing', () => {
     const plan = planSync(directory([]), settingsWith({ deleteUsers: true }), current, { confirmDeletes: true });
     expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 0, skip: 0, held: 3 });
     expect(plan.changes.every((c) => c.reason.startsWith('held: no MDaemon account is in scope'))).toBe(true);
-    const filtered = planSync(read, settingsWith({ deleteUsers: true, domains: ['nowhere.test'] }), current, { confirmDeletes: true });
+    const filtered = planSync(read, settingsWith({ deleteUsers: true, domains: ['nowhere.test'] }), current, {
+      confirmDeletes: true,
+    });
     expect(filtered.summary.held).toBe(3);
   });
 

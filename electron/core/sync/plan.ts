@@ -7,7 +7,14 @@
  * deletes and held deletes sorted the same way. Applying a plan and planning again yields only
  * `unchanged` lines.
  */
-import type { ArchiveUser, Change, DirectoryRead, MdaemonAccount, PlanSummary, SourceWarning } from '../../../shared/model';
+import type {
+  ArchiveUser,
+  Change,
+  DirectoryRead,
+  MdaemonAccount,
+  PlanSummary,
+  SourceWarning,
+} from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { UserError, assertNever } from '../../../shared/result';
 import { holdReason, parseDeleteLimit } from './guard';
@@ -77,17 +84,26 @@ function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[
   const domainSet = new Set(domains.map(lower));
   const known = new Set([...read.domains.map(lower), ...read.accounts.map((a) => lower(a.domain))]);
   for (const d of domains) {
-    if (!known.has(lower(d))) warnings.push({ file: 'USERLIST.DAT', line: null, message: `the domain filter names ${d}, which has no accounts` });
+    if (!known.has(lower(d)))
+      warnings.push({
+        file: 'USERLIST.DAT',
+        line: null,
+        message: `the domain filter names ${d}, which has no accounts`,
+      });
   }
   const groupSet = new Set(groups.map(lower));
   const members = new Set<string>();
   if (groups.length > 0) {
     if (read.groups.length === 0) {
-      throw new UserError('config', `the group filter names ${groups.join(', ')}, but Groups.dat is missing or lists no groups`);
+      throw new UserError(
+        'config',
+        `the group filter names ${groups.join(', ')}, but Groups.dat is missing or lists no groups`,
+      );
     }
     const existing = new Set(read.groups.map((g) => lower(g.name)));
     for (const g of groups) {
-      if (!existing.has(lower(g))) warnings.push({ file: 'Groups.dat', line: null, message: `the group filter names ${g}, which does not exist` });
+      if (!existing.has(lower(g)))
+        warnings.push({ file: 'Groups.dat', line: null, message: `the group filter names ${g}, which does not exist` });
     }
     for (const g of read.groups) if (groupSet.has(lower(g.name))) for (const m of g.members) members.add(lower(m));
   }
@@ -99,7 +115,13 @@ function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[
   );
 }
 
-function line(action: Change['action'], userName: string, fullName: string, emailAddresses: string[], reason: string): Change {
+function line(
+  action: Change['action'],
+  userName: string,
+  fullName: string,
+  emailAddresses: string[],
+  reason: string,
+): Change {
   return { action, userName, fullName, emailAddresses, reason };
 }
 
@@ -108,7 +130,10 @@ function line(action: Change['action'], userName: string, fullName: string, emai
  * `names` holds every user name an account in scope maps to, skipped or not: such a user is
  * never deleted, since its account still exists.
  */
-function candidates(accounts: MdaemonAccount[], settings: Settings): { valid: Candidate[]; skips: Change[]; names: { has(key: string): boolean } } {
+function candidates(
+  accounts: MdaemonAccount[],
+  settings: Settings,
+): { valid: Candidate[]; skips: Change[]; names: { has(key: string): boolean } } {
   const mailboxNames = settings.sync.userNameFormat === 'mailbox';
   const first = new Map<string, Candidate>();
   const clashes = new Map<string, Candidate[]>();
@@ -142,10 +167,18 @@ function candidates(accounts: MdaemonAccount[], settings: Settings): { valid: Ca
   for (const [key, c] of first) {
     const list = clashes.get(key);
     if (key === ADMIN) {
-      for (const x of list ?? [c]) skips.push(line('skip', x.userName, x.account.fullName, x.emails, 'the built-in admin user is never synchronized'));
+      for (const x of list ?? [c])
+        skips.push(
+          line('skip', x.userName, x.account.fullName, x.emails, 'the built-in admin user is never synchronized'),
+        );
     } else if (list) {
-      const all = list.map((x) => x.account.email).sort().join(', ');
-      const why = mailboxNames ? `mailbox name ${c.userName} exists in several domains (${all})` : `several accounts map to this user name (${all})`;
+      const all = list
+        .map((x) => x.account.email)
+        .sort()
+        .join(', ');
+      const why = mailboxNames
+        ? `mailbox name ${c.userName} exists in several domains (${all})`
+        : `several accounts map to this user name (${all})`;
       for (const x of list) skips.push(line('skip', x.userName, x.account.fullName, x.emails, why));
     } else {
       valid.push(c);
@@ -162,7 +195,8 @@ function compare(c: Candidate, user: CurrentUser | undefined): Change {
   if (!user) return line('create', c.userName, fullName, c.emails, 'new MDaemon account');
   const diffs: string[] = [];
   if (user.fullName !== fullName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
-  if (!sameAddresses(user.emailAddresses, c.emails)) diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
+  if (!sameAddresses(user.emailAddresses, c.emails))
+    diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
   if (diffs.length === 0) return line('unchanged', user.userName, fullName, c.emails, 'up to date');
   return line('update', user.userName, fullName, c.emails, diffs.join('; '));
 }
@@ -188,7 +222,12 @@ export function summarize(changes: readonly Change[]): PlanSummary {
 }
 
 /** Plans a synchronization. Pure: the same inputs always give the same plan. */
-export function planSync(read: DirectoryRead, settings: Settings, current: readonly CurrentUser[], opts: PlanOptions = {}): Plan {
+export function planSync(
+  read: DirectoryRead,
+  settings: Settings,
+  current: readonly CurrentUser[],
+  opts: PlanOptions = {},
+): Plan {
   const directoryUsers = current.filter((u) => u.authentication === 'directoryServices').length;
   const limit = opts.deleteLimitOverride ?? settings.sync.deleteLimit;
   if (limit !== null) parseDeleteLimit(limit, directoryUsers);
@@ -204,7 +243,10 @@ export function planSync(read: DirectoryRead, settings: Settings, current: reado
 
   const gone = settings.sync.deleteUsers
     ? current
-        .filter((u) => u.authentication === 'directoryServices' && lower(u.userName) !== ADMIN && !names.has(lower(u.userName)))
+        .filter(
+          (u) =>
+            u.authentication === 'directoryServices' && lower(u.userName) !== ADMIN && !names.has(lower(u.userName)),
+        )
         .map((u) => ({ u, key: lower(u.userName), tie: u.userName }))
         .sort(byKey)
         .map((x) => x.u)
@@ -218,7 +260,13 @@ export function planSync(read: DirectoryRead, settings: Settings, current: reado
     confirmed: opts.confirmDeletes === true,
   });
   const deleteLines = gone.map((u) =>
-    line(held ? 'held' : 'delete', u.userName, u.fullName, [...u.emailAddresses], held ?? 'no longer an MDaemon account in scope'),
+    line(
+      held ? 'held' : 'delete',
+      u.userName,
+      u.fullName,
+      [...u.emailAddresses],
+      held ?? 'no longer an MDaemon account in scope',
+    ),
   );
   const changes = [...accountLines, ...deleteLines];
   return { changes, summary: summarize(changes), warnings };

@@ -22,7 +22,11 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (read: DirectoryRead | (() => Promise<DirectoryRead>), settings: Settings, extra: Partial<RunSyncOptions> = {}) =>
+const run = (
+  read: DirectoryRead | (() => Promise<DirectoryRead>),
+  settings: Settings,
+  extra: Partial<RunSyncOptions> = {},
+) =>
   runSync({
     repository: repo,
     readDirectory: typeof read === 'function' ? read : () => Promise.resolve(read),
@@ -33,11 +37,20 @@ const run = (read: DirectoryRead | (() => Promise<DirectoryRead>), settings: Set
   });
 const names = () => repo.listUsers().map((u) => u.userName);
 
-const three = directory([account('anna@one.test'), account('bob@one.test', { aliases: ['robert@one.test'] }), account('carl@two.test')]);
+const three = directory([
+  account('anna@one.test'),
+  account('bob@one.test', { aliases: ['robert@one.test'] }),
+  account('carl@two.test'),
+]);
 
 describe('synchronize now', () => {
   it('creates users with Directory Services authentication, the default privileges and their folder', async () => {
-    const settings = settingsWith({}, { defaultPrivileges: { privileges: ['login', 'archive'], ownFolder: { read: true, write: true, delete: false } } });
+    const settings = settingsWith(
+      {},
+      {
+        defaultPrivileges: { privileges: ['login', 'archive'], ownFolder: { read: true, write: true, delete: false } },
+      },
+    );
     const report = await run(three, settings);
     expect(report.summary).toEqual({ create: 3, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 });
     expect(repo.getUser('bob@one.test')).toMatchObject({
@@ -49,7 +62,13 @@ describe('synchronize now', () => {
     });
     expect(repo.listFolders().map((f) => [f.name, f.owner])).toContainEqual(['carl@two.test', 'carl@two.test']);
     const [last] = repo.listRuns();
-    expect(last).toMatchObject({ id: report.runId, actor: 'test', dryRun: false, status: 'applied', summary: report.summary });
+    expect(last).toMatchObject({
+      id: report.runId,
+      actor: 'test',
+      dryRun: false,
+      status: 'applied',
+      summary: report.summary,
+    });
     expect(repo.runChanges(report.runId as number).map((c) => `${c.action} ${c.userName}`)).toEqual([
       'create anna@one.test',
       'create bob@one.test',
@@ -72,7 +91,10 @@ describe('synchronize now', () => {
     await run(three, settingsWith());
     await repo.setPrivileges('anna@one.test', ['login', 'export']);
     await repo.setAuthentication('anna@one.test', 'integrated');
-    const changed = directory([account('anna@one.test', { fullName: 'Anna Neu', aliases: ['a@one.test'] }), ...three.accounts.slice(1)]);
+    const changed = directory([
+      account('anna@one.test', { fullName: 'Anna Neu', aliases: ['a@one.test'] }),
+      ...three.accounts.slice(1),
+    ]);
     const report = await run(changed, settingsWith());
     expect(report.summary.update).toBe(1);
     expect(repo.getUser('anna@one.test')).toMatchObject({
@@ -100,8 +122,14 @@ describe('synchronize now', () => {
       ['manual@one.test', 'manual@one.test', 0],
     ]);
     const back = await run(three, settingsWith());
-    expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe('new MDaemon account; existing archive folder re-attached');
-    expect(repo.listFolders().find((f) => f.name === 'anna@one.test')).toEqual({ name: 'anna@one.test', owner: 'anna@one.test', messages: 1 });
+    expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe(
+      'new MDaemon account; existing archive folder re-attached',
+    );
+    expect(repo.listFolders().find((f) => f.name === 'anna@one.test')).toEqual({
+      name: 'anna@one.test',
+      owner: 'anna@one.test',
+      messages: 1,
+    });
   });
 
   it('holds deletes beyond the limit while creates and updates apply; confirmation releases them', async () => {
@@ -111,7 +139,9 @@ describe('synchronize now', () => {
     expect(report.summary).toMatchObject({ create: 1, held: 8, delete: 0 });
     expect(names()).toHaveLength(10);
     expect(repo.listRuns()[0]?.message).toBe('8 deletes held for confirmation');
-    const confirmed = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), { confirmDeletes: true });
+    const confirmed = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), {
+      confirmDeletes: true,
+    });
     expect(confirmed.summary).toMatchObject({ delete: 8, held: 0, unchanged: 1 });
     expect(names()).toEqual(['admin', 'new@one.test']);
   });
@@ -123,7 +153,10 @@ describe('nothing changes', () => {
   it('in a test run, which is recorded as tested', async () => {
     await run(three, settingsWith());
     const before = snapshot();
-    const report = await run(directory([account('z@one.test')]), settingsWith({ deleteUsers: true }), { dryRun: true, confirmDeletes: true });
+    const report = await run(directory([account('z@one.test')]), settingsWith({ deleteUsers: true }), {
+      dryRun: true,
+      confirmDeletes: true,
+    });
     expect(report).toMatchObject({ dryRun: true, summary: { create: 1, delete: 3 } });
     expect(snapshot()).toBe(before);
     expect(repo.listRuns()[0]).toMatchObject({ id: report.runId, status: 'tested', dryRun: true });
@@ -145,7 +178,9 @@ describe('nothing changes', () => {
     await run(three, settingsWith());
     const before = snapshot();
     const unreadable = () => Promise.reject(new UserError('unreadable', 'cannot read USERLIST.DAT: EACCES'));
-    await expect(run(unreadable, settingsWith({ deleteUsers: true }), { confirmDeletes: true })).rejects.toMatchObject({ code: 'unreadable' });
+    await expect(run(unreadable, settingsWith({ deleteUsers: true }), { confirmDeletes: true })).rejects.toMatchObject({
+      code: 'unreadable',
+    });
     expect(snapshot()).toBe(before);
     expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'cannot read USERLIST.DAT: EACCES' });
   });
@@ -153,14 +188,20 @@ describe('nothing changes', () => {
   it('when the source is empty: every delete is held, even confirmed', async () => {
     await run(three, settingsWith());
     const before = snapshot();
-    const report = await run(directory([]), settingsWith({ deleteUsers: true, deleteLimit: '100%' }), { confirmDeletes: true });
+    const report = await run(directory([]), settingsWith({ deleteUsers: true, deleteLimit: '100%' }), {
+      confirmDeletes: true,
+    });
     expect(report.summary).toMatchObject({ held: 3, delete: 0 });
     expect(snapshot()).toBe(before);
   });
 
   it('when the source has invalid records: creates apply, deletes are held', async () => {
     await run(three, settingsWith());
-    const report = await run({ ...directory([account('new@one.test')]), invalidRecords: 1 }, settingsWith({ deleteUsers: true }), { confirmDeletes: true });
+    const report = await run(
+      { ...directory([account('new@one.test')]), invalidRecords: 1 },
+      settingsWith({ deleteUsers: true }),
+      { confirmDeletes: true },
+    );
     expect(report.summary).toMatchObject({ create: 1, held: 3, delete: 0 });
     expect(names()).toHaveLength(5);
   });
@@ -171,7 +212,9 @@ describe('nothing changes', () => {
       controller.abort();
       return Promise.resolve(three);
     };
-    await expect(run(read, settingsWith(), { dryRun: true, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(run(read, settingsWith(), { dryRun: true, signal: controller.signal })).rejects.toMatchObject({
+      code: 'cancelled',
+    });
     expect(names()).toEqual(['admin']);
     expect(repo.listRuns()[0]).toMatchObject({ status: 'cancelled', dryRun: true });
   });
@@ -179,7 +222,10 @@ describe('nothing changes', () => {
   it('when another writer holds the lock: the sync fails busy', async () => {
     const other = await ArchiveRepository.open({ dataDir: dir });
     await other.exclusive(async () => {
-      await expect(run(three, settingsWith())).rejects.toMatchObject({ code: 'busy', message: 'another synchronization is running' });
+      await expect(run(three, settingsWith())).rejects.toMatchObject({
+        code: 'busy',
+        message: 'another synchronization is running',
+      });
     });
     other.close();
     expect(names()).toEqual(['admin']);
@@ -198,10 +244,21 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
     for (const userName of ['admin', 'manual']) {
       await expect(
         repo.transaction((sql, now) =>
-          applyPlan(sql, now, [
-            { action: 'create', userName: 'new@one.test', fullName: 'N', emailAddresses: ['new@one.test'], reason: 'r' },
-            { action: 'delete', userName, fullName: '', emailAddresses: [], reason: 'forged' },
-          ], settingsWith().defaultPrivileges),
+          applyPlan(
+            sql,
+            now,
+            [
+              {
+                action: 'create',
+                userName: 'new@one.test',
+                fullName: 'N',
+                emailAddresses: ['new@one.test'],
+                reason: 'r',
+              },
+              { action: 'delete', userName, fullName: '', emailAddresses: [], reason: 'forged' },
+            ],
+            settingsWith().defaultPrivileges,
+          ),
         ),
       ).rejects.toThrow(/refusing to delete/);
     }
@@ -211,9 +268,15 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
   it('a create whose folder name belongs to another user fails the run and changes nothing', async () => {
     await repo.createUser({ userName: 'owner' });
     await repo.transaction((sql) => sql.run("UPDATE folders SET name = 'anna@one.test' WHERE name = 'owner'"));
-    await expect(run(three, settingsWith())).rejects.toMatchObject({ code: 'exists', message: 'the archive folder anna@one.test belongs to another user' });
+    await expect(run(three, settingsWith())).rejects.toMatchObject({
+      code: 'exists',
+      message: 'the archive folder anna@one.test belongs to another user',
+    });
     expect(names()).toEqual(['admin', 'owner']);
-    expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'the archive folder anna@one.test belongs to another user' });
+    expect(repo.listRuns()[0]).toMatchObject({
+      status: 'failed',
+      message: 'the archive folder anna@one.test belongs to another user',
+    });
   });
 });
 

@@ -65,7 +65,10 @@ async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
 }
 
 /** Reads and plans, checking for cancellation between the phases. */
-async function readAndPlan(repo: ArchiveRepository, opts: RunSyncOptions): Promise<{ read: DirectoryRead; plan: Plan }> {
+async function readAndPlan(
+  repo: ArchiveRepository,
+  opts: RunSyncOptions,
+): Promise<{ read: DirectoryRead; plan: Plan }> {
   const progress = opts.onProgress;
   checkAbort(opts.signal);
   progress?.({ phase: 'read', done: 0, total: 0 });
@@ -87,13 +90,33 @@ async function readAndPlan(repo: ArchiveRepository, opts: RunSyncOptions): Promi
   return { read, plan };
 }
 
-function report(dryRun: boolean, read: DirectoryRead, plan: Plan, changes: Plan['changes'], runId: number | null): SyncReport {
+function report(
+  dryRun: boolean,
+  read: DirectoryRead,
+  plan: Plan,
+  changes: Plan['changes'],
+  runId: number | null,
+): SyncReport {
   return { dryRun, summary: plan.summary, changes, warnings: [...read.warnings, ...plan.warnings], runId };
 }
 
-function runRow(opts: RunSyncOptions, startedAt: string, status: SyncRun['status'], plan: Plan | null, message: string | null): NewRun {
+function runRow(
+  opts: RunSyncOptions,
+  startedAt: string,
+  status: SyncRun['status'],
+  plan: Plan | null,
+  message: string | null,
+): NewRun {
   const finishedAt = (opts.now?.() ?? new Date()).toISOString();
-  return { startedAt, finishedAt, actor: opts.actor, dryRun: opts.dryRun, status, summary: plan?.summary ?? EMPTY_SUMMARY, message };
+  return {
+    startedAt,
+    finishedAt,
+    actor: opts.actor,
+    dryRun: opts.dryRun,
+    status,
+    summary: plan?.summary ?? EMPTY_SUMMARY,
+    message,
+  };
 }
 
 /** The history row of a run that stopped before applying anything. */

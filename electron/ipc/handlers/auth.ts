@@ -42,7 +42,8 @@ export function authHandlers(
       if (!current) return null;
       // Privileges may have changed since logon: the database is the truth.
       const u = s.db.getUser(current.userName);
-      ctx.session.user = u && (u.privileges.includes('login') || u.privileges.includes('admin')) ? sessionUser(u) : null;
+      ctx.session.user =
+        u && (u.privileges.includes('login') || u.privileges.includes('admin')) ? sessionUser(u) : null;
       return ctx.session.user;
     },
     'auth:logoff': (_input, ctx) => {

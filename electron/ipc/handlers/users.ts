@@ -21,7 +21,14 @@ export function userHandlers(
   s: Services,
 ): Pick<
   Handlers,
-  'users:list' | 'users:create' | 'users:update' | 'users:delete' | 'folders:list' | 'history:list' | 'history:changes' | 'archive:mine'
+  | 'users:list'
+  | 'users:create'
+  | 'users:update'
+  | 'users:delete'
+  | 'folders:list'
+  | 'history:list'
+  | 'history:changes'
+  | 'archive:mine'
 > {
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
   return {
@@ -32,7 +39,10 @@ export function userHandlers(
       return row(u);
     },
     'users:update': async ({ originalUserName, ...input }, ctx) => {
-      if (ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() && !input.privileges.includes('admin')) {
+      if (
+        ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() &&
+        !input.privileges.includes('admin')
+      ) {
         throw new UserError('refused', 'you cannot take the Administrator privilege from yourself');
       }
       const u = await s.db.updateUser(originalUserName, input);
@@ -48,7 +58,10 @@ export function userHandlers(
       }
       const result = await s.db.deleteUser(userName);
       s.endSessions(userName, 'your user was deleted');
-      s.logger.log('info', `${who(ctx)} deleted user ${userName}${result.folderKept ? ` (folder kept, ${result.messages} messages)` : ''}`);
+      s.logger.log(
+        'info',
+        `${who(ctx)} deleted user ${userName}${result.folderKept ? ` (folder kept, ${result.messages} messages)` : ''}`,
+      );
       return result;
     },
     'folders:list': () => s.db.listFolders(),

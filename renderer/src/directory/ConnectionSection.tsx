@@ -101,7 +101,10 @@ export function ConnectionSection({ info, dir, overview }: Props) {
             severity="info"
             sx={{ my: 0.5 }}
             action={
-              <Button size="small" onClick={() => update('directory', { appDir: info.sampleAppDir ?? '', codePage: 'cp1252' })}>
+              <Button
+                size="small"
+                onClick={() => update('directory', { appDir: info.sampleAppDir ?? '', codePage: 'cp1252' })}
+              >
                 Use sample data
               </Button>
             }
