@@ -118,7 +118,7 @@ export type LogonAnswer = z.infer<typeof LogonAnswer>;
 export const contract = {
   'app:info': channel('public', Empty, AppInfo),
   'app:log': channel(
-    'public',
+    'user',
     z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
     Done,
   ),

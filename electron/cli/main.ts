@@ -43,6 +43,7 @@ common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group
         [--share-user U] [--share-domain D] [--share-password-stdin]   (UNC paths off Windows;
         or the share password in MDSYNC_SHARE_PASSWORD)  [--progress]  (phase lines on stderr)
 imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
+        [--fingerprint SHA256] [--login-method auto|login|plain]
 
 Flags override the saved settings for one run; nothing given here is saved.
 One synchronization runs at a time: another waits MDSYNC_LOCK_WAIT_MS (default 5000) for it, then exits 1.
@@ -50,6 +51,25 @@ Passwords are read only from standard input, never from arguments.
 Exit status: 0 done, 1 refused or failed, 2 bad usage or unreadable input.
 Data directory (settings, user database, log): ${defaultDataDir(process.platform, process.env, os.homedir())}
 `;
+
+const FS_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EEXIST: 'a file is in the way (a directory was expected)',
+  ENOTDIR: 'a file is in the way (a directory was expected)',
+  EISDIR: 'is a directory',
+  ENOENT: 'not found',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
+/** A file-system failure (bad --data-dir, full disk) as one line, or null for anything else. */
+function fileSystemProblem(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.code !== 'string' || typeof e.path !== 'string') return null;
+  const what = FS_CODES[e.code];
+  return what ? `cannot use ${e.path}: ${what}` : null;
+}
 
 /** Runs one command line; resolves to the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -71,6 +91,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const command = await load();
     return await command(rest, io);
   } catch (err) {
+    const fsProblem = fileSystemProblem(err);
+    if (fsProblem) {
+      io.stderr(`mdsync ${name}: ${fsProblem}\n`);
+      return 2;
+    }
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const known = err instanceof UserError || (err instanceof Error && err.name === 'CliError');
     io.stderr(`mdsync ${name}: ${known ? message : `internal error: ${message}`}\n`);

@@ -22,6 +22,7 @@ function ctx(user: Session['user']): CallContext {
 
 const handlers = {
   'app:log': () => ({ done: true }),
+  'auth:logoff': () => ({ done: true }),
   'folders:list': () => [{ name: 'x', owner: null, messages: 0 }],
   'archive:mine': () => ({ folder: 'f', messages: 0, latest: [] }),
   'users:delete': ({ userName }: { userName: string }) => {
@@ -41,9 +42,14 @@ describe('dispatch', () => {
 
   it('checks access: public, user, admin', async () => {
     const logger = createMemoryLogger();
-    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(null), logger)).toEqual({
+    expect(await dispatch(handlers, 'auth:logoff', {}, ctx(null), logger)).toEqual({ ok: true, value: { done: true } });
+    // Nobody writes to the administrator's log without logging on.
+    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(null), logger)).toMatchObject({
+      ok: false,
+      error: { code: 'notLoggedOn' },
+    });
+    expect(await dispatch(handlers, 'app:log', { level: 'info', message: 'hi' }, ctx(plain), logger)).toMatchObject({
       ok: true,
-      value: { done: true },
     });
     expect(await dispatch(handlers, 'archive:mine', {}, ctx(null), logger)).toMatchObject({
       ok: false,
@@ -59,7 +65,7 @@ describe('dispatch', () => {
 
   it('parses input with the channel schema', async () => {
     const logger = createMemoryLogger();
-    const r = await dispatch(handlers, 'app:log', { level: 'loud', message: 'x' }, ctx(null), logger);
+    const r = await dispatch(handlers, 'app:log', { level: 'loud', message: 'x' }, ctx(plain), logger);
     expect(r).toMatchObject({ ok: false, error: { code: 'badInput' } });
     const extra = await dispatch(handlers, 'folders:list', { evil: 1 }, ctx(admin), logger);
     expect(extra).toMatchObject({ ok: false, error: { code: 'badInput' } });

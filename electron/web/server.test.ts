@@ -18,7 +18,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'assets'));
   fs.writeFileSync(path.join(dir, 'assets', 'a.js'), 'console.log(1)');
   fs.writeFileSync(path.join(os.tmpdir(), 'mdsync-web-secret.txt'), 'secret');
-  const handlers = { 'app:log': () => ({ done: true }) } as unknown as Handlers;
+  const handlers = { 'auth:logoff': () => ({ done: true }) } as unknown as Handlers;
   server = await startWebServer({ rendererDir: dir, handlers, logger: createMemoryLogger(), port: 0, token });
 });
 afterAll(async () => {
@@ -81,7 +81,7 @@ describe('browser mode server', () => {
     const socket = ws as WebSocket;
     const reply = await new Promise<unknown>((resolve) => {
       socket.on('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
-      socket.send(JSON.stringify({ id: 7, channel: 'app:log', input: { level: 'info', message: 'hello' } }));
+      socket.send(JSON.stringify({ id: 7, channel: 'auth:logoff', input: {} }));
     });
     expect(reply).toEqual({ id: 7, result: { ok: true, value: { done: true } } });
     const forbidden = await new Promise<unknown>((resolve) => {

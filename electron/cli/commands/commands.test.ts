@@ -135,8 +135,13 @@ describe('mdsync test and sync', () => {
     expect(held.stderr).toBe(
       'mdsync sync: 6 deletes held by the deletion guard; run again with --confirm-deletes (or a higher --delete-limit) to apply them\n',
     );
+    // Scheduled runs leave a trace in the administrator's log.
+    const log = fs.readFileSync(dataFiles(dataDir).log, 'utf8');
+    expect(log).toMatch(/INFO sync from the command line: create 7, /);
+    expect(log).toMatch(/WARN sync from the command line: .*held 6; 6 deletes held by the deletion guard/);
+    // A test that would hold deletes says so with exit 1 too (the contract: deletes held).
     const tested = await cli(testCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--delete-users']);
-    expect(tested.code).toBe(0);
+    expect(tested.code).toBe(1);
     const limit = await cli(testCommand, [
       '--app-dir',
       appDir,

@@ -5,6 +5,8 @@
  * needs the administrator. Exit 0 done; 1 refused, failed or deletes held; 2 bad usage or an
  * unreadable source.
  */
+import { createFileLogger } from '../../core/logger';
+import { dataFiles } from '../../core/paths';
 import type { Change, SyncReport } from '../../../shared/model';
 import { runSync } from '../../core/sync/run';
 import type { CliIo, Command } from '../io';
@@ -75,6 +77,12 @@ export function heldLine(r: SyncReport): string | null {
   return `${n} held: ${reason.replace(/^held: /, '')}`;
 }
 
+/** The summary counts in one log line. */
+function summaryLine(r: SyncReport): string {
+  const s = r.summary;
+  return `create ${s.create}, update ${s.update}, delete ${s.delete}, unchanged ${s.unchanged}, skip ${s.skip}, held ${s.held}`;
+}
+
 /** Builds `test` (dryRun) or `sync` over the given machine. */
 export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Command {
   const name = dryRun ? 'test' : 'sync';
@@ -101,7 +109,12 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
     io.stdout(values.json ? reportJson(report) : reportText(report));
     const held = heldLine(report);
     if (held) io.stderr(`mdsync ${name}: ${held}\n`);
-    return held && !dryRun ? 1 : 0;
+    createFileLogger(dataFiles(run.dataDir).log).log(
+      held ? 'warn' : 'info',
+      `${name} from the command line: ${summaryLine(report)}${held ? `; ${held}` : ''}`,
+    );
+    // The contract: held deletes are exit 1, for a test (which would hold them) as for a sync.
+    return held ? 1 : 0;
   };
 }
 

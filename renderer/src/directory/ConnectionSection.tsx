@@ -35,6 +35,8 @@ export function ConnectionSection({ info, dir, overview }: Props) {
   const d = form.directory;
   const unc = isUncPath(d.appDir);
   const needsShare = unc && !info.nativeUnc;
+  // MDaemon is a Windows server: only a Windows machine can find its App directory locally.
+  const canDetect = info.platform === 'win32';
 
   const onBrowse = async () => {
     const r = await browse.run({ start: d.appDir });
@@ -91,7 +93,12 @@ export function ConnectionSection({ info, dir, overview }: Props) {
           >
             Browse…
           </Button>
-          <Button sx={{ mt: 1.25 }} onClick={() => void onDetect()} disabled={detect.busy}>
+          <Button
+            sx={{ mt: 1.25 }}
+            onClick={() => void onDetect()}
+            disabled={!canDetect || detect.busy}
+            title={canDetect ? undefined : 'MDaemon runs on Windows: detection looks in the registry of this computer'}
+          >
             Detect
           </Button>
         </Box>
