@@ -40,6 +40,14 @@ export const MdaemonGroup = z.object({
 });
 export type MdaemonGroup = z.infer<typeof MdaemonGroup>;
 
+/** A USERLIST.DAT record that was refused: it becomes a `skip` line of the plan. */
+export const RejectedRecord = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  reason: z.string(),
+});
+export type RejectedRecord = z.infer<typeof RejectedRecord>;
+
 /** Everything read from an App directory. */
 export const DirectoryRead = z.object({
   accounts: z.array(MdaemonAccount),
@@ -48,6 +56,8 @@ export const DirectoryRead = z.object({
   warnings: z.array(SourceWarning),
   /** Number of USERLIST.DAT records that were refused (each also has a warning). */
   invalidRecords: z.number().int(),
+  /** The refused records that are not duplicates: accounts that cannot be synchronized. */
+  rejected: z.array(RejectedRecord).optional(),
 });
 export type DirectoryRead = z.infer<typeof DirectoryRead>;
 

@@ -120,7 +120,7 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
     if (a.domain !== last) domainSet.add((last = a.domain));
   }
   const domains = [...domainSet].sort();
-  return { accounts, domains, groups, warnings, invalidRecords: parsed.invalidRecords };
+  return { accounts, domains, groups, warnings, invalidRecords: parsed.invalidRecords, rejected: parsed.rejected };
 }
 
 /** Reads a file whose size and mtime did not change while it was read; null when missing. */

@@ -188,7 +188,12 @@ describe('parseUserlist: file quirks', () => {
   });
 
   it('reads an empty file as no accounts', () => {
-    expect(parseUserlist(Buffer.alloc(0), 'cp1252')).toEqual({ accounts: [], warnings: [], invalidRecords: 0 });
+    expect(parseUserlist(Buffer.alloc(0), 'cp1252')).toEqual({
+      accounts: [],
+      warnings: [],
+      invalidRecords: 0,
+      rejected: [],
+    });
     expect(parseUserlist(Buffer.from('\r\n\x1a'), 'cp1252').accounts).toEqual([]);
   });
 
@@ -322,5 +327,25 @@ describe('parseUserlist: the password field', () => {
     const cut = rec({ domain: 'a.test', mailbox: 'c', password: MARK }).subarray(0, 210);
     const err = thrown(() => parseUserlist(Buffer.concat([cut, CRLF, cut]), 'cp1252'));
     expect(err.message).not.toContain('PW-7q');
+  });
+});
+
+describe('parseUserlist: refused records for the plan', () => {
+  it('lists every refused record but duplicates, whose first occurrence is synchronized', () => {
+    const good = encodeUserlistRecord({ domain: 'one.test', mailbox: 'anna', fullName: 'Anna' }, 'cp1252');
+    const badDomain = encodeUserlistRecord({ domain: 'bad domain!', mailbox: 'bob', fullName: 'Bob' }, 'cp1252');
+    const data = Buffer.concat([
+      good,
+      Buffer.from('\r\n'),
+      badDomain,
+      Buffer.from('\r\n'),
+      good,
+      Buffer.from('\r\nshort\r\n'),
+    ]);
+    const r = parseUserlist(data, 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['anna@one.test']);
+    expect(r.invalidRecords).toBe(3);
+    expect(r.rejected.map((x) => x.line)).toEqual([2, 4]);
+    expect(r.rejected[1]).toEqual({ file: 'USERLIST.DAT', line: 4, reason: 'record is 5 bytes, expected 235' });
   });
 });

@@ -20,7 +20,7 @@
  *   lower case too; `mailbox` and `fullName` keep the file's case for display.
  * - A duplicate email (case-insensitive) is refused and counted as invalid: the first one wins.
  */
-import type { AccessType, MdaemonAccount, SourceWarning } from '../../../shared/model';
+import type { AccessType, MdaemonAccount, RejectedRecord, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage, type FieldDecoder } from './code-page';
 import { domainProblem, mailboxProblem } from './address-check';
@@ -44,6 +44,8 @@ export interface UserlistParse {
   warnings: SourceWarning[];
   /** Records refused (wrong length, bad field, duplicate); each has a warning. */
   invalidRecords: number;
+  /** The refused records other than duplicates (whose first occurrence is synchronized). */
+  rejected: RejectedRecord[];
 }
 
 /**
@@ -54,8 +56,8 @@ export interface UserlistParse {
  * allocations on a big file): give an account its own array, never push into these.
  */
 export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.DAT'): UserlistParse {
-  const { accounts, warnings, invalidRecords } = parseUserlistIndexed(data, codePage, file);
-  return { accounts, warnings, invalidRecords };
+  const { accounts, warnings, invalidRecords, rejected } = parseUserlistIndexed(data, codePage, file);
+  return { accounts, warnings, invalidRecords, rejected };
 }
 
 /**
@@ -101,8 +103,10 @@ export function parseUserlistIndexed(
   let invalid = 0;
   let nonBlank = 0;
   let wrongLength = 0;
-  const refuse = (message: string) => {
+  const rejected: RejectedRecord[] = [];
+  const refuse = (message: string, duplicate = false) => {
     warnings.push({ file, line, message });
+    if (!duplicate) rejected.push({ file, line, reason: message });
     invalid++;
   };
 
@@ -194,7 +198,7 @@ export function parseUserlistIndexed(
     }
     const first = seen.addIfAbsent(email, hash, line);
     if (first !== -1) {
-      refuse(`duplicate account ${email} (first on line ${first}); ignored`);
+      refuse(`duplicate account ${email} (first on line ${first}); ignored`, true);
       continue;
     }
     if (fullName.includes('\ufffd')) {
@@ -221,7 +225,7 @@ export function parseUserlistIndexed(
       `${file} is not an MDaemon account list: no valid record, and ${wrongLength} of ${nonBlank} lines are not ${RECORD_BYTES}-byte records`,
     );
   }
-  return { accounts, warnings, invalidRecords: invalid, index: seen };
+  return { accounts, warnings, invalidRecords: invalid, rejected, index: seen };
 }
 
 const latin1Slice: (data: Buffer, from: number, to: number) => string =

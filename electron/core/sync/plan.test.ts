@@ -231,3 +231,23 @@ describe('deletes and the deletion guard', () => {
     expect(plan.changes.map((c) => c.userName)).not.toContain('manual@one.test');
   });
 });
+
+describe('invalid records', () => {
+  it('are skips with their reason, after the accounts and before the deletes; they delete nobody', () => {
+    const read = directory([account('a@one.test')], {
+      invalidRecords: 2,
+      rejected: [
+        { file: 'USERLIST.DAT', line: 2, reason: 'domain contains a space' },
+        { file: 'USERLIST.DAT', line: 5, reason: 'record is 120 bytes, expected 235' },
+      ],
+    });
+    const plan = planSync(read, settingsWith({ deleteUsers: true }), [ds('gone@one.test')]);
+    expect(plan.changes.map((c) => `${c.action} ${c.userName}: ${c.reason}`)).toEqual([
+      'create a@one.test: new MDaemon account',
+      'skip (USERLIST.DAT line 2): invalid record: domain contains a space',
+      'skip (USERLIST.DAT line 5): invalid record: record is 120 bytes, expected 235',
+      expect.stringMatching(/^held gone@one\.test: /),
+    ]);
+    expect(plan.summary).toMatchObject({ create: 1, skip: 2, held: 1, delete: 0 });
+  });
+});

@@ -268,6 +268,11 @@ export function planSync(
       held ?? 'no longer an MDaemon account in scope',
     ),
   );
-  const changes = [...accountLines, ...deleteLines];
+  // Records the reader refused cannot be synchronized: each is a skip with its reason, after the
+  // accounts (they have no trustworthy user name) and before the deletes.
+  const rejectedLines = (read.rejected ?? []).map((r) =>
+    line('skip', `(${r.file} line ${r.line})`, '', [], `invalid record: ${r.reason}`),
+  );
+  const changes = [...accountLines, ...rejectedLines, ...deleteLines];
   return { changes, summary: summarize(changes), warnings };
 }
