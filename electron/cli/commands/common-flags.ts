@@ -5,20 +5,20 @@
  * run only and nothing is saved. The share password (UNC paths off Windows) comes from standard
  * input or MDSYNC_SHARE_PASSWORD, never from an argument.
  */
-import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { resolveCodePage } from '../../core/mdaemon/code-page';
 import { systemCodePage } from '../../core/mdaemon/default-code-page';
-import { detectAppDir, type RegistryReader } from '../../core/mdaemon/detect';
+import { detectAppDir } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
-import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
-import { loadSettings } from '../../core/settings-store';
 import { parseDeleteLimit } from '../../core/sync/guard';
 import { ArchiveRepository, type RepositoryOptions } from '../../core/db/repository';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
+import type { MachineDeps } from './machine';
+
+export { machine, type MachineDeps } from './machine';
 
 /** The flags `test` and `sync` share (`sync` adds --confirm-deletes). */
 export const COMMON_FLAGS = {
@@ -53,29 +53,6 @@ export interface CommonValues {
   progress?: boolean;
   help?: boolean;
 }
-
-/** What the machine provides to a run; tests replace it. */
-export interface MachineDeps {
-  readonly platform: NodeJS.Platform;
-  readonly readRegistry: RegistryReader;
-  readonly dirExists: (p: string) => Promise<boolean>;
-  /** Loads the SMB client only when a UNC path must be read over SMB. */
-  readonly loadSmbSource: () => Promise<OpenSourceOptions['createSmbSource']>;
-  readonly loadSettings: (dataDir: string) => Settings;
-}
-
-/** This machine. */
-export const machine: MachineDeps = {
-  platform: process.platform,
-  readRegistry: readWindowsRegistry,
-  dirExists: (p) =>
-    fs.stat(p).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ),
-  loadSmbSource: async () => (await import('../../core/smb/smb-source')).createSmbSource,
-  loadSettings,
-};
 
 /** parseArgs with usage errors as CliError (exit 2). */
 export function parseFlags<T>(

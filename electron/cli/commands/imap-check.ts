@@ -113,24 +113,23 @@ export interface ImapCheckCommandDeps {
   loadSettings: (dataDir: string) => Settings;
 }
 
+/** The flags of `imap-check` and `login`: who, the password on stdin, and where to check. */
+export const LOGON_FLAGS = {
+  ...IMAP_FLAGS,
+  user: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const USAGE =
   'usage: mdsync imap-check --user U --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json]';
 
 /** Builds the command over its dependencies. */
 export function makeImapCheck(deps: ImapCheckCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        ...IMAP_FLAGS,
-        user: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      USAGE,
-    );
+    const { values } = parseCommandArgs(argv, LOGON_FLAGS, USAGE);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;

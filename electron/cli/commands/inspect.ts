@@ -5,7 +5,6 @@
  * (shape in docs/cli-contract.md). UNC paths off Windows are read over SMB with the share user
  * from --share-user/--share-domain and the password from MDSYNC_SHARE_PASSWORD or standard input.
  */
-import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DirectoryRead } from '../../../shared/model';
 import { DirectorySettings } from '../../../shared/settings';
@@ -14,8 +13,8 @@ import { systemCodePage } from '../../core/mdaemon/default-code-page';
 import { detectAppDir, type RegistryReader } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
-import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
 import { CliError, readPasswordFromStdin, type CliIo, type Command } from '../io';
+import { machine } from './machine';
 
 /** What inspect needs from the machine; tests replace them. */
 export interface InspectDeps {
@@ -155,16 +154,7 @@ export function summary(read: DirectoryRead, where: string, codePage: string): s
 }
 
 /** `mdsync inspect` on this machine. */
-export const inspect: Command = makeInspect({
-  platform: process.platform,
-  readRegistry: readWindowsRegistry,
-  dirExists: (p) =>
-    fs.stat(p).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ),
-  loadSmbSource: async () => (await import('../../core/smb/smb-source')).createSmbSource,
-});
+export const inspect: Command = makeInspect(machine);
 
 const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
   throw new Error(`SMB source not loaded for ${o.unc}`);

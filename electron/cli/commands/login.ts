@@ -17,7 +17,7 @@ import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
-import { IMAP_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
+import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
@@ -42,23 +42,12 @@ export interface LoginCommandDeps {
 }
 
 const USAGE =
-  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--data-dir D] [--json]';
+  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json]';
 
 /** Builds the command over its dependencies. */
 export function makeLogin(deps: LoginCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        ...IMAP_FLAGS,
-        user: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      USAGE,
-    );
+    const { values } = parseCommandArgs(argv, LOGON_FLAGS, USAGE);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;

@@ -7,6 +7,7 @@
  * known from installations (vendor renamed from Alt-N Technologies to MDaemon Technologies),
  * 32-bit installs under WOW6432Node included; a miss just falls through to the usual folders.
  */
+import fs from 'node:fs/promises';
 
 /** Reads one registry value (REG_SZ), or null when the key or value does not exist. */
 export type RegistryReader = (key: string, value: string) => Promise<string | null>;
@@ -36,6 +37,14 @@ export const USUAL_APP_DIRS: readonly string[] = [
   'C:\\Program Files (x86)\\MDaemon\\App',
   'D:\\MDaemon\\App',
 ];
+
+/** The real `exists` probe: true for an existing directory. */
+export function directoryExists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
 
 /**
  * Returns the first existing App directory, and every path tried (for the dialog's message).

@@ -1,7 +1,6 @@
 /** Handlers of `mdaemon:*`: finding the App directory and filling the dialog's checklists. */
-import fs from 'node:fs/promises';
 import { UserError } from '../../../shared/result';
-import { detectAppDir } from '../../core/mdaemon/detect';
+import { detectAppDir, directoryExists } from '../../core/mdaemon/detect';
 import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
 import type { Services } from '../../services';
 import type { Handlers } from '../registry';
@@ -14,11 +13,7 @@ export function mdaemonHandlers(s: Services): Pick<Handlers, 'mdaemon:detect' | 
       detectAppDir({
         platform: s.platform,
         readRegistry: readWindowsRegistry,
-        exists: (p) =>
-          fs.stat(p).then(
-            (st) => st.isDirectory(),
-            () => false,
-          ),
+        exists: directoryExists,
       }),
     'mdaemon:browse': async ({ start }) => {
       if (!s.browseFolder) {
