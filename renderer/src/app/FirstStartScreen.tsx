@@ -7,6 +7,7 @@ import type { SessionUser } from '../../../shared/model';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useAction } from '../lib/use-action';
 import { CenteredCard } from './CenteredCard';
+import { NewPasswordFields, passwordsAgree } from '../common/NewPasswordFields';
 
 interface Props {
   onDone: (user: SessionUser) => void;
@@ -17,8 +18,7 @@ export function FirstStartScreen({ onDone }: Props) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const setup = useAction('auth:setup-admin');
-  const mismatch = again.length > 0 && password !== again;
-  const canSubmit = password.length > 0 && password === again && !setup.busy;
+  const canSubmit = passwordsAgree(password, again) && !setup.busy;
 
   const submit = async () => {
     if (!canSubmit) return;
@@ -32,24 +32,13 @@ export function FirstStartScreen({ onDone }: Props) {
         This is the first start. Choose the password of the built-in administrator, <b>admin</b>.
       </Typography>
       <TextField label="User name" value="admin" disabled fullWidth />
-      <TextField
+      <NewPasswordFields
         label="Password"
-        type="password"
-        autoComplete="new-password"
-        autoFocus
-        fullWidth
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      <TextField
-        label="Confirm password"
-        type="password"
-        autoComplete="new-password"
-        fullWidth
-        value={again}
-        error={mismatch}
-        helperText={mismatch ? 'The passwords do not match.' : ' '}
-        onChange={(e) => setAgain(e.target.value)}
+        again={again}
+        onChange={setPassword}
+        onAgainChange={setAgain}
+        autoFocus
       />
       <ErrorAlert error={setup.error} />
       <Button type="submit" variant="contained" disabled={!canSubmit}>

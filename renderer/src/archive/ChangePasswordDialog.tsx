@@ -8,6 +8,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useAction } from '../lib/use-action';
+import { NewPasswordFields, passwordsAgree } from '../common/NewPasswordFields';
 
 interface Props {
   open: boolean;
@@ -31,8 +32,7 @@ export function ChangePasswordDialog({ open, onClose }: Props) {
     }
   }, [open, setError]);
 
-  const mismatch = again.length > 0 && next !== again;
-  const canSubmit = next.length > 0 && next === again && !change.busy;
+  const canSubmit = passwordsAgree(next, again) && !change.busy;
 
   const submit = async () => {
     if (!canSubmit) return;
@@ -60,23 +60,12 @@ export function ChangePasswordDialog({ open, onClose }: Props) {
             value={current}
             onChange={(e) => setCurrent(e.target.value)}
           />
-          <TextField
+          <NewPasswordFields
             label="New password"
-            type="password"
-            autoComplete="new-password"
-            fullWidth
             value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-          <TextField
-            label="Confirm new password"
-            type="password"
-            autoComplete="new-password"
-            fullWidth
-            value={again}
-            error={mismatch}
-            helperText={mismatch ? 'The passwords do not match.' : ' '}
-            onChange={(e) => setAgain(e.target.value)}
+            again={again}
+            onChange={setNext}
+            onAgainChange={setAgain}
           />
           <ErrorAlert error={change.error} />
         </DialogContent>
