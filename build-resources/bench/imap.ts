@@ -9,7 +9,7 @@
  *
  * Run: npx tsx build-resources/bench/imap.ts [runs]   (MDSYNC_BENCH_CLI=path/to/cli.cjs to time another build)
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,13 @@ async function main(): Promise<void> {
           `  checkImapLogin in-process ${security}: ${Math.round(inProcess)} ms (ratio ${ratio(inProcess)} to curl)\n`,
       );
     }
+    // The floor of any Node process on this machine, for reading the ratios above.
+    const node = await repeat(runs, () => {
+      const started = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      return Promise.resolve(performance.now() - started);
+    });
+    process.stdout.write(`floor: an empty node process takes ${Math.round(node)} ms\n`);
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });

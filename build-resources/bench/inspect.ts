@@ -163,6 +163,10 @@ async function main(): Promise<void> {
     console.log(
       `inspect 100k: ${inspect.toFixed(0)} ms (cut: ${cut.toFixed(0)} ms, ratio ${ratio.toFixed(1)}x, goal <= 5x)${ratio <= 5 ? '' : '  MISSED'}`,
     );
+    // The floor of any Node process on this machine, for reading the ratio.
+    const node = timeProcess(process.execPath, ['-e', '0']);
+    if (node !== null)
+      console.log(`  floor: an empty node process takes ${node.toFixed(0)} ms (${(node / cut).toFixed(1)}x cut)`);
   }
 
   const data = fs.readFileSync(USERLIST);
