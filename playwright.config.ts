@@ -4,15 +4,7 @@
  * same flow in the Electron app where its binary exists and is skipped, saying why, elsewhere.
  */
 import { defineConfig } from '@playwright/test';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/harness/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -38,7 +30,7 @@ export default defineConfig({
     {
       name: 'chromium',
       testIgnore: /electron\.spec\.ts$/,
-      use: { browserName: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS } },
+      use: { browserName: 'chromium', launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
   ],

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -21,14 +22,6 @@ const GOAL_MS = 3000;
 const ROOT = path.resolve(__dirname, '../..');
 const APP = path.join(ROOT, 'bench-data', `ui-${COUNT}`, 'app');
 const ADMIN_PASSWORD = 'Bench-Admin-Pass 1';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** What the init script records per WebSocket message. */
 interface Seen {
@@ -198,7 +191,7 @@ async function main(): Promise<void> {
   generate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-bench-ui-'));
   const { child, url } = await startWeb(dataDir);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     // As source text: tsx's name helper (`__name`) does not exist in the page.

@@ -5,9 +5,9 @@
  * `set-privileges` and `set-auth` are what an administrator needs without the app. Passwords
  * come only from standard input and are stored as slow salted hashes.
  */
-import { Authentication, Privilege, type ArchiveUser } from '../../../shared/model';
+import { Authentication, Privilege } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import type { UserRecord } from '../../core/db/repository';
+import { publicUser, type UserRecord } from '../../core/db/repository';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
 
@@ -42,16 +42,7 @@ interface Values {
 }
 
 /** A user as the contract's JSON shows it (no ids, no password state). */
-export function userJson(u: ArchiveUser): ArchiveUser {
-  return {
-    userName: u.userName,
-    fullName: u.fullName,
-    emailAddresses: u.emailAddresses,
-    authentication: u.authentication,
-    privileges: u.privileges,
-    folderAccess: u.folderAccess,
-  };
-}
+export const userJson = publicUser;
 
 function privileges(list: string[] | undefined): Privilege[] | undefined {
   if (list === undefined) return undefined;

@@ -24,6 +24,7 @@ import * as history from './history-store';
 import * as users from './user-store';
 
 export type { UserRecord, UserSummary } from './user-store';
+export { publicUser } from './user-store';
 export type { MessageMeta } from './folder-store';
 export type { TxBody, WriterSession } from './connection';
 

@@ -18,6 +18,18 @@ export interface UserRecord extends ArchiveUser {
   readonly messages: number;
 }
 
+/** A stored user as the contract shows it (`users --json`, the Users list): no id, no password state. */
+export function publicUser(u: ArchiveUser): ArchiveUser {
+  return {
+    userName: u.userName,
+    fullName: u.fullName,
+    emailAddresses: u.emailAddresses,
+    authentication: u.authentication,
+    privileges: u.privileges,
+    folderAccess: u.folderAccess,
+  };
+}
+
 /** What synchronization compares: name, full name, addresses, authentication. */
 export type UserSummary = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddresses' | 'authentication'>;
 

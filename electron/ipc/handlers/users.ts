@@ -1,19 +1,11 @@
 /** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
 import { UserError } from '../../../shared/result';
-import type { UserRecord } from '../../core/db/repository';
+import { publicUser, type UserRecord } from '../../core/db/repository';
 import type { Services } from '../../services';
 import type { Handlers } from '../registry';
 
 function row(u: UserRecord) {
-  return {
-    userName: u.userName,
-    fullName: u.fullName,
-    emailAddresses: u.emailAddresses,
-    authentication: u.authentication,
-    privileges: u.privileges,
-    folderAccess: u.folderAccess,
-    messages: u.messages,
-  };
+  return { ...publicUser(u), messages: u.messages };
 }
 
 /** Users, folders, history and My Archive. */
