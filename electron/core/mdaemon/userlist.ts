@@ -36,10 +36,10 @@
 import type { AccessType, DuplicateRecord, MdaemonAccount, RejectedRecord, SourceWarning } from '../../../shared/model';
 import { findCodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage, type FieldDecoder } from './code-page';
+import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage } from './code-page';
 import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
-import { withoutDanglingByte } from './field-text';
+import { field, isBlank, latin1Slice, sameBytes, withoutDanglingByte } from './field-text';
 import { fileTail, framingNotes, isStrideFramed, type LineFramingSeen, type UserlistFraming } from './userlist-framing';
 
 /** Bytes of one record without its line end. */
@@ -280,53 +280,6 @@ export function parseUserlistIndexed(
   seenLines.wrongLength = wrongLength;
   warnings.push(...framingNotes(file, framing, tail, seenLines, line));
   return { accounts, warnings, invalidRecords: invalid, rejected, duplicates, framing, index: seen };
-}
-
-const latin1Slice: (data: Buffer, from: number, to: number) => string =
-  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
-    ? (data, from, to) => (data as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(from, to)
-    : (data, from, to) => data.toString('latin1', from, to);
-
-/**
- * The text of the field in bytes [from, to) without its padding, or null when a NUL byte is
- * inside the text. Text of plain bytes (see plainBytes) is one native latin1 slice of exactly
- * the text: no decoder, no trimming, no intermediate string. Anything else is decoded and unpadded.
- */
-function field(data: Buffer, from: number, to: number, plain: Uint8Array, decode: FieldDecoder): string | null {
-  let end = to;
-  while (end > from && (data[end - 1] === 0x20 || data[end - 1] === 0)) end--;
-  for (let i = from; i < end; i++) {
-    if (plain[data[i] as number] !== 1) return unpad(decode(data, from, to));
-  }
-  return latin1Slice(data, from, end);
-}
-
-/** True when the `n` bytes at `a` equal those at `b`. */
-function sameBytes(data: Buffer, a: number, b: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (data[a + i] !== data[b + i]) return false;
-  return true;
-}
-
-/**
- * A field's text without its padding (trailing spaces, and NULs, which some tools pad with), or
- * null when a NUL byte is inside the text. Padding bytes (0x20, 0x00) are never trail bytes of
- * the multi-byte code pages, so trimming the decoded text trims exactly the padding.
- */
-function unpad(s: string): string | null {
-  s = s.trimEnd();
-  if (s.indexOf('\0') === -1) return s;
-  let e = s.length;
-  while (e > 0 && (s.charCodeAt(e - 1) === 0 || s.charCodeAt(e - 1) === 0x20)) e--;
-  s = s.slice(0, e);
-  return s.indexOf('\0') === -1 ? s.trimEnd() : null;
-}
-
-function isBlank(data: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const b = data[i];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x1a && b !== 0x00) return false;
-  }
-  return true;
 }
 
 function accessTypeOf(b: number): AccessType | null {
