@@ -446,6 +446,34 @@ describe('parseUserlist: the password field', () => {
   });
 });
 
+describe('parseUserlist: what the Password field may hold', () => {
+  it.each([
+    ['the reversible Base64 form', 'U2VjcmV0LTc3IQ=='],
+    ['a plain value an administrator typed', 'Typed-Secret-77'],
+    ['an Active Directory marker', '\\\\SECRETDOM'],
+  ])('never decodes or shows %s, whichever framing reads the file', (_kind, password) => {
+    for (const eol of ['\r\n', '\n'] as const) {
+      const data = makeUserlist(
+        [
+          { ...frank, password },
+          { ...frank, password }, // a duplicate
+          { domain: 'bad domain', mailbox: 'x', password },
+        ],
+        'cp1252',
+        { eol },
+      );
+      const withLf = rec({ ...anna, password: 'ab' });
+      Buffer.from(password.slice(0, 10)).copy(withLf, 195 + 3);
+      withLf[195 + 2] = 0x0a;
+      const r = parseUserlist(Buffer.concat([data, withLf, Buffer.from(eol)]), 'cp1252');
+      const text = JSON.stringify(r);
+      expect(text).not.toContain(password.slice(0, 6));
+      expect(text).not.toContain('SECRET');
+      expect(text).not.toContain('Secret');
+    }
+  });
+});
+
 describe('parseUserlist: refused records for the plan', () => {
   it('lists every refused record but duplicates, whose first occurrence is synchronized', () => {
     const good = encodeUserlistRecord({ domain: 'one.test', mailbox: 'anna', fullName: 'Anna' }, 'cp1252');
