@@ -6,11 +6,16 @@
  */
 import { z } from 'zod';
 
-/** A problem found in an MDaemon file: which file, which line (1-based, null for the whole file). */
+/**
+ * A problem found in an MDaemon file: which file, which line (1-based, null for the whole file).
+ * `level: 'note'` marks an informational line (a quirk read as usual, a framing, an alias that
+ * cannot be an address); absent means a warning.
+ */
 export const SourceWarning = z.object({
   file: z.string(),
   line: z.number().int().nullable(),
   message: z.string(),
+  level: z.literal('note').optional(),
 });
 export type SourceWarning = z.infer<typeof SourceWarning>;
 
@@ -48,16 +53,36 @@ export const RejectedRecord = z.object({
 });
 export type RejectedRecord = z.infer<typeof RejectedRecord>;
 
+/**
+ * A USERLIST.DAT record repeating an earlier account's address (any case): the first record
+ * wins, this one becomes a `skip` line. Not a broken source: it does not hold deletes.
+ */
+export const DuplicateRecord = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  /** The address both records have (lower case). */
+  email: z.string(),
+  /** The line of the record that wins. */
+  firstLine: z.number().int(),
+  /** This record's full name, as decoded. */
+  fullName: z.string(),
+});
+export type DuplicateRecord = z.infer<typeof DuplicateRecord>;
+
 /** Everything read from an App directory. */
 export const DirectoryRead = z.object({
   accounts: z.array(MdaemonAccount),
   domains: z.array(z.string()),
   groups: z.array(MdaemonGroup),
   warnings: z.array(SourceWarning),
-  /** Number of USERLIST.DAT records that were refused (each also has a warning). */
+  /** Number of USERLIST.DAT records that were refused (each also has a warning); duplicates are not counted. */
   invalidRecords: z.number().int(),
-  /** The refused records that are not duplicates: accounts that cannot be synchronized. */
+  /** The refused records: accounts that cannot be synchronized. */
   rejected: z.array(RejectedRecord).optional(),
+  /** Records repeating an earlier account (each also has a warning). */
+  duplicates: z.array(DuplicateRecord).optional(),
+  /** How USERLIST.DAT's records were framed: by their 235-byte + CR LF stride, or by line ends. */
+  framing: z.enum(['records', 'lines']).optional(),
 });
 export type DirectoryRead = z.infer<typeof DirectoryRead>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codePageFromAcp, systemCodePage } from './default-code-page';
 import { detectAppDir } from './detect';
-import { parseRegQuery } from './windows-registry';
+import { makeRegistryReader, parseRegQuery } from './windows-registry';
 
 const registry = (values: Record<string, string>) => (key: string, value: string) =>
   Promise.resolve(values[`${key}|${value}`] ?? null);
@@ -71,5 +71,56 @@ describe('parseRegQuery', () => {
     expect(parseRegQuery(out, 'AppPath')).toBe('C:\\MDaemon\\App\\');
     expect(parseRegQuery(out, 'RootPath')).toBeNull();
     expect(parseRegQuery('    ACP    REG_SZ    1252', 'acp')).toBe('1252');
+  });
+});
+
+describe('the registry probes and reader', () => {
+  it('asks first for AppPath under HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon, and falls back to C:\\MDaemon\\App', async () => {
+    const asked: string[] = [];
+    const r = await detectAppDir({
+      platform: 'win32',
+      readRegistry: (key, value) => (asked.push(`${key}|${value}`), Promise.resolve(null)),
+      exists: existing(['C:\\MDaemon\\App', 'D:\\MDaemon\\App']),
+    });
+    expect(asked[0]).toBe('HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon|AppPath');
+    expect(r).toEqual({ appDir: 'C:\\MDaemon\\App', tried: ['C:\\MDaemon\\App'] });
+  });
+
+  it('runs System32\\reg.exe on the 64-bit view and reads its answer; null off Windows or on failure', async () => {
+    const calls: [string, string[]][] = [];
+    const out =
+      '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Alt-N Technologies\\MDaemon\r\n    AppPath    REG_SZ    E:\\MD\\App\r\n';
+    const read = makeRegistryReader(
+      'win32',
+      (file, args) => (calls.push([file, args]), Promise.resolve(out)),
+      'C:\\Windows',
+    );
+    expect(await read('HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon', 'AppPath')).toBe('E:\\MD\\App');
+    expect(calls).toEqual([
+      [
+        'C:\\Windows\\System32\\reg.exe',
+        ['query', 'HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon', '/v', 'AppPath', '/reg:64'],
+      ],
+    ]);
+    const failing = makeRegistryReader('win32', () => Promise.resolve(null), 'C:\\Windows');
+    expect(await failing('HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon', 'AppPath')).toBeNull();
+    const linux = makeRegistryReader('linux', () => Promise.reject(new Error('must not run')));
+    expect(await linux('HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon', 'AppPath')).toBeNull();
+  });
+
+  it('finds the App directory end to end through the reader', async () => {
+    const read = makeRegistryReader('win32', (_f, args) =>
+      Promise.resolve(
+        args[1] === 'HKLM\\SOFTWARE\\Alt-N Technologies\\MDaemon' && args[3] === 'AppPath'
+          ? '    AppPath    REG_SZ    F:\\Mail\\MDaemon\\App\\\r\n'
+          : null,
+      ),
+    );
+    const r = await detectAppDir({
+      platform: 'win32',
+      readRegistry: read,
+      exists: existing(['F:\\Mail\\MDaemon\\App']),
+    });
+    expect(r.appDir).toBe('F:\\Mail\\MDaemon\\App');
   });
 });

@@ -3,9 +3,12 @@
  *
  * The registry tells where MDaemon was installed; otherwise the usual folders are tried. The
  * probes are parameters, so this is tested with fakes and works the same in the app and the CLI.
- * MDaemon's registry layout is not publicly documented: the keys and values below are the ones
- * known from installations (vendor renamed from Alt-N Technologies to MDaemon Technologies),
- * 32-bit installs under WOW6432Node included; a miss just falls through to the usual folders.
+ * MDaemon writes its App directory as the value `AppPath` under
+ * `HKLM\SOFTWARE\Alt-N Technologies\MDaemon`, in the 64-bit registry view (MDaemon is 64-bit
+ * only since version 22; readWindowsRegistry queries that view): that probe comes first, and
+ * `C:\MDaemon\App` is the first folder tried without it. The other probes are kept for older
+ * and renamed installations (vendor MDaemon Technologies, 32-bit installs under WOW6432Node,
+ * `RootPath` + `\App`); a miss just falls through to the usual folders.
  */
 import fs from 'node:fs/promises';
 

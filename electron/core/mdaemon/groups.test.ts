@@ -92,10 +92,36 @@ describe('parseGroups', () => {
   it('refuses UTF-16 with UserError encoding', () => {
     expect(() => parseGroups(Buffer.from('\ufeff[A]\nMember=a@x.test', 'utf16le'), 'cp1252')).toThrow(UserError);
   });
+
+  it('takes a section name whole, spaces and @ included: a group name is never an address', () => {
+    const r = parseGroups(
+      enc('[everyone@sample.int]\nMember=a@x.test\n[Field Staff, North@HQ]\nMembers=b@x.test;c@x.test\n'),
+      'cp1252',
+    );
+    expect(r.warnings).toEqual([]);
+    expect(r.groups.map((g) => [g.name, g.members])).toEqual([
+      ['everyone@sample.int', ['a@x.test']],
+      ['Field Staff, North@HQ', ['b@x.test', 'c@x.test']],
+    ]);
+  });
+
+  it('says a Groups.dat without any [group] section does not parse, with its first line', () => {
+    const r = parseGroups(enc('; groups\n<groups>\n  <group name="Sales"/>\n</groups>\n'), 'cp1252');
+    expect(r.groups).toEqual([]);
+    expect(r.warnings).toEqual([
+      {
+        file: 'Groups.dat',
+        line: 2,
+        message:
+          'Groups.dat does not parse as MDaemon groups: line 2 is not inside a [group] section (and 2 more lines like it); no groups read',
+      },
+    ]);
+    expect(parseGroups(enc('; only comments\n\n'), 'cp1252')).toEqual({ groups: [], warnings: [] });
+  });
 });
 
 describe('parseAliases', () => {
-  it('reads exact aliases, counts wildcards and warns about bad lines', () => {
+  it('reads exact aliases, keeps patterns as rules in file order and warns about bad lines', () => {
     const text = [
       '; aliases',
       'Sales@Company.test = Frank@Company.test',
@@ -107,13 +133,31 @@ describe('parseAliases', () => {
       'x@company.test = ',
       'y@company.test = two@a.test, three@a.test',
       '[Aliases]',
+      'odd@$OTHER$ = anna@company.test',
     ].join('\n');
     const r = parseAliases(enc(text), 'cp1252');
     expect(r.aliases).toEqual([
       { alias: 'sales@company.test', target: 'frank@company.test', line: 2 },
       { alias: 'f.mueller@company.test', target: 'frank@company.test', line: 3 },
     ]);
-    expect(r.wildcards).toBe(3);
-    expect(r.warnings.map((w) => w.line)).toEqual([7, 8, 9]);
+    expect(r.rules.map((x) => [x.line, x.kind])).toEqual([
+      [2, 'exact'],
+      [3, 'exact'],
+      [4, 'wildcard'],
+      [5, 'wildcard'],
+      [6, 'localDomain'],
+    ]);
+    expect(r.wildcards).toBe(2);
+    expect(r.warnings.map((w) => [w.line, w.level ?? 'warning'])).toEqual([
+      [4, 'note'],
+      [5, 'note'],
+      [7, 'warning'],
+      [8, 'warning'],
+      [9, 'warning'],
+      [11, 'note'],
+    ]);
+    expect(r.warnings[0]?.message).toBe(
+      'alias *@partner.example has wildcards: it matches many addresses, so it gives no archive address; ignored (later aliases it matches are ignored too, as MDaemon applies it first)',
+    );
   });
 });

@@ -4,6 +4,13 @@
  * The layout is not publicly documented, so the reader is tolerant: `Member=`, `Members=` lists
  * (comma or semicolon), numbered `MemberN=` keys, bare address lines, case-insensitive keys,
  * `;`/`#` comments; other keys are kept as properties; a repeated section is merged (warning).
+ *
+ * A section name is the group's name, taken whole: names may contain spaces and `@`
+ * (`everyone@sample.int` is a group name, not an address), so a name is never split or matched
+ * as an address. Members are accounts' email addresses. MDaemon keeps Active Directory groups
+ * in a separate data file, which is not read. A non-empty Groups.dat in which no `[group]`
+ * section is found does not parse: one warning names its first line, rather than no groups
+ * passing silently.
  */
 import type { MdaemonGroup, SourceWarning } from '../../../shared/model';
 import { decodeLines } from './text-file';
@@ -31,6 +38,7 @@ export function parseGroups(data: Buffer, codePage: string, file = 'Groups.dat')
   const byName = new Map<string, ParsedGroup>();
   let current: ParsedGroup | null = null;
   let skipping = false;
+  const outside: number[] = [];
   const lines = decodeLines(data, codePage, file);
 
   lines.forEach((raw, i) => {
@@ -59,6 +67,7 @@ export function parseGroups(data: Buffer, codePage: string, file = 'Groups.dat')
     }
     if (skipping) return;
     if (!current) {
+      outside.push(line);
       warnings.push({ file, line, message: 'line outside any [group] section; ignored' });
       return;
     }
@@ -75,6 +84,17 @@ export function parseGroups(data: Buffer, codePage: string, file = 'Groups.dat')
       for (const part of value.split(/[;,]/)) if (part.trim() !== '') addMember(group, part, line, file, warnings);
     } else group.properties[key] = value;
   });
+  if (groups.length === 0 && outside.length > 0) {
+    const first = outside[0] as number;
+    const others = warnings.filter((w) => w.message !== 'line outside any [group] section; ignored');
+    const more = outside.length > 1 ? ` (and ${outside.length - 1} more lines like it)` : '';
+    others.unshift({
+      file,
+      line: first,
+      message: `${file} does not parse as MDaemon groups: line ${first} is not inside a [group] section${more}; no groups read`,
+    });
+    return { groups, warnings: others };
+  }
   return { groups, warnings };
 }
 

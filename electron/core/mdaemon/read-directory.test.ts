@@ -70,7 +70,16 @@ describe('readDirectory', () => {
         line: 5,
         message: 'alias old@company.test points at gone@company.test, which has no account',
       },
+      {
+        file: 'Alias.dat',
+        line: 7,
+        level: 'note',
+        message:
+          'alias *@company.test has wildcards: it matches many addresses, so it gives no archive address; ignored (later aliases it matches are ignored too, as MDaemon applies it first)',
+      },
     ]);
+    expect(read.framing).toBe('records');
+    expect(read.duplicates).toEqual([]);
     expect(read.invalidRecords).toBe(0);
     expect(progress).toEqual([
       [0, 3],
@@ -135,7 +144,15 @@ describe('readDirectory', () => {
   it('reads the committed sample App directory', async () => {
     const dir = path.resolve(__dirname, '../../../build-resources/sample-app');
     const read = await readDirectory(createLocalSource(dir), { codePage: 'cp1252' });
-    expect(read.warnings).toEqual([]);
+    expect(read.warnings).toEqual([
+      {
+        file: 'Alias.dat',
+        line: 6,
+        level: 'note',
+        message:
+          'alias *@partner.example has wildcards: it matches many addresses, so it gives no archive address; ignored (later aliases it matches are ignored too, as MDaemon applies it first)',
+      },
+    ]);
     expect(read.accounts).toHaveLength(15);
     expect(read.domains).toEqual(['branch.company.test', 'company.test', 'partner.example']);
     expect(read.accounts.find((a) => a.email === 'zoe@company.test')).toMatchObject({
@@ -145,5 +162,74 @@ describe('readDirectory', () => {
     });
     expect(read.accounts.find((a) => a.email === 'chantal@company.test')?.accessType).toBe('C');
     expect(read.groups.map((g) => g.name)).toEqual(['Sales', 'Field Staff', 'Geschäftsführung', 'Helpdesk']);
+  });
+
+  it('applies Alias.dat in file order: the first matching alias wins, wildcards shadow later aliases', async () => {
+    const text = [
+      'team@company.test = frank@company.test',
+      'team@company.test = anna@company.test', // a later alias for the same address loses
+      'team@company.test = frank@company.test', // the same again: nothing to say
+      'any*@company.test = anna@company.test', // a wildcard: never an address
+      'anyone@company.test = frank@company.test', // matched by the wildcard first: MDaemon sends it to anna
+      'help@$LOCALDOMAIN$ = x@another.test', // help@ at every local domain
+      'help@company.test = anna@company.test', // already taken by the line above
+      'frank@$localdomain$ = x@another.test', // frank@ is an account at two domains: only frank@another.test
+      'Q?@$LOCALDOMAIN$ = anna@company.test', // a wildcard over the local domains
+      'qa@another.test = frank@company.test', // matched by it
+      'qa@elsewhere.test = frank@company.test', // not matched
+    ].join('\r\n');
+    const read = await readDirectory(memorySource({ 'USERLIST.DAT': userlist, 'Alias.dat': Buffer.from(text) }), {
+      codePage: 'cp1252',
+    });
+    expect(read.accounts.map((a) => [a.email, a.aliases])).toEqual([
+      ['frank@company.test', ['team@company.test', 'qa@elsewhere.test']],
+      ['anna@company.test', []],
+      ['frank@branch.company.test', []],
+      ['x@another.test', ['help@another.test', 'help@branch.company.test', 'help@company.test', 'frank@another.test']],
+    ]);
+    const all = read.accounts.flatMap((a) => a.aliases);
+    expect(all.some((a) => /[*?$]/.test(a))).toBe(false);
+    expect(read.warnings.filter((w) => w.level !== 'note')).toEqual([
+      {
+        file: 'Alias.dat',
+        line: 2,
+        message: 'alias team@company.test appears again (line 1 comes first and wins); ignored',
+      },
+      {
+        file: 'Alias.dat',
+        line: 5,
+        message:
+          'alias anyone@company.test is matched first by the wildcard alias any*@company.test on line 4; ignored',
+      },
+      {
+        file: 'Alias.dat',
+        line: 7,
+        message: 'alias help@company.test appears again (line 6 comes first and wins); ignored',
+      },
+      {
+        file: 'Alias.dat',
+        line: 10,
+        message: 'alias qa@another.test is matched first by the wildcard alias q?@$localdomain$ on line 9; ignored',
+      },
+    ]);
+    expect(read.warnings.filter((w) => w.level === 'note').map((w) => w.line)).toEqual([4, 9]);
+  });
+
+  it('passes duplicates and the framing on, and does not count duplicates as invalid', async () => {
+    const withDuplicate = makeUserlist(
+      [
+        { domain: 'company.test', mailbox: 'frank', fullName: 'Frank Müller' },
+        { domain: 'Company.Test', mailbox: 'FRANK', fullName: 'Frank Again' },
+      ],
+      'cp1252',
+      { eol: '\n' },
+    );
+    const read = await readDirectory(memorySource({ 'USERLIST.DAT': withDuplicate }), { codePage: 'cp1252' });
+    expect(DirectoryRead.parse(read)).toEqual(read);
+    expect(read.invalidRecords).toBe(0);
+    expect(read.duplicates).toEqual([
+      { file: 'USERLIST.DAT', line: 2, email: 'frank@company.test', firstLine: 1, fullName: 'Frank Again' },
+    ]);
+    expect(read.framing).toBe('lines');
   });
 });

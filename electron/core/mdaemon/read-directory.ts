@@ -7,6 +7,7 @@
  */
 import type { DirectoryRead, MdaemonAccount, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
+import { resolveAliases } from './alias-resolve';
 import { parseAliases } from './aliases';
 import { resolveCodePage } from './code-page';
 import { parseGroups } from './groups';
@@ -81,38 +82,6 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   }
   step(2);
 
-  const aliasFile = await readStable(source, 'Alias.dat', sleep, opts.signal);
-  if (aliasFile) {
-    const a = parseAliases(aliasFile.data, codePage);
-    warnings.push(...a.warnings);
-    const own = new Map<MdaemonAccount, string[]>();
-    for (const entry of a.aliases) {
-      const account = byEmail.get(entry.target);
-      if (!account) {
-        warnings.push({
-          file: 'Alias.dat',
-          line: entry.line,
-          message: `alias ${entry.alias} points at ${entry.target}, which has no account`,
-        });
-        continue;
-      }
-      if (entry.alias === account.email) continue;
-      if (byEmail.has(entry.alias)) {
-        warnings.push({
-          file: 'Alias.dat',
-          line: entry.line,
-          message: `alias ${entry.alias} is itself an account; ignored`,
-        });
-        continue;
-      }
-      const list = own.get(account) ?? [];
-      if (!list.includes(entry.alias)) list.push(entry.alias);
-      own.set(account, list);
-    }
-    for (const [account, list] of own) account.aliases = list;
-  }
-  step(3);
-
   // Accounts of a domain usually follow each other: only a change of domain touches the set.
   const domainSet = new Set<string>();
   let last: string | null = null;
@@ -120,7 +89,32 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
     if (a.domain !== last) domainSet.add((last = a.domain));
   }
   const domains = [...domainSet].sort();
-  return { accounts, domains, groups, warnings, invalidRecords: parsed.invalidRecords, rejected: parsed.rejected };
+
+  const aliasFile = await readStable(source, 'Alias.dat', sleep, opts.signal);
+  if (aliasFile) {
+    const a = parseAliases(aliasFile.data, codePage);
+    const resolved = resolveAliases(a.rules, domains, byEmail.get);
+    warnings.push(...mergeByLine(a.warnings, resolved.warnings));
+    for (const [account, list] of resolved.byAccount) account.aliases = list;
+  }
+  step(3);
+  return {
+    accounts,
+    domains,
+    groups,
+    warnings,
+    invalidRecords: parsed.invalidRecords,
+    rejected: parsed.rejected,
+    duplicates: parsed.duplicates,
+    framing: parsed.framing,
+  };
+}
+
+/** Two warning lists of one file, merged in line order (stable; whole-file lines last). */
+function mergeByLine(a: SourceWarning[], b: SourceWarning[]): SourceWarning[] {
+  if (b.length === 0) return a;
+  const key = (w: SourceWarning) => w.line ?? Number.MAX_SAFE_INTEGER;
+  return [...a, ...b].sort((x, y) => key(x) - key(y));
 }
 
 /** Reads a file whose size and mtime did not change while it was read; null when missing. */

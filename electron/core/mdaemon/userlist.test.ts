@@ -88,10 +88,33 @@ describe('parseUserlist: fields', () => {
   it('warns when a field ends in half a multi-byte character (wrong code page or cut name)', () => {
     const record = rec({ ...frank, fullName: 'x'.repeat(29) }, 'cp932');
     record[75 + 29] = 0x93; // a Shift JIS lead byte with no trail byte
-    const r = parseUserlist(record, 'cp932');
+    const r = parseUserlist(Buffer.concat([record, CRLF]), 'cp932');
     expect(r.accounts).toHaveLength(1);
     expect(r.warnings).toEqual([
       { file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('does not decode cleanly in cp932') },
+    ]);
+  });
+
+  it.each([
+    ['cp932', '田中太郎表示ソフト能力予定表示'],
+    ['cp936', '王小明王小明王小明王小明王小明'],
+    ['cp949', '김철수김철수김철수김철수김철수'],
+    ['cp950', '陳大文陳大文陳大文陳大文陳大文'],
+  ])('stores a %s full name cut inside its last character without the dangling byte', (cp, name) => {
+    // MDaemon cut "x" + the name at 30 bytes: "x", 14 whole characters, the lead byte of the 15th.
+    const bytes = iconv.encode(name, cp);
+    expect(bytes.length).toBe(30);
+    const record = rec({ ...frank, fullName: '' }, cp);
+    Buffer.concat([Buffer.from('x'), bytes.subarray(0, 29)]).copy(record, 75);
+    const r = parseUserlist(Buffer.concat([record, CRLF]), cp);
+    expect(r.accounts[0]?.fullName).toBe(`x${name.slice(0, 14)}`);
+    expect(r.accounts[0]?.fullName).not.toContain('\ufffd');
+    expect(r.warnings).toEqual([
+      {
+        file: 'USERLIST.DAT',
+        line: 1,
+        message: `full name of frank@company.test does not decode cleanly in ${cp} (it ends in half a double-byte character, stored without it); is the code page right?`,
+      },
     ]);
   });
 
@@ -157,7 +180,13 @@ describe('parseUserlist: fields', () => {
       ['anna@company.test', 'Anna Schmidt'],
       ['frank@branch.company.test', ''],
     ]);
-    expect(r.invalidRecords).toBe(1);
+    // A duplicate is not a broken record: it does not count as invalid (which would hold every
+    // delete); it is listed for the plan's skip line.
+    expect(r.invalidRecords).toBe(0);
+    expect(r.rejected).toEqual([]);
+    expect(r.duplicates).toEqual([
+      { file: 'USERLIST.DAT', line: 3, email: 'frank@company.test', firstLine: 1, fullName: 'Other Frank' },
+    ]);
     expect(r.warnings).toEqual([
       { file: 'USERLIST.DAT', line: 3, message: 'duplicate account frank@company.test (first on line 1); ignored' },
     ]);
@@ -174,17 +203,80 @@ describe('parseUserlist: fields', () => {
 });
 
 describe('parseUserlist: file quirks', () => {
-  it('reads a last record without CR LF, a trailing 0x1A and blank lines', () => {
+  const note = (line: number | null, message: string) => ({ file: 'USERLIST.DAT', line, message, level: 'note' });
+
+  it('reads a last record without CR LF, a trailing 0x1A and blank lines, with notes', () => {
     const data = join(CRLF, rec(frank), CRLF, '   ', CRLF, CRLF, rec(anna), '\x1a');
     const r = parseUserlist(data, 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
+    expect(r.framing).toBe('lines');
+    expect(r.warnings).toEqual([
+      note(
+        null,
+        'records read line by line, not by their 235-byte + CR LF stride (blank lines); a line-feed byte inside a field would cut its record',
+      ),
+      note(5, 'the last record has no line end (CR LF); read as usual'),
+      note(null, 'the file ends with an end-of-file byte 0x1A; ignored'),
+    ]);
+  });
+
+  it('frames a file of 235-byte records by their stride, noting a missing last CR LF and 0x1A', () => {
+    const r = parseUserlist(join(rec(frank), CRLF, rec(anna), '\x1a\x1a'), 'cp1252');
+    expect(r.framing).toBe('records');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
+    expect(r.warnings).toEqual([
+      note(2, 'the last record has no line end (CR LF); read as usual'),
+      note(null, 'the file ends with an end-of-file byte 0x1A; ignored'),
+    ]);
+    const plain = parseUserlist(makeUserlist([frank, anna], 'cp1252'), 'cp1252');
+    expect([plain.framing, plain.warnings]).toEqual(['records', []]);
+  });
+
+  it.each([
+    ['LF', [0x0a]],
+    ['CR', [0x0d]],
+    ['CR LF', [0x0d, 0x0a]],
+    ['LF LF', [0x0a, 0x0a]],
+  ])('keeps a record whose Password field holds %s bytes (records framed by their stride)', (_name, bytes) => {
+    const withBytes = rec({ ...frank, password: 'ab' });
+    Buffer.from(bytes).copy(withBytes, 195 + 2);
+    const olaf = { domain: 'company.test', mailbox: 'olaf' };
+    const r = parseUserlist(join(rec(anna), CRLF, withBytes, CRLF, rec(olaf), CRLF), 'cp1252');
+    expect(r.framing).toBe('records');
+    expect(r.accounts.map((a) => a.email)).toEqual(['anna@company.test', 'frank@company.test', 'olaf@company.test']);
+    expect(r.invalidRecords).toBe(0);
     expect(r.warnings).toEqual([]);
   });
 
-  it('reads LF-only line endings and a 0x1A after the last line end', () => {
+  it('reads LF-only line endings and a 0x1A after the last line end, with notes', () => {
     const r = parseUserlist(makeUserlist([frank, anna], 'cp1252', { eol: '\n', eofByte: true }), 'cp1252');
     expect(r.accounts).toHaveLength(2);
-    expect(r.warnings).toEqual([]);
+    expect(r.framing).toBe('lines');
+    expect(r.warnings).toEqual([
+      note(
+        null,
+        'records read line by line, not by their 235-byte + CR LF stride (LF-only line ends); a line-feed byte inside a field would cut its record',
+      ),
+      note(null, 'the file ends with an end-of-file byte 0x1A; ignored'),
+    ]);
+    const one = parseUserlist(join(rec(frank), '\n'), 'cp1252');
+    expect([one.framing, one.accounts.length]).toEqual(['lines', 1]);
+  });
+
+  it('reads a CR LF file with a cut-off record line by line and says why', () => {
+    const r = parseUserlist(
+      join(rec(frank), CRLF, rec(anna).subarray(0, 100), CRLF, rec({ ...frank, mailbox: 'o' }), CRLF),
+      'cp1252',
+    );
+    expect(r.framing).toBe('lines');
+    expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'o']);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 2, message: 'record is 100 bytes, expected 235' },
+      note(
+        null,
+        'records read line by line, not by their 235-byte + CR LF stride (records that are not 235 bytes); a line-feed byte inside a field would cut its record',
+      ),
+    ]);
   });
 
   it('reads an empty file as no accounts', () => {
@@ -193,6 +285,8 @@ describe('parseUserlist: file quirks', () => {
       warnings: [],
       invalidRecords: 0,
       rejected: [],
+      duplicates: [],
+      framing: 'records',
     });
     expect(parseUserlist(Buffer.from('\r\n\x1a'), 'cp1252').accounts).toEqual([]);
   });
@@ -200,12 +294,18 @@ describe('parseUserlist: file quirks', () => {
   it('refuses a record cut short, with its length and line', () => {
     const cut = rec(anna).subarray(0, 120);
     const r = parseUserlist(
-      join(rec(frank), CRLF, cut, CRLF, rec({ domain: 'company.test', mailbox: 'olaf' })),
+      join(rec(frank), CRLF, cut, CRLF, rec({ domain: 'company.test', mailbox: 'olaf' }), CRLF),
       'cp1252',
     );
     expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'olaf']);
     expect(r.invalidRecords).toBe(1);
-    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'record is 120 bytes, expected 235' }]);
+    expect(r.warnings).toEqual([
+      { file: 'USERLIST.DAT', line: 2, message: 'record is 120 bytes, expected 235' },
+      note(
+        null,
+        'records read line by line, not by their 235-byte + CR LF stride (records that are not 235 bytes); a line-feed byte inside a field would cut its record',
+      ),
+    ]);
   });
 
   it('refuses an over-long record, but keeps one whose extra bytes are padding', () => {
@@ -215,6 +315,10 @@ describe('parseUserlist: file quirks', () => {
     expect(r.warnings).toEqual([
       { file: 'USERLIST.DAT', line: 1, message: 'record is 238 bytes, expected 235' },
       { file: 'USERLIST.DAT', line: 2, message: 'record is 239 bytes, expected 235; extra trailing padding ignored' },
+      note(
+        null,
+        'records read line by line, not by their 235-byte + CR LF stride (records that are not 235 bytes); a line-feed byte inside a field would cut its record',
+      ),
     ]);
   });
 
@@ -223,7 +327,7 @@ describe('parseUserlist: file quirks', () => {
     padded.fill(0, 45 + 5, 75); // mailbox "frank" padded with NULs
     const inside = rec(anna);
     inside[75 + 2] = 0; // inside the full name
-    const r = parseUserlist(join(padded, CRLF, inside), 'cp1252');
+    const r = parseUserlist(join(padded, CRLF, inside, CRLF), 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test']);
     expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'FullName field contains NUL bytes' }]);
   });
@@ -232,10 +336,11 @@ describe('parseUserlist: file quirks', () => {
     'reads full names exactly as decoding and trimming the whole field would (%s)',
     (cp) => {
       // Bytes that take the plain-slice shortcut and bytes that must not: padding, tabs, NBSP,
-      // C1 and undefined bytes, NULs. The reference is the decoder plus the documented trimming.
+      // C1 and undefined bytes, NULs. The reference is the decoder plus the documented trimming;
+      // in a multi-byte code page a last byte that decodes to U+FFFD on its own is left out.
       const alphabet = [0x20, 0x00, 0x09, 0x0d, 0xa0, 0x41, 0x7a, 0xe9, 0xfc, 0x80, 0x81, 0x85, 0x9c, 0xc0];
       const decode = (b: Buffer) => iconv.decode(b, cp);
-      const reference = (bytes: Buffer): string | null => {
+      const trimmed = (bytes: Buffer): string | null => {
         let s = decode(bytes).trimEnd();
         if (s.includes('\0')) {
           s = s.replace(/[\0 ]+$/, '');
@@ -244,6 +349,17 @@ describe('parseUserlist: file quirks', () => {
         }
         const c0 = s.charCodeAt(0);
         return c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? s.trim() : s;
+      };
+      const reference = (field: Buffer): string | null => {
+        const whole = trimmed(field);
+        let e = field.length;
+        while (e > 0 && (field[e - 1] === 0x20 || field[e - 1] === 0)) e--;
+        const cut =
+          cp === 'cp932' &&
+          e > 0 &&
+          (field[e - 1] as number) >= 0x80 &&
+          decode(field.subarray(0, e)) === `${decode(field.subarray(0, e - 1))}\ufffd`;
+        return whole === null || !cut ? whole : trimmed(field.subarray(0, e - 1));
       };
       let seed = 7;
       const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
@@ -268,7 +384,7 @@ describe('parseUserlist: file quirks', () => {
   );
 
   it('skips a UTF-8 byte-order mark without shifting fields, with a warning', () => {
-    const r = parseUserlist(join(Buffer.from([0xef, 0xbb, 0xbf]), rec(frank), CRLF, rec(anna)), 'cp1252');
+    const r = parseUserlist(join(Buffer.from([0xef, 0xbb, 0xbf]), rec(frank), CRLF, rec(anna), CRLF), 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test', 'anna@company.test']);
     expect(r.warnings).toEqual([
       { file: 'USERLIST.DAT', line: 1, message: expect.stringContaining('UTF-8 byte-order mark') },
@@ -330,6 +446,34 @@ describe('parseUserlist: the password field', () => {
   });
 });
 
+describe('parseUserlist: what the Password field may hold', () => {
+  it.each([
+    ['the reversible Base64 form', 'U2VjcmV0LTc3IQ=='],
+    ['a plain value an administrator typed', 'Typed-Secret-77'],
+    ['an Active Directory marker', '\\\\SECRETDOM'],
+  ])('never decodes or shows %s, whichever framing reads the file', (_kind, password) => {
+    for (const eol of ['\r\n', '\n'] as const) {
+      const data = makeUserlist(
+        [
+          { ...frank, password },
+          { ...frank, password }, // a duplicate
+          { domain: 'bad domain', mailbox: 'x', password },
+        ],
+        'cp1252',
+        { eol },
+      );
+      const withLf = rec({ ...anna, password: 'ab' });
+      Buffer.from(password.slice(0, 10)).copy(withLf, 195 + 3);
+      withLf[195 + 2] = 0x0a;
+      const r = parseUserlist(Buffer.concat([data, withLf, Buffer.from(eol)]), 'cp1252');
+      const text = JSON.stringify(r);
+      expect(text).not.toContain(password.slice(0, 6));
+      expect(text).not.toContain('SECRET');
+      expect(text).not.toContain('Secret');
+    }
+  });
+});
+
 describe('parseUserlist: refused records for the plan', () => {
   it('lists every refused record but duplicates, whose first occurrence is synchronized', () => {
     const good = encodeUserlistRecord({ domain: 'one.test', mailbox: 'anna', fullName: 'Anna' }, 'cp1252');
@@ -344,8 +488,9 @@ describe('parseUserlist: refused records for the plan', () => {
     ]);
     const r = parseUserlist(data, 'cp1252');
     expect(r.accounts.map((a) => a.email)).toEqual(['anna@one.test']);
-    expect(r.invalidRecords).toBe(3);
+    expect(r.invalidRecords).toBe(2);
     expect(r.rejected.map((x) => x.line)).toEqual([2, 4]);
+    expect(r.duplicates.map((x) => [x.line, x.firstLine])).toEqual([[3, 1]]);
     expect(r.rejected[1]).toEqual({ file: 'USERLIST.DAT', line: 4, reason: 'record is 5 bytes, expected 235' });
   });
 });

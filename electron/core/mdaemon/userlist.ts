@@ -6,8 +6,18 @@
  * a whole line at a time. The Password field (bytes 195–214) is never sliced, so it cannot reach
  * an account, a warning or an error message.
  *
+ * The Password field holds MDaemon's reversible Base64 form, a plain value an administrator
+ * typed, or `\\DOMAIN` for accounts that authenticate against Active Directory (with
+ * non-reversible storage, version 17 and later, the hash is kept elsewhere): whatever it holds, it
+ * is opaque bytes that are never decoded or shown, and may include 0x0A or 0x0D.
+ *
  * Decisions on quirks (each refused record is a warning with its 1-based line, never a guess):
- * - CR LF or LF line ends; a last record without one; trailing 0x1A end-of-file bytes; blank lines.
+ * - Framing (userlist-framing.ts): a file of 235-byte records each followed by CR LF is framed by
+ *   that stride, so a line-feed byte inside a field cannot cut a record; any other file (LF-only
+ *   line ends, cut-off records, blank lines) is split at line ends, and a note says so. `line`
+ *   is the record's number in the first case, the line's in the second.
+ * - A last record without its line end and trailing 0x1A end-of-file bytes are read as usual,
+ *   each with a note (`level: 'note'`); blank lines are skipped.
  * - A record that is not 235 bytes is refused ("record is N bytes, expected 235"), except an
  *   over-long one whose extra bytes are only spaces/NULs: its fields are unambiguous, so it is
  *   kept, with a warning.
@@ -18,13 +28,19 @@
  *   is a UserError `notUserlist`.
  * - `email` is `mailbox@domain` in lower case (the key for matching and duplicates); `domain` is
  *   lower case too; `mailbox` and `fullName` keep the file's case for display.
- * - A duplicate email (case-insensitive) is refused and counted as invalid: the first one wins.
+ * - A duplicate email (case-insensitive): the first record wins; the later one is listed in
+ *   `duplicates` (a skip line of the plan) with a warning, and is not an invalid record.
+ * - A multi-byte full name cut in the middle of a character (its last byte a lone lead byte) is
+ *   kept without that byte, with the "does not decode cleanly" warning.
  */
-import type { AccessType, MdaemonAccount, RejectedRecord, SourceWarning } from '../../../shared/model';
+import type { AccessType, DuplicateRecord, MdaemonAccount, RejectedRecord, SourceWarning } from '../../../shared/model';
+import { findCodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage, type FieldDecoder } from './code-page';
+import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage } from './code-page';
 import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
+import { field, isBlank, latin1Slice, sameBytes, withoutDanglingByte } from './field-text';
+import { fileTail, framingNotes, isStrideFramed, type LineFramingSeen, type UserlistFraming } from './userlist-framing';
 
 /** Bytes of one record without its line end. */
 export const RECORD_BYTES = 235;
@@ -42,10 +58,14 @@ const NONE: readonly string[] = Object.freeze([]);
 export interface UserlistParse {
   accounts: MdaemonAccount[];
   warnings: SourceWarning[];
-  /** Records refused (wrong length, bad field, duplicate); each has a warning. */
+  /** Records refused (wrong length, bad field); each has a warning. Duplicates are not counted. */
   invalidRecords: number;
-  /** The refused records other than duplicates (whose first occurrence is synchronized). */
+  /** The refused records, for the plan's skip lines. */
   rejected: RejectedRecord[];
+  /** Records repeating an earlier account's address; each has a warning. */
+  duplicates: DuplicateRecord[];
+  /** Whether records were framed by their 235-byte + CR LF stride or by line ends. */
+  framing: UserlistFraming;
 }
 
 /**
@@ -56,8 +76,12 @@ export interface UserlistParse {
  * allocations on a big file): give an account its own array, never push into these.
  */
 export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.DAT'): UserlistParse {
-  const { accounts, warnings, invalidRecords, rejected } = parseUserlistIndexed(data, codePage, file);
-  return { accounts, warnings, invalidRecords, rejected };
+  const { accounts, warnings, invalidRecords, rejected, duplicates, framing } = parseUserlistIndexed(
+    data,
+    codePage,
+    file,
+  );
+  return { accounts, warnings, invalidRecords, rejected, duplicates, framing };
 }
 
 /**
@@ -86,8 +110,11 @@ export function parseUserlistIndexed(
       message: 'file starts with a UTF-8 byte-order mark (re-saved by an editor?); skipped it',
     });
   }
-  let end = data.length;
-  while (end > pos && (data[end - 1] === 0x1a || data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;
+  const tail = fileTail(data, pos);
+  const end = tail.end;
+  const stride = isStrideFramed(data, pos, tail);
+  const seenLines: LineFramingSeen = { lfOnly: 0, firstLfOnly: 0, lineEnds: 0, blank: 0, wrongLength: 0 };
+  const multiByte = findCodePage(cp)?.multiByte === true;
 
   const seen = new EmailIndex(Math.ceil((end - pos) / (RECORD_BYTES + 2)));
   const plain = plainBytes(cp);
@@ -104,23 +131,37 @@ export function parseUserlistIndexed(
   let nonBlank = 0;
   let wrongLength = 0;
   const rejected: RejectedRecord[] = [];
-  const refuse = (message: string, duplicate = false) => {
+  const duplicates: DuplicateRecord[] = [];
+  const refuse = (message: string) => {
     warnings.push({ file, line, message });
-    if (!duplicate) rejected.push({ file, line, reason: message });
+    rejected.push({ file, line, reason: message });
     invalid++;
   };
 
   while (pos < end) {
-    let nl = data.indexOf(0x0a, pos);
-    if (nl === -1 || nl > end) nl = end;
-    let stop = nl;
-    if (stop > pos && data[stop - 1] === 0x0d) stop--;
     const start = pos;
-    pos = nl + 1;
+    let stop: number;
+    if (stride) {
+      stop = start + RECORD_BYTES;
+      pos = stop + 2;
+    } else {
+      let nl = data.indexOf(0x0a, pos);
+      if (nl === -1 || nl > end) nl = end;
+      stop = nl;
+      if (stop > pos && data[stop - 1] === 0x0d) stop--;
+      else if (nl < end) {
+        if (seenLines.lfOnly++ === 0) seenLines.firstLfOnly = line + 1;
+      }
+      if (nl < end) seenLines.lineEnds++;
+      pos = nl + 1;
+    }
     line++;
     const len = stop - start;
     if (len !== RECORD_BYTES) {
-      if (isBlank(data, start, stop)) continue;
+      if (isBlank(data, start, stop)) {
+        seenLines.blank++;
+        continue;
+      }
       nonBlank++;
       if (len < RECORD_BYTES || !isBlank(data, start + RECORD_BYTES, stop)) {
         wrongLength++;
@@ -168,7 +209,15 @@ export function parseUserlistIndexed(
       continue;
     }
     const c0 = rawName.charCodeAt(0);
-    const fullName = c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? rawName.trim() : rawName;
+    let fullName = c0 === 0x20 || c0 === 0x3000 || c0 === 0x09 ? rawName.trim() : rawName;
+    let cutChar = false;
+    if (multiByte && fullName.charCodeAt(fullName.length - 1) === 0xfffd) {
+      const kept = withoutDanglingByte(data, start + MAILBOX_END, start + FULLNAME_END, decode);
+      if (kept !== null) {
+        fullName = kept;
+        cutChar = true;
+      }
+    }
     const domain = prevDomain;
     // An ASCII address is lower-cased and hashed in one pass, and assembled in a scratch buffer
     // in front of "@domain" so the email is one flat string (no cons strings to flatten later).
@@ -198,14 +247,16 @@ export function parseUserlistIndexed(
     }
     const first = seen.addIfAbsent(email, hash, line);
     if (first !== -1) {
-      refuse(`duplicate account ${email} (first on line ${first}); ignored`, true);
+      warnings.push({ file, line, message: `duplicate account ${email} (first on line ${first}); ignored` });
+      duplicates.push({ file, line, email, firstLine: first, fullName });
       continue;
     }
-    if (fullName.includes('\ufffd')) {
+    if (cutChar || fullName.includes('\ufffd')) {
+      const cut = cutChar ? ' (it ends in half a double-byte character, stored without it)' : '';
       warnings.push({
         file,
         line,
-        message: `full name of ${email} does not decode cleanly in ${cp}; is the code page right?`,
+        message: `full name of ${email} does not decode cleanly in ${cp}${cut}; is the code page right?`,
       });
     }
     accounts.push({
@@ -225,54 +276,10 @@ export function parseUserlistIndexed(
       `${file} is not an MDaemon account list: no valid record, and ${wrongLength} of ${nonBlank} lines are not ${RECORD_BYTES}-byte records`,
     );
   }
-  return { accounts, warnings, invalidRecords: invalid, rejected, index: seen };
-}
-
-const latin1Slice: (data: Buffer, from: number, to: number) => string =
-  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
-    ? (data, from, to) => (data as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(from, to)
-    : (data, from, to) => data.toString('latin1', from, to);
-
-/**
- * The text of the field in bytes [from, to) without its padding, or null when a NUL byte is
- * inside the text. Text of plain bytes (see plainBytes) is one native latin1 slice of exactly
- * the text: no decoder, no trimming, no intermediate string. Anything else is decoded and unpadded.
- */
-function field(data: Buffer, from: number, to: number, plain: Uint8Array, decode: FieldDecoder): string | null {
-  let end = to;
-  while (end > from && (data[end - 1] === 0x20 || data[end - 1] === 0)) end--;
-  for (let i = from; i < end; i++) {
-    if (plain[data[i] as number] !== 1) return unpad(decode(data, from, to));
-  }
-  return latin1Slice(data, from, end);
-}
-
-/** True when the `n` bytes at `a` equal those at `b`. */
-function sameBytes(data: Buffer, a: number, b: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (data[a + i] !== data[b + i]) return false;
-  return true;
-}
-
-/**
- * A field's text without its padding (trailing spaces, and NULs, which some tools pad with), or
- * null when a NUL byte is inside the text. Padding bytes (0x20, 0x00) are never trail bytes of
- * the multi-byte code pages, so trimming the decoded text trims exactly the padding.
- */
-function unpad(s: string): string | null {
-  s = s.trimEnd();
-  if (s.indexOf('\0') === -1) return s;
-  let e = s.length;
-  while (e > 0 && (s.charCodeAt(e - 1) === 0 || s.charCodeAt(e - 1) === 0x20)) e--;
-  s = s.slice(0, e);
-  return s.indexOf('\0') === -1 ? s.trimEnd() : null;
-}
-
-function isBlank(data: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const b = data[i];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x1a && b !== 0x00) return false;
-  }
-  return true;
+  const framing: UserlistFraming = stride || line === 0 ? 'records' : 'lines';
+  seenLines.wrongLength = wrongLength;
+  warnings.push(...framingNotes(file, framing, tail, seenLines, line));
+  return { accounts, warnings, invalidRecords: invalid, rejected, duplicates, framing, index: seen };
 }
 
 function accessTypeOf(b: number): AccessType | null {

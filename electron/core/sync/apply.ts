@@ -14,6 +14,7 @@ import { releaseFolders } from '../db/folder-store';
 import { deleteUserRow, findUserId } from '../db/user-store';
 import { ADMIN_USER } from '../db/schema';
 import { num, str } from '../db/sql';
+import { appliedCreateReason } from './plan';
 
 /** Progress of an apply: changes handled so far, of all. */
 export type ApplyProgress = (done: number, total: number) => void;
@@ -46,10 +47,10 @@ export function applyPlan(
   onProgress?.(done, total);
   const out = changes.map((c) => {
     switch (c.action) {
-      case 'create':
-        return reattached.has(c.userName.toLowerCase())
-          ? { ...c, reason: `${c.reason}; existing archive folder re-attached` }
-          : c;
+      case 'create': {
+        const reason = appliedCreateReason(c.reason, reattached.has(c.userName.toLowerCase()));
+        return reason === c.reason ? c : { ...c, reason };
+      }
       case 'delete': {
         const applied = deleteOne(sql, c);
         if (++done % PROGRESS_EVERY === 0) onProgress?.(done, total);

@@ -4,7 +4,8 @@
  * The default limit is the larger of 5 users and 10 % of the Directory Services users; a saved
  * setting or `--delete-limit N|P%` replaces it. A source with invalid records, or with no accounts
  * in scope, holds every delete whatever the limit or confirmation: a truncated USERLIST.DAT must
- * never empty the user database.
+ * never empty the user database. A duplicate account is not an invalid record (the reader lists
+ * it apart and the plan skips it): the first record stands for the account, so nothing is lost.
  */
 import { DeleteLimit } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';

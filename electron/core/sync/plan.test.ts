@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryRead } from '../../../shared/model';
-import { type CurrentUser, planSync, sameAddresses } from './plan';
+import { readDirectory } from '../mdaemon/read-directory';
+import { makeUserlist } from '../mdaemon/testing/make-userlist';
+import { memorySource } from '../mdaemon/testing/memory-source';
+import {
+  type CurrentUser,
+  NEW_ACCOUNT,
+  REATTACHED,
+  REATTACH_PLANNED,
+  appliedCreateReason,
+  planSync,
+  sameAddresses,
+} from './plan';
 import { defaultDeleteLimit, parseDeleteLimit } from './guard';
 import { account, directory, settingsWith } from './test-fixtures';
 
@@ -249,5 +260,72 @@ describe('invalid records', () => {
       expect.stringMatching(/^held gone@one\.test: /),
     ]);
     expect(plan.summary).toMatchObject({ create: 1, skip: 2, held: 1, delete: 0 });
+  });
+});
+
+describe('duplicate accounts', () => {
+  const data = makeUserlist(
+    [
+      { domain: 'one.test', mailbox: 'anna', fullName: 'Anna' },
+      { domain: 'two.test', mailbox: 'carl', fullName: 'Carl' },
+      { domain: 'One.Test', mailbox: 'ANNA', fullName: 'Anna Again' },
+      { domain: 'one.test', mailbox: 'bob', fullName: 'Bob' },
+      { domain: 'two.test', mailbox: 'Carl', fullName: 'Carl Again' },
+    ],
+    'cp1252',
+  );
+  const read = () => readDirectory(memorySource({ 'USERLIST.DAT': data }), { codePage: 'cp1252' });
+
+  it('are skip lines next to their account, the first record winning, and hold no delete', async () => {
+    const plan = planSync(await read(), settingsWith({ deleteUsers: true }), [ds('gone@one.test')]);
+    expect(plan.changes.map((c) => `${c.action} ${c.userName} (${c.fullName}): ${c.reason}`)).toEqual([
+      'create anna@one.test (Anna): new MDaemon account',
+      'skip anna@one.test (Anna Again): duplicate account: USERLIST.DAT line 3 repeats line 1; the first record wins',
+      'create bob@one.test (Bob): new MDaemon account',
+      'create carl@two.test (Carl): new MDaemon account',
+      'skip carl@two.test (Carl Again): duplicate account: USERLIST.DAT line 5 repeats line 2; the first record wins',
+      'delete gone@one.test (Name of gone): no longer an MDaemon account in scope',
+    ]);
+    expect(plan.summary).toMatchObject({ create: 3, skip: 2, delete: 1, held: 0 });
+  });
+
+  it('follow their account: a duplicate of an account out of scope has no line; mailbox names too', async () => {
+    const plan = planSync(await read(), settingsWith({ domains: ['two.test'], userNameFormat: 'mailbox' }), []);
+    expect(plan.changes.map((c) => `${c.action} ${c.userName}`)).toEqual(['create carl', 'skip carl']);
+  });
+});
+
+describe('re-created users', () => {
+  const read = directory([account('anna@one.test'), account('bob@one.test')]);
+
+  it('say that the archive folder their user left behind will be re-attached, when the caller knows it', () => {
+    const kept = new Set(['anna@one.test']);
+    const plan = planSync(read, settingsWith(), [], { keptFolders: kept });
+    expect(plan.changes.map((c) => `${c.action} ${c.userName}: ${c.reason}`)).toEqual([
+      `create anna@one.test: ${REATTACH_PLANNED}`,
+      'create bob@one.test: new MDaemon account',
+    ]);
+    expect(REATTACH_PLANNED).toMatch(/archive folder.*will be re-attached/);
+  });
+
+  it('say once applied whether the folder was re-attached, never "new MDaemon account" for one', () => {
+    expect(appliedCreateReason(NEW_ACCOUNT, true)).toBe(REATTACHED);
+    expect(appliedCreateReason(REATTACH_PLANNED, true)).toBe(REATTACHED);
+    expect(REATTACHED).not.toContain(NEW_ACCOUNT);
+    expect(REATTACHED).toMatch(/archive folder.*was re-attached/);
+    expect(appliedCreateReason(REATTACH_PLANNED, false)).toBe(NEW_ACCOUNT);
+    expect(appliedCreateReason(NEW_ACCOUNT, false)).toBe(NEW_ACCOUNT);
+  });
+});
+
+describe('group names', () => {
+  it('are matched whole, spaces and @ included, never as addresses', () => {
+    const read = directory([
+      account('a@one.test', { groups: ['everyone@sample.int'] }),
+      account('everyone@sample.int'),
+      account('b@one.test', { groups: ['Field Staff, North'] }),
+    ]);
+    expect(actions(read, [], { groups: ['everyone@sample.int'] })).toEqual(['create a@one.test']);
+    expect(actions(read, [], { groups: ['Field Staff, North'] })).toEqual(['create b@one.test']);
   });
 });

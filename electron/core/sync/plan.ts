@@ -28,6 +28,29 @@ export interface PlanOptions {
   readonly confirmDeletes?: boolean;
   /** `N` or `P%`, replacing the saved limit for this run. */
   readonly deleteLimitOverride?: string;
+  /**
+   * Archive folders that outlived their user (lower-case names), when the caller knows them: a
+   * create whose folder is among them says that folder will be re-attached.
+   */
+  readonly keptFolders?: { has(lowerName: string): boolean };
+}
+
+/** The reason of a create. */
+export const NEW_ACCOUNT = 'new MDaemon account';
+/** The reason of a create that gets back the archive folder its user left behind (planned). */
+export const REATTACH_PLANNED =
+  're-created for this MDaemon account; its archive folder, kept when the user was deleted, will be re-attached';
+/** The same, once applied. */
+export const REATTACHED =
+  're-created for this MDaemon account; its archive folder, kept when the user was deleted, was re-attached';
+
+/**
+ * The reason of a create once applied: whether its kept archive folder was re-attached is known
+ * only then (a test may not have known the kept folders).
+ */
+export function appliedCreateReason(planned: string, reattached: boolean): string {
+  if (reattached) return REATTACHED;
+  return planned === REATTACH_PLANNED ? NEW_ACCOUNT : planned;
 }
 
 /** A plan: its changes in order, their counts, and what the filters found odd. */
@@ -190,9 +213,9 @@ function candidates(
 }
 
 /** Compares one account with the user of that name. */
-function compare(c: Candidate, user: CurrentUser | undefined): Change {
+function compare(c: Candidate, user: CurrentUser | undefined, kept: PlanOptions['keptFolders']): Change {
   const fullName = c.account.fullName;
-  if (!user) return line('create', c.userName, fullName, c.emails, 'new MDaemon account');
+  if (!user) return line('create', c.userName, fullName, c.emails, kept?.has(c.key) ? REATTACH_PLANNED : NEW_ACCOUNT);
   const diffs: string[] = [];
   if (user.fullName !== fullName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
   if (!sameAddresses(user.emailAddresses, c.emails))
@@ -221,6 +244,35 @@ export function summarize(changes: readonly Change[]): PlanSummary {
   return s;
 }
 
+/**
+ * Skip lines for USERLIST.DAT records repeating an account in scope: the first record wins. A
+ * duplicate is not a broken source, so it holds no delete; it sits next to its account's line.
+ */
+function duplicateLines(read: DirectoryRead, inScope: MdaemonAccount[], settings: Settings): Change[] {
+  const duplicates = read.duplicates ?? [];
+  if (duplicates.length === 0) return [];
+  const wanted = new Set(duplicates.map((d) => d.email));
+  const first = new Map<string, MdaemonAccount>();
+  for (const a of inScope) if (wanted.has(lower(a.email))) first.set(lower(a.email), a);
+  const mailboxNames = settings.sync.userNameFormat === 'mailbox';
+  const out: Change[] = [];
+  for (const d of duplicates) {
+    const a = first.get(d.email);
+    if (!a) continue;
+    const userName = mailboxNames ? a.mailbox.trim() : a.email.trim();
+    out.push(
+      line(
+        'skip',
+        userName,
+        d.fullName,
+        [d.email],
+        `duplicate account: ${d.file} line ${d.line} repeats line ${d.firstLine}; the first record wins`,
+      ),
+    );
+  }
+  return out;
+}
+
 /** Plans a synchronization. Pure: the same inputs always give the same plan. */
 export function planSync(
   read: DirectoryRead,
@@ -236,7 +288,11 @@ export function planSync(
   const { valid, skips, names } = candidates(inScope, settings);
 
   const users = new Map(current.map((u) => [lower(u.userName), u]));
-  const accountLines = [...valid.map((c) => compare(c, users.get(c.key))), ...skips]
+  const accountLines = [
+    ...valid.map((c) => compare(c, users.get(c.key), opts.keptFolders)),
+    ...skips,
+    ...duplicateLines(read, inScope, settings),
+  ]
     .map((c) => ({ c, key: lower(c.userName), tie: lower(c.emailAddresses[0] ?? '') }))
     .sort(byKey)
     .map((x) => x.c);

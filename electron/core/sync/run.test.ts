@@ -123,7 +123,7 @@ describe('synchronize now', () => {
     ]);
     const back = await run(three, settingsWith());
     expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe(
-      'new MDaemon account; existing archive folder re-attached',
+      're-created for this MDaemon account; its archive folder, kept when the user was deleted, was re-attached',
     );
     expect(repo.listFolders().find((f) => f.name === 'anna@one.test')).toEqual({
       name: 'anna@one.test',
