@@ -69,14 +69,17 @@ describe('mdsync inspect', () => {
     expect(r.stdout).toContain('15 accounts (1 disabled) in 3 domains');
     expect(r.stdout).toMatch(/ {2}company\.test +7\n/);
     expect(r.stdout).toMatch(/ {2}Geschäftsführung +2 members\n/);
-    expect(r.stdout).toContain('0 warnings');
+    expect(r.stdout).toContain('USERLIST.DAT read as 235-byte records with CR LF');
+    expect(r.stdout).toContain('0 warnings, 1 notes');
+    expect(r.stdout).toContain('  Alias.dat:6: note: alias *@partner.example has wildcards');
   });
 
   it('prints the contract JSON', async () => {
     const r = await run(['--app-dir', SAMPLE, '--code-page', 'cp1252', '--json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(Object.keys(json)).toEqual(['accounts', 'domains', 'groups', 'warnings', 'invalidRecords']);
+    expect(Object.keys(json)).toEqual(['accounts', 'domains', 'groups', 'warnings', 'invalidRecords', 'framing']);
+    expect(json.framing).toBe('records');
     expect(json.accounts[0]).toEqual({
       email: 'frank@company.test',
       domain: 'company.test',
@@ -92,18 +95,29 @@ describe('mdsync inspect', () => {
       description: 'Sales team',
       members: ['frank@company.test', 'anna@company.test', 'francois@partner.example'],
     });
-    expect(json.warnings).toEqual([]);
+    expect(json.warnings).toEqual([
+      {
+        file: 'Alias.dat',
+        line: 6,
+        level: 'note',
+        message:
+          'alias *@partner.example has wildcards: it matches many addresses, so it gives no archive address; ignored (later aliases it matches are ignored too, as MDaemon applies it first)',
+      },
+    ]);
   });
 
   it('lists warnings with file:line and never prints the password field', async () => {
     const human = await run(['--app-dir', dir]);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('1 accounts in 1 domains');
-    expect(human.stdout).toContain('3 invalid records in USERLIST.DAT (refused)');
+    expect(human.stdout).toContain('2 invalid records in USERLIST.DAT (refused)');
+    expect(human.stdout).toContain('1 duplicate accounts in USERLIST.DAT (the first record wins)');
+    expect(human.stdout).toContain('USERLIST.DAT read line by line');
     expect(human.stdout).toContain('  USERLIST.DAT:2: duplicate account frank@company.test (first on line 1); ignored');
     expect(human.stdout).toContain('  USERLIST.DAT:4: record is 205 bytes, expected 235');
     const json = await run(['--app-dir', dir, '--json']);
-    expect(JSON.parse(json.stdout).warnings).toHaveLength(3);
+    expect(JSON.parse(json.stdout).warnings).toHaveLength(4);
+    expect(JSON.parse(json.stdout).invalidRecords).toBe(2);
     const notList = path.join(dir, 'not-a-list');
     await fs.mkdir(notList);
     await fs.writeFile(

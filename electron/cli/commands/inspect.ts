@@ -118,7 +118,8 @@ export function* jsonChunks(read: DirectoryRead): Generator<string> {
     out = '';
   }
   out += `${accounts.length === 0 ? '' : '\n'}],\n"domains":${JSON.stringify(domains)},\n"groups":${list(groups)},\n`;
-  out += `"warnings":${list(warnings)},\n"invalidRecords":${JSON.stringify(invalidRecords)}}\n`;
+  out += `"warnings":${list(warnings)},\n"invalidRecords":${JSON.stringify(invalidRecords)}`;
+  out += `${read.framing === undefined ? '' : `,\n"framing":${JSON.stringify(read.framing)}`}}\n`;
   yield out;
 }
 
@@ -144,10 +145,18 @@ export function summary(read: DirectoryRead, where: string, codePage: string): s
   out.push(`${read.groups.length} groups`);
   for (const g of read.groups)
     out.push(`  ${g.name.padEnd(32)} ${g.members.length} member${g.members.length === 1 ? '' : 's'}`);
+  out.push(
+    read.framing === 'lines'
+      ? 'USERLIST.DAT read line by line (not 235-byte records with CR LF throughout)'
+      : 'USERLIST.DAT read as 235-byte records with CR LF',
+  );
   if (read.invalidRecords > 0) out.push(`${read.invalidRecords} invalid records in USERLIST.DAT (refused)`);
-  out.push(`${read.warnings.length} warnings`);
+  const duplicates = read.duplicates?.length ?? 0;
+  if (duplicates > 0) out.push(`${duplicates} duplicate accounts in USERLIST.DAT (the first record wins)`);
+  const notes = read.warnings.filter((w) => w.level === 'note').length;
+  out.push(`${read.warnings.length - notes} warnings${notes > 0 ? `, ${notes} notes` : ''}`);
   for (const w of read.warnings.slice(0, SHOWN_WARNINGS))
-    out.push(`  ${w.file}${w.line === null ? '' : `:${w.line}`}: ${w.message}`);
+    out.push(`  ${w.file}${w.line === null ? '' : `:${w.line}`}: ${w.level === 'note' ? 'note: ' : ''}${w.message}`);
   if (read.warnings.length > SHOWN_WARNINGS)
     out.push(`  … and ${read.warnings.length - SHOWN_WARNINGS} more (see --json)`);
   return `${out.join('\n')}\n`;
