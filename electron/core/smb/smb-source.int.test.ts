@@ -181,13 +181,13 @@ describe('SMB source against Samba', () => {
     expectNoPassword(e, PASSWORD);
   });
 
-  it('refuses an unknown user (Samba maps it to guest, then denies the share)', async () => {
+  it('refuses an unknown user (Samba offers a guest logon, which we do not take)', async () => {
     const src = source({ userName: 'nobody-here' });
     const e = await failure(src.stat('USERLIST.DAT'));
     await src.close();
-    expect(e.code).toBe('unreadable');
+    expect(e.code).toBe('auth');
     expect(e.message).toBe(
-      `share ${samba.share} on 127.0.0.1 refused user nobody-here (access denied): check the user name and the share's permissions`,
+      'the share refused user nobody-here: the server offered only a guest logon, which it does for an unknown user name (some servers also for a wrong password); check the user name and password',
     );
     expectNoPassword(e, PASSWORD);
   });
