@@ -7,6 +7,7 @@
  * unknown state. The password is kept in a private field, never in anything thrown.
  */
 import { Smb2Connection } from './smb2-connection';
+import { CIPHER_AES128_GCM } from './smb2-crypto';
 import {
   Cmd,
   closeRequest,
@@ -54,6 +55,13 @@ export class Smb2Client {
   /** True once the tree is connected. */
   get connected(): boolean {
     return this.agreed !== undefined && !this.conn.socket.destroyed;
+  }
+
+  /** How the connection is protected, once logged on (for tests and diagnostics). */
+  get protection(): { dialect: string; signing: boolean; encryption: '' | 'AES-128-CCM' | 'AES-128-GCM' } {
+    const s = this.conn.security;
+    const cipher = s.cipher === CIPHER_AES128_GCM ? 'AES-128-GCM' : 'AES-128-CCM';
+    return { dialect: this.dialect, signing: s.signing, encryption: s.encrypting ? cipher : '' };
   }
 
   /** The dialect agreed, e.g. `3.1.1`; '' before logon. */
