@@ -10,9 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ntlmAuthenticate, ntlmNegotiate, parseChallenge } from './ntlm';
 import type { Smb2Connection, Smb2Response } from './smb2-connection';
 import { deriveKeys, verifyMessage } from './smb2-crypto';
+import { Cmd, DIALECTS } from './smb2-messages';
 import {
-  Cmd,
-  DIALECTS,
   SESSION_ENCRYPT,
   SESSION_GUEST,
   SESSION_NULL,
@@ -23,7 +22,7 @@ import {
   parseTreeConnect,
   sessionSetupRequest,
   treeConnectRequest,
-} from './smb2-messages';
+} from './smb2-logon-messages';
 import { SmbProtocolError, SmbStatusError, dialectName } from './smb2-status';
 
 const STATUS_SUCCESS = 0;
