@@ -111,6 +111,11 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
           'protocol',
           `the SMB server ${endpoint} speaks none of the dialects mdsync offers (SMB 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1): dialect not supported`,
         );
+      case 'SMB_DIALECT_CLOSED':
+        return make(
+          'protocol',
+          `the SMB server ${endpoint} closed the connection when offered SMB 2.0.2 to 3.1.1, as a server that speaks only SMB 1 does: dialect not supported (allow SMB 2 or 3 on the server)`,
+        );
       case 'SMB_GUEST':
         return make(
           'auth',

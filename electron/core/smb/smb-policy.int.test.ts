@@ -181,6 +181,27 @@ describe('a share that requires encryption on a server limited to SMB 2.1', () =
   });
 });
 
+describe('a server limited to SMB 1', () => {
+  it('is refused as dialect not supported', async () => {
+    const samba = await startSamba({
+      files: { 'App/USERLIST.DAT': 'x' },
+      password: PASSWORD,
+      policy: { minProtocol: 'NT1', maxProtocol: 'NT1' },
+    });
+    try {
+      const src = source(samba);
+      const e = await failure(src.readFile('USERLIST.DAT'));
+      await src.close();
+      expect(e.code).toBe('protocol');
+      expect(e.message).toBe(
+        `the SMB server 127.0.0.1:${samba.port} closed the connection when offered SMB 2.0.2 to 3.1.1, as a server that speaks only SMB 1 does: dialect not supported (allow SMB 2 or 3 on the server)`,
+      );
+    } finally {
+      await samba.stop();
+    }
+  });
+});
+
 const DISTURBED: { name: string; policy: SambaPolicy; bad: string }[] = [
   {
     name: 'signed (SMB 3.1.1, signing required)',

@@ -85,6 +85,9 @@ export class Smb2Connection {
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (e: Error) => this.fail(e));
+    // On 'end' already: the caller's guard reports a close one turn after it, and our own
+    // reading of it (which request it cut) should come first.
+    this.socket.on('end', () => this.fail(new SmbTransportError('SMB_CLOSED')));
     this.socket.on('close', () => this.fail(new SmbTransportError('SMB_CLOSED')));
   }
 

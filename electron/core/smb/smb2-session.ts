@@ -60,10 +60,13 @@ function ok(r: Smb2Response, accepted = STATUS_SUCCESS): Smb2Response {
 /** Negotiates, logs on and connects the tree; the connection is then ready for file requests. */
 export async function logon(c: Smb2Connection, p: LogonParams): Promise<LogonResult> {
   const s = c.security;
-  const neg = await c.send(Cmd.NEGOTIATE, negotiateRequest(randomBytes(16), randomBytes(32)), {
-    sign: false,
-    verify: false,
-  });
+  const neg = await c
+    .send(Cmd.NEGOTIATE, negotiateRequest(randomBytes(16), randomBytes(32)), { sign: false, verify: false })
+    .catch((e: unknown) => {
+      // A server that speaks none of our dialects (an SMB 1-only one) hangs up on the NEGOTIATE.
+      const code = (e as { code?: unknown } | null)?.code;
+      throw code === 'SMB_CLOSED' || code === 'ECONNRESET' ? new SmbProtocolError('SMB_DIALECT_CLOSED') : e;
+    });
   if (neg.header.status !== STATUS_SUCCESS) throw new SmbProtocolError('SMB_DIALECT');
   const n = parseNegotiate(neg.message);
   if (!n) throw new SmbProtocolError('SMB_MALFORMED');

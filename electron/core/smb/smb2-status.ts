@@ -62,6 +62,8 @@ export class SmbStatusError extends Error {
 export type SmbProtocolCode =
   /** The server speaks none of SMB 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1. */
   | 'SMB_DIALECT'
+  /** The server closed the connection on our NEGOTIATE (what SMB 1-only servers do). */
+  | 'SMB_DIALECT_CLOSED'
   /** A response's signature is wrong, or a response that must be signed is not. */
   | 'SMB_BAD_SIGNATURE'
   /** The share or session requires encryption and the negotiated dialect or cipher cannot do it. */
