@@ -57,8 +57,13 @@ export interface SambaPolicy {
   /** `server max protocol`. */
   maxProtocol?: SambaProtocol;
   /** `server smb encrypt` of the share; default Samba's (`default`: offered, not required). */
-  encrypt?: 'default' | 'off' | 'if_required' | 'desired' | 'required';
+  encrypt?: SambaEncrypt;
+  /** `server smb encrypt` for the whole server (every session); default Samba's. */
+  serverEncrypt?: SambaEncrypt;
 }
+
+/** Values of `server smb encrypt`. */
+export type SambaEncrypt = 'default' | 'off' | 'if_required' | 'desired' | 'required';
 
 /** The smb.conf lines a policy adds: [global] ones and share ones. */
 export function policyLines(policy: SambaPolicy = {}): { global: string; share: string } {
@@ -66,6 +71,7 @@ export function policyLines(policy: SambaPolicy = {}): { global: string; share: 
     policy.signing ? `  server signing = ${policy.signing}\n` : '',
     policy.minProtocol ? `  server min protocol = ${policy.minProtocol}\n` : '',
     policy.maxProtocol ? `  server max protocol = ${policy.maxProtocol}\n` : '',
+    policy.serverEncrypt ? `  server smb encrypt = ${policy.serverEncrypt}\n` : '',
   ].join('');
   const share = policy.encrypt ? `  server smb encrypt = ${policy.encrypt}\n` : '';
   return { global, share };

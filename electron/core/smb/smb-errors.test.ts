@@ -51,7 +51,7 @@ describe('SMB protocol failures', () => {
       'SMB_DENIED_WITHOUT_SMB3',
       '2.1',
       'unreadable',
-      /over SMB 2\.1 \(access denied\): if the share requires encryption/u,
+      /over SMB 2\.1 \(access denied\): if the server or share requires encryption/u,
     ],
     ['SMB_BAD_SIGNATURE', '3.0', 'protocol', /failed signature verification over SMB 3\.0/u],
     ['SMB_BAD_ENCRYPTION', '3.1.1', 'protocol', /could not be decrypted over SMB 3\.1\.1/u],

@@ -129,7 +129,7 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
       case 'SMB_DENIED_WITHOUT_SMB3':
         return make(
           'unreadable',
-          `share ${share} on ${host} refused user ${who}${over} (access denied): if the share requires encryption, the server must allow SMB 3; otherwise check the user name and the share's permissions`,
+          `share ${share} on ${host} refused user ${who}${over} (access denied): if the server or share requires encryption, it must allow SMB 3; otherwise check the user name and the share's permissions`,
         );
       case 'SMB_BAD_SIGNATURE':
         return make(

@@ -111,6 +111,12 @@ const CASES: { name: string; policy: SambaPolicy; dialect: string; encryption: s
     encryption: 'AES-128-GCM',
   },
   {
+    name: 'encryption required for every session, SMB 3.0.2',
+    policy: { serverEncrypt: 'required', maxProtocol: 'SMB3_02' },
+    dialect: '3.0.2',
+    encryption: 'AES-128-CCM',
+  },
+  {
     name: 'encryption required, SMB 3.0',
     policy: { encrypt: 'required', maxProtocol: 'SMB3_00' },
     dialect: '3.0',
@@ -160,12 +166,15 @@ describe.each(CASES)('Samba with $name', ({ policy, dialect, encryption }) => {
   });
 });
 
-describe('a share that requires encryption on a server limited to SMB 2.1', () => {
+describe.each([
+  { what: 'a share', policy: { encrypt: 'required', maxProtocol: 'SMB2_10' } as const },
+  { what: 'a server', policy: { serverEncrypt: 'required', maxProtocol: 'SMB2_10' } as const },
+])('$what that requires encryption, limited to SMB 2.1', ({ policy }) => {
   it('is refused with a sentence that names encryption, not plain access denied', async () => {
     const samba = await startSamba({
       files: await sampleFiles(),
       password: PASSWORD,
-      policy: { encrypt: 'required', maxProtocol: 'SMB2_10' },
+      policy,
     });
     try {
       const src = source(samba);
@@ -173,7 +182,7 @@ describe('a share that requires encryption on a server limited to SMB 2.1', () =
       await src.close();
       expect(e.code).toBe('unreadable');
       expect(e.message).toBe(
-        `share ${samba.share} on 127.0.0.1 refused user ${samba.user} over SMB 2.1 (access denied): if the share requires encryption, the server must allow SMB 3; otherwise check the user name and the share's permissions`,
+        `share ${samba.share} on 127.0.0.1 refused user ${samba.user} over SMB 2.1 (access denied): if the server or share requires encryption, it must allow SMB 3; otherwise check the user name and the share's permissions`,
       );
     } finally {
       await samba.stop();

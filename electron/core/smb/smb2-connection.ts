@@ -22,6 +22,8 @@ import { SmbTransportError } from './smb-errors';
 
 const STATUS_PENDING = 0x00000103;
 const UNSOLICITED = 0xffffffffffffffffn;
+/** STATUS_USER_SESSION_DELETED, STATUS_NETWORK_SESSION_EXPIRED. */
+const UNSIGNED_OK = new Set([0xc0000203, 0xc000035c]);
 /** Credits we ask for with each request: enough for a few large reads at once. */
 const CREDIT_REQUEST = 256;
 
@@ -196,7 +198,9 @@ export class Smb2Connection {
     if (header.status === STATUS_PENDING && (header.flags & FLAG_ASYNC) !== 0) return; // interim response
     if (w.verify && !encrypted) {
       const signed = (header.flags & FLAG_SIGNED) !== 0;
-      if (!signed || !s.keys || !verifyMessage(s.dialect, s.keys.signing, message)) {
+      // Servers may leave "session gone" unsigned; it only makes us reconnect, as a cut would.
+      const sessionGone = !signed && UNSIGNED_OK.has(header.status);
+      if (!sessionGone && (!signed || !s.keys || !verifyMessage(s.dialect, s.keys.signing, message))) {
         return this.abort(new SmbProtocolError('SMB_BAD_SIGNATURE', dialectName(s.dialect)));
       }
     }

@@ -97,7 +97,12 @@ export async function logon(c: Smb2Connection, p: LogonParams): Promise<LogonRes
     userName: p.userName,
     password: p.password,
   });
-  const r2 = ok(await c.send(Cmd.SESSION_SETUP, sessionSetupRequest(auth.message), { sign: false, verify: false }));
+  const r2 = await c.send(Cmd.SESSION_SETUP, sessionSetupRequest(auth.message), { sign: false, verify: false });
+  // Samba refuses the session so when it requires encryption of every session and we share only SMB 2.
+  if (r2.header.status === STATUS_ACCESS_DENIED && s.dialect < 0x0300) {
+    throw new SmbProtocolError('SMB_DENIED_WITHOUT_SMB3', dialectName(s.dialect));
+  }
+  ok(r2);
   if (preauth) preauth = sha512(preauth, r2.sent);
   const setup2 = parseSessionSetup(r2.message);
   if (!setup2) throw new SmbProtocolError('SMB_MALFORMED', dialectName(s.dialect));
