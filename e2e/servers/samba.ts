@@ -3,9 +3,9 @@
  *
  * Plain Node (no test framework), so Vitest integration tests and Playwright fixtures share it.
  * Follows docs/test-servers.md: a private temp directory, a free port, the recipe's smb.conf
- * (async I/O off: with it on, a few percent of the npm SMB2 client's reads failed with
- * STATUS_PENDING), `smbd --foreground` started here in its own process group and stopped by
- * that PID; an exit hook kills any still running when the test process ends.
+ * (async I/O off, as the recipe found it steadier), `smbd --foreground` started here in its own
+ * process group and stopped by that PID; an exit hook kills any still running when the test
+ * process ends. A policy adds what hardened servers demand: signing, a dialect range, encryption.
  *
  * Samba maps share users to Unix accounts: a missing one is created with `useradd -M -s
  * /usr/sbin/nologin` (this needs root, as on the CI machines). The password reaches smbpasswd
