@@ -1,5 +1,6 @@
 /**
- * Integration tests: the SMB source against a real Samba on 127.0.0.1 (e2e/servers/samba.ts).
+ * Integration tests: the SMB source against a real Samba on 127.0.0.1 (e2e/servers/samba.ts),
+ * with Samba's defaults and with signing required (smb-policy.int.test.ts covers the dialects).
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -23,22 +24,6 @@ const BIG = randomBytes(2 * 1024 * 1024 + 12345);
 const PASSWORD = `Pä ss"w'ord\\ß-${randomBytes(4).toString('hex')}`;
 
 let samba: SambaServer;
-
-beforeAll(async () => {
-  samba = await startSamba({
-    files: {
-      'App/USERLIST.DAT': USERLIST,
-      'App/Groups.dat': GROUPS,
-      'App/Big.dat': BIG,
-      'App/Sub/inner.txt': 'inner',
-    },
-    password: PASSWORD,
-  });
-});
-
-afterAll(async () => {
-  await samba?.stop();
-});
 
 function source(over: Partial<Parameters<typeof createSmbSource>[0]> = {}) {
   return createSmbSource({
@@ -72,7 +57,27 @@ function expectNoPassword(e: unknown, password: string): void {
   }
 }
 
-describe('SMB source against Samba', () => {
+describe.each([
+  { name: "Samba's defaults", policy: undefined },
+  { name: 'signing required', policy: { signing: 'mandatory' } as const },
+])('SMB source against Samba ($name)', ({ policy }) => {
+  beforeAll(async () => {
+    samba = await startSamba({
+      files: {
+        'App/USERLIST.DAT': USERLIST,
+        'App/Groups.dat': GROUPS,
+        'App/Big.dat': BIG,
+        'App/Sub/inner.txt': 'inner',
+      },
+      password: PASSWORD,
+      policy,
+    });
+  });
+
+  afterAll(async () => {
+    await samba?.stop();
+  });
+
   it('reads USERLIST.DAT and Groups.dat byte for byte, with size and mtime', async () => {
     const src = source();
     try {
