@@ -30,6 +30,7 @@ export const FLAG_SIGNED = 0x8;
 export const CAP_LARGE_MTU = 0x4;
 export const CAP_ENCRYPTION = 0x40;
 
+/** Size of the SMB2 header; request and response bodies start here. */
 export const HEADER_SIZE = 64;
 
 /** Fields of the 64-byte SMB2 header (sync or async form). */
