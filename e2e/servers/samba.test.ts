@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPortOpen } from './free-port';
-import { startSamba, writeShareFiles } from './samba';
+import { policyLines, startSamba, writeShareFiles } from './samba';
 
 function smbclient(args: string[], password: string, user: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -73,6 +73,36 @@ describe('Samba fixture', () => {
     expect(await isPortOpen(samba.port)).toBe(false);
     expect(existsSync(samba.shareDir)).toBe(false);
     await samba.stop(); // idempotent
+  });
+
+  it('applies a security policy: signing required, SMB 3.1.1 only, share encrypted', async () => {
+    expect(policyLines()).toEqual({ global: '', share: '' });
+    const samba = await startSamba({
+      files: { 'App/USERLIST.DAT': 'x'.repeat(237) },
+      policy: { signing: 'mandatory', minProtocol: 'SMB3_11', encrypt: 'required' },
+    });
+    try {
+      const conf = await readFile(join(samba.shareDir, '..', 'smb.conf'), 'utf8');
+      expect(conf).toMatch(/\[global\][^[]*server signing = mandatory\n {2}server min protocol = SMB3_11\n\[/u);
+      expect(conf).toMatch(/\[mdapp\][^[]*server smb encrypt = required\n$/u);
+      const target = `//127.0.0.1/${samba.share}`;
+      const port = ['-p', String(samba.port)];
+      const ok = await smbclient([target, ...port, '-c', 'ls App\\*'], samba.password, samba.user);
+      expect(ok.code, ok.out).toBe(0);
+      expect(ok.out).toContain('USERLIST.DAT');
+      // A client held to SMB 2.1 finds no common dialect.
+      const old = await smbclient(
+        [target, ...port, '--option=client max protocol=SMB2_10', '-c', 'ls'],
+        samba.password,
+        samba.user,
+      );
+      expect(old.code).not.toBe(0);
+      expect(old.out).toMatch(
+        /NT_STATUS_(INVALID_NETWORK_RESPONSE|CONNECTION_RESET|CONNECTION_DISCONNECTED|NOT_SUPPORTED)/u,
+      );
+    } finally {
+      await samba.stop();
+    }
   });
 
   it('refuses share paths that leave the share folder', async () => {

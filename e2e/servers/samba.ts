@@ -3,9 +3,9 @@
  *
  * Plain Node (no test framework), so Vitest integration tests and Playwright fixtures share it.
  * Follows docs/test-servers.md: a private temp directory, a free port, the recipe's smb.conf
- * (async I/O off: with it on, a few percent of the npm SMB2 client's reads failed with
- * STATUS_PENDING), `smbd --foreground` started here in its own process group and stopped by
- * that PID; an exit hook kills any still running when the test process ends.
+ * (async I/O off, as the recipe found it steadier), `smbd --foreground` started here in its own
+ * process group and stopped by that PID; an exit hook kills any still running when the test
+ * process ends. A policy adds what hardened servers demand: signing, a dialect range, encryption.
  *
  * Samba maps share users to Unix accounts: a missing one is created with `useradd -M -s
  * /usr/sbin/nologin` (this needs root, as on the CI machines). The password reaches smbpasswd
@@ -38,6 +38,43 @@ export interface SambaOptions {
   password?: string;
   /** How long to wait for smbd to accept connections; default 10 s. */
   startTimeoutMs?: number;
+  /** Security policy of the server and share; default Samba's own defaults. */
+  policy?: SambaPolicy;
+}
+
+/** Samba protocol names for `server min/max protocol`. */
+export type SambaProtocol = 'NT1' | 'SMB2_02' | 'SMB2_10' | 'SMB3_00' | 'SMB3_02' | 'SMB3_11';
+
+/**
+ * What the server demands, as Windows Server 2025 or a hardened site would: signing, a minimum
+ * (or maximum) dialect, encryption of the share.
+ */
+export interface SambaPolicy {
+  /** `server signing`; default Samba's (`default`: offered, not required). */
+  signing?: 'default' | 'auto' | 'mandatory' | 'disabled';
+  /** `server min protocol`. */
+  minProtocol?: SambaProtocol;
+  /** `server max protocol`. */
+  maxProtocol?: SambaProtocol;
+  /** `server smb encrypt` of the share; default Samba's (`default`: offered, not required). */
+  encrypt?: SambaEncrypt;
+  /** `server smb encrypt` for the whole server (every session); default Samba's. */
+  serverEncrypt?: SambaEncrypt;
+}
+
+/** Values of `server smb encrypt`. */
+export type SambaEncrypt = 'default' | 'off' | 'if_required' | 'desired' | 'required';
+
+/** The smb.conf lines a policy adds: [global] ones and share ones. */
+export function policyLines(policy: SambaPolicy = {}): { global: string; share: string } {
+  const global = [
+    policy.signing ? `  server signing = ${policy.signing}\n` : '',
+    policy.minProtocol ? `  server min protocol = ${policy.minProtocol}\n` : '',
+    policy.maxProtocol ? `  server max protocol = ${policy.maxProtocol}\n` : '',
+    policy.serverEncrypt ? `  server smb encrypt = ${policy.serverEncrypt}\n` : '',
+  ].join('');
+  const share = policy.encrypt ? `  server smb encrypt = ${policy.encrypt}\n` : '';
+  return { global, share };
 }
 
 /** A running private Samba. */
@@ -108,7 +145,8 @@ async function ensureUnixAccount(user: string): Promise<void> {
   }
 }
 
-function smbConf(dir: string, port: number, share: string, user: string): string {
+function smbConf(dir: string, port: number, share: string, user: string, policy?: SambaPolicy): string {
+  const extra = policyLines(policy);
   return `[global]
   server role = standalone server
   interfaces = 127.0.0.1
@@ -129,11 +167,11 @@ function smbConf(dir: string, port: number, share: string, user: string): string
   disable spoolss = yes
   aio read size = 0
   aio write size = 0
-[${share}]
+${extra.global}[${share}]
   path = ${dir}/share
   read only = yes
   valid users = ${user}
-`;
+${extra.share}`;
 }
 
 /** smbd processes started here and not yet stopped, killed if the test process exits without stopping them. */
@@ -228,7 +266,7 @@ export async function startSamba(opts: SambaOptions): Promise<SambaServer> {
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      await writeFile(confPath, smbConf(dir, port, share, user));
+      await writeFile(confPath, smbConf(dir, port, share, user, opts.policy));
       if (attempt === 1) {
         const added = await run(SMBPASSWD_PATH, ['-c', confPath, '-s', '-a', user], `${password}\n${password}\n`);
         if (added.code !== 0) throw new Error(`smbpasswd -a ${user} failed: ${added.output}`);

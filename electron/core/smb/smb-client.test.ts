@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/result';
@@ -42,8 +41,7 @@ function fakes(...behaviours: Behaviour[]) {
       connected: true,
       stat: b.stat ?? (() => Promise.resolve({ size: 3, mtime: new Date(1000) })),
       readdir: b.readdir ?? (() => Promise.resolve(['USERLIST.DAT'])),
-      createReadStream: async (path: string) =>
-        Readable.from([await (b.read ?? (() => Promise.resolve(Buffer.from('abc'))))(path)]),
+      readFile: (path: string) => (b.read ?? (() => Promise.resolve(Buffer.from('abc'))))(path),
     };
     created.push({ lib, socket });
     return lib;

@@ -1,20 +1,17 @@
 /**
- * A small SMB2 client of our own, over @tryjsky/v9u-smb2, for reading MDaemon's App directory
- * from non-Windows machines.
+ * The SMB client the product uses: our SMB 2/3 client (smb2-client.ts) behind a small
+ * interface, with timeouts, one operation at a time, reconnects and error mapping.
  *
- * The library has no timeouts, no concurrency control and fragile connection state, so this
- * wrapper: runs one operation at a time; bounds every operation by an inactivity timeout (no
- * byte from the server for `timeoutMs`), which also bounds connecting to a silent or
+ * This wrapper: runs one operation at a time; bounds every operation by an inactivity timeout
+ * (no byte from the server for `timeoutMs`), which also bounds connecting to a silent or
  * firewalled host; throws away the connection after any failure that may have left it in an
- * unknown state and reconnects on the next call; retries STATUS_PENDING (seen with Samba's
- * async I/O) and a connection the server closed while idle; and maps every failure to a
- * UserError via smb-errors.ts. The password lives only in the library object inside a closure:
- * it is not a property of anything this module returns or throws.
+ * unknown state and reconnects on the next call; retries STATUS_PENDING and a connection the
+ * server closed while idle; and maps every failure to a UserError via smb-errors.ts. The
+ * password lives only in the client object's private field: it is not a property of anything
+ * this module returns or throws.
  */
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
-import SMB2 from '@tryjsky/v9u-smb2/lib/smb2.js';
-import { useDomainInNtlm } from './ntlm-domain';
+import { Smb2Client } from './smb2-client';
 import { errorCode, SmbTransportError, toSmbUserError, type SmbErrorContext, type SmbFailureSite } from './smb-errors';
 
 /** Read-only access to one SMB share; paths are inside the share, `\`-separated, '' is the root. */
@@ -42,16 +39,17 @@ export interface SmbConnectOptions {
   readonly timeoutMs?: number;
 }
 
-/** The subset of the library's client we drive (a fake in unit tests). */
+/** The protocol client we drive (a fake in unit tests). */
 export interface SmbLibClient {
   readonly socket?: Pick<Socket, 'on' | 'off' | 'destroy' | 'connecting'>;
   readonly connected?: boolean;
   stat(path: string): Promise<{ size: number; mtime: Date }>;
   readdir(path: string): Promise<string[]>;
-  createReadStream(path: string): Promise<Pick<Readable, 'on'>>;
+  /** The whole file; a file that shrinks while being read gives what there was. */
+  readFile(path: string): Promise<Buffer>;
 }
 
-/** Creates a library client; injected in tests. */
+/** Creates a protocol client; injected in tests. */
 export type SmbLibFactory = (o: SmbConnectOptions) => SmbLibClient;
 
 /** The default inactivity timeout. */
@@ -59,18 +57,16 @@ export const DEFAULT_SMB_TIMEOUT_MS = 5000;
 const MAX_ATTEMPTS = 3;
 const NOT_FOUND = new Set(['STATUS_OBJECT_NAME_NOT_FOUND', 'STATUS_OBJECT_PATH_NOT_FOUND']);
 
-/** The real library: NTLMv2 with the domain, no idle auto-close (we close). */
-export const v9uFactory: SmbLibFactory = (o) => {
-  useDomainInNtlm();
-  return new SMB2({
-    share: `\\\\${o.host}\\${o.share}`,
+/** Our SMB 2/3 client: NTLMv2 with the domain, signing, SMB 3 encryption when required. */
+export const smb2Factory: SmbLibFactory = (o) =>
+  new Smb2Client({
+    host: o.host,
     port: o.port,
+    share: o.share,
     domain: o.domain,
-    username: o.userName,
+    userName: o.userName,
     password: o.password,
-    autoCloseTimeout: 0,
   });
-};
 
 /** Library failures are Errors; anything else becomes a code-less Error (its text is never shown). */
 function asError(e: unknown): Error {
@@ -109,36 +105,12 @@ function guard<T>(lib: SmbLibClient, timeoutMs: number, work: () => Promise<T>):
   });
 }
 
-function readAll(lib: SmbLibClient, path: string): Promise<Buffer> {
-  return lib.createReadStream(path).then(
-    (stream) =>
-      new Promise<Buffer>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let settled = false;
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          settled = true;
-          resolve(Buffer.concat(chunks));
-        });
-        stream.on('error', (e: unknown) => {
-          // After 'end' the library closes the file a second time (STATUS_FILE_CLOSED): not our concern.
-          if (settled) return;
-          settled = true;
-          // The file shrank while we read it (MDaemon rewriting it): return what there was; the
-          // caller's size/mtime check notices the change.
-          if (errorCode(e) === 'STATUS_END_OF_FILE') resolve(Buffer.concat(chunks));
-          else reject(asError(e));
-        });
-      }),
-  );
-}
-
 /**
  * An SmbClient for one share. Connects lazily on the first call.
  *
- * `createLib` is the seam for unit tests; production uses the v9u-smb2 library.
+ * `createLib` is the seam for unit tests; production uses our SMB 2/3 client.
  */
-export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uFactory): SmbClient {
+export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = smb2Factory): SmbClient {
   const timeoutMs = o.timeoutMs ?? DEFAULT_SMB_TIMEOUT_MS;
   const ctx: SmbErrorContext = { ...o, timeoutMs };
   let lib: SmbLibClient | undefined;
@@ -165,7 +137,7 @@ export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uF
     return run;
   };
 
-  /** Runs one library call with timeout, reconnect and retry; maps failures (except `keep` codes) to UserErrors. */
+  /** Runs one client call with timeout, reconnect and retry; maps failures (except `keep` codes) to UserErrors. */
   const call = <T>(
     site: Omit<SmbFailureSite, 'phase'> & { phase: 'file' | 'dir' },
     fn: (c: SmbLibClient) => Promise<T>,
@@ -201,7 +173,7 @@ export function connectSmb(o: SmbConnectOptions, createLib: SmbLibFactory = v9uF
   };
 
   return {
-    readFile: (path) => nullIfMissing(call({ phase: 'file', path }, (c) => readAll(c, path))),
+    readFile: (path) => nullIfMissing(call({ phase: 'file', path }, (c) => c.readFile(path))),
     stat: (path) =>
       nullIfMissing(
         call({ phase: 'file', path }, async (c) => {

@@ -6,7 +6,8 @@
  * nothing the library holds (the password among it) can travel on. As a last guard the
  * password is masked should it appear anyway (say, typed into the user name field).
  */
-import { UserError } from '../../../shared/result';
+import { assertNever, UserError } from '../../../shared/result';
+import { SmbProtocolError } from './smb2-status';
 import { formatUnc } from './unc';
 
 /** The codes SMB access fails with. */
@@ -102,7 +103,56 @@ export function toSmbUserError(e: unknown, ctx: SmbErrorContext, site: SmbFailur
       `the SMB server ${endpoint} stopped answering while reading ${where} (nothing for ${seconds})`,
     );
   }
+  if (e instanceof SmbProtocolError) {
+    const over = e.dialect ? ` over SMB ${e.dialect}` : '';
+    switch (e.code) {
+      case 'SMB_DIALECT':
+        return make(
+          'protocol',
+          `the SMB server ${endpoint} speaks none of the dialects mdsync offers (SMB 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1): dialect not supported`,
+        );
+      case 'SMB_DIALECT_CLOSED':
+        return make(
+          'protocol',
+          `the SMB server ${endpoint} closed the connection when offered SMB 2.0.2 to 3.1.1, as a server that speaks only SMB 1 does: dialect not supported (allow SMB 2 or 3 on the server)`,
+        );
+      case 'SMB_GUEST':
+        return make(
+          'auth',
+          `the share refused user ${who}: the server offered only a guest logon, which it does for an unknown user name (some servers also for a wrong password); check the user name and password`,
+        );
+      case 'SMB_ENCRYPTION_UNAVAILABLE':
+        return make(
+          'protocol',
+          `share ${share} on ${host} requires encryption, which is not possible${over} (it needs SMB 3 with AES-128-CCM or AES-128-GCM): allow SMB 3 on the server`,
+        );
+      case 'SMB_DENIED_WITHOUT_SMB3':
+        return make(
+          'unreadable',
+          `share ${share} on ${host} refused user ${who}${over} (access denied): if the server or share requires encryption, it must allow SMB 3; otherwise check the user name and the share's permissions`,
+        );
+      case 'SMB_BAD_SIGNATURE':
+        return make(
+          'protocol',
+          `an answer from the SMB server ${endpoint} failed signature verification${over}; the connection was dropped (something between this computer and the server alters SMB traffic)`,
+        );
+      case 'SMB_BAD_ENCRYPTION':
+        return make(
+          'protocol',
+          `an encrypted answer from the SMB server ${endpoint} could not be decrypted${over}; the connection was dropped`,
+        );
+      case 'SMB_MALFORMED':
+        return make('protocol', `the SMB server ${endpoint} sent a message mdsync could not understand${over}`);
+      default:
+        return assertNever(e.code);
+    }
+  }
   switch (code) {
+    case 'STATUS_INVALID_SIGNATURE':
+      return make(
+        'protocol',
+        `the SMB server ${endpoint} refused the signature of mdsync's request; the connection was dropped`,
+      );
     case 'STATUS_LOGON_FAILURE':
       return make('auth', `the share refused user ${who}: wrong user name or password`);
     case 'STATUS_BAD_NETWORK_NAME':

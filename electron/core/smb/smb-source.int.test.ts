@@ -1,5 +1,6 @@
 /**
- * Integration tests: the SMB source against a real Samba on 127.0.0.1 (e2e/servers/samba.ts).
+ * Integration tests: the SMB source against a real Samba on 127.0.0.1 (e2e/servers/samba.ts),
+ * with Samba's defaults and with signing required (smb-policy.int.test.ts covers the dialects).
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -23,22 +24,6 @@ const BIG = randomBytes(2 * 1024 * 1024 + 12345);
 const PASSWORD = `Pä ss"w'ord\\ß-${randomBytes(4).toString('hex')}`;
 
 let samba: SambaServer;
-
-beforeAll(async () => {
-  samba = await startSamba({
-    files: {
-      'App/USERLIST.DAT': USERLIST,
-      'App/Groups.dat': GROUPS,
-      'App/Big.dat': BIG,
-      'App/Sub/inner.txt': 'inner',
-    },
-    password: PASSWORD,
-  });
-});
-
-afterAll(async () => {
-  await samba?.stop();
-});
 
 function source(over: Partial<Parameters<typeof createSmbSource>[0]> = {}) {
   return createSmbSource({
@@ -72,7 +57,27 @@ function expectNoPassword(e: unknown, password: string): void {
   }
 }
 
-describe('SMB source against Samba', () => {
+describe.each([
+  { name: "Samba's defaults", policy: undefined },
+  { name: 'signing required', policy: { signing: 'mandatory' } as const },
+])('SMB source against Samba ($name)', ({ policy }) => {
+  beforeAll(async () => {
+    samba = await startSamba({
+      files: {
+        'App/USERLIST.DAT': USERLIST,
+        'App/Groups.dat': GROUPS,
+        'App/Big.dat': BIG,
+        'App/Sub/inner.txt': 'inner',
+      },
+      password: PASSWORD,
+      policy,
+    });
+  });
+
+  afterAll(async () => {
+    await samba?.stop();
+  });
+
   it('reads USERLIST.DAT and Groups.dat byte for byte, with size and mtime', async () => {
     const src = source();
     try {
@@ -181,13 +186,13 @@ describe('SMB source against Samba', () => {
     expectNoPassword(e, PASSWORD);
   });
 
-  it('refuses an unknown user (Samba maps it to guest, then denies the share)', async () => {
+  it('refuses an unknown user (Samba offers a guest logon, which we do not take)', async () => {
     const src = source({ userName: 'nobody-here' });
     const e = await failure(src.stat('USERLIST.DAT'));
     await src.close();
-    expect(e.code).toBe('unreadable');
+    expect(e.code).toBe('auth');
     expect(e.message).toBe(
-      `share ${samba.share} on 127.0.0.1 refused user nobody-here (access denied): check the user name and the share's permissions`,
+      'the share refused user nobody-here: the server offered only a guest logon, which it does for an unknown user name (some servers also for a wrong password); check the user name and password',
     );
     expectNoPassword(e, PASSWORD);
   });

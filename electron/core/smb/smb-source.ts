@@ -19,7 +19,7 @@ export interface SmbSourceOptions {
   password: string;
   /** Inactivity timeout of each SMB operation; default 5000 ms. */
   timeoutMs?: number;
-  /** Opens the SMB client (tests inject fakes); default the v9u-smb2 client. */
+  /** Opens the SMB client (tests inject fakes); default our SMB 2/3 client. */
   connect?: (o: SmbConnectOptions) => SmbClient;
 }
 
