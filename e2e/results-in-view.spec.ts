@@ -67,6 +67,8 @@ for (const viewport of [
         await expect(table.getByRole('row').nth(3)).toBeInViewport();
         await expect(ds.results.getByRole('button', { name: /^Create: / })).toBeInViewport();
         await expect(ds.results.getByRole('button', { name: 'Export CSV' })).toBeInViewport();
+        // The keyboard is in the results too: Tab and the arrow keys work there at once.
+        await expect.poll(() => ds.resultsDialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
         await shot(page, testInfo, 'test-settings-results');
         await ds.closeResults();
         // Closing returns to the form where it was; the results can be opened again.
