@@ -21,6 +21,7 @@ test('a self-signed IMAP certificate is refused, then trusted by its fingerprint
   await logon.setAdminPassword(ADMIN_PASSWORD);
   await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
   await ds.synchronizeNow();
+  await ds.closeResults();
 
   const box = page.getByRole('group', { name: 'Test Logon' });
   const untrusted = box.getByRole('alert').filter({ hasText: 'not trusted' });

@@ -50,6 +50,7 @@ test('Test Settings with 100,000 accounts: a virtualized, filterable table', asy
     await page.getByRole('option', { name: /^Update/ }).click();
     await expect(ds.results.getByText('0 of 100,000 shown')).toBeVisible();
 
+    await ds.closeResults();
     // Cancel while Test Settings reads the 100,000 accounts: the UI says so, nothing is applied.
     await ds.testSettingsAndCancel();
     await expect(page.getByText('The run was cancelled. Nothing was changed.')).toBeVisible({ timeout: 30_000 });

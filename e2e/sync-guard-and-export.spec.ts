@@ -25,6 +25,7 @@ test('held deletes: "Delete anyway" deletes them in a new run', async ({ page, a
     await expect(ds.domain('guard.test')).toBeVisible({ timeout: 20_000 });
     await ds.synchronizeNow();
     expect(await ds.count('Create')).toBe(3);
+    await ds.closeResults();
 
     // Two of three leave MDaemon; with a Delete limit of 1 both deletes are held.
     await appDir.write(ACCOUNTS.slice(0, 1));

@@ -61,6 +61,7 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
       ds.results.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' }),
     ).toBeVisible();
     await shot('test-settings');
+    await ds.closeResults();
   });
 
   await test.step('test the settings through the Samba share (UNC path)', async () => {
@@ -70,6 +71,7 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await ds.testSettings();
     expect(await ds.count('Create')).toBe(SAMPLE_EMAILS.length);
     await shot('unc-share');
+    await ds.closeResults();
     await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
   });
 
@@ -80,12 +82,14 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await ds.addDefaultPrivileges(['Archive E-mail']);
     await ds.testSettings();
     expect(await ds.count('Create')).toBe(IN_SCOPE.length);
+    await ds.closeResults();
   });
 
   await test.step('synchronize now', async () => {
     await ds.synchronizeNow();
     expect(await ds.count('Create')).toBe(IN_SCOPE.length);
     await shot('synchronized');
+    await ds.closeResults();
   });
 
   await test.step('see the users', async () => {
@@ -113,6 +117,7 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await confirm.getByRole('button', { name: 'Synchronize and delete' }).click();
     await expect(ds.results.getByRole('heading', { name: /^Synchronize now/ })).toBeVisible();
     await expect.poll(() => ds.count('Delete')).toBe(2);
+    await ds.closeResults();
   });
 
   await test.step('set up IMAP against Dovecot, test a logon, save', async () => {

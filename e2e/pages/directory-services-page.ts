@@ -12,7 +12,10 @@ export class DirectoryServicesPage {
   readonly testSettingsButton: Locator;
   readonly syncNowButton: Locator;
   readonly saveButton: Locator;
+  /** The results of the last run: a region inside the results dialog. */
   readonly results: Locator;
+  /** The dialog that opens with the results when a run ends. */
+  readonly resultsDialog: Locator;
 
   constructor(readonly page: Page) {
     this.appDir = page.getByRole('textbox', { name: 'MDaemon App Directory' });
@@ -22,6 +25,7 @@ export class DirectoryServicesPage {
     this.syncNowButton = page.getByRole('button', { name: 'Synchronize now' });
     this.saveButton = page.getByRole('button', { name: 'Save', exact: true });
     this.results = page.getByRole('region', { name: 'Results' });
+    this.resultsDialog = page.getByRole('dialog').filter({ has: this.results });
   }
 
   /** Types the App directory and waits until its groups are listed. */
@@ -46,19 +50,19 @@ export class DirectoryServicesPage {
     await this.page.getByLabel('Share password').fill(password);
   }
 
-  /** Waits for a run started by a click to end. */
-  private async waitForRun(): Promise<void> {
-    await expect(this.page.getByRole('progressbar', { name: 'Synchronization progress' })).toBeHidden({
-      timeout: 60_000,
-    });
-    await expect(this.testSettingsButton).toBeEnabled({ timeout: 60_000 });
+  /**
+   * Waits for a run started by a click to end: its results dialog opens with the given heading.
+   * The dialog opens only when a run ends, so these are the new results, not the last ones.
+   */
+  private async waitForResults(heading: RegExp): Promise<void> {
+    await expect(this.resultsDialog.getByRole('heading', { name: heading })).toBeVisible({ timeout: 60_000 });
+    await expect(this.page.getByRole('progressbar', { name: 'Synchronization progress' })).toBeHidden();
   }
 
   /** Clicks Test Settings and waits for the planned changes. */
   async testSettings(): Promise<void> {
     await this.testSettingsButton.click();
-    await this.waitForRun();
-    await expect(this.results.getByRole('heading', { name: /^Test Settings/ })).toBeVisible();
+    await this.waitForResults(/^Test Settings/);
   }
 
   /**
@@ -95,8 +99,19 @@ export class DirectoryServicesPage {
   async synchronizeNow(confirmDeletes = false): Promise<void> {
     await this.syncNowButton.click();
     if (confirmDeletes) await this.page.getByRole('button', { name: 'Synchronize and delete' }).click();
-    await this.waitForRun();
-    await expect(this.results.getByRole('heading', { name: /^Synchronize now/ })).toBeVisible();
+    await this.waitForResults(/^Synchronize now/);
+  }
+
+  /** Closes the results dialog with its Close button, back to the form. */
+  async closeResults(): Promise<void> {
+    await this.resultsDialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(this.resultsDialog).toBeHidden();
+  }
+
+  /** Opens the last results again from the action bar. */
+  async showResults(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Show results' }).click();
+    await expect(this.resultsDialog).toBeVisible();
   }
 
   /** The count of an action in the results summary. */

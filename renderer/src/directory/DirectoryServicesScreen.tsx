@@ -1,6 +1,6 @@
 /**
  * Directory Services: the MDaemon connection, the scope and options of synchronization, logon
- * with MDaemon credentials, and Test Settings / Synchronize now / Save with their results.
+ * with MDaemon credentials, and Test Settings / Synchronize now / Save; a run's results open in a dialog.
  */
 import { useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
@@ -14,11 +14,11 @@ import { Section } from '../common/Section';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { plural } from '../lib/format';
 import { parseDeleteLimit, parseHours, useParsedText } from '../lib/use-parsed-text';
-import { ResultsPanel } from '../results/ResultsPanel';
 import { AuthenticationSection } from './AuthenticationSection';
 import { ConnectionSection } from './ConnectionSection';
 import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
 import { OptionsSection } from './OptionsSection';
+import { ResultsDialog } from './ResultsDialog';
 import { SyncActions } from './SyncActions';
 import { SyncScopeSection } from './SyncScopeSection';
 import { useDirectoryForm } from './use-directory-form';
@@ -43,6 +43,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   const [privilegesOpen, setPrivilegesOpen] = useState(false);
   const [addressError, setAddressError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<Report['summary'] | null>(null);
+  const [resultsOpen, setResultsOpen] = useState(false);
   const lastPlan = useRef<{ key: string; at: number; report: Report } | null>(null);
   const { form, update } = dir;
 
@@ -82,12 +83,16 @@ export function DirectoryServicesScreen({ info }: Props) {
 
   const test = async () => {
     const r = await runner.test(probe);
-    if (r.ok) lastPlan.current = { key: planKey, at: Date.now(), report: r.value };
+    if (r.ok) {
+      lastPlan.current = { key: planKey, at: Date.now(), report: r.value };
+      setResultsOpen(true);
+    }
   };
   const sync = async (confirmDeletes: boolean) => {
     setConfirm(null);
     lastPlan.current = null;
-    await runner.sync(probe, confirmDeletes);
+    const r = await runner.sync(probe, confirmDeletes);
+    if (r.ok) setResultsOpen(true);
   };
   const syncNow = async () => {
     if (form.sync.deleteUsers) {
@@ -107,7 +112,6 @@ export function DirectoryServicesScreen({ info }: Props) {
     await sync(false);
   };
 
-  const report = runner.report;
   return (
     <Box sx={{ p: 2, maxWidth: 1100 }}>
       <Typography variant="h1" sx={{ mb: 1.5 }}>
@@ -154,44 +158,17 @@ export function DirectoryServicesScreen({ info }: Props) {
         invalid={invalid}
         onTest={() => void test()}
         onSyncNow={() => void syncNow()}
+        resultsOpen={resultsOpen && !!runner.report}
+        onShowResults={() => setResultsOpen(true)}
       />
 
-      {runner.cancelled && (
-        <Alert severity="info" sx={{ my: 1 }}>
-          The run was cancelled. Nothing was changed.
-        </Alert>
-      )}
-      {report && !runner.running && report.summary.held > 0 && (
-        <Alert
-          severity="warning"
-          sx={{ my: 1 }}
-          action={
-            report.dryRun ? undefined : (
-              <Button color="inherit" onClick={() => void sync(true)} disabled={invalid}>
-                Delete anyway
-              </Button>
-            )
-          }
-        >
-          {plural(report.summary.held, 'deletion')} {report.dryRun ? 'would be' : 'were'} held by the deletion guard
-          {report.dryRun ? '.' : ': those users were kept. “Delete anyway” deletes them in a new run.'}
-        </Alert>
-      )}
-      {report && (
-        <Box sx={{ mt: 1 }}>
-          <ResultsPanel
-            title={
-              report.dryRun
-                ? 'Test Settings: planned changes (nothing was committed)'
-                : 'Synchronize now: committed changes'
-            }
-            summary={report.summary}
-            changes={report.changes}
-            warnings={report.warnings}
-          />
-        </Box>
-      )}
-
+      <ResultsDialog
+        open={resultsOpen && !!runner.report}
+        onClose={() => setResultsOpen(false)}
+        runner={runner}
+        invalid={invalid}
+        onDeleteAnyway={() => void sync(true)}
+      />
       <DefaultPrivilegesDialog
         open={privilegesOpen}
         value={form.defaultPrivileges}

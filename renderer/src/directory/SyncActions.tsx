@@ -1,4 +1,7 @@
-/** The button row: Test Settings, Cancel, Synchronize now, Save, with progress and errors beside them. */
+/**
+ * The button row: Test Settings, Cancel, Synchronize now, Show results, Save, with the progress,
+ * cancellation and errors of a run under them.
+ */
 import { useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -6,7 +9,7 @@ import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useAction } from '../lib/use-action';
-import { ProgressLine } from './ProgressLine';
+import { RunStatus } from './RunStatus';
 import type { DirectoryForm } from './use-directory-form';
 import type { SyncRunner } from './use-sync-runner';
 
@@ -16,10 +19,13 @@ interface Props {
   invalid: boolean;
   onTest: () => void;
   onSyncNow: () => void;
+  /** The results dialog is open and shows the run's status itself. */
+  resultsOpen: boolean;
+  onShowResults: () => void;
 }
 
 /** Sticks to the bottom of the view while the form is scrolled, so the actions stay at hand. */
-export function SyncActions({ dir, runner, invalid, onTest, onSyncNow }: Props) {
+export function SyncActions({ dir, runner, invalid, onTest, onSyncNow, resultsOpen, onShowResults }: Props) {
   const save = useAction('settings:save');
   const [saved, setSaved] = useState(false);
   const hasDir = !!dir.form?.directory.appDir.trim();
@@ -60,6 +66,7 @@ export function SyncActions({ dir, runner, invalid, onTest, onSyncNow }: Props) 
         <Button variant="contained" color="primary" onClick={onSyncNow} disabled={!hasDir || busy || invalid}>
           Synchronize now
         </Button>
+        {runner.report && !busy && <Button onClick={onShowResults}>Show results</Button>}
         <Box sx={{ flex: 1 }} />
         {dir.dirty && <Chip label="Unsaved changes" variant="outlined" color="warning" />}
         {saved && !dir.dirty && (
@@ -71,8 +78,7 @@ export function SyncActions({ dir, runner, invalid, onTest, onSyncNow }: Props) 
           Save
         </Button>
       </Box>
-      {runner.running && <ProgressLine kind={runner.running} progress={runner.progress} />}
-      <ErrorAlert error={runner.error} onClose={runner.clearError} />
+      {!resultsOpen && <RunStatus runner={runner} />}
       <ErrorAlert error={save.error} onClose={() => save.setError(null)} />
     </Box>
   );

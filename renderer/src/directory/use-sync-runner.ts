@@ -22,6 +22,8 @@ export interface SyncRunner {
   running: RunKind | null;
   progress: EventPayload<'sync:progress'> | null;
   report: Report | null;
+  /** Counts the reports received, so a view can start afresh (filter reset) with a new one. */
+  reportSeq: number;
   error: AppError | null;
   /** Set when the last run ended because Cancel was pressed. */
   cancelled: boolean;
@@ -29,6 +31,7 @@ export interface SyncRunner {
   sync: (probe: Probe, confirmDeletes: boolean) => Promise<Result<Report>>;
   cancel: () => void;
   clearError: () => void;
+  clearCancelled: () => void;
 }
 
 /** The runner hook. */
@@ -36,6 +39,7 @@ export function useSyncRunner(): SyncRunner {
   const [running, setRunning] = useState<RunKind | null>(null);
   const [progress, setProgress] = useState<EventPayload<'sync:progress'> | null>(null);
   const [report, setReport] = useState<Report | null>(null);
+  const [reportSeq, setReportSeq] = useState(0);
   const [error, setError] = useState<AppError | null>(null);
   const [cancelled, setCancelled] = useState(false);
   const cancelRequested = useRef(false);
@@ -77,8 +81,10 @@ export function useSyncRunner(): SyncRunner {
     runningRef.current = null;
     setRunning(null);
     setProgress(null);
-    if (r.ok) setReport(r.value);
-    else if (cancelRequested.current || r.error.code === 'cancelled') setCancelled(true);
+    if (r.ok) {
+      setReport(r.value);
+      setReportSeq((n) => n + 1);
+    } else if (cancelRequested.current || r.error.code === 'cancelled') setCancelled(true);
     else setError(r.error);
     return r;
   }, []);
@@ -95,5 +101,17 @@ export function useSyncRunner(): SyncRunner {
     });
   }, []);
 
-  return { running, progress, report, error, cancelled, test, sync, cancel, clearError: () => setError(null) };
+  return {
+    running,
+    progress,
+    report,
+    reportSeq,
+    error,
+    cancelled,
+    test,
+    sync,
+    cancel,
+    clearError: () => setError(null),
+    clearCancelled: () => setCancelled(false),
+  };
 }

@@ -15,10 +15,13 @@ const HEADERS = ['Action', 'User name', 'Full name', 'Email addresses', 'Reason'
 
 interface Props {
   changes: readonly Change[];
-  /** Height of the scrolling body in pixels. */
-  height?: number;
+  /** Height of the scrolling body in pixels, or `'fill'` to take the free height of a flex column. */
+  height?: number | 'fill';
   label?: string;
 }
+
+/** The smallest body a filling table shrinks to: a few rows stay visible in a small window. */
+const FILL_MIN_HEIGHT = 6 * ROW_HEIGHT;
 
 /** The table; an empty list shows a one-line note instead of rows. */
 export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props) {
@@ -29,6 +32,7 @@ export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+  const fill = height === 'fill';
 
   return (
     <Box
@@ -41,6 +45,7 @@ export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props
         borderRadius: 1,
         fontSize: '0.8125rem',
         bgcolor: 'background.paper',
+        ...(fill && { flex: 1, minHeight: FILL_MIN_HEIGHT, display: 'flex', flexDirection: 'column' }),
         '& .row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center' },
         '& .cell': { px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
         '& .head': {
@@ -68,7 +73,11 @@ export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props
         ref={scrollRef}
         tabIndex={0}
         aria-label={`${label}: scroll with the arrow keys`}
-        sx={{ height, overflow: 'auto', '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' } }}
+        sx={{
+          ...(fill ? { flex: 1, minHeight: 0 } : { height }),
+          overflow: 'auto',
+          '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' },
+        }}
       >
         <div role="rowgroup" style={{ position: 'sticky', top: 0, zIndex: 1, minWidth: MIN_WIDTH }}>
           <div role="row" aria-rowindex={1} className="row head">

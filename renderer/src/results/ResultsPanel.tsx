@@ -2,7 +2,7 @@
  * What a Test Settings or Synchronize now run produced (or a history entry): the summary counts,
  * the changes filtered by action, CSV export, and the source warnings with file and line.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -21,13 +21,30 @@ interface Props {
   summary: PlanSummary;
   changes: readonly Change[];
   warnings?: readonly SourceWarning[];
-  tableHeight?: number;
+  /** Pixels, or `'fill'`: the panel then fills a flex column (a dialog) and the table takes the free height. */
+  tableHeight?: number | 'fill';
+  /** The heading's id, so a dialog can be named by it. */
+  titleId?: string;
+  /** h2 as a dialog's heading, h3 (default) inside a screen. */
+  titleComponent?: 'h2' | 'h3';
+  /** Shown under the heading, above the summary: e.g. the deletion guard's notice. */
+  notice?: ReactNode;
 }
 
 type Filter = ChangeAction | 'all';
 
 /** The results panel. */
-export function ResultsPanel({ title, summary, changes, warnings = [], tableHeight }: Props) {
+export function ResultsPanel({
+  title,
+  summary,
+  changes,
+  warnings = [],
+  tableHeight,
+  titleId,
+  titleComponent = 'h3',
+  notice,
+}: Props) {
+  const fill = tableHeight === 'fill';
   const [filter, setFilter] = useState<Filter>('all');
   const shown = useMemo(
     () => (filter === 'all' ? changes : changes.filter((c) => c.action === filter)),
@@ -35,10 +52,15 @@ export function ResultsPanel({ title, summary, changes, warnings = [], tableHeig
   );
 
   return (
-    <Box component="section" aria-label="Results" sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-      <Typography variant="h3" component="h3">
+    <Box
+      component="section"
+      aria-label="Results"
+      sx={{ display: 'flex', flexDirection: 'column', gap: 1, ...(fill && { flex: 1, minHeight: 0 }) }}
+    >
+      <Typography id={titleId} variant={titleComponent} component={titleComponent}>
         {title}
       </Typography>
+      {notice}
       <Box role="group" aria-label="Summary" sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.75 }}>
         {ACTIONS.map((a) => (
           <Chip
@@ -85,7 +107,7 @@ export function ResultsPanel({ title, summary, changes, warnings = [], tableHeig
         </Button>
       </Box>
       <ChangesTable changes={shown} height={tableHeight} />
-      <WarningsList warnings={warnings} />
+      <WarningsList warnings={warnings} maxHeight={fill ? 120 : undefined} />
     </Box>
   );
 }

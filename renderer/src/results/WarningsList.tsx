@@ -8,18 +8,20 @@ interface Props {
   warnings: readonly SourceWarning[];
   /** At most this many are listed; the rest are counted. */
   max?: number;
+  /** Height in pixels beyond which the list scrolls. */
+  maxHeight?: number;
 }
 
 /** "Warnings (N)" and the list; nothing when there are none. */
-export function WarningsList({ warnings, max = 500 }: Props) {
+export function WarningsList({ warnings, max = 500, maxHeight = 180 }: Props) {
   if (warnings.length === 0) return null;
   const shown = warnings.slice(0, max);
   return (
-    <Box component="section" aria-label="Warnings">
+    <Box component="section" aria-label="Warnings" sx={{ flexShrink: 0 }}>
       <Typography variant="h3" component="h4" sx={{ mb: 0.5 }}>
         Warnings ({warnings.length.toLocaleString()})
       </Typography>
-      <Alert severity="warning" icon={false} sx={{ maxHeight: 180, overflow: 'auto', display: 'block' }}>
+      <Alert severity="warning" icon={false} sx={{ maxHeight, overflow: 'auto', display: 'block' }}>
         <Box component="ul" sx={{ m: 0, pl: 2 }}>
           {shown.map((w, i) => (
             <li key={i}>
