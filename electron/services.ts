@@ -10,7 +10,7 @@ import { UserError } from '../shared/result';
 import type { Settings } from '../shared/settings';
 import { createAuthenticator } from './core/auth/authenticate';
 import { verifyPassword } from './core/auth/passwords';
-import { ArchiveRepository } from './core/db/repository';
+import { type ArchiveRepository, openRepository } from './core/db/repository';
 import type { Logger } from './core/logger';
 import { systemCodePage } from './core/mdaemon/default-code-page';
 import { openAppDirSource } from './core/mdaemon/open-source';
@@ -76,23 +76,23 @@ export interface Services extends ServiceDeps {
 
 /** Builds the services of a process. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const db = await ArchiveRepository.open({ dataDir: deps.dataDir });
+  const db = await openRepository({ dataDir: deps.dataDir });
   for (const w of db.warnings) deps.logger.log('warn', w);
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
 
   const authenticator = createAuthenticator({
-    findUser: (userName) => {
-      const u = db.getUser(userName);
-      if (!u) return Promise.resolve(null);
-      return Promise.resolve({
+    findUser: async (userName) => {
+      const u = await db.getUser(userName);
+      if (!u) return null;
+      return {
         userName: u.userName,
         fullName: u.fullName,
         authentication: u.authentication,
         privileges: u.privileges,
         emailAddresses: u.emailAddresses,
         passwordHash: u.hasPassword ? 'stored' : null,
-      });
+      };
     },
     verifyPassword,
     // The repository keeps the hash to itself: it verifies by user name.
@@ -213,7 +213,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       services.scheduler.stop();
       current?.controller.abort();
       await services.historySettled();
-      db.close();
+      await db.close();
     },
   };
   services.scheduler.start();

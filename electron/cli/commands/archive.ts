@@ -107,7 +107,7 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
   });
   const repo = await openRepository(io, values['data-dir'], 'archive');
   try {
-    const own = repo.folderOf(values.user);
+    const own = await repo.folderOf(values.user);
     if (!own) throw new UserError('notFound', `there is no user named ${values.user}`);
     const count = await repo.importMessages(own.folder, metas);
     io.stdout(
@@ -115,6 +115,6 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
     );
     return 0;
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

@@ -14,7 +14,7 @@ import { detectAppDir } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
 import { parseDeleteLimit } from '../../core/sync/guard';
-import { ArchiveRepository, type RepositoryOptions } from '../../core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
 import type { MachineDeps } from './machine';
 
@@ -158,7 +158,7 @@ export function lockWaitMs(io: CliIo): number | undefined {
 
 /** Opens the user database of a data directory for command `name`, warnings on stderr. */
 export function openRepository(io: CliIo, dataDir: string | undefined, name: string): Promise<ArchiveRepository> {
-  return ArchiveRepository.open({ ...repositoryOptions(io, name), dataDir: dataDir ?? io.defaultDataDir });
+  return openStore({ ...repositoryOptions(io, name), dataDir: dataDir ?? io.defaultDataDir });
 }
 
 /** Open options of a command's database: lock wait from the environment, warnings on stderr. */

@@ -22,7 +22,7 @@ export const foldersCommand: Command = async (argv: string[], io: CliIo): Promis
   }
   const repo = await openRepository(io, values['data-dir'], 'folders');
   try {
-    const folders = repo.listFolders();
+    const folders = await repo.listFolders();
     if (values.json) {
       printJson(io, folders);
     } else {
@@ -35,6 +35,6 @@ export const foldersCommand: Command = async (argv: string[], io: CliIo): Promis
     }
     return 0;
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

@@ -11,7 +11,7 @@
 import type { Settings } from '../../../shared/settings';
 import { createAuthenticator, type AuthUser } from '../../core/auth/authenticate';
 import { verifyPassword } from '../../core/auth/passwords';
-import { ArchiveRepository } from '../../core/db/repository';
+import { openRepository } from '../../core/db/repository';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
@@ -21,16 +21,16 @@ import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-che
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
-  getUser(userName: string): {
+  getUser(userName: string): Promise<{
     userName: string;
     fullName: string;
     authentication: AuthUser['authentication'];
     privileges: AuthUser['privileges'];
     emailAddresses: string[];
     hasPassword: boolean;
-  } | null;
+  } | null>;
   verifyPassword(userName: string, password: string): Promise<boolean>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Dependencies of the command, for tests. */
@@ -63,16 +63,16 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     const users = await deps.openUsers(dataDir);
     try {
       const auth = createAuthenticator({
-        findUser: (name) => {
-          const u = users.getUser(name);
+        findUser: async (name) => {
+          const u = await users.getUser(name);
           // The store keeps the hash to itself; verifyUserPassword below checks by name.
-          return Promise.resolve(
+          return (
             u && {
               ...u,
               emailAddresses: [...u.emailAddresses],
               privileges: [...u.privileges],
               passwordHash: u.hasPassword ? 'stored' : null,
-            },
+            }
           );
         },
         verifyPassword,
@@ -94,14 +94,14 @@ export function makeLogin(deps: LoginCommandDeps): Command {
       else io.stderr(`${result.reason}: ${result.message}\n`);
       return 1;
     } finally {
-      users.close();
+      await users.close();
     }
   };
 }
 
 /** `mdsync login`. */
 export const loginCommand: Command = makeLogin({
-  openUsers: (dataDir) => ArchiveRepository.open({ dataDir }),
+  openUsers: (dataDir) => openRepository({ dataDir }),
   loadSettings,
   logger: (dataDir) => createFileLogger(dataFiles(dataDir).log),
   check: checkImapLogin,

@@ -115,7 +115,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
     switch (sub) {
       case undefined:
       case 'list': {
-        const users = repo.listUsers();
+        const users = await repo.listUsers();
         if (v.json) printJson(io, users.map(userJson));
         else io.stdout(table(users));
         return 0;
@@ -144,7 +144,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         const userName = need(name, 'users passwd');
         if (password === null)
           throw new CliError('users passwd reads the new password from standard input: add --password-stdin', 2);
-        const user = repo.getUser(userName);
+        const user = await repo.getUser(userName);
         if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
         if (user.authentication !== 'integrated') {
           throw new UserError('refused', `${user.userName} logs on with Directory Services: its password is MDaemon's`);
@@ -155,7 +155,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       }
       case 'show': {
         const userName = need(name, 'users show');
-        const user = repo.getUser(userName);
+        const user = await repo.getUser(userName);
         if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
         if (v.json) printJson(io, { ...userJson(user), messages: user.messages });
         else io.stdout(details(user));
@@ -188,6 +188,6 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         throw new CliError(`unknown users subcommand ${sub}; ${USAGE.split('\n')[0]}`, 2);
     }
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

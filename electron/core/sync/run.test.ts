@@ -5,20 +5,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
-import { ArchiveRepository } from '../db/repository';
+import { SqliteRepository } from '../db/sqlite-repository';
 import { runSync, type RunSyncOptions } from './run';
 import { applyPlan } from './apply';
 import { account, directory, settingsWith } from './test-fixtures';
 
 let dir: string;
-let repo: ArchiveRepository;
+let repo: SqliteRepository;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-sync-'));
-  repo = await ArchiveRepository.open({ dataDir: dir, lock: { waitMs: 100, pollMs: 10 } });
+  repo = await SqliteRepository.open({ dataDir: dir, lock: { waitMs: 100, pollMs: 10 } });
 });
-afterEach(() => {
-  repo.close();
+afterEach(async () => {
+  await repo.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -35,7 +35,7 @@ const run = (
     actor: 'test',
     ...extra,
   });
-const names = () => repo.listUsers().map((u) => u.userName);
+const names = async () => (await repo.listUsers()).map((u) => u.userName);
 
 const three = directory([
   account('anna@one.test'),
@@ -53,15 +53,15 @@ describe('synchronize now', () => {
     );
     const report = await run(three, settings);
     expect(report.summary).toEqual({ create: 3, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 });
-    expect(repo.getUser('bob@one.test')).toMatchObject({
+    expect(await repo.getUser('bob@one.test')).toMatchObject({
       authentication: 'directoryServices',
       emailAddresses: ['bob@one.test', 'robert@one.test'],
       privileges: ['login', 'archive'],
       folderAccess: [{ folder: 'bob@one.test', read: true, write: true, delete: false }],
       hasPassword: false,
     });
-    expect(repo.listFolders().map((f) => [f.name, f.owner])).toContainEqual(['carl@two.test', 'carl@two.test']);
-    const [last] = repo.listRuns();
+    expect((await repo.listFolders()).map((f) => [f.name, f.owner])).toContainEqual(['carl@two.test', 'carl@two.test']);
+    const [last] = await repo.listRuns();
     expect(last).toMatchObject({
       id: report.runId,
       actor: 'test',
@@ -69,7 +69,7 @@ describe('synchronize now', () => {
       status: 'applied',
       summary: report.summary,
     });
-    expect(repo.runChanges(report.runId as number).map((c) => `${c.action} ${c.userName}`)).toEqual([
+    expect((await repo.runChanges(report.runId as number)).map((c) => `${c.action} ${c.userName}`)).toEqual([
       'create anna@one.test',
       'create bob@one.test',
       'create carl@two.test',
@@ -97,7 +97,7 @@ describe('synchronize now', () => {
     ]);
     const report = await run(changed, settingsWith());
     expect(report.summary.update).toBe(1);
-    expect(repo.getUser('anna@one.test')).toMatchObject({
+    expect(await repo.getUser('anna@one.test')).toMatchObject({
       fullName: 'Anna Neu',
       emailAddresses: ['anna@one.test', 'a@one.test'],
       authentication: 'integrated',
@@ -114,8 +114,8 @@ describe('synchronize now', () => {
       'no longer an MDaemon account in scope; archive folder kept (1 messages)',
       'no longer an MDaemon account in scope; empty archive folder removed',
     ]);
-    expect(names()).toEqual(['admin', 'carl@two.test', 'manual@one.test']);
-    expect(repo.listFolders().map((f) => [f.name, f.owner, f.messages])).toEqual([
+    expect(await names()).toEqual(['admin', 'carl@two.test', 'manual@one.test']);
+    expect((await repo.listFolders()).map((f) => [f.name, f.owner, f.messages])).toEqual([
       ['admin', 'admin', 0],
       ['anna@one.test', null, 1],
       ['carl@two.test', 'carl@two.test', 0],
@@ -125,7 +125,7 @@ describe('synchronize now', () => {
     expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe(
       'new MDaemon account; existing archive folder re-attached',
     );
-    expect(repo.listFolders().find((f) => f.name === 'anna@one.test')).toEqual({
+    expect((await repo.listFolders()).find((f) => f.name === 'anna@one.test')).toEqual({
       name: 'anna@one.test',
       owner: 'anna@one.test',
       messages: 1,
@@ -137,29 +137,29 @@ describe('synchronize now', () => {
     await run(many, settingsWith());
     const report = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }));
     expect(report.summary).toMatchObject({ create: 1, held: 8, delete: 0 });
-    expect(names()).toHaveLength(10);
-    expect(repo.listRuns()[0]?.message).toBe('8 deletes held for confirmation');
+    expect(await names()).toHaveLength(10);
+    expect((await repo.listRuns())[0]?.message).toBe('8 deletes held for confirmation');
     const confirmed = await run(directory([account('new@one.test')]), settingsWith({ deleteUsers: true }), {
       confirmDeletes: true,
     });
     expect(confirmed.summary).toMatchObject({ delete: 8, held: 0, unchanged: 1 });
-    expect(names()).toEqual(['admin', 'new@one.test']);
+    expect(await names()).toEqual(['admin', 'new@one.test']);
   });
 });
 
 describe('nothing changes', () => {
-  const snapshot = () => JSON.stringify([repo.listUsers(), repo.listFolders()]);
+  const snapshot = async () => JSON.stringify([await repo.listUsers(), await repo.listFolders()]);
 
   it('in a test run, which is recorded as tested', async () => {
     await run(three, settingsWith());
-    const before = snapshot();
+    const before = await snapshot();
     const report = await run(directory([account('z@one.test')]), settingsWith({ deleteUsers: true }), {
       dryRun: true,
       confirmDeletes: true,
     });
     expect(report).toMatchObject({ dryRun: true, summary: { create: 1, delete: 3 } });
-    expect(snapshot()).toBe(before);
-    expect(repo.listRuns()[0]).toMatchObject({ id: report.runId, status: 'tested', dryRun: true });
+    expect(await snapshot()).toBe(before);
+    expect((await repo.listRuns())[0]).toMatchObject({ id: report.runId, status: 'tested', dryRun: true });
   });
 
   it('in a test run recorded later: the report comes first, without runId, the entry after it', async () => {
@@ -169,30 +169,30 @@ describe('nothing changes', () => {
     expect(report).not.toHaveProperty('runId');
     expect(pending).toHaveLength(1);
     const runId = await pending[0]!;
-    expect(repo.listRuns()[0]).toMatchObject({ id: runId, status: 'tested', summary: report.summary });
-    expect(repo.runChanges(runId as number)).toEqual(report.changes);
-    expect(names()).toEqual(['admin']);
+    expect((await repo.listRuns())[0]).toMatchObject({ id: runId, status: 'tested', summary: report.summary });
+    expect(await repo.runChanges(runId as number)).toEqual(report.changes);
+    expect(await names()).toEqual(['admin']);
   });
 
   it('when the source cannot be read: its UserError comes through and the run is recorded as failed', async () => {
     await run(three, settingsWith());
-    const before = snapshot();
+    const before = await snapshot();
     const unreadable = () => Promise.reject(new UserError('unreadable', 'cannot read USERLIST.DAT: EACCES'));
     await expect(run(unreadable, settingsWith({ deleteUsers: true }), { confirmDeletes: true })).rejects.toMatchObject({
       code: 'unreadable',
     });
-    expect(snapshot()).toBe(before);
-    expect(repo.listRuns()[0]).toMatchObject({ status: 'failed', message: 'cannot read USERLIST.DAT: EACCES' });
+    expect(await snapshot()).toBe(before);
+    expect((await repo.listRuns())[0]).toMatchObject({ status: 'failed', message: 'cannot read USERLIST.DAT: EACCES' });
   });
 
   it('when the source is empty: every delete is held, even confirmed', async () => {
     await run(three, settingsWith());
-    const before = snapshot();
+    const before = await snapshot();
     const report = await run(directory([]), settingsWith({ deleteUsers: true, deleteLimit: '100%' }), {
       confirmDeletes: true,
     });
     expect(report.summary).toMatchObject({ held: 3, delete: 0 });
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('when the source has invalid records: creates apply, deletes are held', async () => {
@@ -203,7 +203,7 @@ describe('nothing changes', () => {
       { confirmDeletes: true },
     );
     expect(report.summary).toMatchObject({ create: 1, held: 3, delete: 0 });
-    expect(names()).toHaveLength(5);
+    expect(await names()).toHaveLength(5);
   });
 
   it('when a test is cancelled', async () => {
@@ -215,20 +215,20 @@ describe('nothing changes', () => {
     await expect(run(read, settingsWith(), { dryRun: true, signal: controller.signal })).rejects.toMatchObject({
       code: 'cancelled',
     });
-    expect(names()).toEqual(['admin']);
-    expect(repo.listRuns()[0]).toMatchObject({ status: 'cancelled', dryRun: true });
+    expect(await names()).toEqual(['admin']);
+    expect((await repo.listRuns())[0]).toMatchObject({ status: 'cancelled', dryRun: true });
   });
 
   it('when another writer holds the lock: the sync fails busy', async () => {
-    const other = await ArchiveRepository.open({ dataDir: dir });
+    const other = await SqliteRepository.open({ dataDir: dir });
     await other.exclusive(async () => {
       await expect(run(three, settingsWith())).rejects.toMatchObject({
         code: 'busy',
         message: 'another synchronization is running',
       });
     });
-    other.close();
-    expect(names()).toEqual(['admin']);
+    await other.close();
+    expect(await names()).toEqual(['admin']);
   });
 });
 
@@ -262,7 +262,7 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
         ),
       ).rejects.toThrow(/refusing to delete/);
     }
-    expect(names()).toEqual(['admin', 'manual']);
+    expect(await names()).toEqual(['admin', 'manual']);
   });
 
   it('a create whose folder name belongs to another user fails the run and changes nothing', async () => {
@@ -272,8 +272,8 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
       code: 'exists',
       message: 'the archive folder anna@one.test belongs to another user',
     });
-    expect(names()).toEqual(['admin', 'owner']);
-    expect(repo.listRuns()[0]).toMatchObject({
+    expect(await names()).toEqual(['admin', 'owner']);
+    expect((await repo.listRuns())[0]).toMatchObject({
       status: 'failed',
       message: 'the archive folder anna@one.test belongs to another user',
     });
@@ -283,11 +283,11 @@ describe('the database keeps its own guarantees whatever the plan says', () => {
 it('history keeps every change of a sync, and the first 1000 of a test', async () => {
   const big = directory(Array.from({ length: 1500 }, (_, i) => account(`u${i}@one.test`)));
   const tested = await run(big, settingsWith(), { dryRun: true });
-  expect(repo.runChanges(tested.runId as number)).toHaveLength(1000);
-  expect(repo.listRuns()[0]?.message).toBe('history keeps the first 1000 of 1500 changes of this test');
+  expect(await repo.runChanges(tested.runId as number)).toHaveLength(1000);
+  expect((await repo.listRuns())[0]?.message).toBe('history keeps the first 1000 of 1500 changes of this test');
   const synced = await run(big, settingsWith());
-  expect(repo.runChanges(synced.runId as number)).toHaveLength(1500);
+  expect(await repo.runChanges(synced.runId as number)).toHaveLength(1500);
   const again = await run(big, settingsWith());
-  expect(repo.runChanges(again.runId as number)).toEqual([]);
-  expect(repo.listRuns()[0]?.summary.unchanged).toBe(1500);
+  expect(await repo.runChanges(again.runId as number)).toEqual([]);
+  expect((await repo.listRuns())[0]?.summary.unchanged).toBe(1500);
 });
