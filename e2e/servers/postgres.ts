@@ -4,9 +4,9 @@
  * on a free port, with password (SCRAM) authentication only.
  *
  * PostgreSQL refuses to run as root, so under root the server runs as the `postgres` account
- * (or `nobody`) and the temp directory is handed to it. The password goes to initdb through a
- * 0600 file that is removed right after; it is never on a command line. The server can be stopped
- * and started again on the same port and data (a database that goes away mid-run).
+ * (or `nobody`) and the temp directory is handed to it. initdb runs once into a cached template
+ * (the password reaches it through a 0600 file, never a command line); each server copies it. The
+ * server can be stopped and started again on the same port and data (a database that goes away mid-run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -87,6 +87,47 @@ function chownTree(dir: string, owner: { uid: number; gid: number } | null): voi
   }
 }
 
+/**
+ * Makes a fresh cluster in `data` and returns its superuser's password. initdb runs once per
+ * machine into a template beside the temp directories (it costs seconds); every server copies it.
+ */
+function initCluster(bin: string, data: string, owner: { uid: number; gid: number } | null): string {
+  const version = path.basename(path.dirname(bin));
+  const template = path.join(os.tmpdir(), `mdsync-pg-template-${version}-${process.getuid?.() ?? 0}`);
+  const pwOf = () => fs.readFileSync(path.join(template, 'superuser-password'), 'utf8');
+  if (!fs.existsSync(path.join(template, 'data', 'PG_VERSION'))) {
+    const building = fs.mkdtempSync(`${template}.building-`);
+    fs.chmodSync(building, 0o700);
+    const password = `pw-${crypto.randomBytes(9).toString('base64url')} "x"`;
+    const pwfile = path.join(building, 'superuser-password');
+    fs.writeFileSync(pwfile, password, { mode: 0o600 });
+    chownTree(building, owner);
+    execFileSync(
+      path.join(bin, 'initdb'),
+      [
+        '-D',
+        path.join(building, 'data'),
+        '-U',
+        SUPERUSER,
+        '--auth=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
+      { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' }, stdio: 'pipe' },
+    );
+    try {
+      fs.renameSync(building, template);
+    } catch {
+      fs.rmSync(building, { recursive: true, force: true }); // another worker was first
+    }
+  }
+  fs.cpSync(path.join(template, 'data'), data, { recursive: true });
+  fs.chmodSync(data, 0o700);
+  return pwOf();
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a private PostgreSQL; `stop()` it in the test's teardown. */
@@ -94,25 +135,13 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const owner = runAs();
+  const spawnOpts = { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-pg-'));
   fs.chmodSync(dir, 0o755);
   const data = path.join(dir, 'data');
   const sock = path.join(dir, 'sock');
   fs.mkdirSync(sock);
-  const password = `pw-${crypto.randomBytes(9).toString('base64url')} "x"`;
-  const pwfile = path.join(dir, 'pwfile');
-  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  chownTree(dir, owner);
-  const spawnOpts = { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
-  try {
-    execFileSync(
-      path.join(bin, 'initdb'),
-      ['-D', data, '-U', SUPERUSER, '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8'],
-      { ...spawnOpts, stdio: 'pipe' },
-    );
-  } finally {
-    fs.rmSync(pwfile, { force: true });
-  }
+  const password = initCluster(bin, data, owner);
   let certArgs: string[] = [];
   if (opts.tls) {
     const cert = path.join(dir, 'server.crt');

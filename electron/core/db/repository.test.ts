@@ -35,69 +35,9 @@ describe('a new database', () => {
     expect(fs.readFileSync(dataFiles(dir).database).includes('s3cret!')).toBe(false);
     await repo.close();
   });
-
-  it('never deletes admin, nor strips its admin privilege or integrated authentication', async () => {
-    const repo = await open();
-    await expect(repo.deleteUser('Admin')).rejects.toMatchObject({ code: 'refused' });
-    await expect(repo.setAuthentication('admin', 'directoryServices')).rejects.toMatchObject({ code: 'refused' });
-    await expect(repo.setPrivileges('admin', ['login'])).rejects.toMatchObject({ code: 'refused' });
-    await repo.close();
-  });
 });
 
-describe('users', () => {
-  it('are unique case-insensitively and keep addresses, privileges and folder access', async () => {
-    const repo = await open();
-    const u = await repo.createUser({
-      userName: 'Frank@Company.test',
-      fullName: 'Frank Müller',
-      emailAddresses: ['frank@company.test', 'FRANK@company.test', 'f.mueller@company.test'],
-      authentication: 'directoryServices',
-      privileges: ['archive', 'login', 'login'],
-    });
-    expect(u.emailAddresses).toEqual(['frank@company.test', 'f.mueller@company.test']);
-    expect(u.privileges).toEqual(['login', 'archive']);
-    expect(u.folderAccess).toEqual([{ folder: 'Frank@Company.test', read: true, write: false, delete: false }]);
-    await expect(repo.createUser({ userName: 'frank@company.TEST' })).rejects.toMatchObject({ code: 'exists' });
-    expect((await repo.getUser('FRANK@COMPANY.TEST'))?.fullName).toBe('Frank Müller');
-    await repo.setPrivileges('frank@company.test', ['admin', 'export']);
-    expect((await repo.getUser('frank@company.test'))?.privileges).toEqual(['admin']);
-    await repo.setPassword('frank@company.test', 'pw');
-    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(false); // directoryServices: MDaemon checks it
-    await repo.setAuthentication('frank@company.test', 'integrated');
-    expect((await repo.getUser('frank@company.test'))?.authentication).toBe('integrated');
-    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(true);
-    expect((await repo.listUsers()).map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
-    await repo.close();
-  });
-
-  it('deleting keeps a folder with messages (owner null) and removes an empty one; a new user re-attaches it', async () => {
-    const repo = await open();
-    await repo.createUser({ userName: 'kept', authentication: 'directoryServices' });
-    await repo.createUser({ userName: 'empty', authentication: 'directoryServices' });
-    await repo.importMessages('kept', [
-      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<x@y>' },
-    ]);
-    expect((await repo.listUsers()).find((u) => u.userName === 'kept')?.messages).toBe(1);
-    expect(await repo.deleteUser('kept')).toEqual({ folderKept: true, messages: 1 });
-    expect(await repo.deleteUser('empty')).toEqual({ folderKept: false, messages: 0 });
-    expect(await repo.listFolders()).toEqual([
-      { name: 'admin', owner: 'admin', messages: 0 },
-      { name: 'kept', owner: null, messages: 1 },
-    ]);
-    await repo.createUser({ userName: 'KEPT' });
-    expect((await repo.listFolders()).find((f) => f.name === 'kept')).toEqual({
-      name: 'kept',
-      owner: 'KEPT',
-      messages: 1,
-    });
-    expect(await repo.folderOf('kept')).toEqual({ folder: 'kept', messages: 1 });
-    expect(await repo.latestMessages('kept', 5)).toEqual([
-      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10 },
-    ]);
-    await repo.close();
-  });
-
+describe('transactions', () => {
   it('a failing transaction changes neither memory nor the file', async () => {
     const repo = await open();
     const before = fs.readFileSync(dataFiles(dir).database);
@@ -117,7 +57,7 @@ describe('users', () => {
 });
 
 describe('several processes', () => {
-  it('a reader sees what another connection committed', async () => {
+  it('a reader sees what another process committed (the file is reloaded)', async () => {
     const a = await open();
     const b = await open();
     await a.createUser({ userName: 'new-in-a' });

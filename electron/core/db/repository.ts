@@ -17,6 +17,8 @@ import type {
 import type { DefaultPrivileges } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
 import { SqliteRepository } from './sqlite-repository';
+import { PgRepository } from './pg-repository';
+import { isPostgresUrl } from './pg-connect';
 import type { LockOptions } from './writer-lock';
 import type { MessageMeta } from './folder-store';
 import type { NewRun } from './history-store';
@@ -163,6 +165,10 @@ export interface ArchiveRepository {
 
 /** Opens the user database the options name: PostgreSQL for a URL, else the data directory's file. */
 export async function openRepository(opts: RepositoryOptions): Promise<ArchiveRepository> {
-  if (opts.databaseUrl) throw new UserError('config', 'this mdsync has no PostgreSQL store');
+  if (opts.databaseUrl) {
+    if (!isPostgresUrl(opts.databaseUrl))
+      throw new UserError('config', 'the database must be a postgres:// URL (or left out for the embedded file)');
+    return PgRepository.open(opts);
+  }
   return SqliteRepository.open(opts);
 }
