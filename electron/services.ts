@@ -10,7 +10,8 @@ import { UserError } from '../shared/result';
 import type { Settings } from '../shared/settings';
 import { createAuthenticator } from './core/auth/authenticate';
 import { verifyPassword } from './core/auth/passwords';
-import { type ArchiveRepository, openRepository } from './core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository } from './core/db/repository';
+import { chooseDatabase } from './core/db/database-choice';
 import type { Logger } from './core/logger';
 import { systemCodePage } from './core/mdaemon/default-code-page';
 import { openAppDirSource } from './core/mdaemon/open-source';
@@ -37,6 +38,8 @@ export interface ServiceDeps {
   readonly browseFolder?: (start: string) => Promise<string | null>;
   /** The bundled sample App directory, where it is shipped. */
   readonly sampleAppDir?: string | null;
+  /** The user database's store; default: MDSYNC_DATABASE_URL or config.json `database`, else the file. */
+  readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -76,7 +79,10 @@ export interface Services extends ServiceDeps {
 
 /** Builds the services of a process. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const db = await openRepository({ dataDir: deps.dataDir });
+  const db = await openRepository({
+    dataDir: deps.dataDir,
+    ...(deps.database ?? { databaseUrl: chooseDatabase({ env: process.env, dataDir: deps.dataDir }).databaseUrl }),
+  });
   for (const w of db.warnings) deps.logger.log('warn', w);
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);

@@ -44,6 +44,10 @@ common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group
         or the share password in MDSYNC_SHARE_PASSWORD)  [--progress]  (phase lines on stderr)
 imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
         [--fingerprint SHA256] [--login-method auto|login|plain]
+db:     [--database postgres://USER@HOST:PORT/DB[?sslmode=require]] [--database-password-stdin]
+        on test, sync, users, folders, archive, login (or MDSYNC_DATABASE_URL, or "database" in
+        config.json); the password from PGPASSWORD, a pgpass file or standard input.
+        Without one: the embedded SQLite file in the data directory.
 
 Flags override the saved settings for one run; nothing given here is saved.
 One synchronization runs at a time: another waits MDSYNC_LOCK_WAIT_MS (default 5000) for it, then exits 1.

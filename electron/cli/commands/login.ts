@@ -11,13 +11,14 @@
 import type { Settings } from '../../../shared/settings';
 import { createAuthenticator, type AuthUser } from '../../core/auth/authenticate';
 import { verifyPassword } from '../../core/auth/passwords';
-import { openRepository } from '../../core/db/repository';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
+import { openRepository } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
@@ -35,19 +36,20 @@ export interface LoginUserSource {
 
 /** Dependencies of the command, for tests. */
 export interface LoginCommandDeps {
-  openUsers(dataDir: string): Promise<LoginUserSource>;
+  openUsers(dataDir: string, db: DatabaseValues, io: CliIo): Promise<LoginUserSource>;
   loadSettings(dataDir: string): Settings;
   logger(dataDir: string): Logger;
   check: typeof checkImapLogin;
 }
 
 const USAGE =
-  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json]';
+  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json] ' +
+  DATABASE_USAGE;
 
 /** Builds the command over its dependencies. */
 export function makeLogin(deps: LoginCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
-    const { values } = parseCommandArgs(argv, LOGON_FLAGS, USAGE);
+    const { values } = parseCommandArgs(argv, { ...LOGON_FLAGS, ...DATABASE_FLAGS }, USAGE);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
@@ -60,7 +62,11 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values);
     const password = await readPasswordFromStdin(io);
     const logger = deps.logger(dataDir);
-    const users = await deps.openUsers(dataDir);
+    const db: DatabaseValues = {
+      database: typeof values.database === 'string' ? values.database : undefined,
+      'database-password-stdin': values['database-password-stdin'] === true,
+    };
+    const users = await deps.openUsers(dataDir, db, io);
     try {
       const auth = createAuthenticator({
         findUser: async (name) => {
@@ -101,7 +107,7 @@ export function makeLogin(deps: LoginCommandDeps): Command {
 
 /** `mdsync login`. */
 export const loginCommand: Command = makeLogin({
-  openUsers: (dataDir) => openRepository({ dataDir }),
+  openUsers: (dataDir, db, io) => openRepository(io, dataDir, 'login', db, '--password-stdin'),
   loadSettings,
   logger: (dataDir) => createFileLogger(dataFiles(dataDir).log),
   check: checkImapLogin,

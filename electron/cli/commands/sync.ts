@@ -20,10 +20,12 @@ import {
   progressPrinter,
   repositoryOptions,
 } from './common-flags';
+import { DATABASE_USAGE } from './database-flags';
 
 const COMMON_USAGE =
   '[--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]... [--delete-users] [--delete-limit N|P%] ' +
-  '[--share-user U] [--share-domain D] [--share-password-stdin] [--progress] [--json]';
+  '[--share-user U] [--share-domain D] [--share-password-stdin] [--progress] [--json] ' +
+  DATABASE_USAGE;
 
 /** How many change lines the human output lists before "and N more". */
 export const SHOWN_CHANGES = 50;
@@ -97,7 +99,13 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
     const run = await prepareRun(values, io, deps);
     const report = await runSync({
       dataDir: run.dataDir,
-      open: repositoryOptions(io, name),
+      open: await repositoryOptions(
+        io,
+        name,
+        run.dataDir,
+        values,
+        values['share-password-stdin'] ? '--share-password-stdin' : undefined,
+      ),
       readDirectory: () => run.readDirectory(),
       settings: run.settings,
       dryRun,

@@ -10,6 +10,7 @@ import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices] [--privilege P]... [--password-stdin] [--data-dir D]
@@ -17,7 +18,8 @@ const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users show NAME [--json] [--data-dir D]
        mdsync users delete NAME [--data-dir D]
        mdsync users set-privileges NAME --privilege P... [--data-dir D]
-       mdsync users set-auth NAME integrated|directoryServices [--data-dir D]`;
+       mdsync users set-auth NAME integrated|directoryServices [--data-dir D]
+every form also takes ${DATABASE_USAGE}`;
 
 const FLAGS = {
   'data-dir': { type: 'string' },
@@ -28,9 +30,10 @@ const FLAGS = {
   privilege: { type: 'string', multiple: true },
   'password-stdin': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...DATABASE_FLAGS,
 } as const;
 
-interface Values {
+interface Values extends DatabaseValues {
   'data-dir'?: string;
   json?: boolean;
   'full-name'?: string;
@@ -110,7 +113,13 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
   const privs = privileges(v.privilege);
   const auth = authentication(v.auth);
   const password = v['password-stdin'] ? await readPasswordFromStdin(io) : null;
-  const repo = await openRepository(io, v['data-dir'], 'users');
+  const repo = await openRepository(
+    io,
+    v['data-dir'],
+    'users',
+    v,
+    v['password-stdin'] ? '--password-stdin' : undefined,
+  );
   try {
     switch (sub) {
       case undefined:
