@@ -18,7 +18,7 @@ import { openAppDirSource } from './core/mdaemon/open-source';
 import { readDirectory } from './core/mdaemon/read-directory';
 import { readWindowsRegistry } from './core/mdaemon/windows-registry';
 import type { SecretStore } from './core/secret-store';
-import type { SettingsStore } from './core/settings-store';
+import { type SettingsStore, openSharedSettingsStore } from './core/settings-store';
 import { createSmbSource } from './core/smb/smb-source';
 import { runSync } from './core/sync/run';
 import type { Session } from './ipc/registry';
@@ -84,6 +84,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     ...(deps.database ?? { databaseUrl: chooseDatabase({ env: process.env, dataDir: deps.dataDir }).databaseUrl }),
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
+  // With PostgreSQL the settings document lives beside the user database, shared by every server.
+  const settingsStore =
+    db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
 
@@ -103,7 +106,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     verifyPassword,
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
-    imapSettings: () => Promise.resolve(deps.settings.load().imap),
+    imapSettings: () => Promise.resolve(settingsStore.load().imap),
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -121,9 +124,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
-    hours: () => deps.settings.load().sync.autoSyncHours,
+    hours: () => settingsStore.load().sync.autoSyncHours,
     run: async () => {
-      const settings = deps.settings.load();
+      const settings = settingsStore.load();
       if (!settings.directory.appDir) return;
       try {
         await services.run(
@@ -138,6 +141,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const services: Services = {
     ...deps,
+    settings: settingsStore,
     db,
     authenticator,
     defaultCodePage,

@@ -182,4 +182,32 @@ describe.each(STORES)('$kind store', ({ kind }) => {
       message: 'the user database was written by a newer mdsync (schema 99); update mdsync',
     });
   });
+
+  it('postgres shares the logon throttle and the settings document; the embedded file keeps neither', async () => {
+    if (kind === 'sqlite') {
+      expect(repo.throttleStore()).toBeNull();
+      expect(await repo.loadSettingsDoc()).toBeNull();
+      await expect(repo.saveSettingsDoc({ version: 1 })).rejects.toThrow(/keeps no settings document/);
+      return;
+    }
+    const other = await store.open();
+    const mine = repo.throttleStore();
+    const theirs = other.throttleStore();
+    if (!mine || !theirs) throw new Error('postgres must give a throttle store');
+    await mine.addFailure('anna', 1_000);
+    await theirs.addFailure('ANNA-other', 1_000);
+    await theirs.addFailure('anna', 2_000);
+    expect(await mine.get('anna', 0)).toEqual({ failures: 2, lockedUntil: 0 });
+    expect(await mine.get('anna', 1_500)).toEqual({ failures: 1, lockedUntil: 0 });
+    await theirs.lock('anna', 9_000);
+    expect(await mine.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 9_000 });
+    await mine.clear('anna');
+    expect(await theirs.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 0 });
+    expect(await theirs.get('ANNA-other', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+
+    expect(await repo.loadSettingsDoc()).toBeNull();
+    await repo.saveSettingsDoc({ version: 1, sync: { autoSyncHours: 6 } });
+    expect(await other.loadSettingsDoc()).toEqual({ version: 1, sync: { autoSyncHours: 6 } });
+    await other.close();
+  });
 });
