@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   users: async () => (await import('./commands/users')).usersCommand,
   folders: async () => (await import('./commands/folders')).foldersCommand,
   archive: async () => (await import('./commands/archive')).archiveCommand,
+  db: async () => (await import('./commands/db')).dbCommand,
   login: async () => (await import('./commands/login')).loginCommand,
   'imap-check': async () => (await import('./commands/imap-check')).imapCheck,
 };
@@ -35,6 +36,7 @@ Usage:
   mdsync users show|delete NAME, users set-privileges NAME --privilege P..., users set-auth NAME AUTH
   mdsync folders [--data-dir D] [--json]
   mdsync archive import --user NAME FILE.eml... [--data-dir D]
+  mdsync db copy --to URL | --from URL [--data-dir D]   the embedded file to PostgreSQL, or back
   mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
   mdsync imap-check --user U --password-stdin [imap] [--json]
 

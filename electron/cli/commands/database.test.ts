@@ -10,6 +10,8 @@ import type { MachineDeps } from './common-flags';
 import { foldersCommand } from './folders';
 import { makeRunCommand } from './sync';
 import { usersCommand } from './users';
+import { dbCommand } from './db';
+import { openRepository, type ArchiveRepository } from '../../core/db/repository';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.error(`skipping the --database tests: ${unavailable}`);
@@ -122,5 +124,75 @@ describe.skipIf(unavailable !== null)('choosing PostgreSQL on the command line',
     expect(both.stderr.split('\n')).toHaveLength(2);
     const notPg = await cli(usersCommand, ['--database', 'mysql://u@h/db']);
     expect(notPg).toMatchObject({ code: 2, stderr: '--database: the database URL must start with postgres://\n' });
+  });
+
+  it('db copy moves everything to PostgreSQL and back, verified, and refuses a non-empty target', async () => {
+    const dir = path.join(root, 'data');
+    const file = await openRepository({ dataDir: dir });
+    await file.createUser({ userName: 'anna', password: 'Anna-pw-1', privileges: ['login', 'export'] });
+    await file.createUser({
+      userName: 'bob@c.test',
+      fullName: 'Bob Ünal',
+      authentication: 'directoryServices',
+      emailAddresses: ['bob@c.test', 'b@c.test'],
+      folderAccess: [{ folder: 'anna', read: true, write: false, delete: false }],
+    });
+    await file.importMessages('anna', [
+      { subject: 'Hi', from: 'x@y', date: '2024-05-06T07:08:09.000Z', size: 42, messageId: '<m@x>' },
+    ]);
+    await file.deleteUser('anna'); // the folder stays, without owner
+    const runId = await file.recordRun(
+      {
+        startedAt: 'a',
+        finishedAt: 'b',
+        actor: 'cli',
+        dryRun: false,
+        status: 'applied',
+        summary: { create: 1, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 },
+        message: null,
+      },
+      [{ action: 'create', userName: 'bob@c.test', fullName: 'Bob Ünal', emailAddresses: [], reason: 'new' }],
+    );
+    await file.createUser({ userName: 'anna', password: 'Anna-pw-2' }); // re-attaches the folder
+    const snapshot = async (r: ArchiveRepository) =>
+      JSON.stringify([
+        (await r.listUsers()).map(({ id: _id, ...u }) => u),
+        await r.listFolders(),
+        await r.listRuns(),
+        await r.runChanges(runId),
+        await r.latestMessages('anna', 5),
+        await r.verifyPassword('anna', 'Anna-pw-2'),
+      ]);
+    const before = await snapshot(file);
+    await file.close();
+
+    const env = { PGPASSWORD: server.password };
+    const to = await cli(dbCommand, ['copy', '--to', url, '--json'], '', env);
+    expect(to.code).toBe(0);
+    expect(JSON.parse(to.stdout)).toMatchObject({
+      counts: { users: 3, emails: 2, privileges: 3, folders: 3, access: 4, messages: 1, runs: 1 },
+    });
+    const pg = await openRepository({ dataDir: dir, databaseUrl: url, databasePassword: server.password });
+    expect(await snapshot(pg)).toBe(before);
+    await pg.createUser({ userName: 'after-copy' }); // the id sequences moved past the copied rows
+    await pg.close();
+    const again = await cli(dbCommand, ['copy', '--to', url], '', env);
+    expect(again).toMatchObject({
+      code: 1,
+      stderr: 'the PostgreSQL database is not empty; copy into a new database\n',
+    });
+
+    const back = path.join(root, 'back');
+    const from = await cli(dbCommand, ['copy', '--from', url, '--data-dir', back], '', env);
+    expect(from.code).toBe(0);
+    expect(from.stdout).toMatch(
+      /^copied postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ to \S+archive\.sqlite: 4 users, .* counts verified\n$/,
+    );
+    const returned = await openRepository({ dataDir: back });
+    await returned.deleteUser('after-copy');
+    expect(await snapshot(returned)).toBe(before);
+    await returned.close();
+    const occupied = await cli(dbCommand, ['copy', '--from', url, '--data-dir', back], '', env);
+    expect(occupied.code).toBe(2);
   });
 });

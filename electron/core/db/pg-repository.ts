@@ -25,6 +25,8 @@ import { pgThrottleStore } from './pg-throttle';
 import * as q from './pg-users';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
+import type { Dump, DumpCounts } from './dump';
+import { countPg, exportPg, importPg } from './pg-dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
 import { ADMIN_USER } from './schema';
 
@@ -342,6 +344,25 @@ export class PgRepository implements ArchiveRepository {
 
   recordRun(run: NewRun, changes: readonly Change[]): Promise<number> {
     return this.transaction((c) => q.insertRun(c, run, changes));
+  }
+
+  exportAll(): Promise<Dump> {
+    return this.withClient(async (c) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        return await exportPg(c);
+      } finally {
+        await c.query('COMMIT');
+      }
+    });
+  }
+
+  importAll(dump: Dump): Promise<void> {
+    return this.transaction((c) => importPg(c, dump));
+  }
+
+  counts(): Promise<DumpCounts> {
+    return this.withClient((c) => countPg(c));
   }
 
   throttleStore(): ThrottleStore {

@@ -24,6 +24,7 @@ import type { MessageMeta } from './folder-store';
 import type { NewRun } from './history-store';
 import type { UserRecord, UserSummary } from './user-store';
 import type { ThrottleStore } from './throttle-types';
+import type { CopyableStore } from './dump';
 
 export type { UserRecord, UserSummary } from './user-store';
 export { publicUser } from './user-store';
@@ -95,8 +96,8 @@ export interface RunFilter {
   readonly dryRun?: boolean;
 }
 
-/** The archive's user database, whichever store keeps it. */
-export interface ArchiveRepository {
+/** The archive's user database, whichever store keeps it (and copies whole, for `mdsync db copy`). */
+export interface ArchiveRepository extends CopyableStore {
   /** `sqlite` (the data directory's file) or `postgres`. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, for messages: a file path, or the URL without password. */

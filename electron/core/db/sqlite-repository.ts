@@ -17,6 +17,8 @@ import * as history from './history-store';
 import * as users from './user-store';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
+import type { Dump, DumpCounts } from './dump';
+import { countSqlite, exportSqlite, importSqlite } from './sqlite-dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
 
 export type { TxBody, WriterSession } from './connection';
@@ -265,6 +267,18 @@ export class SqliteRepository implements ArchiveRepository {
 
   recordRun(run: history.NewRun, changes: readonly Change[]): Promise<number> {
     return this.transaction((sql) => history.insertRun(sql, run, changes));
+  }
+
+  async exportAll(): Promise<Dump> {
+    return Promise.resolve(exportSqlite(this.read()));
+  }
+
+  async importAll(dump: Dump): Promise<void> {
+    await this.transaction((sql) => importSqlite(sql, dump));
+  }
+
+  async counts(): Promise<DumpCounts> {
+    return Promise.resolve(countSqlite(this.read()));
   }
 
   /** None: a file rewrite per failed logon is too dear; the service keeps the throttle in memory. */
