@@ -17,30 +17,41 @@ import { normalizePrivileges } from './user-store';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;
 
-/** Addresses as three parallel arrays: owner name, position, address. */
-function addressArrays(users: readonly Synced[]): [string[], number[], string[]] {
-  const names: string[] = [];
+/** Addresses of users whose ids are known, as three parallel arrays: user id, position, address. */
+function addressArrays(ids: readonly number[], users: readonly Synced[]): [number[], number[], string[]] {
+  const owners: number[] = [];
   const positions: number[] = [];
   const addresses: string[] = [];
-  for (const u of users)
-    u.emailAddresses.forEach((a, i) => {
-      names.push(u.userName);
-      positions.push(i);
+  users.forEach((u, i) =>
+    u.emailAddresses.forEach((a, p) => {
+      owners.push(ids[i] as number);
+      positions.push(p);
       addresses.push(a);
-    });
-  return [names, positions, addresses];
+    }),
+  );
+  return [owners, positions, addresses];
 }
 
-async function insertAddresses(db: Db, users: readonly Synced[]): Promise<void> {
+async function insertAddresses(db: Db, ids: readonly number[], users: readonly Synced[]): Promise<void> {
   await db.query(
-    `INSERT INTO user_emails (user_id, position, address)
-     SELECT u.id, e.p, e.a FROM unnest($1::text[], $2::int[], $3::text[]) AS e(n, p, a)
-     JOIN users u ON lower(u.user_name) = lower(e.n)`,
-    addressArrays(users),
+    'INSERT INTO user_emails (user_id, position, address) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])',
+    addressArrays(ids, users),
   );
 }
 
-/** Creates Directory Services users; returns the lower-cased names whose folder was re-attached. */
+/** `count` fresh ids of a table's identity sequence, in one round trip. */
+async function nextIds(db: Db, table: 'users' | 'folders', count: number): Promise<number[]> {
+  const r = await db.query<{ id: string }>(
+    `SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS id FROM generate_series(1, $1)`,
+    [count],
+  );
+  return r.rows.map((x) => Number(x.id));
+}
+
+/**
+ * Creates Directory Services users; returns the lower-cased names whose folder was re-attached.
+ * Ids come from the sequences up front, so every table is one INSERT over arrays with no join.
+ */
 async function createUsers(
   db: Db,
   now: string,
@@ -49,65 +60,80 @@ async function createUsers(
 ): Promise<Set<string>> {
   if (creates.length === 0) return new Set();
   const names = creates.map((c) => c.userName);
+  const lowered = names.map((n) => n.toLowerCase());
   const taken = await db.query<{ user_name: string }>(
-    'SELECT user_name FROM users WHERE lower(user_name) = ANY (SELECT lower(n) FROM unnest($1::text[]) n) LIMIT 1',
-    [names],
+    'SELECT user_name FROM users WHERE lower(user_name) = ANY ($1::text[]) LIMIT 1',
+    [lowered],
   );
   if (taken.rows[0]) throw new UserError('exists', `a user named ${taken.rows[0].user_name} already exists`);
+  const ids = await nextIds(db, 'users', creates.length);
   await db.query(
-    `INSERT INTO users (user_name, full_name, authentication, built_in, created_at, updated_at)
-     SELECT n, f, 'directoryServices', false, $3, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, f, o) ORDER BY o`,
-    [names, creates.map((c) => c.fullName), now],
+    `INSERT INTO users (id, user_name, full_name, authentication, built_in, created_at, updated_at)
+     SELECT i, n, f, 'directoryServices', false, $4, $4 FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(i, n, f)`,
+    [ids, names, creates.map((c) => c.fullName), now],
   );
-  await insertAddresses(db, creates);
+  await insertAddresses(db, ids, creates);
   await db.query(
-    `INSERT INTO user_privileges (user_id, privilege)
-     SELECT u.id, p FROM unnest($1::text[]) n JOIN users u ON lower(u.user_name) = lower(n), unnest($2::text[]) p`,
-    [names, normalizePrivileges(defaults.privileges)],
+    'INSERT INTO user_privileges (user_id, privilege) SELECT i, p FROM unnest($1::bigint[]) i, unnest($2::text[]) p',
+    [ids, normalizePrivileges(defaults.privileges)],
   );
-  const reattached = await db.query<{ n: string }>(
-    `UPDATE folders f SET owner_id = u.id FROM unnest($1::text[]) n JOIN users u ON lower(u.user_name) = lower(n)
-     WHERE lower(f.name) = lower(n) AND f.owner_id IS NULL RETURNING lower(f.name) AS n`,
-    [names],
+  // Folders already named like a new user: few (orphans to re-attach, or a clash).
+  const existing = await db.query<{ id: string; name: string; owner_id: string | null }>(
+    'SELECT id, name, owner_id FROM folders WHERE lower(name) = ANY ($1::text[])',
+    [lowered],
   );
-  const clash = await db.query<{ name: string }>(
-    `SELECT f.name FROM unnest($1::text[]) n JOIN users u ON lower(u.user_name) = lower(n)
-     JOIN folders f ON lower(f.name) = lower(n) WHERE f.owner_id IS DISTINCT FROM u.id LIMIT 1`,
-    [names],
-  );
-  if (clash.rows[0]) throw new UserError('exists', `the archive folder ${clash.rows[0].name} belongs to another user`);
+  const byName = new Map(existing.rows.map((f) => [f.name.toLowerCase(), f]));
+  const folderIds: number[] = [];
+  const fresh: number[] = [];
+  const claims: [number[], number[]] = [[], []];
+  const reattached = new Set<string>();
+  const newIds = await nextIds(db, 'folders', creates.length - existing.rows.length);
+  let k = 0;
+  creates.forEach((c, i) => {
+    const f = byName.get(lowered[i] as string);
+    if (f && f.owner_id !== null) throw new UserError('exists', `the archive folder ${f.name} belongs to another user`);
+    if (f) {
+      reattached.add(lowered[i] as string);
+      claims[0].push(Number(f.id));
+      claims[1].push(ids[i] as number);
+      folderIds.push(Number(f.id));
+    } else {
+      const id = newIds[k++] as number;
+      fresh.push(i);
+      folderIds.push(id);
+    }
+  });
+  if (claims[0].length > 0)
+    await db.query(
+      'UPDATE folders f SET owner_id = t.o FROM unnest($1::bigint[], $2::bigint[]) AS t(f, o) WHERE f.id = t.f',
+      claims,
+    );
   await db.query(
-    `INSERT INTO folders (name, owner_id, created_at)
-     SELECT n, u.id, $2 FROM unnest($1::text[]) WITH ORDINALITY AS t(n, o) JOIN users u ON lower(u.user_name) = lower(n)
-     WHERE NOT EXISTS (SELECT 1 FROM folders f WHERE lower(f.name) = lower(n)) ORDER BY o`,
-    [names, now],
+    'INSERT INTO folders (id, name, owner_id, created_at) SELECT i, n, o, $4 FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(i, n, o)',
+    [fresh.map((i) => folderIds[i]), fresh.map((i) => names[i]), fresh.map((i) => ids[i]), now],
   );
   const own = defaults.ownFolder;
   await db.query(
     `INSERT INTO folder_access (user_id, folder_id, can_read, can_write, can_delete)
-     SELECT u.id, f.id, $2, $3, $4 FROM unnest($1::text[]) n JOIN users u ON lower(u.user_name) = lower(n)
-     JOIN folders f ON lower(f.name) = lower(n) AND f.owner_id = u.id`,
-    [names, own.read, own.write, own.delete],
+     SELECT u, f, $3, $4, $5 FROM unnest($1::bigint[], $2::bigint[]) AS t(u, f)`,
+    [ids, folderIds, own.read, own.write, own.delete],
   );
-  return new Set(reattached.rows.map((r) => r.n));
+  return reattached;
 }
 
 async function updateUsers(db: Db, now: string, updates: readonly Synced[]): Promise<void> {
   if (updates.length === 0) return;
-  const names = updates.map((u) => u.userName);
-  const r = await db.query(
+  const r = await db.query<{ id: string; n: string }>(
     `UPDATE users u SET full_name = t.f, updated_at = $3 FROM unnest($1::text[], $2::text[]) AS t(n, f)
-     WHERE lower(u.user_name) = lower(t.n)`,
-    [names, updates.map((u) => u.fullName), now],
+     WHERE lower(u.user_name) = t.n RETURNING u.id, t.n`,
+    [updates.map((u) => u.userName.toLowerCase()), updates.map((u) => u.fullName), now],
   );
-  if (r.rowCount !== updates.length)
-    throw new Error(`${updates.length - (r.rowCount ?? 0)} users to update disappeared while the plan was applied`);
-  await db.query(
-    `DELETE FROM user_emails e USING users u WHERE e.user_id = u.id
-     AND lower(u.user_name) = ANY (SELECT lower(n) FROM unnest($1::text[]) n)`,
-    [names],
-  );
-  await insertAddresses(db, updates);
+  if (r.rows.length !== updates.length)
+    throw new Error(`${updates.length - r.rows.length} users to update disappeared while the plan was applied`);
+  const idOf = new Map(r.rows.map((x) => [x.n, Number(x.id)]));
+  const ids = updates.map((u) => idOf.get(u.userName.toLowerCase()) as number);
+  await db.query('DELETE FROM user_emails WHERE user_id = ANY ($1::bigint[])', [ids]);
+  await insertAddresses(db, ids, updates);
 }
 
 async function deleteOne(db: Db, c: Change): Promise<Change> {

@@ -55,8 +55,8 @@ export async function loadUsers(db: Db, id: number | null = null): Promise<UserR
                   FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]'),
         (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))
       ORDER BY lower(u.user_name) COLLATE "C", u.id), '[]')::text AS j
-     FROM users u WHERE $1::bigint IS NULL OR u.id = $1`,
-    [id],
+     FROM users u ${id === null ? '' : 'WHERE u.id = $1'}`,
+    id === null ? [] : [id],
   );
   return rows.map(
     ([uid, userName, fullName, authentication, hasPassword, builtIn, emails, privs, access, messages]) => ({
