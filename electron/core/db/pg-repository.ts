@@ -90,12 +90,17 @@ export class PgRepository implements ArchiveRepository {
       throw pgError(err, this.target);
     }
     let broken: Error | undefined;
+    // A checked-out connection the server drops emits 'error'; the query in flight fails too and
+    // says so. Without a listener the event would end the process.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       return await fn(client);
     } catch (err) {
       if (isConnectionError(err)) broken = err as Error;
       throw pgError(err, this.target);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

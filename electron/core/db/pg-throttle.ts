@@ -34,6 +34,9 @@ export function pgThrottleStore(pool: Pool): ThrottleStore {
     },
     async lock(key, until) {
       const client = await pool.connect();
+      let broken: Error | undefined;
+      const onError = (err: Error) => (broken = err); // the server dropped it: not back into the pool
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         await client.query(
@@ -46,7 +49,8 @@ export function pgThrottleStore(pool: Pool): ThrottleStore {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async clear(key) {
