@@ -39,7 +39,7 @@ const secrets = { get: () => null, set: () => undefined, has: () => false, unava
 const s = await createServices({ mode: 'electron', dataDir: new URL('./data', import.meta.url).pathname, version: 't', platform: 'linux',
   logger: { log() {} }, settings: { load: () => settings, save: (x) => x }, secrets });
 const report = await s.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 't' });
-const user = s.db.listUsers().find((u) => u.userName !== 'admin');
+const user = (await s.db.listUsers()).find((u) => u.userName !== 'admin');
 const logon = await s.authenticator.authenticate(user.userName, 'pw');
 const share = await s.readDirectory({ settings: { ...settings, directory: { ...settings.directory, appDir: '\\\\\\\\127.0.0.1:1\\\\mdapp\\\\App', share: { domain: '', userName: 'x' } } }, sharePassword: 'y' }).then(() => 'read', (e) => e.code);
 await s.close();

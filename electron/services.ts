@@ -10,14 +10,15 @@ import { UserError } from '../shared/result';
 import type { Settings } from '../shared/settings';
 import { createAuthenticator } from './core/auth/authenticate';
 import { verifyPassword } from './core/auth/passwords';
-import { ArchiveRepository } from './core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository } from './core/db/repository';
+import { chooseDatabase } from './core/db/database-choice';
 import type { Logger } from './core/logger';
 import { systemCodePage } from './core/mdaemon/default-code-page';
 import { openAppDirSource } from './core/mdaemon/open-source';
 import { readDirectory } from './core/mdaemon/read-directory';
 import { readWindowsRegistry } from './core/mdaemon/windows-registry';
 import type { SecretStore } from './core/secret-store';
-import type { SettingsStore } from './core/settings-store';
+import { type SettingsStore, openSharedSettingsStore } from './core/settings-store';
 import { createSmbSource } from './core/smb/smb-source';
 import { runSync } from './core/sync/run';
 import type { Session } from './ipc/registry';
@@ -37,6 +38,8 @@ export interface ServiceDeps {
   readonly browseFolder?: (start: string) => Promise<string | null>;
   /** The bundled sample App directory, where it is shipped. */
   readonly sampleAppDir?: string | null;
+  /** The user database's store; default: MDSYNC_DATABASE_URL or config.json `database`, else the file. */
+  readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -76,28 +79,34 @@ export interface Services extends ServiceDeps {
 
 /** Builds the services of a process. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const db = await ArchiveRepository.open({ dataDir: deps.dataDir });
+  const db = await openRepository({
+    dataDir: deps.dataDir,
+    ...(deps.database ?? { databaseUrl: chooseDatabase({ env: process.env, dataDir: deps.dataDir }).databaseUrl }),
+  });
   for (const w of db.warnings) deps.logger.log('warn', w);
+  // With PostgreSQL the settings document lives beside the user database, shared by every server.
+  const settingsStore =
+    db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
 
   const authenticator = createAuthenticator({
-    findUser: (userName) => {
-      const u = db.getUser(userName);
-      if (!u) return Promise.resolve(null);
-      return Promise.resolve({
+    findUser: async (userName) => {
+      const u = await db.getUser(userName);
+      if (!u) return null;
+      return {
         userName: u.userName,
         fullName: u.fullName,
         authentication: u.authentication,
         privileges: u.privileges,
         emailAddresses: u.emailAddresses,
         passwordHash: u.hasPassword ? 'stored' : null,
-      });
+      };
     },
     verifyPassword,
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
-    imapSettings: () => Promise.resolve(deps.settings.load().imap),
+    imapSettings: () => Promise.resolve(settingsStore.load().imap),
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -115,9 +124,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
-    hours: () => deps.settings.load().sync.autoSyncHours,
+    hours: () => settingsStore.load().sync.autoSyncHours,
     run: async () => {
-      const settings = deps.settings.load();
+      const settings = settingsStore.load();
       if (!settings.directory.appDir) return;
       try {
         await services.run(
@@ -132,6 +141,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const services: Services = {
     ...deps,
+    settings: settingsStore,
     db,
     authenticator,
     defaultCodePage,
@@ -213,7 +223,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       services.scheduler.stop();
       current?.controller.abort();
       await services.historySettled();
-      db.close();
+      await db.close();
     },
   };
   services.scheduler.start();

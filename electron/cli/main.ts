@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   users: async () => (await import('./commands/users')).usersCommand,
   folders: async () => (await import('./commands/folders')).foldersCommand,
   archive: async () => (await import('./commands/archive')).archiveCommand,
+  db: async () => (await import('./commands/db')).dbCommand,
   login: async () => (await import('./commands/login')).loginCommand,
   'imap-check': async () => (await import('./commands/imap-check')).imapCheck,
 };
@@ -35,6 +36,7 @@ Usage:
   mdsync users show|delete NAME, users set-privileges NAME --privilege P..., users set-auth NAME AUTH
   mdsync folders [--data-dir D] [--json]
   mdsync archive import --user NAME FILE.eml... [--data-dir D]
+  mdsync db copy --to URL | --from URL [--data-dir D]   the embedded file to PostgreSQL, or back
   mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
   mdsync imap-check --user U --password-stdin [imap] [--json]
 
@@ -44,6 +46,10 @@ common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group
         or the share password in MDSYNC_SHARE_PASSWORD)  [--progress]  (phase lines on stderr)
 imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
         [--fingerprint SHA256] [--login-method auto|login|plain]
+db:     [--database postgres://USER@HOST:PORT/DB[?sslmode=require]] [--database-password-stdin]
+        on test, sync, users, folders, archive, login (or MDSYNC_DATABASE_URL, or "database" in
+        config.json); the password from PGPASSWORD, a pgpass file or standard input.
+        Without one: the embedded SQLite file in the data directory.
 
 Flags override the saved settings for one run; nothing given here is saved.
 One synchronization runs at a time: another waits MDSYNC_LOCK_WAIT_MS (default 5000) for it, then exits 1.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../shared/settings';
 import { UserError } from '../../shared/result';
-import { createFileSettingsStore, loadSettings, saveSettings } from './settings-store';
+import { createFileSettingsStore, loadSettings, openSharedSettingsStore, saveSettings } from './settings-store';
 import { dataFiles, defaultDataDir } from './paths';
 
 const dirs: string[] = [];
@@ -78,5 +78,65 @@ describe('data directory', () => {
     expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann')).toBe(
       'C:\\Users\\ann\\AppData\\Roaming\\mdsync',
     );
+  });
+});
+
+describe('settings shared through the database', () => {
+  function docStore() {
+    const state = { doc: null as unknown, fail: false, writes: 0 };
+    return {
+      state,
+      loadSettingsDoc: () => Promise.resolve(state.doc),
+      saveSettingsDoc: (doc: unknown) => {
+        if (state.fail) return Promise.reject(new Error('the database went away'));
+        state.doc = JSON.parse(JSON.stringify(doc));
+        state.writes++;
+        return Promise.resolve();
+      },
+    };
+  }
+
+  it("seeds an empty database with this machine's settings, then serves and saves the shared document", async () => {
+    const db = docStore();
+    const local = defaultSettings();
+    local.directory.appDir = '/srv/mdaemon/App';
+    let clock = 0;
+    const store = await openSharedSettingsStore(db, () => local, { refreshMs: 1000, now: () => clock });
+    expect(db.state.doc).toMatchObject({ directory: { appDir: '/srv/mdaemon/App' } });
+    const next = { ...store.load(), sync: { ...store.load().sync, autoSyncHours: 4 } };
+    store.save(next);
+    expect(store.load().sync.autoSyncHours).toBe(4);
+    await store.flush();
+    expect(db.state.doc).toMatchObject({ sync: { autoSyncHours: 4 } });
+    // Another server saves; this one sees it once its cache is older than refreshMs.
+    db.state.doc = { ...next, sync: { ...next.sync, autoSyncHours: 12 } };
+    expect(store.load().sync.autoSyncHours).toBe(4);
+    clock = 1500;
+    store.load();
+    await store.refresh();
+    expect(store.load().sync.autoSyncHours).toBe(12);
+  });
+
+  it('reports a failed write on flush, and keeps a document from the database over the seed', async () => {
+    const db = docStore();
+    const shared = defaultSettings();
+    shared.directory.appDir = '/shared';
+    db.state.doc = shared;
+    const store = await openSharedSettingsStore(db, () => defaultSettings());
+    expect(store.load().directory.appDir).toBe('/shared');
+    db.state.fail = true;
+    store.save(defaultSettings());
+    await expect(store.flush()).rejects.toThrow('the database went away');
+  });
+
+  it("keeps the file's per-machine database entry when settings are saved", () => {
+    const dir = tmp();
+    fs.writeFileSync(dataFiles(dir).settings, JSON.stringify({ database: 'postgres://u@h/db' }));
+    saveSettings(dir, defaultSettings());
+    expect(JSON.parse(fs.readFileSync(dataFiles(dir).settings, 'utf8'))).toMatchObject({
+      version: 1,
+      database: 'postgres://u@h/db',
+    });
+    expect(loadSettings(dir)).toEqual(defaultSettings());
   });
 });

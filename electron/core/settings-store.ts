@@ -1,19 +1,25 @@
 /**
- * The saved settings: one JSON document in the data directory, in electron-store's (conf's) format.
+ * The saved settings: one JSON document in the data directory, in electron-store's (conf's) format,
+ * or, with PostgreSQL, one row beside the user database that every server shares.
  *
- * The app reads and writes it through electron-store; the CLI and browser mode use this module on
- * the same file. Writes are atomic; a document that fails its schema is reported, never half-used.
+ * The app reads and writes the file through electron-store; the CLI and browser mode use this
+ * module on the same file. Writes are atomic; a document that fails its schema is reported, never
+ * half-used. The file's `database` entry (which store to use) is per machine and survives saves.
+ * Secrets are never part of the document: they stay per machine in secrets.json.
  */
 import fs from 'node:fs';
 import { Settings, SETTINGS_VERSION, defaultSettings } from '../../shared/settings';
 import { UserError } from '../../shared/result';
 import { cleanTempFiles, writeFileAtomic } from './atomic-file';
 import { dataFiles } from './paths';
+import { configuredDatabase } from './db/database-choice';
 
 /** Reads and writes the settings document. */
 export interface SettingsStore {
   load(): Settings;
   save(settings: Settings): Settings;
+  /** Resolves once saved settings are stored (a shared store writes in the background); throws its error. */
+  flush?(): Promise<void>;
 }
 
 /**
@@ -66,8 +72,78 @@ export function loadSettings(dataDir: string): Settings {
 /** Saves the settings of a data directory atomically, in conf's layout (tab-indented JSON). */
 export function saveSettings(dataDir: string, settings: Settings): Settings {
   const valid = Settings.parse(settings);
-  writeFileAtomic(dataFiles(dataDir).settings, `${JSON.stringify(valid, undefined, '\t')}\n`);
+  const database = configuredDatabase(dataDir);
+  const doc = database === undefined ? valid : { ...valid, database };
+  writeFileAtomic(dataFiles(dataDir).settings, `${JSON.stringify(doc, undefined, '\t')}\n`);
   return valid;
+}
+
+/** Where a shared settings document lives: the repository (PostgreSQL). */
+export interface SettingsDocStore {
+  loadSettingsDoc(): Promise<unknown>;
+  saveSettingsDoc(doc: unknown): Promise<void>;
+}
+
+/** A settings store shared through the database, with its background work. */
+export interface SharedSettingsStore extends SettingsStore {
+  /** Reads the shared document again (another server may have saved). */
+  refresh(): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/**
+ * Settings kept with the user database, cached in this process: `load()` answers from the cache
+ * and refreshes it in the background at most every `refreshMs`, so another server's save shows
+ * within seconds; `save()` updates the cache at once and writes in order (`flush()` waits and
+ * reports a failed write). A database without a document yet gets this machine's `seed`.
+ */
+export async function openSharedSettingsStore(
+  db: SettingsDocStore,
+  seed: () => Settings,
+  opts: { refreshMs?: number; now?: () => number } = {},
+): Promise<SharedSettingsStore> {
+  const refreshMs = opts.refreshMs ?? 2000;
+  const now = opts.now ?? Date.now;
+  const raw = await db.loadSettingsDoc();
+  let current: Settings;
+  if (raw === null || raw === undefined) {
+    current = Settings.parse(seed());
+    await db.saveSettingsDoc(current);
+  } else current = migrateSettings(raw);
+  let refreshedAt = now();
+  let writes: Promise<void> = Promise.resolve();
+  let pendingWrites = 0;
+  let refreshing: Promise<void> | null = null;
+  const store: SharedSettingsStore = {
+    load() {
+      if (now() - refreshedAt >= refreshMs && !refreshing) {
+        refreshing = store.refresh().catch(() => undefined); // the cache stands until the database answers
+      }
+      return current;
+    },
+    save(settings) {
+      const valid = Settings.parse(settings);
+      current = valid;
+      pendingWrites++;
+      writes = writes
+        .catch(() => undefined)
+        .then(() => db.saveSettingsDoc(valid))
+        .finally(() => pendingWrites--);
+      return valid;
+    },
+    flush: () => writes,
+    async refresh() {
+      try {
+        const doc = await db.loadSettingsDoc();
+        // A save made meanwhile is newer than what was read.
+        if (doc !== null && doc !== undefined && pendingWrites === 0) current = migrateSettings(doc);
+        refreshedAt = now();
+      } finally {
+        refreshing = null;
+      }
+    },
+  };
+  return store;
 }
 
 /** A file-backed store for the CLI and browser mode. */

@@ -12,8 +12,9 @@ import { UserError } from '../../../shared/result';
 import type { MessageMeta } from '../../core/db/repository';
 import { CliError, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
-const USAGE = 'usage: mdsync archive import --user NAME FILE.eml... [--data-dir D]';
+const USAGE = `usage: mdsync archive import --user NAME FILE.eml... [--data-dir D] ${DATABASE_USAGE}`;
 /** Headers beyond this many bytes are not looked at. */
 const MAX_HEADER_BYTES = 256 * 1024;
 
@@ -83,9 +84,14 @@ export function messageMeta(data: Buffer): MessageMeta {
 
 /** `mdsync archive import`. */
 export const archiveCommand: Command = async (argv: string[], io: CliIo): Promise<number> => {
-  const { values, positionals } = parseFlags<{ 'data-dir'?: string; user?: string; help?: boolean }>(
+  const { values, positionals } = parseFlags<DatabaseValues & { 'data-dir'?: string; user?: string; help?: boolean }>(
     argv,
-    { 'data-dir': { type: 'string' }, user: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      'data-dir': { type: 'string' },
+      user: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...DATABASE_FLAGS,
+    },
     USAGE,
     true,
   );
@@ -105,9 +111,9 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
       throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   });
-  const repo = await openRepository(io, values['data-dir'], 'archive');
+  const repo = await openRepository(io, values['data-dir'], 'archive', values);
   try {
-    const own = repo.folderOf(values.user);
+    const own = await repo.folderOf(values.user);
     if (!own) throw new UserError('notFound', `there is no user named ${values.user}`);
     const count = await repo.importMessages(own.folder, metas);
     io.stdout(
@@ -115,6 +121,6 @@ export const archiveCommand: Command = async (argv: string[], io: CliIo): Promis
     );
     return 0;
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

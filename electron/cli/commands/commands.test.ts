@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncReport } from '../../../shared/model';
 import { makeUserlist, type UserlistFields } from '../../core/mdaemon/testing/make-userlist';
-import { ArchiveRepository } from '../../core/db/repository';
+import { SqliteRepository } from '../../core/db/sqlite-repository';
 import { dataFiles } from '../../core/paths';
 import { saveSettings } from '../../core/settings-store';
 import { defaultSettings } from '../../../shared/settings';
@@ -184,14 +184,14 @@ describe('mdsync test and sync', () => {
   });
 
   it('exit 1 with "another synchronization is running" when the lock stays taken', async () => {
-    const repo = await ArchiveRepository.open({ dataDir });
+    const repo = await SqliteRepository.open({ dataDir });
     await repo.exclusive(async () => {
       const r = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252'], '', {
         MDSYNC_LOCK_WAIT_MS: '50',
       });
       expect(r).toMatchObject({ code: 1, stderr: 'another synchronization is running\n' });
     });
-    repo.close();
+    await repo.close();
   });
 
   it('never let a USERLIST.DAT password reach the output, the history or the database files', async () => {
@@ -201,9 +201,10 @@ describe('mdsync test and sync', () => {
       await cli(usersCommand, ['--json']),
     ];
     for (const o of outputs) expect(`${o.stdout}${o.stderr}`).not.toContain(SECRET);
-    const repo = await ArchiveRepository.open({ dataDir });
-    const history = JSON.stringify([repo.listRuns(), ...repo.listRuns().map((r) => repo.runChanges(r.id))]);
-    repo.close();
+    const repo = await SqliteRepository.open({ dataDir });
+    const runs = await repo.listRuns();
+    const history = JSON.stringify([runs, ...(await Promise.all(runs.map((r) => repo.runChanges(r.id))))]);
+    await repo.close();
     expect(history).toContain('anna@company.test');
     expect(history).not.toContain(SECRET);
     for (const name of fs.readdirSync(dataDir)) {
@@ -244,7 +245,7 @@ describe('mdsync users, folders and archive', () => {
       privileges: ['login', 'archive'],
       folderAccess: [{ folder: 'carol', read: true, write: false, delete: false }],
     });
-    const repo = await ArchiveRepository.open({ dataDir });
+    const repo = await SqliteRepository.open({ dataDir });
     expect(await repo.verifyPassword('carol', 'pw1')).toBe(true);
     expect((await cli(usersCommand, ['passwd', 'carol', '--password-stdin'], 'pw2\n')).code).toBe(0);
     expect(await repo.verifyPassword('carol', 'pw2')).toBe(true);
@@ -265,7 +266,7 @@ describe('mdsync users, folders and archive', () => {
       'deleted user carol; empty archive folder removed\n',
     );
     expect((await cli(usersCommand, ['show', 'carol'])).code).toBe(2);
-    repo.close();
+    await repo.close();
   });
 
   it('archive import reads the headers into the user folder; folders shows it, kept after the user goes', async () => {

@@ -14,8 +14,9 @@ import { detectAppDir } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
 import { parseDeleteLimit } from '../../core/sync/guard';
-import { ArchiveRepository, type RepositoryOptions } from '../../core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
+import { DATABASE_FLAGS, type DatabaseValues, databaseOptions } from './database-flags';
 import type { MachineDeps } from './machine';
 
 export { machine, type MachineDeps } from './machine';
@@ -35,10 +36,11 @@ export const COMMON_FLAGS = {
   json: { type: 'boolean' },
   progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...DATABASE_FLAGS,
 } as const;
 
 /** Parsed values of the common flags. */
-export interface CommonValues {
+export interface CommonValues extends DatabaseValues {
   'data-dir'?: string;
   'app-dir'?: string;
   'code-page'?: string;
@@ -156,15 +158,32 @@ export function lockWaitMs(io: CliIo): number | undefined {
   return Number(raw);
 }
 
-/** Opens the user database of a data directory for command `name`, warnings on stderr. */
-export function openRepository(io: CliIo, dataDir: string | undefined, name: string): Promise<ArchiveRepository> {
-  return ArchiveRepository.open({ ...repositoryOptions(io, name), dataDir: dataDir ?? io.defaultDataDir });
+/**
+ * Opens the user database of command `name`: the store the database flags, MDSYNC_DATABASE_URL
+ * or config.json choose, in `dataDir`; warnings on stderr.
+ */
+export async function openRepository(
+  io: CliIo,
+  dataDir: string | undefined,
+  name: string,
+  db: DatabaseValues = {},
+  stdinTaken?: string,
+): Promise<ArchiveRepository> {
+  const dir = dataDir ?? io.defaultDataDir;
+  return openStore({ ...(await repositoryOptions(io, name, dir, db, stdinTaken)), dataDir: dir });
 }
 
-/** Open options of a command's database: lock wait from the environment, warnings on stderr. */
-export function repositoryOptions(io: CliIo, name: string): Omit<RepositoryOptions, 'dataDir'> {
+/** Open options of a command's database: the store, lock wait from the environment, warnings on stderr. */
+export async function repositoryOptions(
+  io: CliIo,
+  name: string,
+  dataDir: string,
+  db: DatabaseValues = {},
+  stdinTaken?: string,
+): Promise<Omit<RepositoryOptions, 'dataDir'>> {
   const waitMs = lockWaitMs(io);
   return {
+    ...(await databaseOptions(io, dataDir, db, stdinTaken)),
     onWarning: (m) => io.stderr(`mdsync ${name}: warning: ${m}\n`),
     ...(waitMs === undefined ? {} : { lock: { waitMs } }),
   };

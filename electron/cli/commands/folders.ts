@@ -6,23 +6,29 @@
  */
 import { printJson, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
-const USAGE = 'usage: mdsync folders [--data-dir D] [--json]';
+const USAGE = `usage: mdsync folders [--data-dir D] [--json] ${DATABASE_USAGE}`;
 
 /** `mdsync folders`. */
 export const foldersCommand: Command = async (argv: string[], io: CliIo): Promise<number> => {
-  const { values } = parseFlags<{ 'data-dir'?: string; json?: boolean; help?: boolean }>(
+  const { values } = parseFlags<DatabaseValues & { 'data-dir'?: string; json?: boolean; help?: boolean }>(
     argv,
-    { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      ...DATABASE_FLAGS,
+    },
     USAGE,
   );
   if (values.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const repo = await openRepository(io, values['data-dir'], 'folders');
+  const repo = await openRepository(io, values['data-dir'], 'folders', values);
   try {
-    const folders = repo.listFolders();
+    const folders = await repo.listFolders();
     if (values.json) {
       printJson(io, folders);
     } else {
@@ -35,6 +41,6 @@ export const foldersCommand: Command = async (argv: string[], io: CliIo): Promis
     }
     return 0;
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

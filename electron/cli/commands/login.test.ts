@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImapSettings } from '../../../shared/settings';
-import { ArchiveRepository } from '../../core/db/repository';
+import { SqliteRepository } from '../../core/db/sqlite-repository';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
@@ -17,7 +17,7 @@ let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mdsync-login-'));
-  const db = await ArchiveRepository.open({ dataDir: dir });
+  const db = await SqliteRepository.open({ dataDir: dir });
   await db.createUser({ userName: 'anna', authentication: 'integrated', privileges: ['login'], password: SECRET });
   await db.createUser({
     userName: 'frank@c.test',
@@ -26,7 +26,7 @@ beforeEach(async () => {
     emailAddresses: ['frank@c.test'],
   });
   await db.createUser({ userName: 'carl', authentication: 'integrated', privileges: ['archive'], password: SECRET });
-  db.close();
+  await db.close();
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -35,7 +35,7 @@ afterEach(async () => {
 function setup() {
   const checks: Array<{ settings: ImapSettings; user: string }> = [];
   const cmd = makeLogin({
-    openUsers: (d) => ArchiveRepository.open({ dataDir: d }),
+    openUsers: (d) => SqliteRepository.open({ dataDir: d }),
     loadSettings,
     logger: (d) => createFileLogger(dataFiles(d).log),
     check: async (settings, user, password) => {

@@ -11,43 +11,45 @@
 import type { Settings } from '../../../shared/settings';
 import { createAuthenticator, type AuthUser } from '../../core/auth/authenticate';
 import { verifyPassword } from '../../core/auth/passwords';
-import { ArchiveRepository } from '../../core/db/repository';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
+import { openRepository } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
-  getUser(userName: string): {
+  getUser(userName: string): Promise<{
     userName: string;
     fullName: string;
     authentication: AuthUser['authentication'];
     privileges: AuthUser['privileges'];
     emailAddresses: string[];
     hasPassword: boolean;
-  } | null;
+  } | null>;
   verifyPassword(userName: string, password: string): Promise<boolean>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Dependencies of the command, for tests. */
 export interface LoginCommandDeps {
-  openUsers(dataDir: string): Promise<LoginUserSource>;
+  openUsers(dataDir: string, db: DatabaseValues, io: CliIo): Promise<LoginUserSource>;
   loadSettings(dataDir: string): Settings;
   logger(dataDir: string): Logger;
   check: typeof checkImapLogin;
 }
 
 const USAGE =
-  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json]';
+  'usage: mdsync login --user NAME --password-stdin [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert] [--fingerprint SHA256] [--login-method auto|login|plain] [--data-dir D] [--json] ' +
+  DATABASE_USAGE;
 
 /** Builds the command over its dependencies. */
 export function makeLogin(deps: LoginCommandDeps): Command {
   return async (argv: string[], io: CliIo): Promise<number> => {
-    const { values } = parseCommandArgs(argv, LOGON_FLAGS, USAGE);
+    const { values } = parseCommandArgs(argv, { ...LOGON_FLAGS, ...DATABASE_FLAGS }, USAGE);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
@@ -60,19 +62,23 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values);
     const password = await readPasswordFromStdin(io);
     const logger = deps.logger(dataDir);
-    const users = await deps.openUsers(dataDir);
+    const db: DatabaseValues = {
+      database: typeof values.database === 'string' ? values.database : undefined,
+      'database-password-stdin': values['database-password-stdin'] === true,
+    };
+    const users = await deps.openUsers(dataDir, db, io);
     try {
       const auth = createAuthenticator({
-        findUser: (name) => {
-          const u = users.getUser(name);
+        findUser: async (name) => {
+          const u = await users.getUser(name);
           // The store keeps the hash to itself; verifyUserPassword below checks by name.
-          return Promise.resolve(
+          return (
             u && {
               ...u,
               emailAddresses: [...u.emailAddresses],
               privileges: [...u.privileges],
               passwordHash: u.hasPassword ? 'stored' : null,
-            },
+            }
           );
         },
         verifyPassword,
@@ -94,14 +100,14 @@ export function makeLogin(deps: LoginCommandDeps): Command {
       else io.stderr(`${result.reason}: ${result.message}\n`);
       return 1;
     } finally {
-      users.close();
+      await users.close();
     }
   };
 }
 
 /** `mdsync login`. */
 export const loginCommand: Command = makeLogin({
-  openUsers: (dataDir) => ArchiveRepository.open({ dataDir }),
+  openUsers: (dataDir, db, io) => openRepository(io, dataDir, 'login', db, '--password-stdin'),
   loadSettings,
   logger: (dataDir) => createFileLogger(dataFiles(dataDir).log),
   check: checkImapLogin,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveRepository } from '../../core/db/repository';
+import { SqliteRepository } from '../../core/db/sqlite-repository';
 import { dataFiles } from '../../core/paths';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 
@@ -88,16 +88,16 @@ function sync(env: Record<string, string> = {}): Child {
 
 /** The users and their full names' labels, read the way the app reads them. */
 async function state(): Promise<{ users: number; labels: string[]; warnings: readonly string[] }> {
-  const repo = await ArchiveRepository.open({ dataDir, lock: { waitMs: 0 } });
+  const repo = await SqliteRepository.open({ dataDir, lock: { waitMs: 0 } });
   try {
-    const users = repo.listUsers().filter((u) => u.userName !== 'admin');
+    const users = (await repo.listUsers()).filter((u) => u.userName !== 'admin');
     return {
       users: users.length,
       labels: [...new Set(users.map((u) => u.fullName.split(' ')[0] ?? ''))],
       warnings: repo.warnings,
     };
   } finally {
-    repo.close();
+    await repo.close();
   }
 }
 

@@ -16,14 +16,19 @@ import {
   type MachineDeps,
   machine,
   parseFlags,
+  type PreparedRun,
   prepareRun,
   progressPrinter,
   repositoryOptions,
 } from './common-flags';
+import { openRepository as openStore } from '../../core/db/repository';
+import { openSharedSettingsStore } from '../../core/settings-store';
+import { DATABASE_USAGE } from './database-flags';
 
 const COMMON_USAGE =
   '[--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]... [--delete-users] [--delete-limit N|P%] ' +
-  '[--share-user U] [--share-domain D] [--share-password-stdin] [--progress] [--json]';
+  '[--share-user U] [--share-domain D] [--share-password-stdin] [--progress] [--json] ' +
+  DATABASE_USAGE;
 
 /** How many change lines the human output lists before "and N more". */
 export const SHOWN_CHANGES = 50;
@@ -94,18 +99,36 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
       io.stdout(`${usage}\n`);
       return 0;
     }
-    const run = await prepareRun(values, io, deps);
-    const report = await runSync({
-      dataDir: run.dataDir,
-      open: repositoryOptions(io, name),
-      readDirectory: () => run.readDirectory(),
-      settings: run.settings,
-      dryRun,
-      confirmDeletes: values['confirm-deletes'] === true,
-      deleteLimit: run.deleteLimit,
-      actor: 'cli',
-      onProgress: progressPrinter(io, values.progress),
-    });
+    const dataDir = values['data-dir'] ?? io.defaultDataDir;
+    const open = await repositoryOptions(
+      io,
+      name,
+      dataDir,
+      values,
+      values['share-password-stdin'] ? '--share-password-stdin' : undefined,
+    );
+    // PostgreSQL keeps the settings every server shares: open it first and read them from there.
+    const repository = open.databaseUrl ? await openStore({ ...open, dataDir }) : undefined;
+    let report: SyncReport;
+    let run: PreparedRun;
+    try {
+      const shared = repository ? await openSharedSettingsStore(repository, () => deps.loadSettings(dataDir)) : null;
+      run = await prepareRun(values, io, shared ? { ...deps, loadSettings: () => shared.load() } : deps);
+      report = await runSync({
+        repository,
+        dataDir: run.dataDir,
+        open,
+        readDirectory: () => run.readDirectory(),
+        settings: run.settings,
+        dryRun,
+        confirmDeletes: values['confirm-deletes'] === true,
+        deleteLimit: run.deleteLimit,
+        actor: 'cli',
+        onProgress: progressPrinter(io, values.progress),
+      });
+    } finally {
+      await repository?.close();
+    }
     io.stdout(values.json ? reportJson(report) : reportText(report));
     const held = heldLine(report);
     if (held) io.stderr(`mdsync ${name}: ${held}\n`);

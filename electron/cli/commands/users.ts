@@ -10,6 +10,7 @@ import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
+import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices] [--privilege P]... [--password-stdin] [--data-dir D]
@@ -17,7 +18,8 @@ const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users show NAME [--json] [--data-dir D]
        mdsync users delete NAME [--data-dir D]
        mdsync users set-privileges NAME --privilege P... [--data-dir D]
-       mdsync users set-auth NAME integrated|directoryServices [--data-dir D]`;
+       mdsync users set-auth NAME integrated|directoryServices [--data-dir D]
+every form also takes ${DATABASE_USAGE}`;
 
 const FLAGS = {
   'data-dir': { type: 'string' },
@@ -28,9 +30,10 @@ const FLAGS = {
   privilege: { type: 'string', multiple: true },
   'password-stdin': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...DATABASE_FLAGS,
 } as const;
 
-interface Values {
+interface Values extends DatabaseValues {
   'data-dir'?: string;
   json?: boolean;
   'full-name'?: string;
@@ -110,12 +113,18 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
   const privs = privileges(v.privilege);
   const auth = authentication(v.auth);
   const password = v['password-stdin'] ? await readPasswordFromStdin(io) : null;
-  const repo = await openRepository(io, v['data-dir'], 'users');
+  const repo = await openRepository(
+    io,
+    v['data-dir'],
+    'users',
+    v,
+    v['password-stdin'] ? '--password-stdin' : undefined,
+  );
   try {
     switch (sub) {
       case undefined:
       case 'list': {
-        const users = repo.listUsers();
+        const users = await repo.listUsers();
         if (v.json) printJson(io, users.map(userJson));
         else io.stdout(table(users));
         return 0;
@@ -144,7 +153,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         const userName = need(name, 'users passwd');
         if (password === null)
           throw new CliError('users passwd reads the new password from standard input: add --password-stdin', 2);
-        const user = repo.getUser(userName);
+        const user = await repo.getUser(userName);
         if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
         if (user.authentication !== 'integrated') {
           throw new UserError('refused', `${user.userName} logs on with Directory Services: its password is MDaemon's`);
@@ -155,7 +164,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       }
       case 'show': {
         const userName = need(name, 'users show');
-        const user = repo.getUser(userName);
+        const user = await repo.getUser(userName);
         if (!user) throw new UserError('notFound', `there is no user named ${userName}`);
         if (v.json) printJson(io, { ...userJson(user), messages: user.messages });
         else io.stdout(details(user));
@@ -188,6 +197,6 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         throw new CliError(`unknown users subcommand ${sub}; ${USAGE.split('\n')[0]}`, 2);
     }
   } finally {
-    repo.close();
+    await repo.close();
   }
 };

@@ -1,8 +1,9 @@
 /**
- * The archive's user database: the one API the UI handlers, the CLI and the sync engine use.
+ * The archive's user database behind one async interface, with two stores: the embedded SQLite
+ * file (the default: nothing to install) and PostgreSQL (shared by several servers).
  *
- * Reads are synchronous and always see what other processes committed; writes are async (the
- * writer lock may need waiting for, passwords need hashing) and all or nothing.
+ * The UI handlers, the CLI, the service and the sync engine use only this interface; which
+ * store is behind it is decided once, by openRepository. Writes are all or nothing in either.
  */
 import type {
   ArchiveFolder,
@@ -13,24 +14,42 @@ import type {
   Privilege,
   SyncRun,
 } from '../../../shared/model';
+import type { DefaultPrivileges } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
-import { hashPassword, verifyPassword } from '../auth/passwords';
-import { dataFiles } from '../paths';
-import { type ConnectionOptions, type TxBody, type WriterSession, DbConnection } from './connection';
-import { ADMIN_USER } from './schema';
-import type { Sql } from './sql';
-import * as folders from './folder-store';
-import * as history from './history-store';
-import * as users from './user-store';
+import { SqliteRepository } from './sqlite-repository';
+import { PgRepository } from './pg-repository';
+import { isPostgresUrl } from './pg-connect';
+import type { LockOptions } from './writer-lock';
+import type { MessageMeta } from './folder-store';
+import type { NewRun } from './history-store';
+import type { UserRecord, UserSummary } from './user-store';
+import type { ThrottleStore } from './throttle-types';
+import type { CopyableStore } from './dump';
 
 export type { UserRecord, UserSummary } from './user-store';
 export { publicUser } from './user-store';
 export type { MessageMeta } from './folder-store';
-export type { TxBody, WriterSession } from './connection';
+export type { NewRun } from './history-store';
+export type { ThrottleStore } from './throttle-types';
 
-/** How to open the database of a data directory. */
-export interface RepositoryOptions extends Omit<ConnectionOptions, 'file' | 'lockFile'> {
+/** How to open the user database. */
+export interface RepositoryOptions {
+  /** The data directory: the SQLite file lives here (and the per-machine settings, secrets, log). */
   readonly dataDir: string;
+  /**
+   * A `postgres://user@host:port/db` URL (no password in it), or undefined for the embedded
+   * SQLite file of `dataDir`.
+   */
+  readonly databaseUrl?: string;
+  /** The PostgreSQL password (from PGPASSWORD, a pgpass file or standard input); never logged. */
+  readonly databasePassword?: string;
+  /** sql.js's wasm binary (SQLite; default: the installed package's). */
+  readonly wasmPath?: string;
+  readonly now?: () => Date;
+  /** Lock wait and liveness options; `waitMs` defaults to 5000. */
+  readonly lock?: LockOptions;
+  /** Told about a damaged file and the fallback to its backup. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A user to create by hand (the Properties dialog, `mdsync users add`). */
@@ -49,260 +68,108 @@ export interface NewUser {
 /** Changes to a user; fields left out stay as they are. */
 export type UserChanges = Partial<NewUser>;
 
-const NAME_MAX = 255;
-const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
-const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+/** Progress of an apply: changes handled so far, of all. */
+export type ApplyProgress = (done: number, total: number) => void;
 
-function checkName(userName: string): string {
-  const name = userName.trim();
-  if (name.length === 0 || name.length > NAME_MAX || hasControl(name))
-    throw new UserError('input', 'a user name needs 1 to 255 characters and no control characters');
-  return name;
+/** A plan to apply, and the history row that records it in the same transaction. */
+export interface ApplyInput {
+  readonly changes: readonly Change[];
+  readonly defaults: DefaultPrivileges;
+  /** The run's history row, built once the changes are applied (its finish time). */
+  readonly run: () => NewRun;
+  readonly onProgress?: ApplyProgress;
 }
 
-function checkEmails(list: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const raw of list) {
-    const a = raw.trim();
-    if (!EMAIL_RE.test(a)) throw new UserError('input', `${a || '(empty)'} is not an email address`);
-    if (!seen.has(a.toLowerCase())) out.push(a);
-    seen.add(a.toLowerCase());
-  }
-  return out;
+/** What a synchronization holding the store's one-writer lock can do. */
+export interface SyncSession {
+  /** What a plan compares, read under the lock. */
+  currentUsers(): Promise<UserSummary[]>;
+  /** Applies the changes and records the run, all or nothing; returns the changes as committed. */
+  apply(input: ApplyInput): Promise<{ applied: Change[]; runId: number }>;
+  /** Records a run that changed nothing. */
+  recordRun(run: NewRun, changes: readonly Change[]): Promise<number>;
 }
 
-function isAdmin(name: string): boolean {
-  return name.toLowerCase() === ADMIN_USER;
+/** Which runs `lastRun` looks at. */
+export interface RunFilter {
+  readonly actor?: string;
+  readonly dryRun?: boolean;
 }
 
-/** The archive's user database in a data directory. */
-export class ArchiveRepository {
-  private constructor(readonly connection: DbConnection) {}
-
-  /** Opens (creating on first use) the database of a data directory. */
-  static async open(opts: RepositoryOptions): Promise<ArchiveRepository> {
-    const files = dataFiles(opts.dataDir);
-    return new ArchiveRepository(await DbConnection.open({ ...opts, file: files.database, lockFile: files.lock }));
-  }
-
-  /** Warnings met while opening or reloading (a damaged file replaced by its backup). */
-  get warnings(): readonly string[] {
-    return this.connection.warnings;
-  }
-
-  /** Frees the in-memory database; the file stays as last committed. */
-  close(): void {
-    this.connection.close();
-  }
-
-  /** Runs `fn` all or nothing, under the writer lock; it is persisted once. */
-  transaction<T>(fn: TxBody<T>): Promise<T> {
-    return this.connection.transaction(fn);
-  }
-
-  /** Holds the writer lock across `fn` (plan and apply of a synchronization). */
-  exclusive<T>(fn: (session: WriterSession) => Promise<T>): Promise<T> {
-    return this.connection.exclusive(fn);
-  }
-
-  private read(): Sql {
-    return this.connection.reader();
-  }
-
-  private idOf(sql: Sql, userName: string): number {
-    const id = users.findUserId(sql, userName);
-    if (id === null) throw new UserError('notFound', `there is no user named ${userName}`);
-    return id;
-  }
+/** The archive's user database, whichever store keeps it (and copies whole, for `mdsync db copy`). */
+export interface ArchiveRepository extends CopyableStore {
+  /** `sqlite` (the data directory's file) or `postgres`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where it is, for messages: a file path, or the URL without password. */
+  readonly location: string;
+  /** Warnings met while opening (a damaged file replaced by its backup). */
+  readonly warnings: readonly string[];
+  /** Releases the connection; the data stays as last committed. */
+  close(): Promise<void>;
 
   /** A user by name (case-insensitive), or null. */
-  getUser(userName: string): users.UserRecord | null {
-    const sql = this.read();
-    const id = users.findUserId(sql, userName.trim());
-    return id === null ? null : (users.loadUsers(sql, id)[0] ?? null);
-  }
-
+  getUser(userName: string): Promise<UserRecord | null>;
   /** All users in name order, with message counts. */
-  listUsers(): users.UserRecord[] {
-    return users.loadUsers(this.read());
-  }
-
+  listUsers(): Promise<UserRecord[]>;
   /** Name, full name, addresses and authentication of every user: a plan's input. */
-  currentUsers(): users.UserSummary[] {
-    return users.loadSummaries(this.read());
-  }
-
+  currentUsers(): Promise<UserSummary[]>;
   /** True until the built-in admin has a password. */
-  needsAdminPassword(): boolean {
-    const sql = this.read();
-    const id = users.findUserId(sql, ADMIN_USER);
-    return id === null || users.passwordHashOf(sql, id) === null;
-  }
-
+  needsAdminPassword(): Promise<boolean>;
   /** Creates a user and its archive folder (re-attaching an orphaned folder of that name). */
-  async createUser(input: NewUser): Promise<users.UserRecord> {
-    const userName = checkName(input.userName);
-    const emails = checkEmails(input.emailAddresses ?? []);
-    const authentication = input.authentication ?? 'integrated';
-    const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
-    const id = await this.transaction((sql, now) => {
-      if (users.findUserId(sql, userName) !== null)
-        throw new UserError('exists', `a user named ${userName} already exists`);
-      const uid = users.insertUser(sql, now, {
-        userName,
-        fullName: input.fullName ?? '',
-        authentication,
-        emailAddresses: emails,
-        privileges: input.privileges ?? ['login'],
-        passwordHash: hash,
-      });
-      const own = input.folderAccess?.find((a) => a.folder.toLowerCase() === userName.toLowerCase());
-      folders.attachOwnFolder(sql, now, uid, userName, own ?? { read: true, write: false, delete: false });
-      if (input.folderAccess) folders.replaceAccess(sql, uid, withOwn(input.folderAccess, userName, own));
-      return uid;
-    });
-    return this.byId(id);
-  }
-
-  private byId(id: number): users.UserRecord {
-    const u = users.loadUsers(this.read(), id)[0];
-    if (!u) throw new UserError('notFound', 'the user is gone');
-    return u;
-  }
-
+  createUser(input: NewUser): Promise<UserRecord>;
   /** Changes a user; the built-in admin keeps its name, integrated authentication and `admin` privilege. */
-  async updateUser(originalUserName: string, changes: UserChanges): Promise<users.UserRecord> {
-    const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
-    const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
-    const hash = changes.password ? await hashPassword(changes.password) : null;
-    const id = await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, originalUserName.trim());
-      const current = users.loadUsers(sql, uid)[0] as users.UserRecord;
-      if (current.builtIn) {
-        if (newName !== undefined && !isAdmin(newName))
-          throw new UserError('refused', 'the built-in admin cannot be renamed');
-        if (changes.authentication === 'directoryServices')
-          throw new UserError('refused', 'the built-in admin always uses integrated authentication');
-        if (changes.privileges && !changes.privileges.includes('admin'))
-          throw new UserError('refused', 'the built-in admin keeps the Administrator privilege');
-      }
-      if (newName !== undefined && newName !== current.userName) {
-        const other = users.findUserId(sql, newName);
-        if (other !== null && other !== uid) throw new UserError('exists', `a user named ${newName} already exists`);
-        users.renameUserRow(sql, now, uid, newName);
-        const own = folders.findFolder(sql, current.userName);
-        if (own?.ownerId === uid && folders.findFolder(sql, newName) === null) {
-          sql.run('UPDATE folders SET name = ? WHERE id = ?', [newName, own.id]);
-        }
-      }
-      if (changes.fullName !== undefined || emails !== undefined) {
-        users.setDetails(sql, now, uid, changes.fullName ?? current.fullName, emails ?? current.emailAddresses);
-      }
-      if (changes.privileges) users.setPrivilegeRows(sql, now, uid, changes.privileges);
-      if (changes.authentication) users.setAuthRow(sql, now, uid, changes.authentication);
-      if (changes.folderAccess) folders.replaceAccess(sql, uid, changes.folderAccess);
-      if (hash) users.setPasswordHashRow(sql, now, uid, hash);
-      return uid;
-    });
-    return this.byId(id);
-  }
-
+  updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord>;
   /** Deletes a user; its folder stays (without owner) when it holds messages. `admin` is never deleted. */
-  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }> {
-    return this.transaction((sql) => {
-      const uid = this.idOf(sql, userName.trim());
-      if (isAdmin(userName.trim())) throw new UserError('refused', 'the built-in admin cannot be deleted');
-      const result = folders.releaseFolders(sql, uid);
-      users.deleteUserRow(sql, uid);
-      return result;
-    });
-  }
-
+  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }>;
   /** Sets an integrated user's password (stored as a slow salted hash). */
-  async setPassword(userName: string, password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, userName.trim());
-      users.setPasswordHashRow(sql, now, uid, hash);
-    });
-  }
-
+  setPassword(userName: string, password: string): Promise<void>;
   /** Sets the built-in admin's first password; refused once one is set. */
-  async setInitialAdminPassword(password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, ADMIN_USER);
-      if (users.passwordHashOf(sql, uid) !== null) throw new UserError('refused', 'the admin password is already set');
-      users.setPasswordHashRow(sql, now, uid, hash);
-    });
-  }
-
-  /**
-   * Checks an integrated user's password; false for unknown users, users without one, and
-   * Directory Services users (whose stored password, if any, is ignored: MDaemon checks theirs).
-   */
-  async verifyPassword(userName: string, password: string): Promise<boolean> {
-    const sql = this.read();
-    const id = users.findUserId(sql, userName.trim());
-    const auth = id === null ? null : sql.one('SELECT authentication FROM users WHERE id = ?', [id])?.[0];
-    const hash = id === null || auth !== 'integrated' ? null : users.passwordHashOf(sql, id);
-    return hash === null ? false : verifyPassword(hash, password);
-  }
-
+  setInitialAdminPassword(password: string): Promise<void>;
+  /** Checks an integrated user's password; false for unknown and Directory Services users. */
+  verifyPassword(userName: string, password: string): Promise<boolean>;
   /** Replaces a user's global privileges. */
-  async setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<users.UserRecord> {
-    return this.updateUser(userName, { privileges });
-  }
-
+  setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord>;
   /** Switches a user between integrated and Directory Services authentication. */
-  async setAuthentication(userName: string, authentication: Authentication): Promise<users.UserRecord> {
-    return this.updateUser(userName, { authentication });
-  }
+  setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord>;
 
   /** All archive folders with owner and message count. */
-  listFolders(): ArchiveFolder[] {
-    return folders.listFolderRows(this.read());
-  }
-
+  listFolders(): Promise<ArchiveFolder[]>;
   /** The folder a user owns (named after it) and its message count, or null. */
-  folderOf(userName: string): { folder: string; messages: number } | null {
-    const sql = this.read();
-    const uid = users.findUserId(sql, userName.trim());
-    const f = uid === null ? null : folders.findFolder(sql, userName.trim());
-    return f && f.ownerId === uid ? { folder: f.name, messages: folders.messageCount(sql, f.id) } : null;
-  }
-
+  folderOf(userName: string): Promise<{ folder: string; messages: number } | null>;
   /** Adds message metadata to a folder; returns the folder's new message count. */
-  importMessages(folder: string, metas: readonly folders.MessageMeta[]): Promise<number> {
-    return this.transaction((sql, now) => {
-      const f = folders.findFolder(sql, folder);
-      if (!f) throw new UserError('notFound', `there is no archive folder named ${folder}`);
-      folders.insertMessages(sql, now, f.id, metas);
-      return folders.messageCount(sql, f.id);
-    });
-  }
-
+  importMessages(folder: string, metas: readonly MessageMeta[]): Promise<number>;
   /** The newest messages of a folder. */
-  latestMessages(folder: string, limit: number): ArchivedMessage[] {
-    const sql = this.read();
-    const f = folders.findFolder(sql, folder);
-    return f ? folders.latestMessageRows(sql, f.id, limit) : [];
-  }
+  latestMessages(folder: string, limit: number): Promise<ArchivedMessage[]>;
 
   /** Synchronization runs, newest first. */
-  listRuns(limit = 200): SyncRun[] {
-    return history.listRunRows(this.read(), limit);
-  }
-
+  listRuns(limit?: number): Promise<SyncRun[]>;
   /** The recorded changes of a run (all but `unchanged`). */
-  runChanges(runId: number): Change[] {
-    return history.runChangeRows(this.read(), runId);
-  }
+  runChanges(runId: number): Promise<Change[]>;
+  /** The newest run matching `filter` (the schedule's last run), or null. */
+  lastRun(filter: RunFilter): Promise<SyncRun | null>;
+  /** Records a run outside a synchronization (a test); UserError('busy') when the store is locked too long. */
+  recordRun(run: NewRun, changes: readonly Change[]): Promise<number>;
+
+  /**
+   * Holds the store's one-writer lock across `fn` (plan and apply of a synchronization), across
+   * every process and machine that shares the store; UserError('busy') when it stays taken.
+   */
+  exclusive<T>(fn: (session: SyncSession) => Promise<T>): Promise<T>;
+
+  /** A logon throttle shared by every process of the store, or null to keep one in memory. */
+  throttleStore(): ThrottleStore | null;
+  /** The settings document kept with the database (PostgreSQL), or null (kept per machine). */
+  loadSettingsDoc(): Promise<unknown>;
+  /** Stores the settings document with the database; refused by a store that keeps none. */
+  saveSettingsDoc(doc: unknown): Promise<void>;
 }
 
-function withOwn(list: readonly FolderAccess[], userName: string, own: FolderAccess | undefined): FolderAccess[] {
-  return own ? [...list] : [{ folder: userName, read: true, write: false, delete: false }, ...list];
+/** Opens the user database the options name: PostgreSQL for a URL, else the data directory's file. */
+export async function openRepository(opts: RepositoryOptions): Promise<ArchiveRepository> {
+  if (opts.databaseUrl) {
+    if (!isPostgresUrl(opts.databaseUrl))
+      throw new UserError('config', 'the database must be a postgres:// URL (or left out for the embedded file)');
+    return PgRepository.open(opts);
+  }
+  return SqliteRepository.open(opts);
 }

@@ -9,16 +9,20 @@
 import type { DirectoryRead, SyncProgress, SyncReport, SyncRun } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
-import { ArchiveRepository, type RepositoryOptions, type WriterSession } from '../db/repository';
-import { type NewRun, insertRun } from '../db/history-store';
-import { applyPlan } from './apply';
+import {
+  type ArchiveRepository,
+  type NewRun,
+  type RepositoryOptions,
+  type SyncSession,
+  openRepository,
+} from '../db/repository';
 import { type Plan, planSync, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */
 export interface RunSyncOptions {
   readonly repository?: ArchiveRepository;
   readonly dataDir?: string;
-  /** Options for opening `dataDir` (wasm path, lock wait, warnings). */
+  /** Options for opening `dataDir` (store URL, wasm path, lock wait, warnings). */
   readonly open?: Omit<RepositoryOptions, 'dataDir'>;
   readonly readDirectory: () => Promise<DirectoryRead>;
   readonly settings: Settings;
@@ -53,20 +57,20 @@ function oneLine(err: unknown): string {
 export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const repo = opts.repository ?? (await openFor(opts));
   try {
-    return opts.dryRun ? await testRun(repo, opts) : await repo.exclusive((session) => syncRun(repo, session, opts));
+    return opts.dryRun ? await testRun(repo, opts) : await repo.exclusive((session) => syncRun(session, opts));
   } finally {
-    if (!opts.repository) repo.close();
+    if (!opts.repository) await repo.close();
   }
 }
 
 async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
   if (!opts.dataDir) throw new Error('runSync needs a repository or a dataDir');
-  return ArchiveRepository.open({ ...opts.open, dataDir: opts.dataDir, now: opts.now ?? opts.open?.now });
+  return openRepository({ ...opts.open, dataDir: opts.dataDir, now: opts.now ?? opts.open?.now });
 }
 
 /** Reads and plans, checking for cancellation between the phases. */
 async function readAndPlan(
-  repo: ArchiveRepository,
+  repo: Pick<ArchiveRepository, 'currentUsers'>,
   opts: RunSyncOptions,
 ): Promise<{ read: DirectoryRead; plan: Plan }> {
   const progress = opts.onProgress;
@@ -81,7 +85,7 @@ async function readAndPlan(
   }
   checkAbort(opts.signal);
   progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
-  const plan = planSync(read, opts.settings, repo.currentUsers(), {
+  const plan = planSync(read, opts.settings, await repo.currentUsers(), {
     confirmDeletes: opts.confirmDeletes,
     deleteLimitOverride: opts.deleteLimit,
   });
@@ -128,8 +132,7 @@ function failedRow(opts: RunSyncOptions, startedAt: string, err: unknown): NewRu
 /** Test Settings: no writer lock; the history entry is written by its own short transaction, skipped if the lock stays busy. */
 async function testRun(repo: ArchiveRepository, opts: RunSyncOptions): Promise<SyncReport> {
   const startedAt = (opts.now?.() ?? new Date()).toISOString();
-  const recordQuietly = (row: NewRun, changes: Plan['changes']) =>
-    repo.transaction((sql) => insertRun(sql, row, changes)).catch(() => null);
+  const recordQuietly = (row: NewRun, changes: Plan['changes']) => repo.recordRun(row, changes).catch(() => null);
   let result: { read: DirectoryRead; plan: Plan };
   try {
     result = await readAndPlan(repo, opts);
@@ -152,28 +155,28 @@ async function testRun(repo: ArchiveRepository, opts: RunSyncOptions): Promise<S
 }
 
 /** Synchronize now: plan and apply with the writer lock held throughout, applied in one transaction. */
-async function syncRun(repo: ArchiveRepository, session: WriterSession, opts: RunSyncOptions): Promise<SyncReport> {
+async function syncRun(session: SyncSession, opts: RunSyncOptions): Promise<SyncReport> {
   const startedAt = (opts.now?.() ?? new Date()).toISOString();
   let result: { read: DirectoryRead; plan: Plan };
   try {
-    result = await readAndPlan(repo, opts);
+    result = await readAndPlan(session, opts);
   } catch (err) {
-    recordFailure(session, failedRow(opts, startedAt, err));
+    await recordFailure(session, failedRow(opts, startedAt, err));
     throw err;
   }
   const { read, plan } = result;
   const total = plan.changes.length;
   let outcome: { applied: Plan['changes']; runId: number };
   try {
-    outcome = session.transaction((sql, now) => {
-      const applied = applyPlan(sql, now, plan.changes, opts.settings.defaultPrivileges, (done) =>
-        opts.onProgress?.({ phase: 'apply', done, total }),
-      );
-      const message = plan.summary.held > 0 ? `${plan.summary.held} deletes held for confirmation` : null;
-      return { applied, runId: insertRun(sql, runRow(opts, startedAt, 'applied', plan, message), applied) };
+    const message = plan.summary.held > 0 ? `${plan.summary.held} deletes held for confirmation` : null;
+    outcome = await session.apply({
+      changes: plan.changes,
+      defaults: opts.settings.defaultPrivileges,
+      run: () => runRow(opts, startedAt, 'applied', plan, message),
+      onProgress: (done) => opts.onProgress?.({ phase: 'apply', done, total }),
     });
   } catch (err) {
-    recordFailure(session, failedRow(opts, startedAt, err));
+    await recordFailure(session, failedRow(opts, startedAt, err));
     throw err;
   }
   const { applied, runId } = outcome;
@@ -182,10 +185,10 @@ async function syncRun(repo: ArchiveRepository, session: WriterSession, opts: Ru
 }
 
 /** Records a run that changed nothing; best effort, the run's own error is what matters. */
-function recordFailure(session: WriterSession, row: NewRun): void {
+async function recordFailure(session: SyncSession, row: NewRun): Promise<void> {
   try {
-    session.transaction((sql) => insertRun(sql, row, []));
+    await session.recordRun(row, []);
   } catch {
-    // the history stays without this entry
+    // the history stays without this entry (the store may be what failed)
   }
 }

@@ -5,13 +5,13 @@ import type { Handlers } from '../registry';
 /** `app:info` and `app:log`. */
 export function appHandlers(s: Services): Pick<Handlers, 'app:info' | 'app:log'> {
   return {
-    'app:info': () => ({
+    'app:info': async () => ({
       name: 'mdsync',
       version: s.version,
       dataDir: s.dataDir,
       mode: s.mode,
       platform: s.platform,
-      needsAdminPassword: s.db.needsAdminPassword(),
+      needsAdminPassword: await s.db.needsAdminPassword(),
       defaultCodePage: s.defaultCodePage,
       nativeUnc: s.platform === 'win32',
       canBrowse: s.browseFolder !== undefined,

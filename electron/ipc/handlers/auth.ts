@@ -20,9 +20,10 @@ export function authHandlers(
 ): Pick<Handlers, 'auth:setup-admin' | 'auth:logon' | 'auth:session' | 'auth:logoff' | 'auth:change-password'> {
   return {
     'auth:setup-admin': async ({ password }, ctx) => {
-      if (!s.db.needsAdminPassword()) throw new UserError('refused', 'the administrator password is already set');
+      if (!(await s.db.needsAdminPassword()))
+        throw new UserError('refused', 'the administrator password is already set');
       await s.db.setInitialAdminPassword(password);
-      const admin = s.db.getUser('admin');
+      const admin = await s.db.getUser('admin');
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
       s.logger.log('info', 'the administrator password was set at first start');
       ctx.session.user = sessionUser(admin);
@@ -37,11 +38,11 @@ export function authHandlers(
       ctx.session.user = answer.user;
       return { ok: true as const, user: answer.user };
     },
-    'auth:session': (_input, ctx) => {
+    'auth:session': async (_input, ctx) => {
       const current = ctx.session.user;
       if (!current) return null;
       // Privileges may have changed since logon: the database is the truth.
-      const u = s.db.getUser(current.userName);
+      const u = await s.db.getUser(current.userName);
       ctx.session.user =
         u && (u.privileges.includes('login') || u.privileges.includes('admin')) ? sessionUser(u) : null;
       return ctx.session.user;
@@ -54,7 +55,7 @@ export function authHandlers(
     'auth:change-password': async ({ current, next }, ctx) => {
       const user = ctx.session.user;
       if (!user) throw new UserError('notLoggedOn', 'you are not logged on');
-      const record = s.db.getUser(user.userName);
+      const record = await s.db.getUser(user.userName);
       if (!record || record.authentication !== 'integrated') {
         throw new UserError('refused', 'your password is your MDaemon password: change it in MDaemon');
       }

@@ -21,10 +21,11 @@ export function settingsHandlers(s: Services): Pick<Handlers, 'settings:get' | '
   });
   return {
     'settings:get': view,
-    'settings:save': ({ settings, sharePassword }, ctx) => {
+    'settings:save': async ({ settings, sharePassword }, ctx) => {
       const valid = checkSettings(settings);
       if (sharePassword !== null) s.secrets.set('sharePassword', sharePassword === '' ? null : sharePassword);
       s.settings.save(valid);
+      await s.settings.flush?.(); // a shared store: the database has it before we say so
       s.scheduler.reschedule();
       s.logger.log('info', `settings saved by ${ctx.session.user?.userName ?? 'unknown'}`);
       return view();

@@ -24,7 +24,7 @@ export function userHandlers(
 > {
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
   return {
-    'users:list': () => s.db.listUsers().map(row),
+    'users:list': async () => (await s.db.listUsers()).map(row),
     'users:create': async (input, ctx) => {
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
@@ -66,11 +66,11 @@ export function userHandlers(
       await s.historySettled();
       return s.db.runChanges(runId);
     },
-    'archive:mine': (_input, ctx) => {
+    'archive:mine': async (_input, ctx) => {
       const name = ctx.session.user?.userName ?? '';
-      const folder = s.db.folderOf(name);
+      const folder = await s.db.folderOf(name);
       if (!folder) return { folder: name, messages: 0, latest: [] };
-      return { ...folder, latest: s.db.latestMessages(folder.folder, 50) };
+      return { ...folder, latest: await s.db.latestMessages(folder.folder, 50) };
     },
   };
 }

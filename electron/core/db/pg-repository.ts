@@ -1,0 +1,394 @@
+/**
+ * The PostgreSQL store: the user database shared by every server and administrator that points
+ * at it.
+ *
+ * Each write is one transaction on one pooled connection; a synchronization holds a session
+ * advisory lock (the cross-machine counterpart of the SQLite store's lock file; it goes with
+ * the connection when a process dies) and applies its plan set-based in one transaction. A
+ * connection the server dropped is discarded and the pool dials again on the next call, so a
+ * service carries on once the database is back.
+ */
+import fs from 'node:fs';
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { busyError } from './writer-lock';
+import type { NewRun } from './history-store';
+import type { MessageMeta } from './folder-store';
+import type { UserRecord, UserSummary } from './user-store';
+import { applyPlanPg } from './pg-apply';
+import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
+import { LOCK_SPACE, SYNC_LOCK, migratePg } from './pg-schema';
+import { pgThrottleStore } from './pg-throttle';
+import * as q from './pg-users';
+import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
+import type { ThrottleStore } from './throttle-types';
+import type { Dump, DumpCounts } from './dump';
+import { countPg, exportPg, importPg } from './pg-dump';
+import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
+import { ADMIN_USER } from './schema';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The user database in PostgreSQL. */
+export class PgRepository implements ArchiveRepository {
+  readonly kind = 'postgres';
+  readonly warnings: readonly string[] = [];
+  private throttle: ThrottleStore | null = null;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly target: PgTarget,
+    private readonly opts: RepositoryOptions,
+  ) {}
+
+  /** Where it is, without password. */
+  get location(): string {
+    return this.target.display;
+  }
+
+  /** Connects, and creates or migrates the schema (once, under the migration lock). */
+  static async open(opts: RepositoryOptions): Promise<PgRepository> {
+    const target = parsePgUrl(opts.databaseUrl ?? '');
+    const url = new URL((opts.databaseUrl ?? '').trim());
+    const rootcert = url.searchParams.get('sslrootcert');
+    let ca: string | undefined;
+    try {
+      ca = rootcert ? fs.readFileSync(rootcert, 'utf8') : undefined;
+    } catch {
+      throw new UserError('unreadable', `cannot read the sslrootcert file ${rootcert}`);
+    }
+    const pool = new pg.Pool({ ...pgConfig(target, opts.databasePassword, ca), max: 4, idleTimeoutMillis: 10_000 });
+    // An idle connection the server dropped: the pool discards it and dials again when asked.
+    pool.on('error', () => undefined);
+    const repo = new PgRepository(pool, target, opts);
+    try {
+      await repo.withClient((c) => migratePg(c, repo.now()));
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw pgError(err, target);
+    }
+    return repo;
+  }
+
+  private now(): string {
+    return (this.opts.now?.() ?? new Date()).toISOString();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Runs `fn` on one connection; a connection that broke is discarded, not returned to the pool. */
+  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw pgError(err, this.target);
+    }
+    let broken: Error | undefined;
+    // A checked-out connection the server drops emits 'error'; the query in flight fails too and
+    // says so. Without a listener the event would end the process.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
+    try {
+      return await fn(client);
+    } catch (err) {
+      if (isConnectionError(err)) broken = err as Error;
+      throw pgError(err, this.target);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  /** One transaction, all or nothing. */
+  private async tx<T>(client: PoolClient, fn: (c: PoolClient, now: string) => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client, this.now());
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private transaction<T>(fn: (c: PoolClient, now: string) => Promise<T>): Promise<T> {
+    return this.withClient((c) => this.tx(c, fn));
+  }
+
+  private async read<T>(fn: (db: pg.Pool) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.pool);
+    } catch (err) {
+      throw pgError(err, this.target);
+    }
+  }
+
+  exclusive<T>(fn: (session: SyncSession) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await this.lock(client);
+      try {
+        return await fn({
+          currentUsers: () => q.loadSummaries(client).catch((e: unknown) => Promise.reject(pgError(e, this.target))),
+          apply: (input) =>
+            this.tx(client, async (c, now) => {
+              const applied = await applyPlanPg(c, now, input.changes, input.defaults, input.onProgress);
+              return { applied, runId: await q.insertRun(c, input.run(), applied) };
+            }),
+          recordRun: (run, changes) => this.tx(client, (c) => q.insertRun(c, run, changes)),
+        });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, SYNC_LOCK]).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Takes the synchronization lock, waiting up to the lock wait for another holder. */
+  private async lock(client: PoolClient): Promise<void> {
+    const waitMs = this.opts.lock?.waitMs ?? 5000;
+    const pollMs = this.opts.lock?.pollMs ?? 50;
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        LOCK_SPACE,
+        SYNC_LOCK,
+      ]);
+      if (r.rows[0]?.ok) return;
+      if (Date.now() >= deadline) throw busyError();
+      await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
+    }
+  }
+
+  getUser(userName: string): Promise<UserRecord | null> {
+    return this.read(async (db) => {
+      const u = await q.findUser(db, userName.trim());
+      return u ? ((await q.loadUsers(db, u.id))[0] ?? null) : null;
+    });
+  }
+
+  listUsers(): Promise<UserRecord[]> {
+    return this.read((db) => q.loadUsers(db));
+  }
+
+  currentUsers(): Promise<UserSummary[]> {
+    return this.read((db) => q.loadSummaries(db));
+  }
+
+  needsAdminPassword(): Promise<boolean> {
+    return this.read(async (db) => (await q.findUser(db, ADMIN_USER))?.hash == null);
+  }
+
+  private async byId(id: number): Promise<UserRecord> {
+    const u = await this.read(async (db) => (await q.loadUsers(db, id))[0]);
+    if (!u) throw new UserError('notFound', 'the user is gone');
+    return u;
+  }
+
+  private async idOf(db: q.Db, userName: string): Promise<number> {
+    const u = await q.findUser(db, userName);
+    if (!u) throw new UserError('notFound', `there is no user named ${userName}`);
+    return u.id;
+  }
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    const userName = checkName(input.userName);
+    const emails = checkEmails(input.emailAddresses ?? []);
+    const authentication = input.authentication ?? 'integrated';
+    const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
+    const id = await this.transaction(async (c, now) => {
+      if (await q.findUser(c, userName)) throw new UserError('exists', `a user named ${userName} already exists`);
+      const r = await c.query<{ id: string }>(
+        `INSERT INTO users (user_name, full_name, authentication, password_hash, built_in, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, false, $5, $5) RETURNING id`,
+        [userName, input.fullName ?? '', authentication, hash, now],
+      );
+      const uid = Number(r.rows[0]?.id);
+      await q.setEmails(c, uid, emails);
+      await q.setPrivileges(c, uid, input.privileges ?? ['login']);
+      const own = input.folderAccess?.find((a) => a.folder.toLowerCase() === userName.toLowerCase());
+      await q.attachOwnFolder(c, now, uid, userName, own ?? { read: true, write: false, delete: false });
+      if (input.folderAccess) await q.replaceAccess(c, uid, withOwn(input.folderAccess, userName, own));
+      return uid;
+    });
+    return this.byId(id);
+  }
+
+  async updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord> {
+    const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
+    const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
+    const hash = changes.password ? await hashPassword(changes.password) : null;
+    const id = await this.transaction(async (c, now) => {
+      const uid = await this.idOf(c, originalUserName.trim());
+      const current = (await q.loadUsers(c, uid))[0] as UserRecord;
+      if (current.builtIn) checkAdminChanges({ ...changes, userName: newName });
+      if (newName !== undefined && newName !== current.userName) {
+        const other = await q.findUser(c, newName);
+        if (other && other.id !== uid) throw new UserError('exists', `a user named ${newName} already exists`);
+        await c.query('UPDATE users SET user_name = $1, updated_at = $2 WHERE id = $3', [newName, now, uid]);
+        const own = await q.findFolder(c, current.userName);
+        if (own?.ownerId === uid && (await q.findFolder(c, newName)) === null)
+          await c.query('UPDATE folders SET name = $1 WHERE id = $2', [newName, own.id]);
+      }
+      if (changes.fullName !== undefined || emails !== undefined) {
+        await c.query('UPDATE users SET full_name = $1, updated_at = $2 WHERE id = $3', [
+          changes.fullName ?? current.fullName,
+          now,
+          uid,
+        ]);
+        await q.setEmails(c, uid, emails ?? current.emailAddresses);
+      }
+      if (changes.privileges) {
+        await q.setPrivileges(c, uid, changes.privileges);
+        await c.query('UPDATE users SET updated_at = $1 WHERE id = $2', [now, uid]);
+      }
+      if (changes.authentication)
+        await c.query('UPDATE users SET authentication = $1, updated_at = $2 WHERE id = $3', [
+          changes.authentication,
+          now,
+          uid,
+        ]);
+      if (changes.folderAccess) await q.replaceAccess(c, uid, changes.folderAccess);
+      if (hash) await c.query('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [hash, now, uid]);
+      return uid;
+    });
+    return this.byId(id);
+  }
+
+  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }> {
+    return this.transaction(async (c) => {
+      const uid = await this.idOf(c, userName.trim());
+      if (isAdmin(userName.trim())) throw new UserError('refused', 'the built-in admin cannot be deleted');
+      const result = await q.releaseFolders(c, uid);
+      await q.deleteUserRow(c, uid);
+      return result;
+    });
+  }
+
+  async setPassword(userName: string, password: string): Promise<void> {
+    if (password.length === 0) throw new UserError('input', 'the password is empty');
+    const hash = await hashPassword(password);
+    await this.transaction(async (c, now) => {
+      const uid = await this.idOf(c, userName.trim());
+      await c.query('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [hash, now, uid]);
+    });
+  }
+
+  async setInitialAdminPassword(password: string): Promise<void> {
+    if (password.length === 0) throw new UserError('input', 'the password is empty');
+    const hash = await hashPassword(password);
+    await this.transaction(async (c, now) => {
+      const r = await c.query(
+        'UPDATE users SET password_hash = $1, updated_at = $2 WHERE lower(user_name) = $3 AND password_hash IS NULL',
+        [hash, now, ADMIN_USER],
+      );
+      if (r.rowCount === 0) {
+        if (!(await q.findUser(c, ADMIN_USER))) throw new UserError('notFound', `there is no user named ${ADMIN_USER}`);
+        throw new UserError('refused', 'the admin password is already set');
+      }
+    });
+  }
+
+  async verifyPassword(userName: string, password: string): Promise<boolean> {
+    const u = await this.read((db) => q.findUser(db, userName.trim()));
+    return u && u.authentication === 'integrated' && u.hash !== null ? verifyPassword(u.hash, password) : false;
+  }
+
+  setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord> {
+    return this.updateUser(userName, { privileges });
+  }
+
+  setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord> {
+    return this.updateUser(userName, { authentication });
+  }
+
+  listFolders(): Promise<ArchiveFolder[]> {
+    return this.read((db) => q.listFolders(db));
+  }
+
+  folderOf(userName: string): Promise<{ folder: string; messages: number } | null> {
+    return this.read(async (db) => {
+      const u = await q.findUser(db, userName.trim());
+      const f = u ? await q.findFolder(db, userName.trim()) : null;
+      return f && u && f.ownerId === u.id ? { folder: f.name, messages: await q.messageCount(db, f.id) } : null;
+    });
+  }
+
+  importMessages(folder: string, metas: readonly MessageMeta[]): Promise<number> {
+    return this.transaction(async (c, now) => {
+      const f = await q.findFolder(c, folder);
+      if (!f) throw new UserError('notFound', `there is no archive folder named ${folder}`);
+      await q.insertMessages(c, now, f.id, metas);
+      return q.messageCount(c, f.id);
+    });
+  }
+
+  latestMessages(folder: string, limit: number): Promise<ArchivedMessage[]> {
+    return this.read(async (db) => {
+      const f = await q.findFolder(db, folder);
+      return f ? q.latestMessages(db, f.id, limit) : [];
+    });
+  }
+
+  listRuns(limit = 200): Promise<SyncRun[]> {
+    return this.read((db) => q.listRuns(db, limit));
+  }
+
+  runChanges(runId: number): Promise<Change[]> {
+    return this.read((db) => q.runChanges(db, runId));
+  }
+
+  async lastRun(filter: RunFilter): Promise<SyncRun | null> {
+    return (await this.read((db) => q.listRuns(db, 1, filter)))[0] ?? null;
+  }
+
+  recordRun(run: NewRun, changes: readonly Change[]): Promise<number> {
+    return this.transaction((c) => q.insertRun(c, run, changes));
+  }
+
+  exportAll(): Promise<Dump> {
+    return this.withClient(async (c) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        return await exportPg(c);
+      } finally {
+        await c.query('COMMIT');
+      }
+    });
+  }
+
+  importAll(dump: Dump): Promise<void> {
+    return this.transaction((c) => importPg(c, dump));
+  }
+
+  counts(): Promise<DumpCounts> {
+    return this.withClient((c) => countPg(c));
+  }
+
+  throttleStore(): ThrottleStore {
+    this.throttle ??= pgThrottleStore(this.pool);
+    return this.throttle;
+  }
+
+  loadSettingsDoc(): Promise<unknown> {
+    return this.read(async (db) => {
+      const r = await db.query<{ doc: string }>('SELECT doc::text AS doc FROM settings_doc WHERE id = 1');
+      return r.rows[0] ? (JSON.parse(r.rows[0].doc) as unknown) : null;
+    });
+  }
+
+  async saveSettingsDoc(doc: unknown): Promise<void> {
+    await this.read((db) =>
+      db.query(
+        `INSERT INTO settings_doc (id, doc, updated_at) VALUES (1, $1::jsonb, $2)
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
+        [JSON.stringify(doc), this.now()],
+      ),
+    );
+  }
+}

@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Change } from '../../../shared/model';
+import type { ArchiveRepository, NewRun } from './repository';
+import { STORES, storeUnavailable, useStore } from './testing/stores';
+
+const run = (over: Partial<NewRun> = {}): NewRun => ({
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  actor: 'cli',
+  dryRun: false,
+  status: 'applied',
+  summary: { create: 0, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 },
+  message: null,
+  ...over,
+});
+
+// One suite, both stores: what the repository promises, whichever store is behind it.
+describe.each(STORES)('$kind store', ({ kind }) => {
+  if (storeUnavailable(kind)) {
+    it.skip('needs PostgreSQL (apt-get install postgresql)', () => undefined);
+    return;
+  }
+  const store = useStore(kind);
+  let repo: ArchiveRepository;
+  beforeEach(async () => {
+    repo = await store.open({ lock: { waitMs: 150, pollMs: 10 } });
+  });
+  afterEach(async () => {
+    await repo.close();
+  });
+
+  it('a new database has the built-in admin, which needs a password, set once', async () => {
+    expect(repo.kind).toBe(kind);
+    expect(await repo.getUser('ADMIN')).toMatchObject({
+      userName: 'admin',
+      authentication: 'integrated',
+      privileges: ['admin'],
+      builtIn: true,
+      hasPassword: false,
+    });
+    expect(await repo.needsAdminPassword()).toBe(true);
+    await repo.setInitialAdminPassword('s3cret!');
+    expect(await repo.needsAdminPassword()).toBe(false);
+    await expect(repo.setInitialAdminPassword('again')).rejects.toMatchObject({ code: 'refused' });
+    expect(await repo.verifyPassword('admin', 's3cret!')).toBe(true);
+    expect(await repo.verifyPassword('admin', 'wrong')).toBe(false);
+    expect(await repo.verifyPassword('nobody', 's3cret!')).toBe(false);
+  });
+
+  it('never deletes admin, nor strips its admin privilege or integrated authentication', async () => {
+    await expect(repo.deleteUser('Admin')).rejects.toMatchObject({ code: 'refused' });
+    await expect(repo.setAuthentication('admin', 'directoryServices')).rejects.toMatchObject({ code: 'refused' });
+    await expect(repo.setPrivileges('admin', ['login'])).rejects.toMatchObject({ code: 'refused' });
+    await expect(repo.updateUser('admin', { userName: 'root' })).rejects.toMatchObject({ code: 'refused' });
+  });
+
+  it('users are unique case-insensitively and keep addresses, privileges and folder access', async () => {
+    const u = await repo.createUser({
+      userName: 'Frank@Company.test',
+      fullName: 'Frank Müller',
+      emailAddresses: ['frank@company.test', 'FRANK@company.test', 'f.mueller@company.test'],
+      authentication: 'directoryServices',
+      privileges: ['archive', 'login', 'login'],
+    });
+    expect(u.emailAddresses).toEqual(['frank@company.test', 'f.mueller@company.test']);
+    expect(u.privileges).toEqual(['login', 'archive']);
+    expect(u.folderAccess).toEqual([{ folder: 'Frank@Company.test', read: true, write: false, delete: false }]);
+    await expect(repo.createUser({ userName: 'frank@company.TEST' })).rejects.toMatchObject({ code: 'exists' });
+    await expect(repo.createUser({ userName: ' ' })).rejects.toMatchObject({ code: 'input' });
+    await expect(repo.createUser({ userName: 'x', emailAddresses: ['no-at'] })).rejects.toMatchObject({
+      code: 'input',
+      message: 'no-at is not an email address',
+    });
+    expect((await repo.getUser('FRANK@COMPANY.TEST'))?.fullName).toBe('Frank Müller');
+    await repo.setPrivileges('frank@company.test', ['admin', 'export']);
+    expect((await repo.getUser('frank@company.test'))?.privileges).toEqual(['admin']);
+    await repo.setPassword('frank@company.test', 'pw');
+    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(false); // directoryServices: MDaemon checks it
+    await repo.setAuthentication('frank@company.test', 'integrated');
+    expect((await repo.getUser('frank@company.test'))?.authentication).toBe('integrated');
+    expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(true);
+    expect((await repo.listUsers()).map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
+  });
+
+  it('renames a user with its own folder, and replaces folder access', async () => {
+    await repo.createUser({ userName: 'anna', emailAddresses: ['anna@x.test'] });
+    await repo.createUser({ userName: 'bob' });
+    const renamed = await repo.updateUser('anna', {
+      userName: 'anna.k',
+      fullName: 'Anna K',
+      folderAccess: [
+        { folder: 'anna.k', read: true, write: true, delete: false },
+        { folder: 'bob', read: true, write: false, delete: false },
+      ],
+    });
+    expect(renamed).toMatchObject({ userName: 'anna.k', fullName: 'Anna K', emailAddresses: ['anna@x.test'] });
+    expect(renamed.folderAccess).toEqual([
+      { folder: 'anna.k', read: true, write: true, delete: false },
+      { folder: 'bob', read: true, write: false, delete: false },
+    ]);
+    await expect(repo.updateUser('anna.k', { userName: 'BOB' })).rejects.toMatchObject({ code: 'exists' });
+    await expect(
+      repo.updateUser('bob', { folderAccess: [{ folder: 'missing', read: true, write: false, delete: false }] }),
+    ).rejects.toMatchObject({ code: 'notFound' });
+    expect((await repo.getUser('bob'))?.folderAccess).toEqual([
+      { folder: 'bob', read: true, write: false, delete: false },
+    ]);
+  });
+
+  it('deleting keeps a folder with messages (owner null) and removes an empty one; a new user re-attaches it', async () => {
+    await repo.createUser({ userName: 'kept', authentication: 'directoryServices' });
+    await repo.createUser({ userName: 'empty', authentication: 'directoryServices' });
+    await repo.importMessages('kept', [
+      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<x@y>' },
+    ]);
+    expect((await repo.listUsers()).find((u) => u.userName === 'kept')?.messages).toBe(1);
+    expect(await repo.deleteUser('kept')).toEqual({ folderKept: true, messages: 1 });
+    expect(await repo.deleteUser('empty')).toEqual({ folderKept: false, messages: 0 });
+    expect(await repo.listFolders()).toEqual([
+      { name: 'admin', owner: 'admin', messages: 0 },
+      { name: 'kept', owner: null, messages: 1 },
+    ]);
+    await repo.createUser({ userName: 'KEPT' });
+    expect((await repo.listFolders()).find((f) => f.name === 'kept')).toEqual({
+      name: 'kept',
+      owner: 'KEPT',
+      messages: 1,
+    });
+    expect(await repo.folderOf('kept')).toEqual({ folder: 'kept', messages: 1 });
+    expect(await repo.latestMessages('kept', 5)).toEqual([
+      { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10 },
+    ]);
+  });
+
+  it('a reader sees what another connection committed', async () => {
+    const b = await store.open();
+    await repo.createUser({ userName: 'new-in-a' });
+    expect(await b.getUser('new-in-a')).not.toBeNull();
+    await b.deleteUser('new-in-a');
+    expect(await repo.getUser('new-in-a')).toBeNull();
+    await b.close();
+  });
+
+  it('one synchronization at a time: a second one waits, then fails busy; the lock is free afterwards', async () => {
+    const b = await store.open({ lock: { waitMs: 100, pollMs: 10 } });
+    await repo.exclusive(async () => {
+      await expect(b.exclusive(() => Promise.resolve(1))).rejects.toMatchObject({
+        code: 'busy',
+        message: 'another synchronization is running',
+      });
+    });
+    await expect(b.exclusive(() => Promise.resolve(2))).resolves.toBe(2);
+    await b.close();
+  });
+
+  it('keeps the history, and finds the last run of an actor', async () => {
+    const changes: Change[] = [
+      { action: 'create', userName: 'a', fullName: '', emailAddresses: [], reason: 'r' },
+      { action: 'unchanged', userName: 'b', fullName: '', emailAddresses: [], reason: 'r' },
+    ];
+    const first = await repo.recordRun(run({ actor: 'schedule' }), changes);
+    const second = await repo.recordRun(run({ actor: 'cli', dryRun: true, status: 'tested' }), changes);
+    expect((await repo.listRuns()).map((r) => r.id)).toEqual([second, first]);
+    expect(await repo.runChanges(first)).toEqual([changes[0]]);
+    expect(await repo.runChanges(424242)).toEqual([]);
+    expect((await repo.lastRun({ actor: 'schedule' }))?.id).toBe(first);
+    expect((await repo.lastRun({ dryRun: true }))?.id).toBe(second);
+    expect(await repo.lastRun({ actor: 'nobody' })).toBeNull();
+  });
+
+  it('migrates once when several open a new database together, and refuses one written by a newer mdsync', async () => {
+    const opened = await Promise.all([store.open(), store.open(), store.open()]);
+    expect(new Set(await Promise.all(opened.map(async (r) => (await r.listUsers()).length)))).toEqual(new Set([1]));
+    await Promise.all(opened.map((r) => r.close()));
+    await store.exec(
+      kind === 'sqlite'
+        ? 'PRAGMA user_version = 99'
+        : "UPDATE mdsync_meta SET value = '99' WHERE key = 'schema_version'",
+    );
+    await expect(store.open()).rejects.toMatchObject({
+      code: 'config',
+      message: 'the user database was written by a newer mdsync (schema 99); update mdsync',
+    });
+  });
+
+  it('postgres shares the logon throttle and the settings document; the embedded file keeps neither', async () => {
+    if (kind === 'sqlite') {
+      expect(repo.throttleStore()).toBeNull();
+      expect(await repo.loadSettingsDoc()).toBeNull();
+      await expect(repo.saveSettingsDoc({ version: 1 })).rejects.toThrow(/keeps no settings document/);
+      return;
+    }
+    const other = await store.open();
+    const mine = repo.throttleStore();
+    const theirs = other.throttleStore();
+    if (!mine || !theirs) throw new Error('postgres must give a throttle store');
+    await mine.addFailure('anna', 1_000);
+    await theirs.addFailure('ANNA-other', 1_000);
+    await theirs.addFailure('anna', 2_000);
+    expect(await mine.get('anna', 0)).toEqual({ failures: 2, lockedUntil: 0 });
+    expect(await mine.get('anna', 1_500)).toEqual({ failures: 1, lockedUntil: 0 });
+    await theirs.lock('anna', 9_000);
+    expect(await mine.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 9_000 });
+    await mine.clear('anna');
+    expect(await theirs.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 0 });
+    expect(await theirs.get('ANNA-other', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+
+    expect(await repo.loadSettingsDoc()).toBeNull();
+    await repo.saveSettingsDoc({ version: 1, sync: { autoSyncHours: 6 } });
+    expect(await other.loadSettingsDoc()).toEqual({ version: 1, sync: { autoSyncHours: 6 } });
+    await other.close();
+  });
+});

@@ -1,0 +1,297 @@
+/**
+ * The embedded store: the user database as one SQLite file in the data directory (sql.js).
+ *
+ * Reads always see what other processes committed (the file is reloaded when it changed); writes
+ * take the cross-process writer lock and persist the whole file once per transaction.
+ */
+import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { dataFiles } from '../paths';
+import { applyPlan } from '../sync/apply';
+import { type TxBody, type WriterSession, DbConnection } from './connection';
+import { ADMIN_USER } from './schema';
+import type { Sql } from './sql';
+import * as folders from './folder-store';
+import * as history from './history-store';
+import * as users from './user-store';
+import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
+import type { ThrottleStore } from './throttle-types';
+import type { Dump, DumpCounts } from './dump';
+import { countSqlite, exportSqlite, importSqlite } from './sqlite-dump';
+import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
+
+export type { TxBody, WriterSession } from './connection';
+
+/** The user database in a data directory's SQLite file. */
+export class SqliteRepository implements ArchiveRepository {
+  readonly kind = 'sqlite';
+
+  private constructor(
+    readonly connection: DbConnection,
+    readonly location: string,
+  ) {}
+
+  /** Opens (creating on first use) the database of a data directory. */
+  static async open(opts: Omit<RepositoryOptions, 'databaseUrl' | 'databasePassword'>): Promise<SqliteRepository> {
+    const files = dataFiles(opts.dataDir);
+    const connection = await DbConnection.open({
+      file: files.database,
+      lockFile: files.lock,
+      wasmPath: opts.wasmPath,
+      now: opts.now,
+      lock: opts.lock,
+      onWarning: opts.onWarning,
+    });
+    return new SqliteRepository(connection, files.database);
+  }
+
+  /** Warnings met while opening or reloading (a damaged file replaced by its backup). */
+  get warnings(): readonly string[] {
+    return this.connection.warnings;
+  }
+
+  /** Frees the in-memory database; the file stays as last committed. */
+  close(): Promise<void> {
+    this.connection.close();
+    return Promise.resolve();
+  }
+
+  /** Runs `fn` all or nothing, under the writer lock; it is persisted once. */
+  transaction<T>(fn: TxBody<T>): Promise<T> {
+    return this.connection.transaction(fn);
+  }
+
+  /** Holds the writer lock across `fn`: a synchronization plans and applies with no other writer between. */
+  exclusive<T>(fn: (session: SyncSession) => Promise<T>): Promise<T> {
+    return this.connection.exclusive((writer) => fn(this.session(writer)));
+  }
+
+  private session(writer: WriterSession): SyncSession {
+    return {
+      currentUsers: () => this.currentUsers(),
+      apply: (input) =>
+        Promise.resolve(
+          writer.transaction((sql, now) => {
+            const applied = applyPlan(sql, now, input.changes, input.defaults, input.onProgress);
+            return { applied, runId: history.insertRun(sql, input.run(), applied) };
+          }),
+        ),
+      recordRun: (run, changes) => Promise.resolve(writer.transaction((sql) => history.insertRun(sql, run, changes))),
+    };
+  }
+
+  private read(): Sql {
+    return this.connection.reader();
+  }
+
+  private idOf(sql: Sql, userName: string): number {
+    const id = users.findUserId(sql, userName);
+    if (id === null) throw new UserError('notFound', `there is no user named ${userName}`);
+    return id;
+  }
+
+  private getUserNow(userName: string): users.UserRecord | null {
+    const sql = this.read();
+    const id = users.findUserId(sql, userName.trim());
+    return id === null ? null : (users.loadUsers(sql, id)[0] ?? null);
+  }
+
+  async getUser(userName: string): Promise<users.UserRecord | null> {
+    return Promise.resolve(this.getUserNow(userName));
+  }
+
+  async listUsers(): Promise<users.UserRecord[]> {
+    return Promise.resolve(users.loadUsers(this.read()));
+  }
+
+  async currentUsers(): Promise<users.UserSummary[]> {
+    return Promise.resolve(users.loadSummaries(this.read()));
+  }
+
+  async needsAdminPassword(): Promise<boolean> {
+    const sql = this.read();
+    const id = users.findUserId(sql, ADMIN_USER);
+    return Promise.resolve(id === null || users.passwordHashOf(sql, id) === null);
+  }
+
+  async createUser(input: NewUser): Promise<users.UserRecord> {
+    const userName = checkName(input.userName);
+    const emails = checkEmails(input.emailAddresses ?? []);
+    const authentication = input.authentication ?? 'integrated';
+    const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
+    const id = await this.transaction((sql, now) => {
+      if (users.findUserId(sql, userName) !== null)
+        throw new UserError('exists', `a user named ${userName} already exists`);
+      const uid = users.insertUser(sql, now, {
+        userName,
+        fullName: input.fullName ?? '',
+        authentication,
+        emailAddresses: emails,
+        privileges: input.privileges ?? ['login'],
+        passwordHash: hash,
+      });
+      const own = input.folderAccess?.find((a) => a.folder.toLowerCase() === userName.toLowerCase());
+      folders.attachOwnFolder(sql, now, uid, userName, own ?? { read: true, write: false, delete: false });
+      if (input.folderAccess) folders.replaceAccess(sql, uid, withOwn(input.folderAccess, userName, own));
+      return uid;
+    });
+    return this.byId(id);
+  }
+
+  private byId(id: number): users.UserRecord {
+    const u = users.loadUsers(this.read(), id)[0];
+    if (!u) throw new UserError('notFound', 'the user is gone');
+    return u;
+  }
+
+  async updateUser(originalUserName: string, changes: UserChanges): Promise<users.UserRecord> {
+    const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
+    const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
+    const hash = changes.password ? await hashPassword(changes.password) : null;
+    const id = await this.transaction((sql, now) => {
+      const uid = this.idOf(sql, originalUserName.trim());
+      const current = users.loadUsers(sql, uid)[0] as users.UserRecord;
+      if (current.builtIn) checkAdminChanges({ ...changes, userName: newName });
+      if (newName !== undefined && newName !== current.userName) {
+        const other = users.findUserId(sql, newName);
+        if (other !== null && other !== uid) throw new UserError('exists', `a user named ${newName} already exists`);
+        users.renameUserRow(sql, now, uid, newName);
+        const own = folders.findFolder(sql, current.userName);
+        if (own?.ownerId === uid && folders.findFolder(sql, newName) === null) {
+          sql.run('UPDATE folders SET name = ? WHERE id = ?', [newName, own.id]);
+        }
+      }
+      if (changes.fullName !== undefined || emails !== undefined) {
+        users.setDetails(sql, now, uid, changes.fullName ?? current.fullName, emails ?? current.emailAddresses);
+      }
+      if (changes.privileges) users.setPrivilegeRows(sql, now, uid, changes.privileges);
+      if (changes.authentication) users.setAuthRow(sql, now, uid, changes.authentication);
+      if (changes.folderAccess) folders.replaceAccess(sql, uid, changes.folderAccess);
+      if (hash) users.setPasswordHashRow(sql, now, uid, hash);
+      return uid;
+    });
+    return this.byId(id);
+  }
+
+  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }> {
+    return this.transaction((sql) => {
+      const uid = this.idOf(sql, userName.trim());
+      if (isAdmin(userName.trim())) throw new UserError('refused', 'the built-in admin cannot be deleted');
+      const result = folders.releaseFolders(sql, uid);
+      users.deleteUserRow(sql, uid);
+      return result;
+    });
+  }
+
+  async setPassword(userName: string, password: string): Promise<void> {
+    if (password.length === 0) throw new UserError('input', 'the password is empty');
+    const hash = await hashPassword(password);
+    await this.transaction((sql, now) => {
+      const uid = this.idOf(sql, userName.trim());
+      users.setPasswordHashRow(sql, now, uid, hash);
+    });
+  }
+
+  async setInitialAdminPassword(password: string): Promise<void> {
+    if (password.length === 0) throw new UserError('input', 'the password is empty');
+    const hash = await hashPassword(password);
+    await this.transaction((sql, now) => {
+      const uid = this.idOf(sql, ADMIN_USER);
+      if (users.passwordHashOf(sql, uid) !== null) throw new UserError('refused', 'the admin password is already set');
+      users.setPasswordHashRow(sql, now, uid, hash);
+    });
+  }
+
+  async verifyPassword(userName: string, password: string): Promise<boolean> {
+    const sql = this.read();
+    const id = users.findUserId(sql, userName.trim());
+    const auth = id === null ? null : sql.one('SELECT authentication FROM users WHERE id = ?', [id])?.[0];
+    const hash = id === null || auth !== 'integrated' ? null : users.passwordHashOf(sql, id);
+    return hash === null ? false : verifyPassword(hash, password);
+  }
+
+  async setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<users.UserRecord> {
+    return this.updateUser(userName, { privileges });
+  }
+
+  async setAuthentication(userName: string, authentication: Authentication): Promise<users.UserRecord> {
+    return this.updateUser(userName, { authentication });
+  }
+
+  async listFolders(): Promise<ArchiveFolder[]> {
+    return Promise.resolve(folders.listFolderRows(this.read()));
+  }
+
+  async folderOf(userName: string): Promise<{ folder: string; messages: number } | null> {
+    const sql = this.read();
+    const uid = users.findUserId(sql, userName.trim());
+    const f = uid === null ? null : folders.findFolder(sql, userName.trim());
+    return Promise.resolve(
+      f && f.ownerId === uid ? { folder: f.name, messages: folders.messageCount(sql, f.id) } : null,
+    );
+  }
+
+  importMessages(folder: string, metas: readonly folders.MessageMeta[]): Promise<number> {
+    return this.transaction((sql, now) => {
+      const f = folders.findFolder(sql, folder);
+      if (!f) throw new UserError('notFound', `there is no archive folder named ${folder}`);
+      folders.insertMessages(sql, now, f.id, metas);
+      return folders.messageCount(sql, f.id);
+    });
+  }
+
+  async latestMessages(folder: string, limit: number): Promise<ArchivedMessage[]> {
+    const sql = this.read();
+    const f = folders.findFolder(sql, folder);
+    return Promise.resolve(f ? folders.latestMessageRows(sql, f.id, limit) : []);
+  }
+
+  async listRuns(limit = 200): Promise<SyncRun[]> {
+    return Promise.resolve(history.listRunRows(this.read(), limit));
+  }
+
+  async runChanges(runId: number): Promise<Change[]> {
+    return Promise.resolve(history.runChangeRows(this.read(), runId));
+  }
+
+  async lastRun(filter: RunFilter): Promise<SyncRun | null> {
+    const runs = history.listRunRows(this.read(), history.HISTORY_KEEP_RUNS);
+    const hit = runs.find(
+      (r) =>
+        (filter.actor === undefined || r.actor === filter.actor) &&
+        (filter.dryRun === undefined || r.dryRun === filter.dryRun),
+    );
+    return Promise.resolve(hit ?? null);
+  }
+
+  recordRun(run: history.NewRun, changes: readonly Change[]): Promise<number> {
+    return this.transaction((sql) => history.insertRun(sql, run, changes));
+  }
+
+  async exportAll(): Promise<Dump> {
+    return Promise.resolve(exportSqlite(this.read()));
+  }
+
+  async importAll(dump: Dump): Promise<void> {
+    await this.transaction((sql) => importSqlite(sql, dump));
+  }
+
+  async counts(): Promise<DumpCounts> {
+    return Promise.resolve(countSqlite(this.read()));
+  }
+
+  /** None: a file rewrite per failed logon is too dear; the service keeps the throttle in memory. */
+  throttleStore(): ThrottleStore | null {
+    return null;
+  }
+
+  /** None: with the embedded store the settings stay in the data directory's config.json. */
+  loadSettingsDoc(): Promise<unknown> {
+    return Promise.resolve(null);
+  }
+
+  saveSettingsDoc(_doc: unknown): Promise<void> {
+    return Promise.reject(new Error('the embedded store keeps no settings document'));
+  }
+}
