@@ -14,6 +14,7 @@ import type { ApplyProgress } from './repository';
 import { type Db, deleteUserRow, findUser, releaseFolders } from './pg-users';
 import { isAdmin } from './user-input';
 import { normalizePrivileges } from './user-store';
+import { appliedCreateReason } from '../sync/plan';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;
 
@@ -174,8 +175,9 @@ export async function applyPlanPg(
     if (c.action === 'delete') {
       out.push(await deleteOne(db, c));
       if (++done % 1000 === 0) onProgress?.(done, total);
-    } else if (c.action === 'create' && reattached.has(c.userName.toLowerCase())) {
-      out.push({ ...c, reason: `${c.reason}; existing archive folder re-attached` });
+    } else if (c.action === 'create') {
+      const reason = appliedCreateReason(c.reason, reattached.has(c.userName.toLowerCase()));
+      out.push(reason === c.reason ? c : { ...c, reason });
     } else out.push(c);
   }
   onProgress?.(total, total);

@@ -136,6 +136,7 @@ export class PgRepository implements ArchiveRepository {
       try {
         return await fn({
           currentUsers: () => q.loadSummaries(client).catch((e: unknown) => Promise.reject(pgError(e, this.target))),
+          keptFolderNames: () => keptFolders(client).catch((e: unknown) => Promise.reject(pgError(e, this.target))),
           apply: (input) =>
             this.tx(client, async (c, now) => {
               const applied = await applyPlanPg(c, now, input.changes, input.defaults, input.onProgress);
@@ -178,6 +179,10 @@ export class PgRepository implements ArchiveRepository {
 
   currentUsers(): Promise<UserSummary[]> {
     return this.read((db) => q.loadSummaries(db));
+  }
+
+  keptFolderNames(): Promise<Set<string>> {
+    return this.read((db) => keptFolders(db));
   }
 
   needsAdminPassword(): Promise<boolean> {
@@ -391,4 +396,10 @@ export class PgRepository implements ArchiveRepository {
       ),
     );
   }
+}
+
+/** Lower-cased names of the folders without an owner. */
+async function keptFolders(db: Pick<pg.ClientBase, 'query'>): Promise<Set<string>> {
+  const r = await db.query<{ n: string }>('SELECT lower(name) AS n FROM folders WHERE owner_id IS NULL');
+  return new Set(r.rows.map((row) => row.n));
 }

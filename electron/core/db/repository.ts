@@ -84,6 +84,8 @@ export interface ApplyInput {
 export interface SyncSession {
   /** What a plan compares, read under the lock. */
   currentUsers(): Promise<UserSummary[]>;
+  /** Lower-cased names of the archive folders without an owner (kept when their user was deleted). */
+  keptFolderNames(): Promise<Set<string>>;
   /** Applies the changes and records the run, all or nothing; returns the changes as committed. */
   apply(input: ApplyInput): Promise<{ applied: Change[]; runId: number }>;
   /** Records a run that changed nothing. */
@@ -113,6 +115,8 @@ export interface ArchiveRepository extends CopyableStore {
   listUsers(): Promise<UserRecord[]>;
   /** Name, full name, addresses and authentication of every user: a plan's input. */
   currentUsers(): Promise<UserSummary[]>;
+  /** Lower-cased names of the archive folders without an owner: a plan's input (re-attached folders). */
+  keptFolderNames(): Promise<Set<string>>;
   /** True until the built-in admin has a password. */
   needsAdminPassword(): Promise<boolean>;
   /** Creates a user and its archive folder (re-attaching an orphaned folder of that name). */

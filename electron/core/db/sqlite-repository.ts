@@ -70,6 +70,7 @@ export class SqliteRepository implements ArchiveRepository {
   private session(writer: WriterSession): SyncSession {
     return {
       currentUsers: () => this.currentUsers(),
+      keptFolderNames: () => this.keptFolderNames(),
       apply: (input) =>
         Promise.resolve(
           writer.transaction((sql, now) => {
@@ -107,6 +108,11 @@ export class SqliteRepository implements ArchiveRepository {
 
   async currentUsers(): Promise<users.UserSummary[]> {
     return Promise.resolve(users.loadSummaries(this.read()));
+  }
+
+  async keptFolderNames(): Promise<Set<string>> {
+    const rows = this.read().all('SELECT lower(name) FROM folders WHERE owner_id IS NULL');
+    return Promise.resolve(new Set(rows.map((r) => String(r[0]))));
   }
 
   async needsAdminPassword(): Promise<boolean> {

@@ -128,6 +128,10 @@ describe.each(STORES)('$kind store', ({ kind }) => {
         ['carl@two.test', 'carl@two.test', 0],
         ['manual@one.test', 'manual@one.test', 0],
       ]);
+      const tested = await run(three, settingsWith(), { dryRun: true });
+      expect(tested.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe(
+        're-created for this MDaemon account; its archive folder, kept when the user was deleted, will be re-attached',
+      );
       const back = await run(three, settingsWith());
       expect(back.changes.find((c) => c.userName === 'anna@one.test')?.reason).toBe(
         're-created for this MDaemon account; its archive folder, kept when the user was deleted, was re-attached',

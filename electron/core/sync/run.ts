@@ -70,7 +70,7 @@ async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
 
 /** Reads and plans, checking for cancellation between the phases. */
 async function readAndPlan(
-  repo: Pick<ArchiveRepository, 'currentUsers'>,
+  repo: Pick<ArchiveRepository, 'currentUsers' | 'keptFolderNames'>,
   opts: RunSyncOptions,
 ): Promise<{ read: DirectoryRead; plan: Plan }> {
   const progress = opts.onProgress;
@@ -85,7 +85,9 @@ async function readAndPlan(
   }
   checkAbort(opts.signal);
   progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
-  const plan = planSync(read, opts.settings, await repo.currentUsers(), {
+  const [current, keptFolders] = await Promise.all([repo.currentUsers(), repo.keptFolderNames()]);
+  const plan = planSync(read, opts.settings, current, {
+    keptFolders,
     confirmDeletes: opts.confirmDeletes,
     deleteLimitOverride: opts.deleteLimit,
   });
