@@ -6,6 +6,11 @@
  * main file (writeFileAtomic), so a kill -9 at any moment leaves the old state or the new one.
  * Just before, the current main file is hard-linked as `archive.sqlite.bak` (a copy where links
  * are not supported), so one earlier good state survives damage to the main file.
+ *
+ * In memory the file lives in sql.js's emulated file system, which grows a file by copying it
+ * into a buffer an eighth larger: a database growing to 80 MB is copied some 40 times, 650 MB
+ * of copies and as much short-lived garbage. So an image is opened with room after its last
+ * page (openImage): SQLite goes by the page count in its header and fills the room in place.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +52,8 @@ export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
 export interface LoadedDatabase {
   /** null when neither the file nor its backup exists (a new data directory). */
   readonly db: Database | null;
+  /** Bytes the in-memory file holds before it must grow (0 without a database). */
+  readonly capacity: number;
   /** The stamp of the main file as it was when read (null when missing). */
   readonly stamp: FileStamp | null;
   /** True when the content came from the backup because the main file was missing or damaged. */
@@ -73,26 +80,82 @@ export function looksWhole(bytes: Uint8Array): boolean {
   return !headerSizeValid || pages * pageSize === bytes.length;
 }
 
+/** True when the header records the page count (so bytes after the last page are ignored). */
+function headerCountsPages(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return view.getUint32(28) !== 0 && view.getUint32(92) === view.getUint32(24);
+}
+
+/** Room left after a database read from disk, for the pages of ordinary commits: 1/32 of it, 256 KiB to 8 MiB. */
+export function loadRoom(size: number): number {
+  return Math.min(8 << 20, Math.max(256 << 10, Math.ceil(size / 32)));
+}
+
+/** An in-memory database and how many bytes its file holds before sql.js must grow it by copying. */
+export interface OpenedImage {
+  readonly db: Database;
+  readonly capacity: number;
+}
+
+/**
+ * Opens a database image (`bytes` is the whole file; `buffer`, when given, holds it at its start
+ * and is `capacity` long) with room up to `capacity` bytes. An image whose header does not record
+ * its page count gets no room, since SQLite would count the zeros as pages.
+ */
+export function openImage(SQL: SqlJsStatic, bytes: Uint8Array, capacity: number, buffer?: Uint8Array): OpenedImage {
+  if (capacity <= bytes.length || !headerCountsPages(bytes))
+    return { db: new SQL.Database(bytes), capacity: bytes.length };
+  let padded = buffer;
+  if (!padded || padded.length !== capacity || padded.buffer !== bytes.buffer) {
+    padded = new Uint8Array(capacity);
+    padded.set(bytes);
+  }
+  return { db: new SQL.Database(padded), capacity };
+}
+
 /** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
-function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): Database | null {
-  if (!looksWhole(bytes)) return null;
-  let db: Database | null = null;
+function openChecked(SQL: SqlJsStatic, read: ReadFile): OpenedImage | null {
+  if (!looksWhole(read.bytes)) return null;
+  let opened: OpenedImage | null = null;
   try {
-    db = new SQL.Database(bytes);
-    db.exec('SELECT count(*) FROM sqlite_master');
-    return db;
+    opened = openImage(SQL, read.bytes, read.buffer.length, read.buffer);
+    opened.db.exec('SELECT count(*) FROM sqlite_master');
+    return opened;
   } catch {
-    db?.close();
+    opened?.db.close();
     return null;
   }
 }
 
-function readBytes(file: string): Uint8Array | null {
+/** A file read into a buffer with loadRoom() to spare after its bytes. */
+interface ReadFile {
+  readonly bytes: Uint8Array;
+  readonly buffer: Uint8Array;
+}
+
+function readBytes(file: string): ReadFile | null {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    // Zeroed memory the kernel hands out lazily: the room costs nothing until sql.js copies it.
+    const buffer = new Uint8Array(size + loadRoom(size));
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buffer, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { bytes: buffer.subarray(0, got), buffer };
+  } catch (err) {
+    throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -104,20 +167,20 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   const stamp = stampOf(file);
   const bytes = readBytes(file);
   if (bytes) {
-    const db = openChecked(SQL, bytes);
-    if (db) return { db, stamp, fromBackup: false, warning: null };
+    const opened = openChecked(SQL, bytes);
+    if (opened) return { ...opened, stamp, fromBackup: false, warning: null };
   }
   const bak = backupPath(file);
   const bakBytes = readBytes(bak);
   if (!bakBytes) {
-    if (!bytes) return { db: null, stamp, fromBackup: false, warning: null };
+    if (!bytes) return { db: null, capacity: 0, stamp, fromBackup: false, warning: null };
     throw new UserError(
       'corrupt',
       `the user database ${file} is damaged and there is no backup; restore it from your backups`,
     );
   }
-  const db = openChecked(SQL, bakBytes);
-  if (!db) {
+  const opened = openChecked(SQL, bakBytes);
+  if (!opened) {
     throw new UserError(
       'corrupt',
       `the user database ${file} and its backup are damaged; restore them from your backups`,
@@ -125,7 +188,7 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   }
   const why = bytes ? 'is damaged' : 'is missing';
   return {
-    db,
+    ...opened,
     stamp,
     fromBackup: true,
     warning: `the user database ${path.basename(file)} ${why}; using the backup ${path.basename(bak)} (changes since it was made are lost)`,
