@@ -174,7 +174,7 @@ export class DbConnection {
   private reserveRoom(bytes: number): void {
     if (this.txMark === null || bytes < MIN_RESERVE) return;
     const size = imageSize(this.db);
-    const wanted = size + bytes;
+    const wanted = size + bytes + (bytes >> 3);
     if (wanted <= this.capacity || bytes < size / 2) return;
     if (firstNumber(this.db, 'SELECT total_changes()') !== this.txMark) return;
     this.db.run('ROLLBACK');
