@@ -18,8 +18,8 @@ export type NewRun = Omit<SyncRun, 'id'>;
 /** Test runs keep at most this many changes: their full plan went to whoever asked. */
 export const TEST_RUN_KEEP_CHANGES = 1000;
 
-/** Changes per piece of the blob: each is deflated on its own, so no JSON text of a whole run is built. */
-const PIECE = 2000;
+/** Changes per piece of the blob (under 128 KB of JSON, young garbage): no JSON text of a whole run is built. */
+const PIECE = 500;
 
 /**
  * `changes` as a deflated JSON array, made piece by piece: every piece but the last ends with a

@@ -17,10 +17,10 @@ import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 export type Row = SqlValue[];
 
 /**
- * Rows per bulk statement or chunked read: under 128 KB of JSON, so each string and buffer is
+ * Rows per bulk statement or chunked read: well under 128 KB of JSON, so each string and buffer is
  * young garbage that V8 frees at once, not a large object left for the next full collection.
  */
-export const BULK_ROWS = 1000;
+export const BULK_ROWS = 500;
 
 /** Rows as a JSON parameter: UTF-8 bytes, read in SQL with `CAST(? AS TEXT)`. */
 export function jsonParam(rows: readonly unknown[]): Uint8Array {
