@@ -86,9 +86,12 @@ function headerCountsPages(bytes: Uint8Array): boolean {
   return view.getUint32(28) !== 0 && view.getUint32(92) === view.getUint32(24);
 }
 
-/** Room left after a database read from disk, for the pages of ordinary commits: 1/32 of it, 256 KiB to 8 MiB. */
+/**
+ * Room left after a database read from disk, for the pages of later commits: an eighth of it,
+ * 1 to 64 MiB. Room costs address space only until SQLite writes into it (see PaddedImage).
+ */
 export function loadRoom(size: number): number {
-  return Math.min(8 << 20, Math.max(256 << 10, Math.ceil(size / 32)));
+  return Math.min(64 << 20, Math.max(1 << 20, Math.ceil(size / 8)));
 }
 
 /** An in-memory database and how many bytes its file holds before sql.js must grow it by copying. */
@@ -98,27 +101,65 @@ export interface OpenedImage {
 }
 
 /**
- * Opens a database image (`bytes` is the whole file; `buffer`, when given, holds it at its start
- * and is `capacity` long) with room up to `capacity` bytes. An image whose header does not record
- * its page count gets no room, since SQLite would count the zeros as pages.
+ * An image followed by zeros, in the shape sql.js's Database constructor takes bytes. Its file
+ * system copies them with `slice()`, which here returns a new buffer with only the image written:
+ * the room after it stays untouched memory (no RSS) until SQLite fills it, where a real padded
+ * array would be read whole by the copy and count twice. Any other access sees the same bytes
+ * through a materialised copy, so a different sql.js stays correct, only without the saving.
  */
-export function openImage(SQL: SqlJsStatic, bytes: Uint8Array, capacity: number, buffer?: Uint8Array): OpenedImage {
+class PaddedImage {
+  private whole: Uint8Array | null = null;
+
+  constructor(
+    private readonly image: Uint8Array,
+    readonly length: number,
+  ) {}
+
+  get byteLength(): number {
+    return this.length;
+  }
+
+  private fresh(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    out.set(this.image);
+    return out;
+  }
+
+  slice(start = 0, end = this.length): Uint8Array {
+    if (start === 0 && end >= this.length) return this.fresh();
+    this.whole ??= this.fresh();
+    return this.whole.slice(start, end);
+  }
+
+  subarray(start?: number, end?: number): Uint8Array {
+    this.whole ??= this.fresh();
+    return this.whole.subarray(start, end);
+  }
+}
+
+/**
+ * Opens a database image (the whole file) with room up to `capacity` bytes. An image whose
+ * header does not record its page count gets no room, since SQLite would count the zeros as pages.
+ */
+export function openImage(SQL: SqlJsStatic, bytes: Uint8Array, capacity: number): OpenedImage {
   if (capacity <= bytes.length || !headerCountsPages(bytes))
     return { db: new SQL.Database(bytes), capacity: bytes.length };
-  let padded = buffer;
-  if (!padded || padded.length !== capacity || padded.buffer !== bytes.buffer) {
-    padded = new Uint8Array(capacity);
-    padded.set(bytes);
+  const db = new SQL.Database(new PaddedImage(bytes, capacity) as unknown as Uint8Array);
+  try {
+    db.exec('SELECT count(*) FROM sqlite_master');
+  } catch (err) {
+    db.close();
+    throw err;
   }
-  return { db: new SQL.Database(padded), capacity };
+  return { db, capacity };
 }
 
 /** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
-function openChecked(SQL: SqlJsStatic, read: ReadFile): OpenedImage | null {
-  if (!looksWhole(read.bytes)) return null;
+function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): OpenedImage | null {
+  if (!looksWhole(bytes)) return null;
   let opened: OpenedImage | null = null;
   try {
-    opened = openImage(SQL, read.bytes, read.buffer.length, read.buffer);
+    opened = openImage(SQL, bytes, bytes.length + loadRoom(bytes.length));
     opened.db.exec('SELECT count(*) FROM sqlite_master');
     return opened;
   } catch {
@@ -127,35 +168,12 @@ function openChecked(SQL: SqlJsStatic, read: ReadFile): OpenedImage | null {
   }
 }
 
-/** A file read into a buffer with loadRoom() to spare after its bytes. */
-interface ReadFile {
-  readonly bytes: Uint8Array;
-  readonly buffer: Uint8Array;
-}
-
-function readBytes(file: string): ReadFile | null {
-  let fd: number;
+function readBytes(file: string): Uint8Array | null {
   try {
-    fd = fs.openSync(file, 'r');
+    return fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    // Zeroed memory the kernel hands out lazily: the room costs nothing until sql.js copies it.
-    const buffer = new Uint8Array(size + loadRoom(size));
-    let got = 0;
-    while (got < size) {
-      const n = fs.readSync(fd, buffer, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { bytes: buffer.subarray(0, got), buffer };
-  } catch (err) {
-    throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
