@@ -6,6 +6,10 @@
  * whole file crash-safely. A failing body or a failing write leaves memory and disk as they were.
  * Before every read and under the lock before every write the file's stamp is checked, and a
  * file another process rewrote (the CLI while the app runs) is reloaded.
+ *
+ * A transaction about to add much (a first synchronization) says so through Sql.reserve before
+ * its first write; when the in-memory file lacks the room, the connection reopens the same
+ * committed image with the room after it (db-file.ts tells why that matters).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +17,15 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
-import { type FileStamp, cleanLeftovers, loadDatabase, persistDatabase, sameStamp, stampOf } from './db-file';
+import {
+  type FileStamp,
+  cleanLeftovers,
+  loadDatabase,
+  openImage,
+  persistDatabase,
+  sameStamp,
+  stampOf,
+} from './db-file';
 import { type LockOptions, acquireWriterLock } from './writer-lock';
 import { Sql } from './sql';
 
@@ -40,24 +52,41 @@ export interface ConnectionOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** Below this many bytes a reservation is not worth reopening the database for. */
+const MIN_RESERVE = 1 << 20;
+
+function firstNumber(db: Database, sql: string): number {
+  const v = db.exec(sql)[0]?.values[0]?.[0];
+  return typeof v === 'number' ? v : 0;
+}
+
+/** The size of the database image: its pages, not the room after them. */
+function imageSize(db: Database): number {
+  return firstNumber(db, 'PRAGMA page_count') * firstNumber(db, 'PRAGMA page_size');
+}
+
 /** A connection to the database file. */
 export class DbConnection {
-  private sqlHelper: Sql;
+  private readonly sqlHelper: Sql;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Whether the main file on disk is known good (false after falling back to the backup). */
   private mainGood: boolean;
+  /** total_changes() when the running transaction's body started; null outside a body or after a migration. */
+  private txMark: number | null = null;
   readonly warnings: string[] = [];
 
   private constructor(
     private readonly SQL: SqlJsStatic,
     private db: Database,
+    /** Bytes the in-memory file holds before sql.js grows it by copying (a lower bound). */
+    private capacity: number,
     private stamp: FileStamp | null,
     fromBackup: boolean,
     private readonly opts: ConnectionOptions,
   ) {
     configureConnection(db);
-    this.sqlHelper = new Sql(db);
+    this.sqlHelper = new Sql(db, { reserve: (bytes) => this.reserveRoom(bytes) });
     this.mainGood = !fromBackup;
   }
 
@@ -66,7 +95,14 @@ export class DbConnection {
     const SQL = await loadSqlJs(opts.wasmPath);
     fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     const loaded = loadDatabase(SQL, opts.file);
-    const conn = new DbConnection(SQL, loaded.db ?? new SQL.Database(), loaded.stamp, loaded.fromBackup, opts);
+    const conn = new DbConnection(
+      SQL,
+      loaded.db ?? new SQL.Database(),
+      loaded.capacity,
+      loaded.stamp,
+      loaded.fromBackup,
+      opts,
+    );
     if (loaded.warning) conn.warn(loaded.warning);
     const version = schemaVersion(conn.db);
     if (version > SCHEMA_VERSION) {
@@ -115,13 +151,42 @@ export class DbConnection {
         `the user database was written by a newer mdsync (schema ${version}); update mdsync`,
       );
     }
-    this.sqlHelper.free();
-    this.db.close();
-    this.db = next;
-    configureConnection(this.db);
-    this.sqlHelper = new Sql(this.db);
+    this.swap(next, loaded.capacity);
     this.stamp = loaded.stamp;
     this.mainGood = !loaded.fromBackup;
+  }
+
+  /** Uses `next` from now on (the same connection settings, new statements). */
+  private swap(next: Database, capacity: number): void {
+    this.sqlHelper.rebind(next);
+    this.db.close();
+    this.db = next;
+    this.capacity = capacity;
+    configureConnection(next);
+  }
+
+  /**
+   * Makes room for `bytes` more in the in-memory file, from inside a transaction body that has
+   * written nothing yet: the empty transaction is rolled back, the committed image reopened with
+   * the room, and a new transaction begun. Growing in place costs about log(1 + bytes/size) / log(1.125)
+   * copies of the file, a reopen three, so small additions to a large file grow in place.
+   */
+  private reserveRoom(bytes: number): void {
+    if (this.txMark === null || bytes < MIN_RESERVE) return;
+    const size = imageSize(this.db);
+    // Half again as much: untouched room costs no memory, an underestimate a copy of the file.
+    const wanted = size + bytes + (bytes >> 1);
+    if (wanted <= this.capacity || bytes < size / 2) return;
+    if (firstNumber(this.db, 'SELECT total_changes()') !== this.txMark) return;
+    this.db.run('ROLLBACK');
+    try {
+      const image = this.db.export();
+      const opened = openImage(this.SQL, image, wanted);
+      this.swap(opened.db, opened.capacity);
+    } finally {
+      this.db.run('BEGIN');
+      this.txMark = firstNumber(this.db, 'SELECT total_changes()');
+    }
   }
 
   /** Runs `fn` all or nothing and persists once; waits for the writer lock first. */
@@ -150,23 +215,27 @@ export class DbConnection {
   private commit<T>(fn: TxBody<T>): T {
     if (this.closed) throw new Error('the user database is closed');
     const now = this.now();
-    const db = this.db;
-    db.run('BEGIN');
+    this.db.run('BEGIN');
     let result: T;
     try {
-      migrate(db, now, true);
+      const migrated = migrate(this.db, now, true);
+      this.txMark = migrated ? null : firstNumber(this.db, 'SELECT total_changes()');
       result = fn(this.sqlHelper, now);
+      this.txMark = null;
       if (result instanceof Promise) throw new Error('a transaction body must be synchronous');
-      checkForeignKeys(db);
-      db.run('COMMIT');
+      // the body may have reopened the database (reserveRoom): from here on use this.db
+      checkForeignKeys(this.db);
+      this.db.run('COMMIT');
     } catch (err) {
-      rollback(db);
+      this.txMark = null;
+      rollback(this.db);
       throw err;
     }
     try {
       const onDisk = stampOf(this.opts.file);
       const keepBackup = this.mainGood && onDisk !== null && sameStamp(onDisk, this.stamp);
-      this.stamp = persistDatabase(this.opts.file, db.export(), keepBackup);
+      this.stamp = persistDatabase(this.opts.file, this.db.export(), keepBackup);
+      this.capacity = Math.max(this.capacity, imageSize(this.db));
       this.mainGood = true;
     } catch (err) {
       // Memory holds a state the disk does not: go back to the file's.

@@ -6,6 +6,11 @@
  * main file (writeFileAtomic), so a kill -9 at any moment leaves the old state or the new one.
  * Just before, the current main file is hard-linked as `archive.sqlite.bak` (a copy where links
  * are not supported), so one earlier good state survives damage to the main file.
+ *
+ * In memory the file lives in sql.js's emulated file system, which grows a file by copying it
+ * into a buffer an eighth larger: a database growing to 80 MB is copied some 40 times, 650 MB
+ * of copies and as much short-lived garbage. So an image is opened with room after its last
+ * page (openImage): SQLite goes by the page count in its header and fills the room in place.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +52,8 @@ export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
 export interface LoadedDatabase {
   /** null when neither the file nor its backup exists (a new data directory). */
   readonly db: Database | null;
+  /** Bytes the in-memory file holds before it must grow (0 without a database). */
+  readonly capacity: number;
   /** The stamp of the main file as it was when read (null when missing). */
   readonly stamp: FileStamp | null;
   /** True when the content came from the backup because the main file was missing or damaged. */
@@ -73,16 +80,90 @@ export function looksWhole(bytes: Uint8Array): boolean {
   return !headerSizeValid || pages * pageSize === bytes.length;
 }
 
-/** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
-function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): Database | null {
-  if (!looksWhole(bytes)) return null;
-  let db: Database | null = null;
+/** True when the header records the page count (so bytes after the last page are ignored). */
+function headerCountsPages(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return view.getUint32(28) !== 0 && view.getUint32(92) === view.getUint32(24);
+}
+
+/**
+ * Room left after a database read from disk, for the pages of later commits: an eighth of it,
+ * 1 to 64 MiB. Room costs address space only until SQLite writes into it (see PaddedImage).
+ */
+export function loadRoom(size: number): number {
+  return Math.min(64 << 20, Math.max(1 << 20, Math.ceil(size / 8)));
+}
+
+/** An in-memory database and how many bytes its file holds before sql.js must grow it by copying. */
+export interface OpenedImage {
+  readonly db: Database;
+  readonly capacity: number;
+}
+
+/**
+ * An image followed by zeros, in the shape sql.js's Database constructor takes bytes. Its file
+ * system copies them with `slice()`, which here returns a new buffer with only the image written:
+ * the room after it stays untouched memory (no RSS) until SQLite fills it, where a real padded
+ * array would be read whole by the copy and count twice. Any other access sees the same bytes
+ * through a materialised copy, so a different sql.js stays correct, only without the saving.
+ */
+class PaddedImage {
+  private whole: Uint8Array | null = null;
+
+  constructor(
+    private readonly image: Uint8Array,
+    readonly length: number,
+  ) {}
+
+  get byteLength(): number {
+    return this.length;
+  }
+
+  private fresh(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    out.set(this.image);
+    return out;
+  }
+
+  slice(start = 0, end = this.length): Uint8Array {
+    if (start === 0 && end >= this.length) return this.fresh();
+    this.whole ??= this.fresh();
+    return this.whole.slice(start, end);
+  }
+
+  subarray(start?: number, end?: number): Uint8Array {
+    this.whole ??= this.fresh();
+    return this.whole.subarray(start, end);
+  }
+}
+
+/**
+ * Opens a database image (the whole file) with room up to `capacity` bytes. An image whose
+ * header does not record its page count gets no room, since SQLite would count the zeros as pages.
+ */
+export function openImage(SQL: SqlJsStatic, bytes: Uint8Array, capacity: number): OpenedImage {
+  if (capacity <= bytes.length || !headerCountsPages(bytes))
+    return { db: new SQL.Database(bytes), capacity: bytes.length };
+  const db = new SQL.Database(new PaddedImage(bytes, capacity) as unknown as Uint8Array);
   try {
-    db = new SQL.Database(bytes);
     db.exec('SELECT count(*) FROM sqlite_master');
-    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return { db, capacity };
+}
+
+/** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
+function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): OpenedImage | null {
+  if (!looksWhole(bytes)) return null;
+  let opened: OpenedImage | null = null;
+  try {
+    opened = openImage(SQL, bytes, bytes.length + loadRoom(bytes.length));
+    opened.db.exec('SELECT count(*) FROM sqlite_master');
+    return opened;
   } catch {
-    db?.close();
+    opened?.db.close();
     return null;
   }
 }
@@ -104,20 +185,20 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   const stamp = stampOf(file);
   const bytes = readBytes(file);
   if (bytes) {
-    const db = openChecked(SQL, bytes);
-    if (db) return { db, stamp, fromBackup: false, warning: null };
+    const opened = openChecked(SQL, bytes);
+    if (opened) return { ...opened, stamp, fromBackup: false, warning: null };
   }
   const bak = backupPath(file);
   const bakBytes = readBytes(bak);
   if (!bakBytes) {
-    if (!bytes) return { db: null, stamp, fromBackup: false, warning: null };
+    if (!bytes) return { db: null, capacity: 0, stamp, fromBackup: false, warning: null };
     throw new UserError(
       'corrupt',
       `the user database ${file} is damaged and there is no backup; restore it from your backups`,
     );
   }
-  const db = openChecked(SQL, bakBytes);
-  if (!db) {
+  const opened = openChecked(SQL, bakBytes);
+  if (!opened) {
     throw new UserError(
       'corrupt',
       `the user database ${file} and its backup are damaged; restore them from your backups`,
@@ -125,7 +206,7 @@ export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   }
   const why = bytes ? 'is damaged' : 'is missing';
   return {
-    db,
+    ...opened,
     stamp,
     fromBackup: true,
     warning: `the user database ${path.basename(file)} ${why}; using the backup ${path.basename(bak)} (changes since it was made are lost)`,

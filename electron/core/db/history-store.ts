@@ -18,6 +18,28 @@ export type NewRun = Omit<SyncRun, 'id'>;
 /** Test runs keep at most this many changes: their full plan went to whoever asked. */
 export const TEST_RUN_KEEP_CHANGES = 1000;
 
+/** Changes per piece of the blob (under 128 KB of JSON, young garbage): no JSON text of a whole run is built. */
+const PIECE = 500;
+
+/**
+ * `changes` as a deflated JSON array, made piece by piece: every piece but the last ends with a
+ * sync flush (a byte-aligned, non-final block), so the pieces joined are one raw deflate stream
+ * that inflateRawSync reads whole.
+ */
+export function deflateChanges(changes: readonly Change[]): Buffer {
+  const parts: Buffer[] = [];
+  const open = { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  for (let i = 0; i < changes.length; i += PIECE) {
+    const text = changes
+      .slice(i, i + PIECE)
+      .map((c) => JSON.stringify(c))
+      .join(',');
+    parts.push(zlib.deflateRawSync(Buffer.from(`${i === 0 ? '[' : ','}${text}`), open));
+  }
+  parts.push(zlib.deflateRawSync(Buffer.from(changes.length === 0 ? '[]' : ']'), { level: 1 }));
+  return Buffer.concat(parts);
+}
+
 /** Records a run and its changes (all but `unchanged`; a test run only its first ones); returns the run id. */
 export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): number {
   const all = changes.filter((c) => c.action !== 'unchanged');
@@ -26,7 +48,7 @@ export function insertRun(sql: Sql, run: NewRun, changes: readonly Change[]): nu
     const note = `history keeps the first ${kept.length} of ${all.length} changes of this test`;
     run = { ...run, message: run.message ? `${run.message}; ${note}` : note };
   }
-  const blob = zlib.deflateRawSync(Buffer.from(JSON.stringify(kept)), { level: 1 });
+  const blob = deflateChanges(kept);
   const id = sql.insert(
     'INSERT INTO sync_runs (started_at, finished_at, actor, dry_run, status, summary, message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [

@@ -9,7 +9,7 @@ import type { Change } from '../../../shared/model';
 import type { DefaultPrivileges } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
 import type { Sql } from '../db/sql';
-import { createSyncedUsers, updateSyncedUsers } from '../db/bulk-store';
+import { createSyncedUsers, createdBytes, updateSyncedUsers } from '../db/bulk-store';
 import { releaseFolders } from '../db/folder-store';
 import { deleteUserRow, findUserId } from '../db/user-store';
 import { ADMIN_USER } from '../db/schema';
@@ -21,6 +21,9 @@ export type ApplyProgress = (done: number, total: number) => void;
 
 /** How often (in deletes) progress is reported. */
 const PROGRESS_EVERY = 1000;
+
+/** Bytes a line of the run's history (deflated) or an updated user adds to the file, about. */
+const LINE_BYTES = 24;
 
 /**
  * Applies `changes` and returns them as committed: the reasons of creates and deletes tell
@@ -38,10 +41,12 @@ export function applyPlan(
   const total = changes.length;
   onProgress?.(0, total);
   const creates = changes.filter((c) => c.action === 'create');
+  const updates = changes.filter((c) => c.action === 'update');
+  // Room for what this transaction adds, made before its first write (see Sql.reserve).
+  sql.reserve(createdBytes(creates) + LINE_BYTES * (creates.length + 2 * updates.length));
   const reattached = createSyncedUsers(sql, now, creates, defaults.privileges, defaults.ownFolder);
   let done = creates.length;
   onProgress?.(done, total);
-  const updates = changes.filter((c) => c.action === 'update');
   updateSyncedUsers(sql, now, updates);
   done += updates.length;
   onProgress?.(done, total);
