@@ -7,14 +7,14 @@ import type { Change } from '../../../shared/model';
 import { defaultSettings } from '../../../shared/settings';
 import { applyPlan } from '../sync/apply';
 import { dataFiles } from '../paths';
-import { ArchiveRepository } from './repository';
+import { SqliteRepository } from './sqlite-repository';
 import { looksWhole } from './db-file';
 import { deflateChanges, insertRun } from './history-store';
 
 // Enough users for several chunks of every bulk statement and a reservation of room.
 const COUNT = 5555;
 let dir: string;
-const open = () => ArchiveRepository.open({ dataDir: dir, lock: { waitMs: 200 } });
+const open = () => SqliteRepository.open({ dataDir: dir, lock: { waitMs: 200 } });
 const defaults = defaultSettings().defaultPrivileges;
 
 const create = (i: number): Change => ({
@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function syncCreates(repo: ArchiveRepository, changes: Change[]): Promise<number> {
+function syncCreates(repo: SqliteRepository, changes: Change[]): Promise<number> {
   return repo.transaction((sql, now) => {
     const applied = applyPlan(sql, now, changes, defaults);
     const summary = { create: changes.length, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 };
@@ -42,7 +42,7 @@ function syncCreates(repo: ArchiveRepository, changes: Change[]): Promise<number
   });
 }
 
-function integrity(repo: ArchiveRepository): string {
+function integrity(repo: SqliteRepository): string {
   return String(repo.connection.reader().one('PRAGMA integrity_check')?.[0]);
 }
 
@@ -52,7 +52,7 @@ describe('a synchronization of many users', () => {
     const changes = Array.from({ length: COUNT }, (_, i) => create(i));
     const runId = await syncCreates(repo, changes);
 
-    const current = repo.currentUsers();
+    const current = await repo.currentUsers();
     expect(current).toHaveLength(COUNT + 1);
     expect(current[COUNT]).toEqual({
       userName: `user${COUNT - 1}@bulk.test`,
@@ -60,31 +60,31 @@ describe('a synchronization of many users', () => {
       authentication: 'directoryServices',
       emailAddresses: [`user${COUNT - 1}@bulk.test`, `alias${COUNT - 1}@bulk.test`],
     });
-    expect(repo.getUser('USER4444@bulk.test')).toMatchObject({
+    expect(await repo.getUser('USER4444@bulk.test')).toMatchObject({
       emailAddresses: ['user4444@bulk.test', 'alias4444@bulk.test'],
       privileges: defaults.privileges,
       folderAccess: [{ folder: 'user4444@bulk.test', read: true, write: false, delete: false }],
     });
-    expect(repo.listFolders()).toHaveLength(COUNT + 1);
-    expect(repo.runChanges(runId)).toEqual(changes);
+    expect(await repo.listFolders()).toHaveLength(COUNT + 1);
+    expect(await repo.runChanges(runId)).toEqual(changes);
     expect(integrity(repo)).toBe('ok');
 
     const bytes = fs.readFileSync(dataFiles(dir).database);
     expect(looksWhole(bytes)).toBe(true);
     const pages = repo.connection.reader().one('PRAGMA page_count')?.[0] as number;
     expect(bytes.length).toBe(pages * 4096);
-    repo.close();
+    await repo.close();
 
     // read back from disk (with room after the image), changed and read back again
     const again = await open();
-    expect(again.currentUsers()).toHaveLength(COUNT + 1);
+    expect(await again.currentUsers()).toHaveLength(COUNT + 1);
     await again.createUser({ userName: 'late@bulk.test', fullName: 'Late' });
     await syncCreates(again, [create(COUNT), create(COUNT + 1)]);
-    again.close();
+    await again.close();
     const third = await open();
-    expect(third.currentUsers()).toHaveLength(COUNT + 4);
+    expect(await third.currentUsers()).toHaveLength(COUNT + 4);
     expect(integrity(third)).toBe('ok');
-    third.close();
+    await third.close();
   });
 
   it('changes nothing, in memory or on disk, when the transaction fails after making room', async () => {
@@ -97,12 +97,12 @@ describe('a synchronization of many users', () => {
         throw new Error('stop');
       }),
     ).rejects.toThrow('stop');
-    expect(repo.currentUsers()).toHaveLength(1);
+    expect(await repo.currentUsers()).toHaveLength(1);
     expect(fs.readFileSync(dataFiles(dir).database).equals(before)).toBe(true);
     await syncCreates(repo, changes.slice(0, 3));
-    expect(repo.currentUsers()).toHaveLength(4);
+    expect(await repo.currentUsers()).toHaveLength(4);
     expect(integrity(repo)).toBe('ok');
-    repo.close();
+    await repo.close();
   });
 
   it('updates full names and addresses across chunks', async () => {
@@ -118,12 +118,12 @@ describe('a synchronization of many users', () => {
       emailAddresses: [`user${i}@bulk.test`],
     }));
     await repo.transaction((sql, now) => applyPlan(sql, now, updates, defaults));
-    expect(repo.getUser('user2499@bulk.test')).toMatchObject({
+    expect(await repo.getUser('user2499@bulk.test')).toMatchObject({
       fullName: 'Renamed 2499',
       emailAddresses: ['user2499@bulk.test'],
     });
-    expect(repo.currentUsers().filter((u) => u.fullName.startsWith('Renamed'))).toHaveLength(2500);
-    repo.close();
+    expect((await repo.currentUsers()).filter((u) => u.fullName.startsWith('Renamed'))).toHaveLength(2500);
+    await repo.close();
   });
 });
 
