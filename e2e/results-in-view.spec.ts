@@ -32,6 +32,30 @@ test.afterAll(async () => {
   if (appDir) await rm(appDir, { recursive: true, force: true });
 });
 
+/**
+ * Holds the answers of the app's WebSocket (not its pushed events) while held, so a run stays running
+ * until the test has looked at its progress bar, however fast the machine is.
+ */
+async function answerGate(page: Page): Promise<{ hold(): void; release(): void }> {
+  let open: Promise<void> = Promise.resolve();
+  let release = () => undefined as void;
+  await page.routeWebSocket(/\/api(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      const isAnswer = typeof m === 'string' && m.startsWith('{"id":');
+      if (!isAnswer) return ws.send(m);
+      void open.then(() => ws.send(m));
+    });
+  });
+  return {
+    hold() {
+      open = new Promise<void>((r) => (release = r));
+    },
+    release: () => release(),
+  };
+}
+
 /** A screenshot attached to the report, to look at the layout at each window size. */
 async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const file = testInfo.outputPath(`${name}.png`);
@@ -47,6 +71,7 @@ for (const viewport of [
     test.use({ viewport });
 
     test('progress and results of Test Settings and Synchronize now are in view', async ({ page, app }, testInfo) => {
+      const gate = await answerGate(page);
       await page.goto(app.url);
       await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
       const ds = new DirectoryServicesPage(page);
@@ -57,9 +82,11 @@ for (const viewport of [
       const progress = page.getByRole('progressbar', { name: 'Synchronization progress' });
 
       await test.step('Test Settings', async () => {
+        gate.hold();
         await ds.testSettingsButton.click();
         await expect(progress).toBeInViewport({ timeout: 5_000 });
         await shot(page, testInfo, 'test-settings-progress');
+        gate.release();
         const heading = ds.results.getByRole('heading', { name: /^Test Settings/ });
         await expect(heading).toBeInViewport({ timeout: 60_000 });
         const table = ds.results.getByRole('table', { name: 'Changes' });
@@ -81,9 +108,11 @@ for (const viewport of [
       });
 
       await test.step('Synchronize now', async () => {
+        gate.hold();
         await ds.syncNowButton.click();
         await expect(progress).toBeInViewport({ timeout: 5_000 });
         await shot(page, testInfo, 'synchronize-progress');
+        gate.release();
         const heading = ds.results.getByRole('heading', { name: /^Synchronize now/ });
         await expect(heading).toBeInViewport({ timeout: 60_000 });
         const table = ds.results.getByRole('table', { name: 'Changes' });
