@@ -84,11 +84,9 @@ export class SessionStore {
     const entry = this.byId.get(id);
     if (!entry) return null;
     const why = this.expiry(entry);
-    if (why) {
-      this.end(id, why);
-      return null;
-    }
-    return entry;
+    if (why === false) return entry;
+    this.end(id, why);
+    return null;
   }
 
   /** Marks a session used now (keeps it from going idle); false when it has ended. */
@@ -109,16 +107,18 @@ export class SessionStore {
     return () => set.delete(listener);
   }
 
-  /** Ends a session: its user is cleared and its sockets are told why. */
-  end(id: string, reason: string): void {
+  /**
+   * Ends a session: its user is cleared and its sockets are told why (`reason` null: they were
+   * told already, by the services ending a deleted user's sessions).
+   */
+  end(id: string, reason: string | null): void {
     const entry = this.byId.get(id);
     this.byId.delete(id);
     const listeners = this.listeners.get(id);
     this.listeners.delete(id);
     if (!entry) return;
-    const hadUser = entry.session.user !== null;
     entry.session.user = null;
-    if (hadUser) for (const l of listeners ?? []) l(reason);
+    if (reason !== null) for (const l of listeners ?? []) l(reason);
   }
 
   /** Ends every session (the server stops). */
@@ -131,17 +131,17 @@ export class SessionStore {
   sweep(): void {
     for (const entry of [...this.byId.values()]) {
       const why = this.expiry(entry);
-      if (why) this.end(entry.id, why);
+      if (why !== false) this.end(entry.id, why);
     }
   }
 
-  private expiry(entry: ServerSession): string | null {
+  private expiry(entry: ServerSession): string | null | false {
     const t = this.now();
-    if (entry.session.user === null) return 'the session ended';
+    if (entry.session.user === null) return null; // ended by the services, who told its sockets
     if (t - entry.lastSeen >= this.limits.idleMs) return `no activity for ${describe(this.limits.idleMs)}`;
     if (t - entry.createdAt >= this.limits.lifetimeMs)
       return `the session is older than ${describe(this.limits.lifetimeMs)}`;
-    return null;
+    return false;
   }
 }
 

@@ -100,6 +100,8 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
         send(answerText(call, result)),
       );
     });
+    // A protocol violation (an oversized message: close code 1009) ends this socket only.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       release?.();
       unsubscribe?.();
