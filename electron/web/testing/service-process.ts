@@ -75,8 +75,8 @@ export async function startService(dataDir: string, extra: string[] = []): Promi
     },
   );
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within 30 s:\n${out}`)), 30_000);
@@ -222,7 +222,7 @@ export function openBridge(
         call: (channel, input = {}) =>
           new Promise((done) => {
             const id = next++;
-            waiting.set(id, done as never);
+            waiting.set(id, done);
             ws.send(JSON.stringify({ id, channel, input }));
           }),
       }),
