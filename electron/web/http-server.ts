@@ -188,7 +188,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const result = await dispatch(opts.handlers, call.channel, call.input, ctx, logger);
     if (fresh.user) {
       if (previous) store.end(previous.id, 'you logged on again');
-      reply['set-cookie'] = sessionCookie(policy, store.create(fresh, clientAddress).id);
+      // The services follow the session itself, not only its sockets: deleting the user or taking
+      // away its logon privilege ends it even while no page of it is open.
+      const release = opts.onSession?.(fresh, () => {});
+      reply['set-cookie'] = sessionCookie(policy, store.create(fresh, clientAddress, release).id);
     }
     res.writeHead(200, reply);
     res.end(answerText(call, result));

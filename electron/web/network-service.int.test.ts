@@ -163,6 +163,18 @@ describe('the network service', () => {
     expect(log).not.toContain(ADMIN_PW);
     expect(log).not.toContain(BOB_PW);
   }, 120_000);
+
+  it('deleting a user ends its sessions on the server, even with none of its pages open', async () => {
+    const bobCookie = await logOn(service, 'bob', BOB_PW);
+    const admin = await openBridge(service, { cookie: await logOn(service, 'admin', ADMIN_PW) });
+    expect(await admin.call('users:delete', { userName: 'bob' })).toMatchObject({ ok: true });
+    admin.ws.close();
+    const bob = await openBridge(service, { cookie: bobCookie });
+    // archive:mine first: auth:session would re-read the user and end the session by itself.
+    expect(await bob.call('archive:mine')).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
+    expect(await bob.call('auth:session')).toEqual({ ok: true, value: null });
+    bob.ws.close();
+  }, 60_000);
 });
 
 describe('session lifetimes', () => {

@@ -69,3 +69,16 @@ describe('session store', () => {
     expect(store.get(c!.id)).toBe(c);
   });
 });
+
+describe('session store releases', () => {
+  it('releases a session however it ends', () => {
+    make();
+    const released: string[] = [];
+    const a = store.create({ user: { ...ann } }, '10.0.0.1', () => released.push('a'));
+    const b = store.create({ user: { ...ann } }, '10.0.0.1', () => released.push('b'));
+    store.end(a.id, 'you logged off');
+    b.session.user = null;
+    store.get(b.id);
+    expect(released).toEqual(['a', 'b']);
+  });
+});

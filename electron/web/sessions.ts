@@ -43,6 +43,7 @@ type EndListener = (reason: string) => void;
 export class SessionStore {
   private readonly byId = new Map<string, ServerSession>();
   private readonly listeners = new Map<string, Set<EndListener>>();
+  private readonly releases = new Map<string, () => void>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -59,8 +60,11 @@ export class SessionStore {
     return this.byId.size;
   }
 
-  /** Creates a session for a user who just logged on; returns it with its new id. */
-  create(session: Session, clientAddress: string): ServerSession {
+  /**
+   * Creates a session for a user who just logged on; returns it with its new id. `release` runs
+   * when it ends, however it ends (the services stop following it).
+   */
+  create(session: Session, clientAddress: string, release?: () => void): ServerSession {
     while (this.byId.size >= this.limits.maxSessions) {
       const oldest = this.byId.keys().next();
       if (oldest.done) break;
@@ -75,6 +79,7 @@ export class SessionStore {
       lastSeen: t,
     };
     this.byId.set(entry.id, entry);
+    if (release) this.releases.set(entry.id, release);
     return entry;
   }
 
@@ -116,6 +121,9 @@ export class SessionStore {
     this.byId.delete(id);
     const listeners = this.listeners.get(id);
     this.listeners.delete(id);
+    const release = this.releases.get(id);
+    this.releases.delete(id);
+    release?.();
     if (!entry) return;
     entry.session.user = null;
     if (reason !== null) for (const l of listeners ?? []) l(reason);
