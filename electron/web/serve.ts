@@ -71,15 +71,15 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   if (!fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
     throw new UserError('config', 'the renderer is not built; run `npm run build` first');
   }
+  // Given PEM files are checked before anything is created: bad input changes nothing.
+  let certificate: ServerCertificate | null =
+    opts.mode === 'server' && opts.tls ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile) : null;
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const logger = createFileLogger(dataFiles(opts.dataDir).log);
-  let certificate: ServerCertificate | null = null;
   let policy: ServerPolicy;
   if (opts.mode === 'server') {
     const machine = machineNames();
-    certificate = opts.tls
-      ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile)
-      : loadOrCreateSelfSigned(opts.dataDir, machine, (m) => logger.log('info', m));
+    certificate ??= loadOrCreateSelfSigned(opts.dataDir, machine, (m) => logger.log('info', m));
     policy = {
       kind: 'network',
       cert: certificate.cert,
