@@ -1,5 +1,6 @@
 /**
- * The product's services, composed once per process for the Electron app and browser mode.
+ * The product's services, composed once per process: the Electron app, browser mode, or the
+ * network service (`mdsync server`).
  *
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
  * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
@@ -25,9 +26,9 @@ import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 
-/** What differs between the desktop app and browser mode. */
+/** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
-  readonly mode: 'electron' | 'browser';
+  readonly mode: 'electron' | 'browser' | 'server';
   readonly dataDir: string;
   readonly version: string;
   readonly platform: NodeJS.Platform;
@@ -70,10 +71,16 @@ export interface Services extends ServiceDeps {
   historySettled(): Promise<void>;
   /** Cancels a running test; true when there was one. */
   cancelTest(): boolean;
+  /** Whether a test or a synchronization is running in this process. */
+  busy(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
   trackSession(session: Session, emit: Emit): () => void;
   /** Logs a user off everywhere (deleted, or lost the right to log on). */
   endSessions(userName: string, reason: string): void;
+  /**
+   * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
+   * it applies, or its one transaction finished: never half) and closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -110,10 +117,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    // PostgreSQL counts failures in the database, so every server sharing it throttles the same
+    // attempts; the embedded store keeps them in this process.
+    throttleStore: db.throttleStore() ?? undefined,
   });
 
   const sessions = new Set<{ session: Session; emit: Emit }>();
-  let current: { controller: AbortController; dryRun: boolean } | null = null;
+  let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
+  let closing = false;
   /** History entries of tests still being written after their answer went out. */
   const recording = new Set<Promise<unknown>>();
 
@@ -125,6 +136,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
     hours: () => settingsStore.load().sync.autoSyncHours,
+    // The history is the truth, so a restart does not reset the schedule.
+    lastScheduledRunAt: async () => {
+      const last = await db.lastRun({ actor: 'schedule', dryRun: false });
+      return last ? Date.parse(last.startedAt) : null;
+    },
+    // One process at a time among all that share the store; another one holding it runs the schedule itself.
+    exclusive: (fn) => db.runAlone(fn),
     run: async () => {
       const settings = settingsStore.load();
       if (!settings.directory.appDir) return;
@@ -162,9 +180,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     async run(probe, opts) {
+      if (closing) throw new UserError('busy', 'the service is stopping');
       if (current) throw new UserError('busy', 'a synchronization is already running in this app');
       const controller = new AbortController();
-      current = { controller, dryRun: opts.dryRun };
+      let finished!: () => void;
+      current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
       try {
         await services.historySettled(); // runs are recorded in the order they started
@@ -191,6 +211,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         return report;
       } finally {
         current = null;
+        finished();
       }
     },
 
@@ -203,6 +224,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       current.controller.abort();
       return true;
     },
+
+    busy: () => current !== null,
 
     trackSession(session, emit) {
       const entry = { session, emit };
@@ -220,8 +243,19 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     async close() {
+      closing = true;
       services.scheduler.stop();
-      current?.controller.abort();
+      const running = current;
+      // A test stops; a synchronization stops before it applies anything, or, once applying, finishes
+      // its one transaction: never half.
+      if (running) {
+        log(
+          'info',
+          `stopping: ${running.dryRun ? 'cancelling the running test' : 'ending the running synchronization'}`,
+        );
+        running.controller.abort();
+      }
+      await running?.done;
       await services.historySettled();
       await db.close();
     },

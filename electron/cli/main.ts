@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./commands/db')).dbCommand,
   login: async () => (await import('./commands/login')).loginCommand,
   'imap-check': async () => (await import('./commands/imap-check')).imapCheck,
+  server: async () => (await import('./commands/server')).serverCommand,
 };
 
 /** The usage text of `mdsync --help`. */
@@ -39,6 +40,8 @@ Usage:
   mdsync db copy --to URL | --from URL [--data-dir D]   the embedded file to PostgreSQL, or back
   mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
   mdsync imap-check --user U --password-stdin [imap] [--json]
+  mdsync server  [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE]
+                 [--session-idle 30m] [--session-lifetime 12h]   the network service (HTTPS)
 
 common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]...
         [--delete-users] [--delete-limit N|P%]

@@ -25,6 +25,8 @@ export interface Session {
 /** What a handler gets besides its input. */
 export interface CallContext {
   readonly session: Session;
+  /** The caller's network address, where the carrier knows it (the web carrier). */
+  readonly clientAddress?: string;
   /** Pushes a contract event to this caller. */
   readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 }

@@ -41,6 +41,10 @@ beforeAll(async () => {
   const handlers = {
     'sync:test': () => ({ dryRun: true, summary, changes, warnings: [], runId: 7 }),
     'history:changes': () => changes,
+    'auth:logon': (input: { userName: string }, ctx: CallContext) => {
+      ctx.session.user = { userName: input.userName, fullName: '', authentication: 'integrated', privileges: [] };
+      return { ok: true, user: ctx.session.user };
+    },
   } as unknown as Handlers;
   server = await startWebServer({
     rendererDir: dir,
@@ -83,6 +87,19 @@ describe('browser-mode bridge client', () => {
     expect(test).toEqual({ ok: true, value: { dryRun: true, summary, changes, warnings: [], runId: 7 } });
     const history = await api.invoke('history:changes', { runId: 7 });
     expect(history).toEqual({ ok: true, value: changes });
+  });
+
+  it('carries logon over POST /api/call, which creates a server-side session', async () => {
+    const api = createWsApi(location());
+    const before = server.sessions.size;
+    const answer = await api.invoke('auth:logon', { userName: 'ann', password: 'pw' });
+    expect(answer).toMatchObject({ ok: true, value: { ok: true, user: { userName: 'ann' } } });
+    expect(server.sessions.size).toBe(before + 1);
+    // Calls go on over a new socket (Node's has no cookie jar, so it is anonymous here: the server answers).
+    expect(await api.invoke('history:changes', { runId: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'notLoggedOn' },
+    });
   });
 
   it('keeps delivering events after the socket drops', async () => {

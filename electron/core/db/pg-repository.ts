@@ -20,7 +20,7 @@ import type { MessageMeta } from './folder-store';
 import type { UserRecord, UserSummary } from './user-store';
 import { applyPlanPg } from './pg-apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
-import { LOCK_SPACE, SYNC_LOCK, migratePg } from './pg-schema';
+import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
 import { pgThrottleStore } from './pg-throttle';
 import * as q from './pg-users';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
@@ -146,6 +146,21 @@ export class PgRepository implements ArchiveRepository {
         });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, SYNC_LOCK]).catch(() => undefined);
+      }
+    });
+  }
+
+  runAlone(fn: () => Promise<void>): Promise<boolean> {
+    return this.withClient(async (client) => {
+      const r = await client
+        .query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_SPACE, SCHEDULE_LOCK])
+        .catch((e: unknown) => Promise.reject(pgError(e, this.target)));
+      if (!r.rows[0]?.ok) return false;
+      try {
+        await fn();
+        return true;
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, SCHEDULE_LOCK]).catch(() => undefined);
       }
     });
   }

@@ -16,6 +16,8 @@ export const LOCK_SPACE = 0x6d647379;
 export const SYNC_LOCK = 1;
 /** The migration lock. */
 export const MIGRATE_LOCK = 2;
+/** The lock of the one process that runs the automatic synchronization. */
+export const SCHEDULE_LOCK = 3;
 
 /** Migration n brings the schema from version n to n + 1; it matches the SQLite migration n. Append only. */
 export const PG_MIGRATIONS: readonly string[] = [

@@ -159,6 +159,12 @@ export interface ArchiveRepository extends CopyableStore {
    * every process and machine that shares the store; UserError('busy') when it stays taken.
    */
   exclusive<T>(fn: (session: SyncSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding the schedule's lock, shared by every process on this store (a lock file beside
+   * the SQLite file; an advisory lock in PostgreSQL); resolves false, without running it, when another
+   * process holds it. Separate from the synchronization's lock, which the run takes itself.
+   */
+  runAlone(fn: () => Promise<void>): Promise<boolean>;
 
   /** A logon throttle shared by every process of the store, or null to keep one in memory. */
   throttleStore(): ThrottleStore | null;

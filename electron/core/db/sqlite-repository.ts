@@ -7,10 +7,12 @@
 import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
+import path from 'node:path';
 import { dataFiles } from '../paths';
 import { applyPlan } from '../sync/apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
 import { ADMIN_USER } from './schema';
+import { acquireWriterLock, busyError } from './writer-lock';
 import type { Sql } from './sql';
 import * as folders from './folder-store';
 import * as history from './history-store';
@@ -30,6 +32,7 @@ export class SqliteRepository implements ArchiveRepository {
   private constructor(
     readonly connection: DbConnection,
     readonly location: string,
+    private readonly scheduleLock: string,
   ) {}
 
   /** Opens (creating on first use) the database of a data directory. */
@@ -43,7 +46,7 @@ export class SqliteRepository implements ArchiveRepository {
       lock: opts.lock,
       onWarning: opts.onWarning,
     });
-    return new SqliteRepository(connection, files.database);
+    return new SqliteRepository(connection, files.database, path.join(opts.dataDir, 'schedule.lock'));
   }
 
   /** Warnings met while opening or reloading (a damaged file replaced by its backup). */
@@ -65,6 +68,22 @@ export class SqliteRepository implements ArchiveRepository {
   /** Holds the writer lock across `fn`: a synchronization plans and applies with no other writer between. */
   exclusive<T>(fn: (session: SyncSession) => Promise<T>): Promise<T> {
     return this.connection.exclusive((writer) => fn(this.session(writer)));
+  }
+
+  async runAlone(fn: () => Promise<void>): Promise<boolean> {
+    let lock;
+    try {
+      lock = await acquireWriterLock(this.scheduleLock, { waitMs: 0 });
+    } catch (err) {
+      if (err instanceof UserError && err.code === busyError().code) return false;
+      throw err;
+    }
+    try {
+      await fn();
+      return true;
+    } finally {
+      lock.release();
+    }
   }
 
   private session(writer: WriterSession): SyncSession {
