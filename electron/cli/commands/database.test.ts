@@ -11,6 +11,7 @@ import { foldersCommand } from './folders';
 import { makeRunCommand } from './sync';
 import { usersCommand } from './users';
 import { dbCommand } from './db';
+import { loginCommand } from './login';
 import { openRepository, type ArchiveRepository } from '../../core/db/repository';
 
 const unavailable = postgresUnavailable();
@@ -71,6 +72,14 @@ describe.skipIf(unavailable !== null)('choosing PostgreSQL on the command line',
     expect((JSON.parse(viaConfig.stdout) as { name: string }[]).map((f) => f.name)).toEqual(['admin', 'viaflag']);
     const viaStdin = await cli(foldersCommand, ['--json', '--database-password-stdin'], `${server.password}\n`);
     expect(viaStdin.code).toBe(0);
+    expect(
+      await cli(usersCommand, ['passwd', 'admin', '--password-stdin', '--database', url], 'Admin-pw-1\n', pw),
+    ).toMatchObject({ code: 0 });
+    const login = await cli(loginCommand, ['--user', 'admin', '--password-stdin', '--json'], 'Admin-pw-1\n', {
+      ...pw,
+      MDSYNC_DATABASE_URL: url,
+    });
+    expect(JSON.parse(login.stdout)).toMatchObject({ ok: true, userName: 'admin' });
     // The embedded file was never created: everything went to PostgreSQL.
     expect(fs.existsSync(path.join(root, 'data', 'archive.sqlite'))).toBe(false);
   });

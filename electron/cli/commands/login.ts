@@ -14,7 +14,7 @@ import { verifyPassword } from '../../core/auth/passwords';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
-import { loadSettings } from '../../core/settings-store';
+import { loadSettings, openSharedSettingsStore } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
 import { openRepository } from './common-flags';
@@ -32,6 +32,10 @@ export interface LoginUserSource {
   } | null>;
   verifyPassword(userName: string, password: string): Promise<boolean>;
   close(): Promise<void>;
+  /** PostgreSQL: the shared settings document lives with the users. */
+  readonly kind?: 'sqlite' | 'postgres';
+  loadSettingsDoc?(): Promise<unknown>;
+  saveSettingsDoc?(doc: unknown): Promise<void>;
 }
 
 /** Dependencies of the command, for tests. */
@@ -59,7 +63,6 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     if (!values['password-stdin'])
       throw new CliError('the password is read only from standard input: add --password-stdin', 2);
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.defaultDataDir;
-    const imap = imapSettingsFromFlags(deps.loadSettings(dataDir).imap, values);
     const password = await readPasswordFromStdin(io);
     const logger = deps.logger(dataDir);
     const db: DatabaseValues = {
@@ -68,6 +71,15 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     };
     const users = await deps.openUsers(dataDir, db, io);
     try {
+      // With PostgreSQL the IMAP settings are the shared ones kept with the users.
+      const shared =
+        users.kind === 'postgres' && users.loadSettingsDoc && users.saveSettingsDoc
+          ? await openSharedSettingsStore(
+              { loadSettingsDoc: () => users.loadSettingsDoc!(), saveSettingsDoc: (d) => users.saveSettingsDoc!(d) },
+              () => deps.loadSettings(dataDir),
+            )
+          : null;
+      const imap = imapSettingsFromFlags((shared ? shared.load() : deps.loadSettings(dataDir)).imap, values);
       const auth = createAuthenticator({
         findUser: async (name) => {
           const u = await users.getUser(name);
