@@ -1,0 +1,317 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, EVENT_NAMES, type Api } from '../shared/contract';
+import { startApp, type ElectronApi, type RunningApp, type WiringDeps } from './app-wiring';
+import { exposeApi } from './app-wiring-preload';
+import { createMemorySecretStore } from './core/secret-store';
+import { createFileSettingsStore } from './core/settings-store';
+import { FAKE_PASSWORD, startFakeService, type FakeService } from './core/remote/testing/fake-service';
+import { selfSignedCertificate, type TestCertificate } from './core/remote/testing/self-signed';
+
+// The main process's wiring run in plain Node against a recording stand-in of Electron's API:
+// what cannot run here (the window) is still asserted as it is set up.
+type Listener = (...args: unknown[]) => unknown;
+type IpcHandler = (event: unknown, input?: unknown) => Promise<unknown>;
+
+interface Recording {
+  userData: string;
+  lock: boolean;
+  quits: number;
+  schemes: unknown[];
+  app: Map<string, Listener[]>;
+  protocols: Map<string, (r: Request) => Response | Promise<Response>>;
+  permissionRequest?: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void;
+  permissionCheck?: () => boolean;
+  windows: FakeWindow[];
+  menu: unknown;
+  opened: string[];
+  ipc: Map<string, IpcHandler>;
+}
+
+class FakeWindow {
+  loaded: string[] = [];
+  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {}
+  isMinimized = () => false;
+  restore = () => undefined;
+  focus = () => undefined;
+  show = () => undefined;
+  once = () => this;
+  loadURL = (url: string) => {
+    this.loaded.push(url);
+    return Promise.resolve();
+  };
+}
+
+function standIn(lock = true): { e: ElectronApi; rec: Recording } {
+  const rec: Recording = {
+    userData: '',
+    lock,
+    quits: 0,
+    schemes: [],
+    app: new Map(),
+    protocols: new Map(),
+    windows: [],
+    menu: null,
+    opened: [],
+    ipc: new Map(),
+  };
+  const BrowserWindow = class extends FakeWindow {
+    constructor(options: Electron.BrowserWindowConstructorOptions) {
+      super(options);
+      rec.windows.push(this);
+    }
+    static getAllWindows = () => rec.windows;
+  };
+  const e = {
+    app: {
+      setPath: (_n: string, p: string) => void (rec.userData = p),
+      getPath: () => rec.userData,
+      requestSingleInstanceLock: () => rec.lock,
+      quit: () => void rec.quits++,
+      on: (event: string, l: Listener) => void rec.app.set(event, [...(rec.app.get(event) ?? []), l]),
+      whenReady: () => Promise.resolve(),
+    },
+    BrowserWindow,
+    Menu: { buildFromTemplate: (t: unknown) => ({ template: t }), setApplicationMenu: (m: unknown) => (rec.menu = m) },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => rec.schemes.push(...s),
+      handle: (scheme: string, h: (r: Request) => Response) => rec.protocols.set(scheme, h),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: Recording['permissionRequest']) => (rec.permissionRequest = h),
+        setPermissionCheckHandler: (h: () => boolean) => (rec.permissionCheck = h),
+      },
+    },
+    shell: { openPath: (p: string) => (rec.opened.push(p), Promise.resolve('')) },
+    dialog: { showMessageBox: () => Promise.resolve({}) },
+    ipcMain: {
+      handle: (c: string, h: IpcHandler) => rec.ipc.set(c, h),
+      removeHandler: (c: string) => rec.ipc.delete(c),
+    },
+  };
+  return { e: e as unknown as ElectronApi, rec };
+}
+
+/** An IPC event from a frame at `url` (the main frame unless told). */
+function ipcEvent(url: string, sent: [string, unknown][], mainFrame = true) {
+  const frame = { url };
+  return {
+    senderFrame: frame,
+    sender: {
+      id: 1,
+      mainFrame: mainFrame ? frame : { url },
+      isDestroyed: () => false,
+      send: (event: string, payload: unknown) => sent.push([event, payload]),
+      once: () => undefined,
+    },
+  };
+}
+
+let root: string;
+let cert: TestCertificate;
+let fake: FakeService;
+let rec: Recording;
+let running: RunningApp;
+const sent: [string, unknown][] = [];
+const call = (channel: string, input: unknown = {}) =>
+  rec.ipc.get(channel)!(ipcEvent('app://mdsync/', sent), input) as Promise<{
+    ok: boolean;
+    value?: Record<string, unknown>;
+    error?: { code: string; message: string };
+  }>;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-wiring-'));
+  fs.mkdirSync(path.join(root, 'dist/electron'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'dist/renderer/assets'), { recursive: true });
+  fs.writeFileSync(
+    path.join(root, 'dist/renderer/index.html'),
+    '<meta name="csp-nonce" content="__CSP_NONCE__"><script src="/assets/app.js"></script>',
+  );
+  fs.writeFileSync(path.join(root, 'dist/renderer/assets/app.js'), 'export {};');
+  fs.writeFileSync(path.join(root, 'secret.txt'), 'outside the renderer');
+  cert = selfSignedCertificate();
+  fake = await startFakeService(cert);
+  const s = standIn();
+  rec = s.rec;
+  const app = await startApp(s.e, {
+    here: path.join(root, 'dist/electron'),
+    argv: ['electron', '.', `--data-dir=${path.join(root, 'data')}`],
+    platform: 'linux',
+    version: '9.9.9',
+    settingsStore: createFileSettingsStore,
+    secretStore: () => createMemorySecretStore('test'),
+  });
+  running = app!;
+}, 60_000);
+
+afterAll(async () => {
+  for (const l of rec.app.get('before-quit') ?? []) l();
+  await running.services.close();
+  await fake.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('Electron main wiring (stand-in of Electron)', () => {
+  it('registers app:// as a secure standard scheme and keeps one instance', async () => {
+    expect(rec.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(rec.userData).toBe(path.join(root, 'data'));
+    const second = standIn(false);
+    expect(await startApp(second.e, { argv: [] } as unknown as WiringDeps)).toBeNull();
+    expect(second.rec.quits).toBe(1);
+    expect(second.rec.ipc.size).toBe(0);
+  });
+
+  it('opens one sandboxed, isolated window without Node, with the preload, on app://mdsync/', () => {
+    expect(rec.windows).toHaveLength(1);
+    const win = rec.windows[0]!;
+    expect(win.options.webPreferences).toEqual({
+      preload: path.join(root, 'dist/electron/preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    });
+    expect(win.options.show).toBe(false);
+    expect(win.loaded).toEqual(['app://mdsync/']);
+  });
+
+  it('refuses new windows, navigation away, webviews and every permission', () => {
+    const handlers = new Map<string, Listener>();
+    let openHandler: (() => unknown) | undefined;
+    const contents = {
+      setWindowOpenHandler: (h: () => unknown) => (openHandler = h),
+      on: (event: string, l: Listener) => handlers.set(event, l),
+    };
+    for (const l of rec.app.get('web-contents-created') ?? []) l({}, contents);
+    expect(openHandler?.()).toEqual({ action: 'deny' });
+    const navigate = (url: string) => {
+      let prevented = false;
+      handlers.get('will-navigate')!({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('https://example.com/')).toBe(true);
+    expect(navigate('app://mdsync.evil/')).toBe(true);
+    expect(navigate('app://mdsync/index.html')).toBe(false);
+    let webview = false;
+    handlers.get('will-attach-webview')!({ preventDefault: () => (webview = true) });
+    expect(webview).toBe(true);
+    const granted: boolean[] = [];
+    rec.permissionRequest!({}, 'media', (g) => granted.push(g));
+    expect(granted).toEqual([false]);
+    expect(rec.permissionCheck!()).toBe(false);
+  });
+
+  it('serves the renderer on app:// with a CSP that names no remote origin, and nothing outside it', async () => {
+    const handle = rec.protocols.get('app')!;
+    const page = await handle(new Request('app://mdsync/'));
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).not.toMatch(/https?:|wss?:|\*/);
+    const html = await page.text();
+    const nonce = /content="([^"]+)"/.exec(html)![1]!;
+    expect(nonce).not.toBe('__CSP_NONCE__');
+    expect(csp).toContain(`'nonce-${nonce}'`);
+    const js = await handle(new Request('app://mdsync/assets/app.js'));
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect((await handle(new Request('app://mdsync/%2e%2e/%2e%2e/secret.txt'))).status).toBe(404);
+    expect((await handle(new Request('app://mdsync/..%2f..%2fsecret.txt'))).status).toBe(404);
+    expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
+  });
+
+  it('sets the menu, with Help › Open Data Directory', () => {
+    const template = (
+      rec.menu as { template: { label?: string; submenu?: { label?: string; click?: () => void }[] }[] }
+    ).template;
+    expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help']);
+    template[3]!.submenu!.find((i) => i.label === 'Open Data Directory')!.click!();
+    expect(rec.opened).toEqual([path.join(root, 'data')]);
+  });
+
+  it('registers every contract channel on ipcMain and answers only the app’s own main frame', async () => {
+    expect([...rec.ipc.keys()].sort()).toEqual([...CHANNEL_NAMES].sort());
+    const info = await call('app:info');
+    expect(info).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9', canBrowse: false } });
+    const foreign = await rec.ipc.get('app:info')!(ipcEvent('https://example.com/', sent), {});
+    expect(foreign).toEqual({ ok: false, error: { code: 'forbidden', message: 'untrusted sender' } });
+    const subframe = await rec.ipc.get('app:info')!(ipcEvent('app://mdsync/', sent, false), {});
+    expect(subframe).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('chooses a server: untrusted first, then trusted; calls and events go there; This computer again', async () => {
+    expect(await call('connection:get')).toEqual({
+      ok: true,
+      value: { server: null, state: 'local', message: null, fingerprint256: null, subject: null },
+    });
+    expect(await call('connection:set', { server: 'bad host' })).toMatchObject({
+      ok: false,
+      error: { code: 'badInput' },
+    });
+    const server = `127.0.0.1:${fake.port}`;
+    const untrusted = await call('connection:set', { server });
+    expect(untrusted.value).toMatchObject({ server, state: 'untrusted', fingerprint256: cert.fingerprint256 });
+    expect((await call('app:info')).value).toMatchObject({ mode: 'electron' }); // still this computer
+
+    const trusted = await call('connection:trust', { server, fingerprint256: cert.fingerprint256 });
+    expect(trusted.value).toMatchObject({ server, state: 'connected' });
+    expect((await call('app:info')).value).toMatchObject({ version: 'fake' });
+    expect(await call('users:list')).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
+    const logon = await call('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
+    expect(logon).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await call('users:list')).toMatchObject({ ok: true, value: [{ userName: 'admin' }] });
+    // The contract is still checked here before anything is forwarded.
+    expect(await call('history:changes', { runId: 'x' })).toMatchObject({ ok: false, error: { code: 'badInput' } });
+
+    fake.push('sync:progress', { phase: 'read', done: 3, total: 9 });
+    fake.push('not:an-event', {});
+    const end = Date.now() + 5000;
+    while (!sent.some(([e]) => e === 'sync:progress') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toContainEqual(['sync:progress', { phase: 'read', done: 3, total: 9 }]);
+    expect(sent.every(([e]) => (EVENT_NAMES as string[]).includes(e))).toBe(true);
+
+    expect((await call('connection:set', { server: null })).value).toMatchObject({ state: 'local' });
+    expect((await call('app:info')).value).toMatchObject({ mode: 'electron' });
+    expect(await call('auth:session')).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('preload (stand-in of contextBridge and ipcRenderer)', () => {
+  it('exposes window.api with invoke and on for contract names only', async () => {
+    const exposed = new Map<string, unknown>();
+    const invoked: [string, unknown][] = [];
+    const listeners = new Map<string, Set<Listener>>();
+    exposeApi({
+      contextBridge: { exposeInMainWorld: (key, api) => exposed.set(key, api) },
+      ipcRenderer: {
+        invoke: (channel, input) => (invoked.push([channel, input]), Promise.resolve({ ok: true, value: 1 })),
+        on: (c, l) => listeners.set(c, (listeners.get(c) ?? new Set()).add(l)),
+        removeListener: (c, l) => listeners.get(c)?.delete(l),
+      },
+    });
+    expect([...exposed.keys()]).toEqual(['api']);
+    const api = exposed.get('api') as Api & Record<string, unknown>;
+    const loose = api as unknown as {
+      invoke(c: string, i: unknown): Promise<unknown>;
+      on(e: string, l: (p: unknown) => void): () => void;
+    };
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+    expect(await api.invoke('app:info', {})).toEqual({ ok: true, value: 1 });
+    expect(await loose.invoke('shell:exec', {})).toMatchObject({ ok: false, error: { code: 'unknownChannel' } });
+    expect(invoked).toEqual([['app:info', {}]]);
+    const got: unknown[] = [];
+    const off = api.on('sync:progress', (p) => got.push(p));
+    for (const l of listeners.get('sync:progress')!) l({ sender: 'x' }, { phase: 'apply' });
+    expect(got).toEqual([{ phase: 'apply' }]);
+    off();
+    expect(listeners.get('sync:progress')!.size).toBe(0);
+    loose.on('ipc:secret', () => undefined);
+    expect(listeners.has('ipc:secret')).toBe(false);
+  });
+});
