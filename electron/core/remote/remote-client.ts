@@ -106,7 +106,7 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
   const open = (): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
       const bearer = sessionId;
-      const ws = new WebSocket(`wss://${target.key}/api`, {
+      const ws = new WebSocket(`wss://${target.authority}/api`, {
         createConnection: verifiedConnector(conn) as never,
         headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
         origin: target.origin,

@@ -35,9 +35,9 @@ export function sessionIdFrom(setCookie: readonly string[] | undefined): string 
   return null;
 }
 
-/** The Host header for a target. */
+/** The Host header for a target (as Node's HTTP client writes it for the WebSocket too). */
 export function hostHeader(target: ServerTarget): string {
-  return target.key;
+  return target.authority;
 }
 
 /** POSTs one call; resolves with the answer, rejects with a ConnectRefusal or a one-line Error. */

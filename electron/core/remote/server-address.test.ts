@@ -8,7 +8,13 @@ describe('server address', () => {
       host: 'archive.example.com',
       port: 8443,
       key: 'archive.example.com:8443',
+      authority: 'archive.example.com:8443',
       origin: 'https://archive.example.com:8443',
+    });
+    expect(parseServerAddress('archive.example.com')).toMatchObject({
+      key: 'archive.example.com:443',
+      authority: 'archive.example.com',
+      origin: 'https://archive.example.com',
     });
     expect(parseServerAddress(' 127.0.0.1 ').key).toBe(`127.0.0.1:${DEFAULT_SERVER_PORT}`);
     expect(parseServerAddress('https://10.0.0.5:9000/').key).toBe('10.0.0.5:9000');

@@ -17,7 +17,9 @@ export interface ServerTarget {
   readonly port: number;
   /** `host:port` (`[v6]:port`): the name of this server in the pin store and in messages. */
   readonly key: string;
-  /** `https://host:port`: sent as Origin. */
+  /** `host:port`, without the port when it is 443: the Host header, as a browser sends it. */
+  readonly authority: string;
+  /** `https://` + authority: sent as Origin. */
   readonly origin: string;
 }
 
@@ -63,5 +65,6 @@ export function parseServerAddress(input: string): ServerTarget {
   }
   const hostPart = net.isIPv6(host) ? `[${host}]` : host.toLowerCase();
   const key = `${hostPart}:${port}`;
-  return { host: net.isIPv6(host) ? host : host.toLowerCase(), port, key, origin: `https://${key}` };
+  const authority = port === 443 ? hostPart : key;
+  return { host: net.isIPv6(host) ? host : host.toLowerCase(), port, key, authority, origin: `https://${authority}` };
 }
