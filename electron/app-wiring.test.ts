@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, EVENT_NAMES, type Api } from '../shared/contract';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../shared/contract';
 import { startApp, type ElectronApi, type RunningApp, type WiringDeps } from './app-wiring';
-import { exposeApi } from './app-wiring-preload';
 import { createMemorySecretStore } from './core/secret-store';
 import { createFileSettingsStore } from './core/settings-store';
 import { FAKE_PASSWORD, startFakeService, type FakeService } from './core/remote/testing/fake-service';
@@ -279,39 +278,5 @@ describe('Electron main wiring (stand-in of Electron)', () => {
     expect((await call('connection:set', { server: null })).value).toMatchObject({ state: 'local' });
     expect((await call('app:info')).value).toMatchObject({ mode: 'electron' });
     expect(await call('auth:session')).toEqual({ ok: true, value: null });
-  });
-});
-
-describe('preload (stand-in of contextBridge and ipcRenderer)', () => {
-  it('exposes window.api with invoke and on for contract names only', async () => {
-    const exposed = new Map<string, unknown>();
-    const invoked: [string, unknown][] = [];
-    const listeners = new Map<string, Set<Listener>>();
-    exposeApi({
-      contextBridge: { exposeInMainWorld: (key, api) => exposed.set(key, api) },
-      ipcRenderer: {
-        invoke: (channel, input) => (invoked.push([channel, input]), Promise.resolve({ ok: true, value: 1 })),
-        on: (c, l) => listeners.set(c, (listeners.get(c) ?? new Set()).add(l)),
-        removeListener: (c, l) => listeners.get(c)?.delete(l),
-      },
-    });
-    expect([...exposed.keys()]).toEqual(['api']);
-    const api = exposed.get('api') as Api & Record<string, unknown>;
-    const loose = api as unknown as {
-      invoke(c: string, i: unknown): Promise<unknown>;
-      on(e: string, l: (p: unknown) => void): () => void;
-    };
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
-    expect(await api.invoke('app:info', {})).toEqual({ ok: true, value: 1 });
-    expect(await loose.invoke('shell:exec', {})).toMatchObject({ ok: false, error: { code: 'unknownChannel' } });
-    expect(invoked).toEqual([['app:info', {}]]);
-    const got: unknown[] = [];
-    const off = api.on('sync:progress', (p) => got.push(p));
-    for (const l of listeners.get('sync:progress')!) l({ sender: 'x' }, { phase: 'apply' });
-    expect(got).toEqual([{ phase: 'apply' }]);
-    off();
-    expect(listeners.get('sync:progress')!.size).toBe(0);
-    loose.on('ipc:secret', () => undefined);
-    expect(listeners.has('ipc:secret')).toBe(false);
   });
 });
