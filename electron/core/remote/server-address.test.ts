@@ -11,7 +11,7 @@ describe('server address', () => {
       authority: 'archive.example.com:8443',
       origin: 'https://archive.example.com:8443',
     });
-    expect(parseServerAddress('archive.example.com')).toMatchObject({
+    expect(parseServerAddress('archive.example.com:443')).toMatchObject({
       key: 'archive.example.com:443',
       authority: 'archive.example.com',
       origin: 'https://archive.example.com',

@@ -7,8 +7,8 @@
 import net from 'node:net';
 import { UserError } from '../../../shared/result';
 
-/** The port an address without one means: HTTPS's. */
-export const DEFAULT_SERVER_PORT = 443;
+/** The port an address without one means: the one `mdsync server` listens on by default. */
+export const DEFAULT_SERVER_PORT = 8443;
 
 /** A checked server address. */
 export interface ServerTarget {
