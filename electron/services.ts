@@ -1,5 +1,6 @@
 /**
- * The product's services, composed once per process for the Electron app and browser mode.
+ * The product's services, composed once per process: the Electron app, browser mode, or the
+ * network service (`mdsync server`).
  *
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
  * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
@@ -23,10 +24,12 @@ import { runSync } from './core/sync/run';
 import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
+import { acquireWriterLock, busyError } from './core/db/writer-lock';
+import path from 'node:path';
 
-/** What differs between the desktop app and browser mode. */
+/** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
-  readonly mode: 'electron' | 'browser';
+  readonly mode: 'electron' | 'browser' | 'server';
   readonly dataDir: string;
   readonly version: string;
   readonly platform: NodeJS.Platform;
@@ -67,11 +70,22 @@ export interface Services extends ServiceDeps {
   historySettled(): Promise<void>;
   /** Cancels a running test; true when there was one. */
   cancelTest(): boolean;
+  /** Whether a test or a synchronization is running in this process. */
+  busy(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
   trackSession(session: Session, emit: Emit): () => void;
   /** Logs a user off everywhere (deleted, or lost the right to log on). */
   endSessions(userName: string, reason: string): void;
+  /**
+   * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
+   * it applies, or its one transaction finished: never half) and closes the database.
+   */
   close(): Promise<void>;
+}
+
+/** The file that lets one process at a time run the schedule (beside the database). */
+export function scheduleLockFile(dataDir: string): string {
+  return path.join(dataDir, 'schedule.lock');
 }
 
 /** Builds the services of a process. */
@@ -104,7 +118,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
 
   const sessions = new Set<{ session: Session; emit: Emit }>();
-  let current: { controller: AbortController; dryRun: boolean } | null = null;
+  let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
+  let closing = false;
   /** History entries of tests still being written after their answer went out. */
   const recording = new Set<Promise<unknown>>();
 
@@ -116,6 +131,27 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
     hours: () => deps.settings.load().sync.autoSyncHours,
+    // The history is the truth, so a restart does not reset the schedule.
+    lastScheduledRunAt: () => {
+      const last = db.listRuns(1000).find((r) => r.actor === 'schedule' && !r.dryRun);
+      return Promise.resolve(last ? Date.parse(last.startedAt) : null);
+    },
+    // One process at a time; another one holding it is running the schedule itself.
+    exclusive: async (fn) => {
+      let lock;
+      try {
+        lock = await acquireWriterLock(scheduleLockFile(deps.dataDir), { waitMs: 0 });
+      } catch (err) {
+        if (err instanceof UserError && err.code === busyError().code) return false;
+        throw err;
+      }
+      try {
+        await fn();
+        return true;
+      } finally {
+        lock.release();
+      }
+    },
     run: async () => {
       const settings = deps.settings.load();
       if (!settings.directory.appDir) return;
@@ -152,9 +188,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     async run(probe, opts) {
+      if (closing) throw new UserError('busy', 'the service is stopping');
       if (current) throw new UserError('busy', 'a synchronization is already running in this app');
       const controller = new AbortController();
-      current = { controller, dryRun: opts.dryRun };
+      let finished!: () => void;
+      current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
       try {
         await services.historySettled(); // runs are recorded in the order they started
@@ -181,6 +219,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         return report;
       } finally {
         current = null;
+        finished();
       }
     },
 
@@ -193,6 +232,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       current.controller.abort();
       return true;
     },
+
+    busy: () => current !== null,
 
     trackSession(session, emit) {
       const entry = { session, emit };
@@ -210,8 +251,19 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     async close() {
+      closing = true;
       services.scheduler.stop();
-      current?.controller.abort();
+      const running = current;
+      // A test stops; a synchronization stops before it applies anything, or, once applying, finishes
+      // its one transaction: never half.
+      if (running) {
+        log(
+          'info',
+          `stopping: ${running.dryRun ? 'cancelling the running test' : 'ending the running synchronization'}`,
+        );
+        running.controller.abort();
+      }
+      await running?.done;
       await services.historySettled();
       db.close();
     },

@@ -8,12 +8,25 @@
  */
 import { z } from 'zod';
 import { ChangeAction, type Change } from './model';
+import type { Result } from './result';
 
 /** A failure on the wire: a stable code and a one-line message. */
 export const AppError = z.object({ code: z.string(), message: z.string() });
 
-/** The WebSocket path of browser mode; the token travels as `?token=`. */
+/**
+ * The WebSocket path. Browser mode's token travels as `?token=`; the network service takes the
+ * session from the cookie or `Authorization: Bearer <session id>`.
+ */
 export const BRIDGE_PATH = '/api';
+
+/**
+ * The HTTP carrier of the session-changing channels: `POST` a BridgeCall as JSON (at most 64 KiB),
+ * get `{ id, result }` back, with `Set-Cookie` on a logon (a fresh session id) or a logoff (cleared).
+ */
+export const CALL_PATH = '/api/call';
+
+/** The channels only `POST /api/call` carries; the WebSocket answers them `useHttp`. */
+export const SESSION_CHANNELS: ReadonlySet<string> = new Set(['auth:logon', 'auth:setup-admin', 'auth:logoff']);
 
 /** A call from the renderer. */
 export const BridgeCall = z.object({ id: z.number().int(), channel: z.string(), input: z.unknown() });
@@ -49,6 +62,13 @@ export interface PackedChanges {
 
 /** The channels whose answers carry change lists. */
 export const CHANGE_LIST_CHANNELS: ReadonlySet<string> = new Set(['sync:test', 'sync:run', 'history:changes']);
+
+/** One answer as wire text; a long change list is packed beside it. */
+export function answerText(call: BridgeCall, result: Result<unknown>): string {
+  if (!result.ok || !CHANGE_LIST_CHANNELS.has(call.channel)) return JSON.stringify({ id: call.id, result });
+  const { value, packedChanges } = splitAnswer(result.value);
+  return JSON.stringify({ id: call.id, result: { ok: true, value }, packedChanges });
+}
 
 /** Lists shorter than this travel as they are. */
 export const PACK_MIN = 500;

@@ -47,7 +47,7 @@ export const AppInfo = z.object({
   name: z.string(),
   version: z.string(),
   dataDir: z.string(),
-  mode: z.enum(['electron', 'browser']),
+  mode: z.enum(['electron', 'browser', 'server']),
   platform: z.string(),
   /** True until the built-in admin has a password: the UI asks for one first. */
   needsAdminPassword: z.boolean(),

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   archive: async () => (await import('./commands/archive')).archiveCommand,
   login: async () => (await import('./commands/login')).loginCommand,
   'imap-check': async () => (await import('./commands/imap-check')).imapCheck,
+  server: async () => (await import('./commands/server')).serverCommand,
 };
 
 /** The usage text of `mdsync --help`. */
@@ -37,6 +38,8 @@ Usage:
   mdsync archive import --user NAME FILE.eml... [--data-dir D]
   mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
   mdsync imap-check --user U --password-stdin [imap] [--json]
+  mdsync server  [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE]
+                 [--session-idle 30m] [--session-lifetime 12h]   the network service (HTTPS)
 
 common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]...
         [--delete-users] [--delete-limit N|P%]

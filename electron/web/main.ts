@@ -1,20 +1,16 @@
 /**
  * `npm run web`: browser mode, the product without the Electron binary.
  *
- * Serves the built renderer on 127.0.0.1 and prints one line, the URL with its access token.
+ * Serves the built renderer on 127.0.0.1 (serve.ts, loopback policy) and prints one line, the URL
+ * with its access token.
  */
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFileLogger } from '../core/logger';
-import { dataFiles, defaultDataDir } from '../core/paths';
-import { createFileSettingsStore } from '../core/settings-store';
-import { createMemorySecretStore } from '../core/secret-store';
-import { createHandlers } from '../ipc/handlers';
-import { createServices } from '../services';
-import { VERSION } from '../version';
-import { startWebServer } from './server';
+import { UserError } from '../../shared/result';
+import { defaultDataDir } from '../core/paths';
+import { serve, stopOnSignals } from './serve';
 
 function existingDir(dir: string): string | null {
   return fs.existsSync(path.join(dir, 'USERLIST.DAT')) ? dir : null;
@@ -40,59 +36,27 @@ async function main(): Promise<number> {
     return 2;
   }
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir(process.platform, process.env, os.homedir()));
-  const rendererDir = path.resolve(__dirname, 'renderer');
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    process.stderr.write('mdsync web: the renderer is not built; run `npm run build` first\n');
-    return 2;
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const logger = createFileLogger(dataFiles(dataDir).log);
-  const services = await createServices({
-    mode: 'browser',
-    dataDir,
-    version: VERSION,
-    platform: process.platform,
-    logger,
-    settings: createFileSettingsStore(dataDir),
-    sampleAppDir: existingDir(path.resolve(__dirname, '../build-resources/sample-app')),
-    secrets: createMemorySecretStore(
-      'browser mode cannot encrypt secrets at rest: the share password is kept in memory until browser mode stops',
-    ),
-  });
-  let server;
+  let serving;
   try {
-    server = await startWebServer({
-      rendererDir,
-      handlers: createHandlers(services),
-      logger,
+    serving = await serve({
+      mode: 'browser',
+      dataDir,
+      host: '127.0.0.1',
       port,
-      onSession: (session, emit) => services.trackSession(session, emit),
+      rendererDir: path.resolve(__dirname, 'renderer'),
+      sampleAppDir: existingDir(path.resolve(__dirname, '../build-resources/sample-app')),
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      `mdsync web: cannot listen on 127.0.0.1:${port}${code === 'EADDRINUSE' ? ' (in use)' : code ? ` (${code})` : ''}\n`,
-    );
-    await services.close();
-    return 1;
+    if (!(err instanceof UserError)) throw err;
+    process.stderr.write(`mdsync web: ${err.message}\n`);
+    return err.code === 'config' ? 2 : 1;
   }
-  logger.log('info', `browser mode on 127.0.0.1:${server.port}, data ${dataDir}`);
-  process.stdout.write(`${server.url}\n`);
-  const stop = () => {
-    void server
-      .close()
-      .then(() => services.close())
-      .then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return 0;
+  process.stdout.write(`${serving.url}\n`);
+  return stopOnSignals(serving, (m) => process.stderr.write(`mdsync web: ${m}\n`));
 }
 
 main().then(
-  (code) => {
-    if (code !== 0) process.exit(code);
-  },
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`mdsync web: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
     process.exit(1);

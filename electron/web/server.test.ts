@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMemoryLogger } from '../core/logger';
-import type { Handlers } from '../ipc/registry';
+import type { CallContext, Handlers } from '../ipc/registry';
 import { startWebServer, type WebServer } from './server';
 
 let dir: string;
@@ -18,7 +18,14 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'assets'));
   fs.writeFileSync(path.join(dir, 'assets', 'a.js'), 'console.log(1)');
   fs.writeFileSync(path.join(os.tmpdir(), 'mdsync-web-secret.txt'), 'secret');
-  const handlers = { 'auth:logoff': () => ({ done: true }) } as unknown as Handlers;
+  const handlers = {
+    'auth:logoff': () => ({ done: true }),
+    'auth:session': (_i: unknown, ctx: CallContext) => ctx.session.user,
+    'auth:logon': (i: { userName: string }, ctx: CallContext) => {
+      ctx.session.user = { userName: i.userName, fullName: '', authentication: 'integrated', privileges: ['login'] };
+      return { ok: true, user: ctx.session.user };
+    },
+  } as unknown as Handlers;
   server = await startWebServer({ rendererDir: dir, handlers, logger: createMemoryLogger(), port: 0, token });
 });
 afterAll(async () => {
@@ -81,9 +88,16 @@ describe('browser mode server', () => {
     const socket = ws as WebSocket;
     const reply = await new Promise<unknown>((resolve) => {
       socket.on('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
-      socket.send(JSON.stringify({ id: 7, channel: 'auth:logoff', input: {} }));
+      socket.send(JSON.stringify({ id: 7, channel: 'auth:session', input: {} }));
     });
-    expect(reply).toEqual({ id: 7, result: { ok: true, value: { done: true } } });
+    expect(reply).toEqual({ id: 7, result: { ok: true, value: null } });
+    // The session-changing channels need the HTTP answer's cookie: the socket refuses them.
+    const useHttp = await new Promise<unknown>((resolve) => {
+      socket.removeAllListeners('message');
+      socket.on('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
+      socket.send(JSON.stringify({ id: 9, channel: 'auth:logoff', input: {} }));
+    });
+    expect(useHttp).toMatchObject({ id: 9, result: { ok: false, error: { code: 'useHttp' } } });
     const forbidden = await new Promise<unknown>((resolve) => {
       socket.removeAllListeners('message');
       socket.on('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
@@ -91,5 +105,43 @@ describe('browser mode server', () => {
     });
     expect(forbidden).toMatchObject({ id: 8, result: { ok: false, error: { code: 'notLoggedOn' } } });
     socket.close();
+  });
+});
+
+describe('browser mode calls over HTTP', () => {
+  const post = (body: unknown, headers: Record<string, string> = {}, query = `?token=${token}`) =>
+    fetch(`${base()}/api/call${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base(), ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('needs the token, JSON and a session-changing channel', async () => {
+    expect((await post({ id: 1, channel: 'auth:logoff', input: {} }, {}, '')).status).toBe(403);
+    expect((await post({ id: 1, channel: 'auth:logoff', input: {} }, { 'content-type': 'text/plain' })).status).toBe(
+      415,
+    );
+    expect((await post({ id: 1, channel: 'users:list', input: {} })).status).toBe(400);
+    expect((await post({ id: 1, channel: 'auth:logoff', input: {} }, { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+  });
+
+  it('a logon sets a session cookie (no Secure over http) that the socket then carries', async () => {
+    const res = await post({ id: 2, channel: 'auth:logon', input: { userName: 'ann', password: 'x' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: 2, result: { ok: true, value: { ok: true } } });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^mdsync_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${token}`, {
+      origin: base(),
+      headers: { cookie: cookie.split(';')[0]! },
+    });
+    const answer = await new Promise<unknown>((resolve) => {
+      ws.on('open', () => ws.send(JSON.stringify({ id: 3, channel: 'auth:session', input: {} })));
+      ws.on('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
+    });
+    expect(answer).toMatchObject({ id: 3, result: { ok: true, value: { userName: 'ann' } } });
+    ws.close();
   });
 });

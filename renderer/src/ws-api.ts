@@ -1,12 +1,21 @@
 /**
- * `window.api` for browser mode: the same contract over the WebSocket that `npm run web` serves.
+ * `window.api` for browser mode and the network service: the contract over the WebSocket bridge.
  *
- * The page's URL carries the session token; every call and event goes through one socket. The
- * event listeners live here, not on a socket: messages are dispatched from whichever socket is
- * current, and while anything listens a dropped socket is reopened (with a growing pause), so
- * pushed events keep arriving after a reconnect.
+ * Every call and event goes through one socket, except logon, first start and logoff: they go to
+ * `POST /api/call`, whose answer sets or clears the HttpOnly session cookie, and then the socket is
+ * replaced so that the next one is opened with the new cookie. Browser mode's URL token, when the
+ * page has one, goes along with both. The event listeners live here, not on a socket: messages are
+ * dispatched from whichever socket is current, and while anything listens a dropped socket is
+ * reopened (with a growing pause), so pushed events keep arriving after a reconnect.
  */
-import { BRIDGE_PATH, BridgeMessage, joinAnswer, type PackedChanges } from '../../shared/bridge-protocol';
+import {
+  BRIDGE_PATH,
+  BridgeMessage,
+  CALL_PATH,
+  SESSION_CHANNELS,
+  joinAnswer,
+  type PackedChanges,
+} from '../../shared/bridge-protocol';
 import type { Api, ChannelName, EventName } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 
@@ -17,6 +26,7 @@ import type { Result } from '../../shared/result';
 interface Socket {
   readonly readyState: number;
   send(data: string): void;
+  close(): void;
   onopen: (() => void) | null;
   onerror: (() => void) | null;
   onclose: (() => void) | null;
@@ -24,16 +34,25 @@ interface Socket {
 }
 declare const WebSocket: { new (url: string): Socket; readonly OPEN: number };
 
-type Pending = (result: Result<unknown>) => void;
 type Listener = (payload: unknown) => void;
+interface Pending {
+  readonly ws: Socket;
+  readonly done: (result: Result<unknown>) => void;
+}
 
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
 
-/** Connects to browser mode's bridge and exposes it as the contract's Api. */
+function failure(code: string, message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Connects to the server's bridge and exposes it as the contract's Api. */
 export function createWsApi(location: { protocol: string; host: string; search: string }): Api {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}?token=${encodeURIComponent(token)}`;
+  const token = new URLSearchParams(location.search).get('token');
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}${query}`;
+  const callUrl = `${location.protocol}//${location.host}${CALL_PATH}${query}`;
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<Listener>>();
   let nextId = 1;
@@ -41,8 +60,11 @@ export function createWsApi(location: { protocol: string; host: string; search: 
   let opening: Promise<Socket> | null = null;
   let retryMs = RECONNECT_FIRST_MS;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sockets of a previous session, closed once their calls are answered. */
+  const retiring = new Set<Socket>();
 
   const listening = () => [...listeners.values()].some((set) => set.size > 0);
+  const pendingOn = (ws: Socket) => [...pending.values()].some((p) => p.ws === ws);
 
   const scheduleReconnect = () => {
     if (retryTimer || !listening()) return;
@@ -53,26 +75,35 @@ export function createWsApi(location: { protocol: string; host: string; search: 
     retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
   };
 
-  const onMessage = (ev: { data: unknown }) => {
-    const parsed = BridgeMessage.safeParse(JSON.parse(String(ev.data)));
+  const onMessage = (ws: Socket, ev: { data: unknown }) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(String(ev.data));
+    } catch {
+      return;
+    }
+    const parsed = BridgeMessage.safeParse(raw);
     if (!parsed.success) return;
     const msg = parsed.data;
     if ('id' in msg) {
-      const done = pending.get(msg.id);
+      const p = pending.get(msg.id);
       pending.delete(msg.id);
-      done?.(withChanges(msg.result, msg.packedChanges));
-    } else {
+      p?.done(withChanges(msg.result, msg.packedChanges));
+      if (retiring.has(ws) && !pendingOn(ws)) ws.close();
+    } else if (!retiring.has(ws)) {
       for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
     }
   };
 
   const onClose = (ws: Socket) => {
+    retiring.delete(ws);
+    for (const [id, p] of pending) {
+      if (p.ws !== ws) continue;
+      pending.delete(id);
+      p.done(failure('disconnected', 'the connection to the mdsync server was closed'));
+    }
     if (socket !== ws) return;
     socket = null;
-    for (const [id, done] of pending) {
-      pending.delete(id);
-      done({ ok: false, error: { code: 'disconnected', message: 'the connection to the mdsync server was closed' } });
-    }
     scheduleReconnect();
   };
 
@@ -90,25 +121,64 @@ export function createWsApi(location: { protocol: string; host: string; search: 
       ws.onerror = () => {
         if (socket === ws) return; // an open socket's error is followed by its close
         opening = null;
-        reject(new Error('cannot reach the mdsync server: is `npm run web` still running?'));
+        reject(new Error('cannot reach the mdsync server: is it still running?'));
       };
       ws.onclose = () => onClose(ws);
-      ws.onmessage = onMessage;
+      ws.onmessage = (ev) => onMessage(ws, ev);
     });
     return opening;
   };
 
+  /** The session changed: the current socket still answers its calls, then closes; a new one follows. */
+  const renewSocket = () => {
+    const old = socket;
+    socket = null;
+    if (old) {
+      retiring.add(old);
+      if (!pendingOn(old)) old.close();
+    }
+    if (listening()) void connect().catch(() => scheduleReconnect());
+  };
+
+  /** Logon, first start, logoff: over HTTP, so the answer can set or clear the session cookie. */
+  const invokeHttp = async (channel: ChannelName, input: unknown): Promise<Result<unknown>> => {
+    const id = nextId++;
+    let res: Response;
+    try {
+      res = await fetch(callUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id, channel, input: input ?? {} }),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch {
+      return failure('disconnected', 'cannot reach the mdsync server: is it still running?');
+    }
+    if (!res.ok) return failure('refused', `the mdsync server refused the call (HTTP ${res.status})`);
+    let parsed;
+    try {
+      parsed = BridgeMessage.safeParse(await res.json());
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success || !('id' in parsed.data)) return failure('internal', 'a malformed answer arrived');
+    renewSocket();
+    return parsed.data.result;
+  };
+
   return {
     async invoke(channel: ChannelName, input: unknown) {
+      if (SESSION_CHANNELS.has(channel)) return invokeHttp(channel, input) as never;
       let ws: Socket;
       try {
         ws = await connect();
       } catch (err) {
-        return { ok: false, error: { code: 'disconnected', message: (err as Error).message } };
+        return failure('disconnected', (err as Error).message);
       }
       const id = nextId++;
       return new Promise((resolve) => {
-        pending.set(id, resolve as Pending);
+        pending.set(id, { ws, done: resolve as Pending['done'] });
         ws.send(JSON.stringify({ id, channel, input: input ?? {} }));
       });
     },

@@ -4,15 +4,17 @@
  * The caller (the logon screen, `mdsync login`) learns only what a user may know: an unknown
  * user and a wrong password get the same answer, and whether a user may log on at all is only
  * told once the password was right. The administrator's log says what really happened.
- * Repeated failures per user name are slowed down and then locked out (see logon-throttle.ts).
- * No password reaches a log line, a message or an error.
+ * Repeated failures per user name and per client address are slowed down and then locked out
+ * (see logon-throttle.ts). Logons and failures are logged with the client address, when there is
+ * one; no password reaches a log line, a message or an error.
  */
 import type { LogonFailure, Privilege, SessionUser } from '../../../shared/model';
 import type { ImapSettings } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
 import { checkImapLogin } from '../imap/imap-check';
 import { SCRYPT_PARAMS } from './passwords';
-import { DEFAULT_THROTTLE, LogonThrottle, type ThrottleOptions } from './logon-throttle';
+import { DEFAULT_THROTTLE, LogonThrottle, type ThrottleOptions, type ThrottleSubject } from './logon-throttle';
+import { createMemoryThrottleStore, type ThrottleStore } from './throttle-store';
 
 /** What logon needs to know about a user. */
 export interface AuthUser {
@@ -42,6 +44,14 @@ export interface AuthenticatorDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
   throttle?: Partial<ThrottleOptions>;
+  /** Where failures are counted; default: this process's memory. */
+  throttleStore?: ThrottleStore;
+}
+
+/** Where a logon comes from. */
+export interface LogonOrigin {
+  /** The client's address (the network carriers); absent for the desktop app and the CLI. */
+  readonly clientAddress?: string;
 }
 
 /** The answer of a logon. */
@@ -49,7 +59,7 @@ export type AuthResult = { ok: true; user: SessionUser } | { ok: false; reason: 
 
 /** Authenticates users. */
 export interface Authenticator {
-  authenticate(userName: string, password: string): Promise<AuthResult>;
+  authenticate(userName: string, password: string, origin?: LogonOrigin): Promise<AuthResult>;
 }
 
 /** Same caller-facing text for an unknown user and a wrong password. */
@@ -79,6 +89,10 @@ function quote(name: string): string {
   return JSON.stringify(name.slice(0, 200));
 }
 
+function from(subject: ThrottleSubject): string {
+  return subject.clientAddress ? ` from ${subject.clientAddress}` : '';
+}
+
 function minutes(ms: number): string {
   const m = Math.max(1, Math.ceil(ms / 60_000));
   return `${m} minute${m === 1 ? '' : 's'}`;
@@ -99,7 +113,7 @@ function callerMessage(reason: LogonFailure): string {
     case 'notConfigured':
       return 'Logging on with MDaemon credentials is not set up. Tell your administrator.';
     case 'lockedOut':
-      return 'Too many failed logons for this user name.';
+      return 'Too many failed logons.';
     default:
       return assertNever(reason);
   }
@@ -107,7 +121,11 @@ function callerMessage(reason: LogonFailure): string {
 
 /** Creates the authenticator; its throttle lives as long as it does. */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
-  const throttle = new LogonThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }, () => deps.now());
+  const throttle = new LogonThrottle(
+    { ...DEFAULT_THROTTLE, ...deps.throttle },
+    deps.throttleStore ?? createMemoryThrottleStore(),
+    () => deps.now(),
+  );
   const checkImap = deps.checkImap ?? checkImapLogin;
 
   const refuse = (reason: LogonFailure, extra = ''): AuthResult => ({
@@ -116,11 +134,15 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     message: callerMessage(reason) + extra,
   });
 
-  async function invalid(userName: string, why: string): Promise<AuthResult> {
-    const locked = throttle.recordFailure(userName);
-    deps.log('info', `logon refused for ${quote(userName)}: ${why}`);
-    if (locked > 0)
-      deps.log('warn', `logon for ${quote(userName)} locked for ${minutes(locked)} after repeated failures`);
+  async function invalid(subject: ThrottleSubject, why: string): Promise<AuthResult> {
+    const userName = subject.userName;
+    const locked = await throttle.recordFailure(subject);
+    deps.log('info', `logon refused for ${quote(userName)}${from(subject)}: ${why}`);
+    if (locked.lockedMs > 0) {
+      const what =
+        locked.lockedBy === 'address' ? `logons from ${subject.clientAddress}` : `logon for ${quote(userName)}`;
+      deps.log('warn', `${what} locked for ${minutes(locked.lockedMs)} after repeated failures`);
+    }
     // The hint depends only on global settings, never on the user, so it reveals nothing about them.
     const imapOn = await deps.imapSettings().then(
       (s) => s.host.trim() !== '',
@@ -129,8 +151,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     return refuse('invalidCredentials', imapOn ? APOP_HINT : '');
   }
 
-  async function passwordIsRight(user: AuthUser, password: string): Promise<AuthResult | true> {
+  async function passwordIsRight(user: AuthUser, password: string, origin: LogonOrigin): Promise<AuthResult | true> {
     const { authentication } = user;
+    const subject = { userName: user.userName, clientAddress: origin.clientAddress };
     switch (authentication) {
       case 'integrated': {
         const right = deps.verifyUserPassword
@@ -138,7 +161,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           : user.passwordHash !== null && (await deps.verifyPassword(user.passwordHash, password));
         if (right) return true;
         return invalid(
-          user.userName,
+          subject,
           user.passwordHash === null && !deps.verifyUserPassword ? 'no password is set' : 'wrong password',
         );
       }
@@ -163,8 +186,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         if (result.ok) return true;
         const code = result.error?.code ?? 'network';
         const detail = result.error?.message ?? 'no details';
-        if (code === 'auth')
-          return invalid(user.userName, `MDaemon refused the password for ${quote(address)}: ${detail}`);
+        if (code === 'auth') return invalid(subject, `MDaemon refused the password for ${quote(address)}: ${detail}`);
         deps.log(
           code === 'config' ? 'error' : 'warn',
           `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
@@ -177,34 +199,44 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   }
 
   return {
-    async authenticate(userName, password) {
+    async authenticate(userName, password, origin = {}) {
       const name = userName.trim();
-      const lockedFor = throttle.lockedFor(name);
-      if (lockedFor > 0) {
-        deps.log('warn', `logon refused for ${quote(name)}: locked out for another ${minutes(lockedFor)}`);
-        return refuse('lockedOut', ` Try again in ${minutes(lockedFor)}.`);
+      const subject = { userName: name, clientAddress: origin.clientAddress };
+      const verdict = await throttle.check(subject);
+      if (verdict.lockedFor > 0) {
+        const what = verdict.lockedBy === 'address' ? `its address ${origin.clientAddress ?? ''}` : 'the user name';
+        deps.log(
+          'warn',
+          `logon refused for ${quote(name)}${from(subject)}: ${what} is locked out for another ${minutes(verdict.lockedFor)}`,
+        );
+        return refuse('lockedOut', ` Try again in ${minutes(verdict.lockedFor)}.`);
       }
-      const delay = throttle.delayFor(name);
-      if (delay > 0) {
-        deps.log('info', `logon of ${quote(name)} delayed ${delay} ms after repeated failures`);
-        await deps.sleep(delay);
+      if (verdict.delayMs > 0) {
+        deps.log(
+          'info',
+          `logon of ${quote(name)}${from(subject)} delayed ${verdict.delayMs} ms after repeated failures`,
+        );
+        await deps.sleep(verdict.delayMs);
       }
       if (name === '' || password === '' || /[\r\n\0]/.test(password)) {
-        return invalid(name, name === '' ? 'no user name' : 'empty or malformed password');
+        return invalid(subject, name === '' ? 'no user name' : 'empty or malformed password');
       }
       const user = await deps.findUser(name);
       if (!user) {
         await deps.verifyPassword(DUMMY_HASH, password).catch(() => false);
-        return invalid(name, 'no such user');
+        return invalid(subject, 'no such user');
       }
-      const verified = await passwordIsRight(user, password);
+      const verified = await passwordIsRight(user, password, origin);
       if (verified !== true) return verified;
-      throttle.recordSuccess(name);
+      await throttle.recordSuccess(subject);
       if (!user.privileges.includes('login') && !user.privileges.includes('admin')) {
-        deps.log('info', `logon refused for ${quote(user.userName)}: password right, but no "login" privilege`);
+        deps.log(
+          'info',
+          `logon refused for ${quote(user.userName)}${from(subject)}: password right, but no "login" privilege`,
+        );
         return refuse('notPermitted');
       }
-      deps.log('info', `${quote(user.userName)} logged on (${user.authentication})`);
+      deps.log('info', `${quote(user.userName)} logged on (${user.authentication})${from(subject)}`);
       return {
         ok: true,
         user: {

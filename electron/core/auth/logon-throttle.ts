@@ -1,28 +1,38 @@
 /**
- * Slows down and then locks out password guessing, per user name.
+ * Slows down and then locks out password guessing, per user name and per client address.
  *
  * After a few failures each further attempt waits longer (1 s, 2 s, 4 s … capped); too many
- * failures within the window lock the name out for a while. Kept in memory: a restart forgets
- * it, which is fine for slowing down guessing against one running archive. The clock is
- * injected so tests need not wait.
+ * failures within the window lock the key out for a while. Both the user name and the client
+ * address count, so guesses spread over many connections, or over many user names from one
+ * address, are throttled as one; the address limit is higher (several people may share one
+ * address behind a NAT). The bookkeeping lives in a ThrottleStore (memory, or the database so
+ * that processes sharing it agree); the clock is injected so tests need not wait.
  */
+import type { ThrottleStore } from './throttle-store';
 
-/** Thresholds of the throttle. */
-export interface ThrottleOptions {
+/** Thresholds of one key kind. */
+export interface ThrottleLimits {
   /** Failures that cost nothing extra. */
   freeFailures: number;
   /** Delay after the first failure beyond the free ones; doubles with each further failure. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Failures within `windowMs` that lock the name out. */
+  /** Failures within `windowMs` that lock the key out. */
   lockoutFailures: number;
   windowMs: number;
   lockoutMs: number;
-  /** Names remembered at most (oldest forgotten first), so random names cannot fill memory. */
-  maxEntries: number;
 }
 
-/** The defaults: 3 free, then 1 s, 2 s, 4 s … up to 16 s; 10 failures in 15 min lock 5 min. */
+/** Thresholds per user name and per client address. */
+export interface ThrottleOptions extends ThrottleLimits {
+  /** Limits per client address (higher than per user name). */
+  address: ThrottleLimits;
+}
+
+/**
+ * The defaults. User name: 3 free, then 1 s, 2 s, 4 s … up to 16 s; 10 failures in 15 min lock
+ * 5 min. Client address: 10 free, then 1 s doubling up to 16 s; 30 failures in 15 min lock 5 min.
+ */
 export const DEFAULT_THROTTLE: ThrottleOptions = {
   freeFailures: 3,
   baseDelayMs: 1000,
@@ -30,82 +40,80 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   lockoutFailures: 10,
   windowMs: 15 * 60_000,
   lockoutMs: 5 * 60_000,
-  maxEntries: 10_000,
+  address: {
+    freeFailures: 10,
+    baseDelayMs: 1000,
+    maxDelayMs: 16_000,
+    lockoutFailures: 30,
+    windowMs: 15 * 60_000,
+    lockoutMs: 5 * 60_000,
+  },
 };
 
-interface Entry {
-  failures: number[];
-  lockedUntil: number;
+/** What a logon attempt is keyed by. */
+export interface ThrottleSubject {
+  readonly userName: string;
+  /** The client's address; absent for local callers (the desktop app, the CLI). */
+  readonly clientAddress?: string;
 }
 
-/** Failure bookkeeping per (case-insensitive) user name. */
-export class LogonThrottle {
-  private readonly entries = new Map<string, Entry>();
+/** What the throttle says about an attempt before it is checked. */
+export interface ThrottleVerdict {
+  /** Milliseconds still locked out (0: not locked), and which key is. */
+  readonly lockedFor: number;
+  readonly lockedBy: 'user' | 'address' | null;
+  /** How long to wait before checking the password. */
+  readonly delayMs: number;
+}
 
+/** Failure bookkeeping per (case-insensitive) user name and per client address. */
+export class LogonThrottle {
   constructor(
     private readonly opts: ThrottleOptions,
+    private readonly store: ThrottleStore,
     private readonly now: () => number,
   ) {}
 
-  private key(userName: string): string {
-    return userName.trim().toLowerCase();
+  private keys(s: ThrottleSubject): { key: string; limits: ThrottleLimits; kind: 'user' | 'address' }[] {
+    const out: { key: string; limits: ThrottleLimits; kind: 'user' | 'address' }[] = [
+      { key: `user:${s.userName.trim().toLowerCase()}`, limits: this.opts, kind: 'user' },
+    ];
+    if (s.clientAddress) out.push({ key: `addr:${s.clientAddress}`, limits: this.opts.address, kind: 'address' });
+    return out;
   }
 
-  private recent(entry: Entry | undefined): number[] {
-    if (!entry) return [];
-    const since = this.now() - this.opts.windowMs;
-    entry.failures = entry.failures.filter((t) => t > since);
-    return entry.failures;
-  }
-
-  /** Milliseconds the name is still locked out, or 0. */
-  lockedFor(userName: string): number {
-    const entry = this.entries.get(this.key(userName));
-    return entry ? Math.max(0, entry.lockedUntil - this.now()) : 0;
-  }
-
-  /** How long to wait before checking this name's password. */
-  delayFor(userName: string): number {
-    const n = this.recent(this.entries.get(this.key(userName))).length;
-    if (n < this.opts.freeFailures) return 0;
-    const exponent = Math.min(n - this.opts.freeFailures, 30);
-    return Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** exponent);
-  }
-
-  /** Records a failure; returns the lock-out in ms it caused, or 0. */
-  recordFailure(userName: string): number {
-    const key = this.key(userName);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      this.evictIfFull();
-      entry = { failures: [], lockedUntil: 0 };
-      this.entries.set(key, entry);
+  /** Whether the attempt is locked out, and how long it must wait otherwise. */
+  async check(s: ThrottleSubject): Promise<ThrottleVerdict> {
+    const t = this.now();
+    let delayMs = 0;
+    for (const { key, limits, kind } of this.keys(s)) {
+      const { failures, lockedUntil } = await this.store.get(key, t - limits.windowMs);
+      if (lockedUntil > t) return { lockedFor: lockedUntil - t, lockedBy: kind, delayMs: 0 };
+      if (failures >= limits.freeFailures) {
+        const exponent = Math.min(failures - limits.freeFailures, 30);
+        delayMs = Math.max(delayMs, Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** exponent));
+      }
     }
-    const failures = this.recent(entry);
-    failures.push(this.now());
-    if (failures.length >= this.opts.lockoutFailures) {
-      entry.lockedUntil = this.now() + this.opts.lockoutMs;
-      entry.failures = [];
-      return this.opts.lockoutMs;
-    }
-    return 0;
+    return { lockedFor: 0, lockedBy: null, delayMs };
   }
 
-  /** Forgets the name's failures (after a successful logon). */
-  recordSuccess(userName: string): void {
-    this.entries.delete(this.key(userName));
+  /** Records a failure; returns the lock-out in ms it caused (0: none) and for which key. */
+  async recordFailure(s: ThrottleSubject): Promise<{ lockedMs: number; lockedBy: 'user' | 'address' | null }> {
+    const t = this.now();
+    let result: { lockedMs: number; lockedBy: 'user' | 'address' | null } = { lockedMs: 0, lockedBy: null };
+    for (const { key, limits, kind } of this.keys(s)) {
+      await this.store.addFailure(key, t);
+      const { failures } = await this.store.get(key, t - limits.windowMs);
+      if (failures >= limits.lockoutFailures) {
+        await this.store.lock(key, t + limits.lockoutMs);
+        if (result.lockedMs === 0) result = { lockedMs: limits.lockoutMs, lockedBy: kind };
+      }
+    }
+    return result;
   }
 
-  private evictIfFull(): void {
-    if (this.entries.size < this.opts.maxEntries) return;
-    const now = this.now();
-    for (const [key, entry] of this.entries) {
-      if (entry.lockedUntil <= now && this.recent(entry).length === 0) this.entries.delete(key);
-    }
-    while (this.entries.size >= this.opts.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+  /** Forgets the user name's failures after a successful logon (the address keeps its count). */
+  async recordSuccess(s: ThrottleSubject): Promise<void> {
+    await this.store.clear(this.keys(s)[0]!.key);
   }
 }

@@ -1,14 +1,24 @@
 /**
  * Handlers of `auth:*`: first start, logon, logoff, password change.
  *
- * The session lives in main (per window or browser connection); the renderer only learns who is
- * logged on. Passwords arrive once and are never sent back or logged.
+ * The session lives in main (per window, or per server-side session of the web carrier, which gives
+ * each logon a fresh one); the renderer only learns who is logged on. Passwords arrive once and are
+ * never sent back or logged.
  */
 import type { SessionUser } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { UserRecord } from '../../core/db/repository';
 import type { Services } from '../../services';
-import type { Handlers } from '../registry';
+import type { CallContext, Handlers } from '../registry';
+
+/**
+ * The caller's address, where the carrier knows it (the web carrier adds `clientAddress` to its
+ * call context; Electron IPC and the CLI have none).
+ */
+function clientAddressOf(ctx: CallContext): string | undefined {
+  const address = (ctx as CallContext & { clientAddress?: unknown }).clientAddress;
+  return typeof address === 'string' ? address : undefined;
+}
 
 function sessionUser(u: UserRecord): SessionUser {
   return { userName: u.userName, fullName: u.fullName, authentication: u.authentication, privileges: u.privileges };
@@ -29,7 +39,7 @@ export function authHandlers(
       return ctx.session.user;
     },
     'auth:logon': async ({ userName, password }, ctx) => {
-      const answer = await s.authenticator.authenticate(userName, password);
+      const answer = await s.authenticator.authenticate(userName, password, { clientAddress: clientAddressOf(ctx) });
       if (!answer.ok) {
         ctx.session.user = null;
         return answer;
@@ -47,7 +57,9 @@ export function authHandlers(
       return ctx.session.user;
     },
     'auth:logoff': (_input, ctx) => {
-      if (ctx.session.user) s.logger.log('info', `${ctx.session.user.userName} logged off`);
+      const address = clientAddressOf(ctx);
+      if (ctx.session.user)
+        s.logger.log('info', `${ctx.session.user.userName} logged off${address ? ` from ${address}` : ''}`);
       ctx.session.user = null;
       return { done: true };
     },

@@ -1,0 +1,199 @@
+/**
+ * One long-running process serving the app: `npm run web` (browser mode) and `mdsync server` (the
+ * network service) are this, with the loopback or the network policy.
+ *
+ * It composes the same services as the Electron app (handlers, automatic synchronization, log),
+ * starts the one web server, and stops in order: no new connections, sessions ended, a running
+ * test cancelled, a running synchronization ended all or nothing, the database closed.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../shared/result';
+import { createFileLogger, type Logger } from '../core/logger';
+import { dataFiles } from '../core/paths';
+import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
+import { createFileSettingsStore } from '../core/settings-store';
+import { createHandlers } from '../ipc/handlers';
+import { createServices, type Services } from '../services';
+import { VERSION } from '../version';
+import { startServer, type RunningServer } from './http-server';
+import { serviceNames, type ServerPolicy } from './policy';
+import type { SessionLimits } from './sessions';
+import { loadCertificateFiles, loadOrCreateSelfSigned, machineNames, type ServerCertificate } from './tls';
+
+/** How to serve. */
+export interface ServeOptions {
+  readonly mode: 'browser' | 'server';
+  readonly dataDir: string;
+  /** Where to listen; browser mode is always 127.0.0.1. */
+  readonly host: string;
+  readonly port: number;
+  /** The company's certificate; without it the data directory's self-signed one (server mode). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly sessions?: Partial<SessionLimits>;
+  readonly maxConnectionsPerAddress?: number;
+  /** The built renderer. */
+  readonly rendererDir: string;
+  /** The bundled sample App directory, offered in browser mode. */
+  readonly sampleAppDir?: string | null;
+  /** The share password given to the service (environment or credential file), if any. */
+  readonly sharePassword?: string | null;
+  /** Fixed browser-mode token (tests). */
+  readonly token?: string;
+}
+
+/** A serving process. */
+export interface Serving {
+  readonly url: string;
+  readonly port: number;
+  /** The certificate served (server mode). */
+  readonly certificate: ServerCertificate | null;
+  readonly services: Services;
+  readonly server: RunningServer;
+  readonly logger: Logger;
+  /** Stops everything in order; resolves when the database is closed. */
+  stop(): Promise<void>;
+}
+
+function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | undefined): SecretStore {
+  const store = createMemorySecretStore(
+    mode === 'browser'
+      ? 'browser mode cannot encrypt secrets at rest: the share password is kept in memory until browser mode stops'
+      : 'the service keeps a typed share password in memory only; give it to the service for good as the MDSYNC_SHARE_PASSWORD environment variable or the systemd credential "share-password" (see the README)',
+  );
+  if (sharePassword) store.set('sharePassword', sharePassword);
+  return store;
+}
+
+/** Starts serving; UserError for what the administrator must fix (certificate, address in use). */
+export async function serve(opts: ServeOptions): Promise<Serving> {
+  if (!fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
+    throw new UserError('config', 'the renderer is not built; run `npm run build` first');
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const logger = createFileLogger(dataFiles(opts.dataDir).log);
+  let certificate: ServerCertificate | null = null;
+  let policy: ServerPolicy;
+  if (opts.mode === 'server') {
+    const machine = machineNames();
+    certificate = opts.tls
+      ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile)
+      : loadOrCreateSelfSigned(opts.dataDir, machine, (m) => logger.log('info', m));
+    policy = {
+      kind: 'network',
+      cert: certificate.cert,
+      key: certificate.key,
+      names: serviceNames(opts.host, certificate.names, machine),
+      sessions: opts.sessions,
+      maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
+    };
+  } else {
+    policy = {
+      kind: 'loopback',
+      token: opts.token ?? crypto.randomBytes(24).toString('base64url'),
+      sessions: opts.sessions,
+    };
+  }
+  const services = await createServices({
+    mode: opts.mode,
+    dataDir: opts.dataDir,
+    version: VERSION,
+    platform: process.platform,
+    logger,
+    settings: createFileSettingsStore(opts.dataDir),
+    sampleAppDir: opts.mode === 'browser' ? (opts.sampleAppDir ?? null) : null,
+    secrets: secretStore(opts.mode, opts.sharePassword),
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      rendererDir: opts.rendererDir,
+      handlers: createHandlers(services),
+      logger,
+      host: opts.host,
+      port: opts.port,
+      policy,
+      onSession: (session, emit) => services.trackSession(session, emit),
+    });
+  } catch (err) {
+    await services.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? ' (in use)'
+        : code === 'EADDRNOTAVAIL'
+          ? ' (not an address of this machine)'
+          : code
+            ? ` (${code})`
+            : '';
+    throw new UserError('listen', `cannot listen on ${opts.host}:${opts.port}${why}`);
+  }
+  logger.log(
+    'info',
+    opts.mode === 'server'
+      ? `service listening on ${server.url} (certificate SHA-256 ${certificate?.fingerprint256}), data ${opts.dataDir}`
+      : `browser mode on 127.0.0.1:${server.port}, data ${opts.dataDir}`,
+  );
+  let stopping: Promise<void> | null = null;
+  return {
+    url: server.url,
+    port: server.port,
+    certificate,
+    services,
+    server,
+    logger,
+    stop() {
+      stopping ??= (async () => {
+        logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopping`);
+        await server.close();
+        await services.close();
+        logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopped`);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The share password handed to the service: systemd's credential `share-password`
+ * (`LoadCredential=`), else MDSYNC_SHARE_PASSWORD, which is then removed from the environment.
+ */
+export function serviceSharePassword(env: NodeJS.ProcessEnv): string | null {
+  const dir = env.CREDENTIALS_DIRECTORY;
+  if (dir) {
+    try {
+      const text = fs.readFileSync(path.join(dir, 'share-password'), 'utf8');
+      const first = text.split(/\r?\n/, 1)[0] ?? '';
+      if (first) return first;
+    } catch {
+      // no such credential: try the environment
+    }
+  }
+  const value = env.MDSYNC_SHARE_PASSWORD ?? null;
+  delete env.MDSYNC_SHARE_PASSWORD;
+  return value || null;
+}
+
+/**
+ * Stops on SIGTERM or SIGINT, once; resolves with the exit status (0 when the stop went well).
+ * A second signal while stopping exits at once with 1.
+ */
+export function stopOnSignals(serving: Serving, onError: (message: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    let signalled = false;
+    const handler = () => {
+      if (signalled) process.exit(1);
+      signalled = true;
+      serving.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          onError(err instanceof Error ? err.message.split('\n')[0]! : String(err));
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * Server-side logon sessions of the web carrier: what the session cookie (or bearer) points at.
+ *
+ * A logon creates a fresh session with a new random id (no fixation); the id is all the browser
+ * holds. A session ends on Log off, after an idle time, at the end of its absolute lifetime, or
+ * when the services end its user's sessions (deleted, lost the logon privilege: they clear
+ * `session.user`, which this store then treats as ended). Sockets attached to a session hear
+ * when it ends so they can tell their page.
+ */
+import crypto from 'node:crypto';
+import type { Session } from '../ipc/registry';
+
+/** One logged-on browser (or desktop client). */
+export interface ServerSession {
+  readonly id: string;
+  /** The registry's session object, shared by every socket and call of this session. */
+  readonly session: Session;
+  readonly clientAddress: string;
+  readonly createdAt: number;
+  lastSeen: number;
+}
+
+/** Lifetimes of sessions. */
+export interface SessionLimits {
+  /** Ends a session unused this long (default 30 minutes). */
+  readonly idleMs: number;
+  /** Ends a session this long after logon, used or not (default 12 hours). */
+  readonly lifetimeMs: number;
+  /** Sessions kept at most; the least recently used goes first (default 10,000). */
+  readonly maxSessions: number;
+}
+
+/** The defaults: 30 minutes idle, 12 hours in all. */
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  idleMs: 30 * 60_000,
+  lifetimeMs: 12 * 3_600_000,
+  maxSessions: 10_000,
+};
+
+type EndListener = (reason: string) => void;
+
+/** The sessions of one server. */
+export class SessionStore {
+  private readonly byId = new Map<string, ServerSession>();
+  private readonly listeners = new Map<string, Set<EndListener>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
+    const every = Math.max(250, Math.min(30_000, Math.floor(limits.idleMs / 4)));
+    this.timer = setInterval(() => this.sweep(), every);
+    this.timer.unref();
+  }
+
+  /** Number of live sessions. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Creates a session for a user who just logged on; returns it with its new id. */
+  create(session: Session, clientAddress: string): ServerSession {
+    while (this.byId.size >= this.limits.maxSessions) {
+      const oldest = this.byId.keys().next();
+      if (oldest.done) break;
+      this.end(oldest.value, 'too many sessions on the server');
+    }
+    const t = this.now();
+    const entry: ServerSession = {
+      id: crypto.randomBytes(32).toString('base64url'),
+      session,
+      clientAddress,
+      createdAt: t,
+      lastSeen: t,
+    };
+    this.byId.set(entry.id, entry);
+    return entry;
+  }
+
+  /** The live session of an id, or null (unknown, ended, or expired: then it is ended now). */
+  get(id: string | null | undefined): ServerSession | null {
+    if (!id) return null;
+    const entry = this.byId.get(id);
+    if (!entry) return null;
+    const why = this.expiry(entry);
+    if (why === false) return entry;
+    this.end(id, why);
+    return null;
+  }
+
+  /** Marks a session used now (keeps it from going idle); false when it has ended. */
+  touch(entry: ServerSession): boolean {
+    if (!this.get(entry.id)) return false;
+    entry.lastSeen = this.now();
+    // Most recently used last, so eviction takes the least recently used.
+    this.byId.delete(entry.id);
+    this.byId.set(entry.id, entry);
+    return true;
+  }
+
+  /** Hears when the session ends; returns the unsubscribe. */
+  onEnd(id: string, listener: EndListener): () => void {
+    const set = this.listeners.get(id) ?? new Set<EndListener>();
+    set.add(listener);
+    this.listeners.set(id, set);
+    return () => set.delete(listener);
+  }
+
+  /**
+   * Ends a session: its user is cleared and its sockets are told why (`reason` null: they were
+   * told already, by the services ending a deleted user's sessions).
+   */
+  end(id: string, reason: string | null): void {
+    const entry = this.byId.get(id);
+    this.byId.delete(id);
+    const listeners = this.listeners.get(id);
+    this.listeners.delete(id);
+    if (!entry) return;
+    entry.session.user = null;
+    if (reason !== null) for (const l of listeners ?? []) l(reason);
+  }
+
+  /** Ends every session (the server stops). */
+  closeAll(reason: string): void {
+    for (const id of [...this.byId.keys()]) this.end(id, reason);
+    clearInterval(this.timer);
+  }
+
+  /** Ends sessions that went idle or outlived their lifetime. */
+  sweep(): void {
+    for (const entry of [...this.byId.values()]) {
+      const why = this.expiry(entry);
+      if (why !== false) this.end(entry.id, why);
+    }
+  }
+
+  private expiry(entry: ServerSession): string | null | false {
+    const t = this.now();
+    if (entry.session.user === null) return null; // ended by the services, who told its sockets
+    if (t - entry.lastSeen >= this.limits.idleMs) return `no activity for ${describe(this.limits.idleMs)}`;
+    if (t - entry.createdAt >= this.limits.lifetimeMs)
+      return `the session is older than ${describe(this.limits.lifetimeMs)}`;
+    return false;
+  }
+}
+
+function describe(ms: number): string {
+  if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, 'hour');
+  if (ms % 60_000 === 0) return plural(ms / 60_000, 'minute');
+  return plural(Math.round(ms / 1000), 'second');
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}

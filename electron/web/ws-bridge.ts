@@ -1,0 +1,112 @@
+/**
+ * The WebSocket half of the web carrier: the IPC contract over one socket per page, at BRIDGE_PATH.
+ *
+ * The upgrade takes the session from the cookie or from `Authorization: Bearer`; without one the
+ * socket is anonymous and the registry lets it reach public channels only. The session-changing
+ * channels are refused here (they need the HTTP answer's Set-Cookie): `POST /api/call` carries them.
+ * When the session ends (Log off elsewhere, idle, lifetime, user deleted) the socket is told with
+ * `session:ended` and its further calls answer `notLoggedOn`.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { BRIDGE_PATH, BridgeCall, SESSION_CHANNELS, answerText } from '../../shared/bridge-protocol';
+import type { EventName, EventPayload } from '../../shared/contract';
+import { fail } from '../../shared/result';
+import type { Logger } from '../core/logger';
+import { dispatch, type Handlers, type Session } from '../ipc/registry';
+import { hostAllowed, originAllowed, sameToken, sessionIdOf, type ServerPolicy } from './policy';
+import type { ServerSession, SessionStore } from './sessions';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** What the bridge needs from its server. */
+export interface BridgeDeps {
+  readonly policy: ServerPolicy;
+  readonly port: () => number;
+  readonly store: SessionStore;
+  readonly handlers: Handlers;
+  readonly logger: Logger;
+  readonly maxMessageBytes: number;
+  /** Called with each socket's session, so the services can push to it and end it. */
+  readonly onSession?: (session: Session, emit: Emit) => () => void;
+}
+
+/** The client address of a request, as the log and the throttle see it. */
+export function clientAddressOf(req: http.IncomingMessage): string {
+  const a = req.socket.remoteAddress ?? 'unknown';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/** Serves the bridge on a server's upgrades; returns the WebSocket server (to close it). */
+export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketServer {
+  const { policy, store } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const port = deps.port();
+    if (url.pathname !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
+    if (!hostAllowed(policy, port, req.headers.host)) return refuse(socket, 421, 'Misdirected Request');
+    const { id, bearer } = sessionIdOf(req, policy);
+    const origin = req.headers.origin;
+    if (policy.kind === 'loopback') {
+      if (!originAllowed(policy, port, origin) || !sameToken(url.searchParams.get('token'), policy.token)) {
+        return refuse(socket, 403, 'Forbidden');
+      }
+    } else if (origin !== undefined ? !originAllowed(policy, port, origin) : !bearer) {
+      // A browser always sends Origin; only a non-browser client with a bearer may leave it out.
+      return refuse(socket, 403, 'Forbidden');
+    }
+    const entry = store.get(id);
+    const address = clientAddressOf(req);
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
+  });
+
+  function serve(ws: WebSocket, entry: ServerSession | null, clientAddress: string) {
+    const session: Session = entry?.session ?? { user: null };
+    const emit: Emit = (event, payload) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+    };
+    const release = deps.onSession?.(session, emit);
+    const unsubscribe = entry ? store.onEnd(entry.id, (reason) => emit('session:ended', { reason })) : undefined;
+    if (entry) store.touch(entry);
+    ws.on('message', (data, isBinary) => {
+      let call: BridgeCall;
+      try {
+        const parsed = BridgeCall.safeParse(
+          JSON.parse(!isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : ''),
+        );
+        if (!parsed.success) return;
+        call = parsed.data;
+      } catch {
+        return;
+      }
+      const send = (text: string) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      };
+      if (SESSION_CHANNELS.has(call.channel)) {
+        const refused = fail('useHttp', `${call.channel} is carried by POST /api/call, not the WebSocket`);
+        return send(JSON.stringify({ id: call.id, result: refused }));
+      }
+      if (entry) store.touch(entry); // an ended session has no user: the registry answers notLoggedOn
+      const ctx = { session, emit, clientAddress };
+      void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger).then((result) =>
+        send(answerText(call, result)),
+      );
+    });
+    // A protocol violation (an oversized message: close code 1009) ends this socket only.
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      release?.();
+      unsubscribe?.();
+    });
+  }
+
+  return wss;
+}
