@@ -169,7 +169,8 @@ describe('remote client: calls, sessions and events', () => {
 });
 
 describe('remote client: the service restarts', () => {
-  it('fails calls in one line during the outage, reconnects, and ends the session the service forgot', async () => {
+  it('fails calls in one line during the outage, reconnects, and ends the session the service refused', async () => {
+    fake.refuseUnknownBearer = true;
     const events: [string, unknown][] = [];
     const client = await open(cert.fingerprint256, events);
     await client.invoke('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
@@ -191,6 +192,26 @@ describe('remote client: the service restarts', () => {
     ]);
     expect(await client.invoke('app:info', {})).toMatchObject({ ok: true });
     expect(await client.invoke('auth:session', {})).toEqual({ ok: true, value: null });
+    fake.refuseUnknownBearer = false;
+  });
+
+  it('ends the session a restarted service serves anonymously, and says so once', async () => {
+    const events: [string, unknown][] = [];
+    const client = await open(cert.fingerprint256, events);
+    await client.invoke('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
+    await fake.restart();
+    await until(() => events.length > 0);
+    expect(events).toEqual([
+      [
+        'session:ended',
+        { reason: 'the mdsync server no longer knows your session (it may have restarted); log on again' },
+      ],
+    ]);
+    expect(client.connected()).toBe(true);
+    expect(await client.invoke('auth:session', {})).toEqual({ ok: true, value: null });
+    const again = await client.invoke('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
+    expect(again).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await client.invoke('users:list', {})).toMatchObject({ ok: true });
   });
 
   it('stops for good when the restarted service presents another certificate', async () => {

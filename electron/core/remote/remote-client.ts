@@ -58,6 +58,8 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
   let stopped: ConnectRefusal | null = null;
   let retryMs = retry.firstMs;
   let retryTimer: NodeJS.Timeout | null = null;
+  /** True after a socket was lost: the next one checks that the service still knows the session. */
+  let lost = false;
 
   const endSession = (reason: string) => {
     if (!sessionId) return;
@@ -164,11 +166,21 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
         ws.on('close', () => {
           if (socket !== ws) return;
           socket = null;
+          lost = true;
           failPending(`the connection to the mdsync server at ${target.key} was lost`);
           scheduleReconnect();
         });
         ws.on('error', () => undefined); // followed by 'close'
-        return ws;
+        const check = lost && sessionId ? sessionId : null;
+        lost = false;
+        if (!check) return ws;
+        // A restarted service answers an unknown session as anonymous: find out, and say so once.
+        return callOn(ws, 'auth:session', {}).then((r) => {
+          if (r.ok && r.value === null && sessionId === check) {
+            endSession('the mdsync server no longer knows your session (it may have restarted); log on again');
+          }
+          return ws;
+        });
       },
       (err: unknown) => {
         opening = null;
@@ -197,10 +209,21 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
     connect().catch(() => scheduleReconnect());
   };
 
-  await connect();
-
   const unreachable = (err: unknown) =>
     fail('disconnected', err instanceof Error ? err.message : `the mdsync server at ${target.key} cannot be reached`);
+
+  /** One call over an open socket, answered by id. */
+  function callOn(ws: WebSocket, channel: string, input: unknown): Promise<Result<unknown>> {
+    const id = nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, channel, input: input ?? {} }), (err) => {
+        if (err && pending.delete(id)) resolve(unreachable(err));
+      });
+    });
+  }
+
+  await connect();
 
   return {
     target,
@@ -231,13 +254,7 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
       } catch (err) {
         return unreachable(err);
       }
-      const id = nextId++;
-      return new Promise<Result<unknown>>((resolve) => {
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ id, channel, input: input ?? {} }), (err) => {
-          if (err && pending.delete(id)) resolve(unreachable(err));
-        });
-      });
+      return callOn(ws, channel, input);
     },
     close() {
       closed = true;

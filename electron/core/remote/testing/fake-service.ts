@@ -26,6 +26,8 @@ export interface FakeServiceLog {
 export interface FakeService {
   readonly port: number;
   readonly log: FakeServiceLog;
+  /** Refuse an upgrade with an unknown session (401), or serve it anonymously as the real service does. */
+  refuseUnknownBearer: boolean;
   /** Sends an event to every socket. */
   push(event: string, payload: unknown): void;
   /** Ends every session, as an administrator deleting users would; pushes session:ended. */
@@ -161,14 +163,13 @@ export async function startFakeService(cert: TestCertificate, port = 0): Promise
     srv.on('upgrade', (req, socket, head) => {
       note(req);
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+      const unknown = bearer !== null && !sessions.has(bearer);
       if (
         req.url !== '/api' ||
         req.headers.origin !== `https://${req.headers.host}` ||
-        (bearer && !sessions.has(bearer))
+        (unknown && fake.refuseUnknownBearer)
       ) {
-        socket.end(
-          `HTTP/1.1 ${bearer && !sessions.has(bearer) ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`,
-        );
+        socket.end(`HTTP/1.1 ${unknown ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`);
         return;
       }
       ws.handleUpgrade(req, socket, head, (client) => {
@@ -210,7 +211,8 @@ export async function startFakeService(cert: TestCertificate, port = 0): Promise
     });
 
   await listen();
-  return {
+  const fake: FakeService = {
+    refuseUnknownBearer: false,
     get port() {
       return actualPort;
     },
@@ -233,4 +235,5 @@ export async function startFakeService(cert: TestCertificate, port = 0): Promise
     stop,
     close: stop,
   };
+  return fake;
 }

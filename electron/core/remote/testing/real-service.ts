@@ -50,8 +50,8 @@ export interface RealService {
   readonly address: string;
   readonly fingerprint256: string;
   output(): string;
-  /** SIGTERM, then SIGKILL after a grace period. */
-  stop(): Promise<void>;
+  /** SIGTERM (then SIGKILL after a grace period), or SIGKILL at once: a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 /** Starts the service on 127.0.0.1 (port 0: a free one). */
@@ -98,7 +98,7 @@ export async function startRealService(
     address: `127.0.0.1:${actualPort}`,
     fingerprint256: ready[2]!.toUpperCase(),
     output: () => out,
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -106,7 +106,7 @@ export async function startRealService(
           clearTimeout(kill);
           resolve();
         });
-        child.kill('SIGTERM');
+        child.kill(signal);
       }),
   };
 }
