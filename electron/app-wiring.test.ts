@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, EVENT_NAMES } from '../shared/contract';
-import { startApp, type ElectronApi, type RunningApp, type WiringDeps } from './app-wiring';
+import { startApp, type RunningApp, type WiringDeps } from './app-wiring';
+import { ipcEvent, standIn, type Recording } from './app-wiring-stand-in';
 import { createMemorySecretStore } from './core/secret-store';
 import { createFileSettingsStore } from './core/settings-store';
 import { FAKE_PASSWORD, startFakeService, type FakeService } from './core/remote/testing/fake-service';
@@ -12,102 +13,6 @@ import { selfSignedCertificate, type TestCertificate } from './core/remote/testi
 // The main process's wiring run in plain Node against a recording stand-in of Electron's API:
 // what cannot run here (the window) is still asserted as it is set up.
 type Listener = (...args: unknown[]) => unknown;
-type IpcHandler = (event: unknown, input?: unknown) => Promise<unknown>;
-
-interface Recording {
-  userData: string;
-  lock: boolean;
-  quits: number;
-  schemes: unknown[];
-  app: Map<string, Listener[]>;
-  protocols: Map<string, (r: Request) => Response | Promise<Response>>;
-  permissionRequest?: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void;
-  permissionCheck?: () => boolean;
-  windows: FakeWindow[];
-  menu: unknown;
-  opened: string[];
-  ipc: Map<string, IpcHandler>;
-}
-
-class FakeWindow {
-  loaded: string[] = [];
-  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {}
-  isMinimized = () => false;
-  restore = () => undefined;
-  focus = () => undefined;
-  show = () => undefined;
-  once = () => this;
-  loadURL = (url: string) => {
-    this.loaded.push(url);
-    return Promise.resolve();
-  };
-}
-
-function standIn(lock = true): { e: ElectronApi; rec: Recording } {
-  const rec: Recording = {
-    userData: '',
-    lock,
-    quits: 0,
-    schemes: [],
-    app: new Map(),
-    protocols: new Map(),
-    windows: [],
-    menu: null,
-    opened: [],
-    ipc: new Map(),
-  };
-  const BrowserWindow = class extends FakeWindow {
-    constructor(options: Electron.BrowserWindowConstructorOptions) {
-      super(options);
-      rec.windows.push(this);
-    }
-    static getAllWindows = () => rec.windows;
-  };
-  const e = {
-    app: {
-      setPath: (_n: string, p: string) => void (rec.userData = p),
-      getPath: () => rec.userData,
-      requestSingleInstanceLock: () => rec.lock,
-      quit: () => void rec.quits++,
-      on: (event: string, l: Listener) => void rec.app.set(event, [...(rec.app.get(event) ?? []), l]),
-      whenReady: () => Promise.resolve(),
-    },
-    BrowserWindow,
-    Menu: { buildFromTemplate: (t: unknown) => ({ template: t }), setApplicationMenu: (m: unknown) => (rec.menu = m) },
-    protocol: {
-      registerSchemesAsPrivileged: (s: unknown[]) => rec.schemes.push(...s),
-      handle: (scheme: string, h: (r: Request) => Response) => rec.protocols.set(scheme, h),
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: Recording['permissionRequest']) => (rec.permissionRequest = h),
-        setPermissionCheckHandler: (h: () => boolean) => (rec.permissionCheck = h),
-      },
-    },
-    shell: { openPath: (p: string) => (rec.opened.push(p), Promise.resolve('')) },
-    dialog: { showMessageBox: () => Promise.resolve({}) },
-    ipcMain: {
-      handle: (c: string, h: IpcHandler) => rec.ipc.set(c, h),
-      removeHandler: (c: string) => rec.ipc.delete(c),
-    },
-  };
-  return { e: e as unknown as ElectronApi, rec };
-}
-
-/** An IPC event from a frame at `url` (the main frame unless told). */
-function ipcEvent(url: string, sent: [string, unknown][], mainFrame = true) {
-  const frame = { url };
-  return {
-    senderFrame: frame,
-    sender: {
-      id: 1,
-      mainFrame: mainFrame ? frame : { url },
-      isDestroyed: () => false,
-      send: (event: string, payload: unknown) => sent.push([event, payload]),
-      once: () => undefined,
-    },
-  };
-}
 
 let root: string;
 let cert: TestCertificate;
