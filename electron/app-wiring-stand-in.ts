@@ -106,3 +106,25 @@ export function ipcEvent(url: string, sent: [string, unknown][], mainFrame = tru
     },
   };
 }
+
+/**
+ * Serves what the wiring registered for app:// over HTTP on 127.0.0.1 (a browser without
+ * Electron cannot load app://), so that Chromium can load the real renderer with its CSP.
+ */
+export async function serveAppProtocol(rec: Recording): Promise<{ origin: string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  const handle = rec.protocols.get('app');
+  if (!handle) throw new Error('the wiring registered no app:// handler');
+  const server = http.createServer((req, res) => {
+    void Promise.resolve(handle(new Request(`app://mdsync${req.url ?? '/'}`))).then(async (r) => {
+      res.writeHead(r.status, Object.fromEntries(r.headers));
+      res.end(Buffer.from(await r.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
