@@ -136,6 +136,15 @@ describe('remote client: calls, sessions and events', () => {
     expect(await client.invoke('auth:session', {})).toEqual({ ok: true, value: null });
   });
 
+  it('logs off on the server when the client is closed with a session open', async () => {
+    const client = await open(cert.fingerprint256);
+    await client.invoke('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
+    const mark = fake.log.requests.length;
+    client.close();
+    await until(() => fake.log.requests.length > mark);
+    expect(fake.log.requests[mark]).toMatchObject({ method: 'POST', path: '/api/call', auth: 'cookie' });
+  });
+
   it('unpacks a long change list and re-emits pushed events', async () => {
     const events: [string, unknown][] = [];
     const client = await open(cert.fingerprint256, events);

@@ -38,6 +38,7 @@ export interface RemoteClient {
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
   /** True while the WebSocket is open. */
   connected(): boolean;
+  /** Closes the socket; a session still open is logged off on the server. */
   close(): void;
 }
 
@@ -257,8 +258,15 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
       return callOn(ws, channel, input);
     },
     close() {
+      if (closed) return;
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      if (sessionId && !stopped) {
+        // Leaving the server (another choice, or quitting): end the session there, best effort.
+        const id = nextId++;
+        postCall(conn, { id, channel: 'auth:logoff', input: {} }, sessionId).catch(() => undefined);
+        sessionId = null;
+      }
       const ws = socket;
       socket = null;
       ws?.close();
