@@ -14,6 +14,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import type { WebSocketServer } from 'ws';
 import { CALL_PATH, SESSION_CHANNELS, BridgeCall, answerText } from '../../shared/bridge-protocol';
+import { fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
 import { contentType } from './content-types';
@@ -172,6 +173,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(200, reply);
       return res.end(answerText(call, result));
     }
+    if (call.channel === 'auth:setup-admin' && network && !isLoopback(clientAddress)) {
+      // Whoever reached a fresh service first would own it: first start is for the server's own console.
+      const refused = fail(
+        'refused',
+        'set the administrator password on the server itself: mdsync users passwd admin --password-stdin',
+      );
+      res.writeHead(200, reply);
+      return res.end(answerText(call, refused));
+    }
     // A logon always starts a fresh session with a new id: a planted id is never promoted.
     const fresh: Session = { user: null };
     const ctx = { session: fresh, emit, clientAddress };
@@ -247,6 +257,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.');
 }
 
 /** Reads a request body up to `limit` bytes; null when it is larger. */

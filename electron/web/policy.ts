@@ -97,7 +97,7 @@ export function normalizeName(name: string): string {
 /** Splits a Host header into name and port (`[::1]:8443` → `::1`, 8443); null when malformed. */
 export function parseHost(host: string | undefined): { name: string; port: number | null } | null {
   if (!host) return null;
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(host.trim());
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(host.trim());
   if (!m) return null;
   return { name: normalizeName(m[1] ?? m[2] ?? ''), port: m[3] === undefined ? null : Number(m[3]) };
 }

@@ -1,0 +1,209 @@
+/**
+ * Benchmark of the network service (`dist/cli.cjs server`): logons per second and p50/p99 latency
+ * with 50 concurrent clients through HTTPS `POST /api/call`, for Directory Services users checked
+ * against a private Dovecot (plain IMAP and IMAP-SSL) and for integrated users (bounded by the
+ * password hash's deliberate cost, printed beside them), and the service's resident memory with
+ * 100,000 users loaded. Prints figures next to the goals; never fails on a missed goal.
+ *
+ * Run: npx tsx build-resources/bench/server.ts [seconds-per-phase]
+ */
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { startDovecot } from '../../e2e/servers/dovecot';
+import { defaultSettings, type ImapSecurity } from '../../shared/settings';
+import { SCRYPT_PARAMS, hashPassword, verifyPassword } from '../../electron/core/auth/passwords';
+import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
+import { saveSettings } from '../../electron/core/settings-store';
+import { checkImapLogin } from '../../electron/core/imap/imap-check';
+import {
+  cli,
+  logOn,
+  openBridge,
+  pinned,
+  prepareDataDir,
+  startService,
+  type ServiceProcess,
+} from '../../electron/web/testing/service-process';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const CLIENTS = 50;
+const DS_USERS = 50;
+const BULK = 100_000;
+const DS_PASSWORD = 'Bench-DS-Pass 1';
+const BOB_PASSWORD = 'Bench-Integrated 1';
+const GOALS = { logonsPerSecond: 200, p99Ms: 250, rssMb: 300 };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** One logon over a kept-alive connection of this client; resolves with its latency in ms. */
+function logonOnce(
+  service: ServiceProcess,
+  agent: https.Agent,
+  userName: string,
+  password: string,
+): Promise<number | string> {
+  const body = JSON.stringify({ id: 1, channel: 'auth:logon', input: { userName, password } });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port: service.port,
+        method: 'POST',
+        path: '/api/call',
+        agent,
+        headers: { 'content-type': 'application/json', origin: service.origin },
+        ...pinned(service),
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => {
+          if (text.includes('"ok":true,"user"')) resolve(performance.now() - started);
+          else resolve(/"reason":"(\w+)"/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The reference: the same IMAP logons straight from this process (checkImapLogin, CLIENTS at a
+ * time), no service in between: what Dovecot on this machine allows at all.
+ */
+async function reference(label: string, imap: ReturnType<typeof saveSettings>['imap']) {
+  const latencies: number[] = [];
+  let failed = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t = performance.now();
+        const r = await checkImapLogin(imap, `ds${(c + n) % DS_USERS}@bench.test`, DS_PASSWORD);
+        if (r.ok) latencies.push(performance.now() - t);
+        else failed++;
+      }
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  const rate = latencies.length / ((performance.now() - started) / 1000);
+  console.log(
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   (reference, no service${failed ? `; ${failed} failed` : ''})`,
+  );
+}
+
+/** CLIENTS concurrent clients logging on for SECONDS; prints rate and latency. */
+async function phase(service: ServiceProcess, label: string, user: (client: number, n: number) => [string, string]) {
+  const latencies: number[] = [];
+  const failures = new Map<string, number>();
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+      for (let n = 0; performance.now() < deadline; n++) {
+        const [name, pw] = user(c, n);
+        const r = await logonOnce(service, agent, name, pw);
+        if (typeof r === 'number') latencies.push(r);
+        else failures.set(r, (failures.get(r) ?? 0) + 1);
+      }
+      agent.destroy();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  const rate = latencies.length / seconds;
+  console.log(
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   (${latencies.length} logons, ${CLIENTS} clients${
+      failures.size ? `; failed: ${[...failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : ''
+    })`,
+  );
+  return { rate, p99: percentile(sorted, 99) };
+}
+
+async function main() {
+  const dovecot = await startDovecot({
+    users: Array.from({ length: DS_USERS }, (_, i) => ({ email: `ds${i}@bench.test`, password: DS_PASSWORD })),
+  });
+  const dataDir = prepareDataDir('Bench-Admin-Pass 1', BOB_PASSWORD);
+  const appDir = path.join(dataDir, 'app');
+  fs.mkdirSync(appDir);
+  const accounts = [
+    ...Array.from({ length: DS_USERS }, (_, i) => ({ domain: 'bench.test', mailbox: `ds${i}`, fullName: `DS ${i}` })),
+    ...Array.from({ length: BULK - DS_USERS }, (_, i) => ({
+      domain: `dept${i % 20}.bench.test`,
+      mailbox: `user${i}`,
+      fullName: `Bench User ${i}`,
+    })),
+  ].map((a) => ({ ...a, password: 'NOT-A-REAL-PW', accessType: 'Y' }));
+  fs.writeFileSync(path.join(appDir, 'USERLIST.DAT'), makeUserlist(accounts, 'windows-1252'));
+  const synced = cli(['sync', '--data-dir', dataDir, '--app-dir', appDir, '--code-page', 'windows-1252']);
+  if (synced.status !== 0) throw new Error(`sync failed: ${synced.stderr}`);
+  const settings = defaultSettings();
+  const useImap = (security: ImapSecurity) =>
+    saveSettings(dataDir, {
+      ...settings,
+      imap: {
+        ...settings.imap,
+        host: '127.0.0.1',
+        port: security === 'ssl' ? dovecot.imapsPort : dovecot.imapPort,
+        security,
+        pinnedFingerprint256: security === 'ssl' ? dovecot.fingerprint256 : null,
+      },
+    });
+  useImap('none');
+  console.log(
+    `${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${BULK.toLocaleString('en')} users in the database`,
+  );
+
+  const service = await startService(dataDir, ['--max-connections-per-address', String(CLIENTS * 2)]);
+  try {
+    const pid = service.child.pid!;
+    const idleRss = rssMb(pid);
+    const ds = (c: number, n: number): [string, string] => [`ds${(c + n) % DS_USERS}@bench.test`, DS_PASSWORD];
+    await phase(service, 'warm-up', ds);
+    await reference('IMAP check alone, plain IMAP', useImap('none').imap);
+    const plain = await phase(service, 'Directory Services, plain IMAP', ds);
+    const sslImap = useImap('ssl').imap;
+    await reference('IMAP check alone, IMAP-SSL', sslImap);
+    const ssl = await phase(service, 'Directory Services, IMAP-SSL', ds);
+    const t0 = performance.now();
+    await verifyPassword(await hashPassword('x'), 'x');
+    const hashMs = (performance.now() - t0) / 2;
+    const integrated = await phase(service, 'integrated (scrypt)', () => ['bob', BOB_PASSWORD]);
+    const admin = await openBridge(service, { cookie: await logOn(service, 'admin', 'Bench-Admin-Pass 1') });
+    const listed = await admin.call('users:list');
+    admin.ws.close();
+    const busyRss = rssMb(pid);
+    console.log('');
+    console.log(
+      `goal: >= ${GOALS.logonsPerSecond} Directory Services logons/s with p99 <= ${GOALS.p99Ms} ms: plain ${plain.rate.toFixed(0)}/s p99 ${plain.p99.toFixed(0)} ms, IMAP-SSL ${ssl.rate.toFixed(0)}/s p99 ${ssl.p99.toFixed(0)} ms`,
+    );
+    console.log(
+      `integrated logons are bounded by scrypt (N=${SCRYPT_PARAMS.N}, r=${SCRYPT_PARAMS.r}, p=${SCRYPT_PARAMS.p}): one hash ~${hashMs.toFixed(0)} ms in this process -> ${integrated.rate.toFixed(1)} logons/s`,
+    );
+    console.log(
+      `resident memory with ${BULK.toLocaleString('en')} users: ${idleRss.toFixed(0)} MB after start, ${busyRss.toFixed(0)} MB after the benchmark and a ${(listed.value as unknown[] | undefined)?.length ?? '?'}-row Users list (goal <= ${GOALS.rssMb} MB)`,
+    );
+  } finally {
+    console.log(`service stopped with exit ${await service.stop()}`);
+    await dovecot.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench server: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

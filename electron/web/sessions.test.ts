@@ -1,0 +1,71 @@
+/** Server-side sessions: ids, idle time, lifetime, ending and who is told. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../shared/model';
+import { SessionStore } from './sessions';
+
+const ann: SessionUser = { userName: 'ann', fullName: 'Ann', authentication: 'integrated', privileges: ['login'] };
+let store: SessionStore;
+let clock = 0;
+afterEach(() => store.closeAll('test over'));
+
+function make(limits = { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 3 }) {
+  clock = 0;
+  store = new SessionStore(limits, () => clock);
+  return store;
+}
+
+describe('session store', () => {
+  it('gives every logon a new random id', () => {
+    make();
+    const a = store.create({ user: { ...ann } }, '10.0.0.1');
+    const b = store.create({ user: { ...ann } }, '10.0.0.1');
+    expect(a.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.id).not.toBe(b.id);
+    expect(store.get(a.id)).toBe(a);
+    expect(store.get('forged')).toBeNull();
+  });
+
+  it('ends an idle session and tells its sockets; use keeps it alive; the lifetime ends it anyway', () => {
+    make();
+    const s = store.create({ user: { ...ann } }, '10.0.0.1');
+    const told: string[] = [];
+    store.onEnd(s.id, (why) => told.push(why));
+    clock = 50_000;
+    expect(store.touch(s)).toBe(true);
+    clock = 100_000;
+    expect(store.get(s.id)).toBe(s);
+    for (clock = 100_000; clock < 600_000; clock += 50_000) expect(store.touch(s)).toBe(true);
+    clock = 600_000;
+    expect(store.get(s.id)).toBeNull();
+    expect(s.session.user).toBeNull();
+    expect(told).toEqual(['the session is older than 10 minutes']);
+
+    const idle = store.create({ user: { ...ann } }, '10.0.0.1');
+    const idleTold: string[] = [];
+    store.onEnd(idle.id, (why) => idleTold.push(why));
+    clock += 60_000;
+    store.sweep();
+    expect(idleTold).toEqual(['no activity for 1 minute']);
+  });
+
+  it('a session whose user the services logged off is gone without a second notice', () => {
+    make();
+    const s = store.create({ user: { ...ann } }, '10.0.0.1');
+    const told: string[] = [];
+    store.onEnd(s.id, (why) => told.push(why));
+    s.session.user = null; // services.endSessions: the user was deleted (it told the sockets itself)
+    expect(store.get(s.id)).toBeNull();
+    expect(told).toEqual([]);
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps at most maxSessions, ending the least recently used', () => {
+    make();
+    const [a, b, c] = [1, 2, 3].map(() => store.create({ user: { ...ann } }, '10.0.0.1'));
+    store.touch(a!);
+    store.create({ user: { ...ann } }, '10.0.0.1');
+    expect(store.get(b!.id)).toBeNull();
+    expect(store.get(a!.id)).toBe(a);
+    expect(store.get(c!.id)).toBe(c);
+  });
+});
