@@ -50,7 +50,9 @@ function electronBinary(): { path: string | null; reason: string } {
 const binary = electronBinary();
 
 if (binary.path === null) {
-  process.stderr.write(`electron project skipped: ${binary.reason}\n`);
+  process.stderr.write(
+    `Electron app tests skipped: ${binary.reason}; the desktop client flow runs in Chromium instead\n`,
+  );
 }
 
 function launch(dataDir: string): Promise<ElectronApplication> {
