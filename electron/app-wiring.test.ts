@@ -154,14 +154,18 @@ describe('Electron main wiring (stand-in of Electron)', () => {
       ok: true,
       value: { server: null, state: 'local', message: null, fingerprint256: null, subject: null },
     });
+    expect(await call('auth:setup-admin', { password: 'Local-Admin-1' })).toMatchObject({ ok: true });
     expect(await call('connection:set', { server: 'bad host' })).toMatchObject({
       ok: false,
       error: { code: 'badInput' },
     });
+    // A bad address changes nothing: still this computer, still logged on here.
+    expect(await call('auth:session')).toMatchObject({ ok: true, value: { userName: 'admin' } });
     const server = `127.0.0.1:${fake.port}`;
     const untrusted = await call('connection:set', { server });
     expect(untrusted.value).toMatchObject({ server, state: 'untrusted', fingerprint256: cert.fingerprint256 });
     expect((await call('app:info')).value).toMatchObject({ mode: 'electron' }); // still this computer
+    expect(await call('auth:session')).toMatchObject({ ok: true, value: { userName: 'admin' } });
 
     const trusted = await call('connection:trust', { server, fingerprint256: cert.fingerprint256 });
     expect(trusted.value).toMatchObject({ server, state: 'connected' });

@@ -22,8 +22,8 @@ export function connectionHandlers(): Pick<Handlers, ConnectionChannels> {
 }
 
 /**
- * The Electron app's handlers: a change of server ends this window's local session, since the
- * calls that follow go elsewhere.
+ * The Electron app's handlers. When the calls' target changes, the carrier ends the windows' local
+ * sessions (the manager tells it); a bad address changes nothing.
  */
 export function desktopConnectionHandlers(manager: ConnectionManager): Pick<Handlers, ConnectionChannels> {
   return {
@@ -31,13 +31,7 @@ export function desktopConnectionHandlers(manager: ConnectionManager): Pick<Hand
       await manager.settled();
       return manager.state();
     },
-    'connection:set': async ({ server }, ctx) => {
-      ctx.session.user = null;
-      return manager.set(server);
-    },
-    'connection:trust': async ({ server, fingerprint256 }, ctx) => {
-      ctx.session.user = null;
-      return manager.trust(server, fingerprint256);
-    },
+    'connection:set': ({ server }) => manager.set(server),
+    'connection:trust': ({ server, fingerprint256 }) => manager.trust(server, fingerprint256),
   };
 }
