@@ -9,10 +9,16 @@
  * here too (`session:ended`), and a certificate that changed stops the client for good.
  */
 import WebSocket from 'ws';
-import { BridgeMessage, joinAnswer, type PackedChanges } from '../../../shared/bridge-protocol';
+import {
+  BRIDGE_PATH,
+  BridgeMessage,
+  joinAnswer,
+  SESSION_CHANNELS,
+  type PackedChanges,
+} from '../../../shared/bridge-protocol';
 import { fail, type Result } from '../../../shared/result';
 import type { Logger } from '../logger';
-import { postCall, SESSION_CHANNELS } from './remote-http';
+import { postCall } from './remote-http';
 import type { ServerTarget } from './server-address';
 import { ConnectRefusal, verifiedConnector } from './verified-socket';
 
@@ -109,7 +115,7 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
   const open = (): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
       const bearer = sessionId;
-      const ws = new WebSocket(`wss://${target.authority}/api`, {
+      const ws = new WebSocket(`wss://${target.authority}${BRIDGE_PATH}`, {
         createConnection: verifiedConnector(conn) as never,
         headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
         origin: target.origin,

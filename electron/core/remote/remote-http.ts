@@ -3,15 +3,13 @@
  * only calls that create or end a session (the session id travels in a cookie the service sets).
  */
 import https from 'node:https';
+import { CALL_PATH } from '../../../shared/bridge-protocol';
 import type { Result } from '../../../shared/result';
 import type { ServerTarget } from './server-address';
 import { ConnectRefusal, verifiedConnector, type ConnectorOptions } from './verified-socket';
 
 /** The service's session cookie. */
 export const SESSION_COOKIE = '__Host-mdsync_session';
-
-/** The channels that go over POST: they change the session. */
-export const SESSION_CHANNELS: ReadonlySet<string> = new Set(['auth:logon', 'auth:setup-admin', 'auth:logoff']);
 
 /** The longest answer read (a logon answer is a few hundred bytes). */
 const MAX_ANSWER = 1024 * 1024;
@@ -54,7 +52,7 @@ export function postCall(
         method: 'POST',
         host: target.host,
         port: target.port,
-        path: '/api/call',
+        path: CALL_PATH,
         createConnection: verifiedConnector(conn) as never,
         headers: {
           host: hostHeader(target),
