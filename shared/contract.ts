@@ -114,9 +114,37 @@ export const LogonAnswer = z.discriminatedUnion('ok', [
 ]);
 export type LogonAnswer = z.infer<typeof LogonAnswer>;
 
+/**
+ * Where the desktop app's services run, as the Server field shows it: this computer, or an
+ * `mdsync server` and how the connection to it stands. `untrusted` carries the certificate's
+ * fingerprint for *Trust this certificate*; `changed` refuses a certificate unlike the pinned one.
+ */
+export const ConnectionState = z.object({
+  /** null: This computer; otherwise `host:port` as chosen. */
+  server: z.string().nullable(),
+  state: z.enum(['local', 'connected', 'untrusted', 'changed', 'unreachable']),
+  /** One sentence for the states that are not `local` or `connected`. */
+  message: z.string().nullable(),
+  /** The server certificate's SHA-256 fingerprint, when one was seen (`AA:BB:…`). */
+  fingerprint256: z.string().nullable(),
+  /** The certificate's subject (`CN=…`), when one was seen. */
+  subject: z.string().nullable(),
+});
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+/** A server address typed into the Server field (`host[:port]`), or null for This computer. */
+const ServerAddress = z.string().trim().min(1).max(300);
+
 /** The channels. Names read `domain:verb`. */
 export const contract = {
   'app:info': channel('public', Empty, AppInfo),
+  'connection:get': channel('public', Empty, ConnectionState),
+  'connection:set': channel('public', z.object({ server: ServerAddress.nullable() }), ConnectionState),
+  'connection:trust': channel(
+    'public',
+    z.object({ server: ServerAddress, fingerprint256: z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/) }),
+    ConnectionState,
+  ),
   'app:log': channel(
     'user',
     z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),

@@ -2,6 +2,7 @@
 import type { Services } from '../services';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
+import { connectionHandlers } from './handlers/connection';
 import { mdaemonHandlers } from './handlers/mdaemon';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
@@ -13,6 +14,7 @@ export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
     ...authHandlers(s),
+    ...connectionHandlers(),
     ...settingsHandlers(s),
     ...mdaemonHandlers(s),
     ...syncHandlers(s),

@@ -1,5 +1,8 @@
-/** Logon with user name and password; each refusal reason gets its own message. */
-import { useState } from 'react';
+/**
+ * Logon with user name and password; each refusal reason gets its own message. In the desktop app
+ * the Server field comes first: this computer, or an mdsync server.
+ */
+import { useCallback, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
@@ -8,6 +11,7 @@ import type { LogonFailure, SessionUser } from '../../../shared/model';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useAction } from '../lib/use-action';
 import { CenteredCard } from './CenteredCard';
+import { ServerField } from './ServerField';
 
 /** A headline per refusal reason; the server's message follows it. */
 const FAILURE_TITLES: Record<LogonFailure, string> = {
@@ -30,10 +34,12 @@ export function LogonScreen({ notice, onLoggedOn }: Props) {
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const [refusal, setRefusal] = useState<{ reason: LogonFailure; message: string } | null>(null);
+  const [serverUsable, setServerUsable] = useState(false);
   const logon = useAction('auth:logon');
+  const onUsable = useCallback((usable: boolean) => setServerUsable(usable), []);
 
   const submit = async () => {
-    if (!userName || logon.busy) return;
+    if (!userName || logon.busy || !serverUsable) return;
     setRefusal(null);
     const r = await logon.run({ userName, password });
     if (!r.ok) return;
@@ -47,6 +53,7 @@ export function LogonScreen({ notice, onLoggedOn }: Props) {
   return (
     <CenteredCard title="Log on" onSubmit={() => void submit()}>
       {notice && !refusal && <Alert severity="info">{notice}</Alert>}
+      <ServerField onUsable={onUsable} />
       <TextField
         label="User name"
         autoComplete="username"
@@ -74,7 +81,7 @@ export function LogonScreen({ notice, onLoggedOn }: Props) {
         </Alert>
       )}
       <ErrorAlert error={logon.error} />
-      <Button type="submit" variant="contained" disabled={!userName || logon.busy}>
+      <Button type="submit" variant="contained" disabled={!userName || logon.busy || !serverUsable}>
         Log on
       </Button>
     </CenteredCard>
