@@ -27,6 +27,8 @@ export const test = base.extend<{ app: WebApp }, { servers: Servers }>({
               'MDaemon/App/Groups.dat': files['Groups.dat']!,
               'MDaemon/App/Alias.dat': files['Alias.dat']!,
             },
+            // As Windows Server 2025 and Windows 11 24H2 do by default: the UI's UNC path is read signed.
+            policy: { signing: 'mandatory', minProtocol: 'SMB3_00' },
           }),
         ),
       ]);

@@ -15,7 +15,9 @@ export function createElectronSettingsStore(dataDir: string): SettingsStore {
     load: () => migrateSettings(store.store),
     save: (settings) => {
       const valid = Settings.parse(settings);
-      store.store = valid;
+      // config.json's `database` entry (the PostgreSQL URL) is not a setting of the dialog: keep it.
+      const database = store.get('database');
+      store.store = typeof database === 'string' ? { ...valid, database } : valid;
       return valid;
     },
   };

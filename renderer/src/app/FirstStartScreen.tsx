@@ -1,5 +1,8 @@
-/** First start: the built-in `admin` gets its password, typed twice. */
-import { useState } from 'react';
+/**
+ * First start: the built-in `admin` gets its password, typed twice. In the desktop app the Server
+ * field is here too, so a fresh install can go to an mdsync server without a local password first.
+ */
+import { useCallback, useState } from 'react';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -7,6 +10,7 @@ import type { SessionUser } from '../../../shared/model';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { useAction } from '../lib/use-action';
 import { CenteredCard } from './CenteredCard';
+import { ServerField } from './ServerField';
 import { NewPasswordFields, passwordsAgree } from '../common/NewPasswordFields';
 
 interface Props {
@@ -17,8 +21,10 @@ interface Props {
 export function FirstStartScreen({ onDone }: Props) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
+  const [serverUsable, setServerUsable] = useState(false);
+  const onUsable = useCallback((u: boolean) => setServerUsable(u), []);
   const setup = useAction('auth:setup-admin');
-  const canSubmit = passwordsAgree(password, again) && !setup.busy;
+  const canSubmit = passwordsAgree(password, again) && !setup.busy && serverUsable;
 
   const submit = async () => {
     if (!canSubmit) return;
@@ -28,6 +34,7 @@ export function FirstStartScreen({ onDone }: Props) {
 
   return (
     <CenteredCard title="Set administrator password" onSubmit={() => void submit()}>
+      <ServerField onUsable={onUsable} />
       <Typography variant="body2" color="text.secondary">
         This is the first start. Choose the password of the built-in administrator, <b>admin</b>.
       </Typography>
