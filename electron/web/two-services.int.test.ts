@@ -1,0 +1,91 @@
+/**
+ * Two `mdsync server` processes on one PostgreSQL database, as two archive servers for availability:
+ * each serves logons against the same users, what one changes the other sees, and a user whose
+ * password is being guessed on one is throttled on the other (the failures are counted in the
+ * database, not in either process).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
+import {
+  callHttp,
+  logOn,
+  openBridge,
+  prepareDataDir,
+  startService,
+  type ServiceProcess,
+} from './testing/service-process';
+
+const ADMIN_PW = 'Admin-Pass-1 two services';
+const BOB_PW = 'Bob-Pass-1 two services';
+const unavailable = postgresUnavailable();
+
+describe.runIf(!unavailable)('two services on one PostgreSQL database', () => {
+  let pg: PostgresServer;
+  let first: ServiceProcess;
+  let second: ServiceProcess;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    // This test file runs in its own process: the CLI and both services inherit the choice.
+    process.env.MDSYNC_DATABASE_URL = await pg.createDatabase('two_services');
+    process.env.PGPASSWORD = pg.password;
+    dirs.push(prepareDataDir(ADMIN_PW, BOB_PW), fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-service-')));
+    [first, second] = await Promise.all(dirs.map((d) => startService(d)));
+  }, 180_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all([first?.stop('SIGTERM'), second?.stop('SIGTERM')]);
+    await pg?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    expect(codes).toEqual([0, 0]);
+  }, 120_000);
+
+  it('both serve logons of the same users, and each sees what the other changed', async () => {
+    await logOn(first, 'bob', BOB_PW);
+    await logOn(second, 'bob', BOB_PW);
+    const adminFirst = await openBridge(first, { cookie: await logOn(first, 'admin', ADMIN_PW) });
+    const created = await adminFirst.call('users:create', {
+      userName: 'carol',
+      fullName: 'Carol on the first server',
+      emailAddresses: ['carol@example.test'],
+      authentication: 'integrated',
+      privileges: ['login'],
+      folderAccess: [],
+      password: 'Carol-Pass-1 two services',
+    });
+    expect(created).toMatchObject({ ok: true });
+    adminFirst.ws.close();
+    await logOn(second, 'carol', 'Carol-Pass-1 two services');
+    const adminSecond = await openBridge(second, { cookie: await logOn(second, 'admin', ADMIN_PW) });
+    const users = (await adminSecond.call('users:list')) as { ok: boolean; value: { userName: string }[] };
+    expect(users.value.map((u) => u.userName)).toEqual(['admin', 'bob', 'carol']);
+    adminSecond.ws.close();
+  }, 120_000);
+
+  it('a user whose password is guessed on one server is throttled on the other', async () => {
+    // Three failures are free per user name; the next attempt anywhere waits.
+    for (let i = 0; i < 4; i++) {
+      const res = await callHttp(first, 'auth:logon', { userName: 'carol', password: `Wrong-${i}-guess` });
+      expect(JSON.parse(res.body)).toMatchObject({ result: { ok: true, value: { ok: false } } });
+    }
+    const secondLog = path.join(dirs[1]!, 'mdsync.log');
+    expect(fs.readFileSync(secondLog, 'utf8')).not.toMatch(/logon of "carol" .*delayed/);
+    const started = Date.now();
+    const res = await callHttp(second, 'auth:logon', { userName: 'carol', password: 'Wrong-again-guess' });
+    expect(JSON.parse(res.body)).toMatchObject({ result: { ok: true, value: { ok: false } } });
+    // The second server never saw carol fail before, yet it delays her: the count is shared.
+    expect(fs.readFileSync(secondLog, 'utf8')).toMatch(/logon of "carol" from 127\.0\.0\.1 delayed \d+ ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    for (const d of dirs) expect(fs.readFileSync(path.join(d, 'mdsync.log'), 'utf8')).not.toContain('-guess');
+  }, 120_000);
+});
+
+if (unavailable) {
+  describe('two services on one PostgreSQL database', () => {
+    it.skip(`needs PostgreSQL: ${unavailable}`, () => undefined);
+  });
+}
