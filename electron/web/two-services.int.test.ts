@@ -34,7 +34,7 @@ describe.runIf(!unavailable)('two services on one PostgreSQL database', () => {
     process.env.MDSYNC_DATABASE_URL = await pg.createDatabase('two_services');
     process.env.PGPASSWORD = pg.password;
     dirs.push(prepareDataDir(ADMIN_PW, BOB_PW), fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-service-')));
-    [first, second] = await Promise.all(dirs.map((d) => startService(d)));
+    [first, second] = await Promise.all([startService(dirs[0]!), startService(dirs[1]!)]);
   }, 180_000);
 
   afterAll(async () => {

@@ -34,15 +34,35 @@ const COMMON_USAGE =
 export const SHOWN_CHANGES = 50;
 const SHOWN_WARNINGS = 10;
 
-/** The contract's JSON, one change per line (100,000 lines stay cheap to write and to read). */
+/** Changes per written piece of the JSON. */
+const JSON_PIECE = 500;
+
+/**
+ * The contract's JSON, one change per line (100,000 lines stay cheap to write and to read), written
+ * piece by piece: no one string of every change, so 200,000 changes do not double the peak memory.
+ */
+export function writeReportJson(r: SyncReport, write: (text: string) => void): void {
+  const list = (items: readonly unknown[]) => {
+    if (items.length === 0) return write('[]');
+    write('[\n    ');
+    for (let i = 0; i < items.length; i += JSON_PIECE) {
+      const piece = items.slice(i, i + JSON_PIECE).map((x) => JSON.stringify(x));
+      write(`${i === 0 ? '' : ',\n    '}${piece.join(',\n    ')}`);
+    }
+    write('\n  ]');
+  };
+  write(`{\n  "dryRun": ${r.dryRun},\n  "summary": ${JSON.stringify(r.summary)},\n  "changes": `);
+  list(r.changes);
+  write(',\n  "warnings": ');
+  list(r.warnings);
+  write(`,\n  "runId": ${r.runId ?? null}\n}\n`);
+}
+
+/** The contract's JSON as one string. */
 export function reportJson(r: SyncReport): string {
-  const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n    ${items.join(',\n    ')}\n  ]`);
-  return (
-    `{\n  "dryRun": ${r.dryRun},\n  "summary": ${JSON.stringify(r.summary)},\n` +
-    `  "changes": ${list(r.changes.map((c) => JSON.stringify(c)))},\n` +
-    `  "warnings": ${list(r.warnings.map((w) => JSON.stringify(w)))},\n` +
-    `  "runId": ${r.runId ?? null}\n}\n`
-  );
+  const pieces: string[] = [];
+  writeReportJson(r, (t) => pieces.push(t));
+  return pieces.join('');
 }
 
 /** The human report: a summary line, the changes (not the unchanged ones), the warnings. */
@@ -129,7 +149,8 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
     } finally {
       await repository?.close();
     }
-    io.stdout(values.json ? reportJson(report) : reportText(report));
+    if (values.json) writeReportJson(report, io.stdout);
+    else io.stdout(reportText(report));
     const held = heldLine(report);
     if (held) io.stderr(`mdsync ${name}: ${held}\n`);
     createFileLogger(dataFiles(run.dataDir).log).log(
