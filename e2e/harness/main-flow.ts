@@ -60,6 +60,9 @@ export async function mainFlow(page: Page, servers: Servers, shot: Shot): Promis
     await expect(
       ds.results.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: 'Anna Schmidt' }),
     ).toBeVisible();
+    // The sample's wildcard alias is read as MDaemon does and told about as a note, not a warning.
+    await expect(ds.resultsDialog.getByRole('region', { name: 'Notes' })).toContainText('has wildcards');
+    await expect(ds.resultsDialog.getByRole('region', { name: 'Warnings' })).toHaveCount(0);
     await shot('test-settings');
     await ds.closeResults();
   });

@@ -12,16 +12,42 @@ interface Props {
   maxHeight?: number;
 }
 
-/** "Warnings (N)" and the list; nothing when there are none. */
+/**
+ * "Warnings (N)" and the list, then "Notes (N)": what the reader read as usual but tells about
+ * (a missing last CR LF, line framing, a wildcard alias). Nothing when there are none.
+ */
 export function WarningsList({ warnings, max = 500, maxHeight = 180 }: Props) {
-  if (warnings.length === 0) return null;
-  const shown = warnings.slice(0, max);
+  const notes = warnings.filter((w) => w.level === 'note');
+  const real = notes.length === 0 ? warnings : warnings.filter((w) => w.level !== 'note');
   return (
-    <Box component="section" aria-label="Warnings" sx={{ flexShrink: 0 }}>
+    <>
+      <Entries title="Warnings" severity="warning" entries={real} max={max} maxHeight={maxHeight} />
+      <Entries title="Notes" severity="info" entries={notes} max={max} maxHeight={maxHeight} />
+    </>
+  );
+}
+
+function Entries({
+  title,
+  severity,
+  entries,
+  max,
+  maxHeight,
+}: {
+  title: string;
+  severity: 'warning' | 'info';
+  entries: readonly SourceWarning[];
+  max: number;
+  maxHeight: number;
+}) {
+  if (entries.length === 0) return null;
+  const shown = entries.slice(0, max);
+  return (
+    <Box component="section" aria-label={title} sx={{ flexShrink: 0 }}>
       <Typography variant="h3" component="h4" sx={{ mb: 0.5 }}>
-        Warnings ({warnings.length.toLocaleString()})
+        {title} ({entries.length.toLocaleString()})
       </Typography>
-      <Alert severity="warning" icon={false} sx={{ maxHeight, overflow: 'auto', display: 'block' }}>
+      <Alert severity={severity} icon={false} sx={{ maxHeight, overflow: 'auto', display: 'block' }}>
         <Box component="ul" sx={{ m: 0, pl: 2 }}>
           {shown.map((w, i) => (
             <li key={i}>
@@ -33,8 +59,8 @@ export function WarningsList({ warnings, max = 500, maxHeight = 180 }: Props) {
             </li>
           ))}
         </Box>
-        {warnings.length > max && (
-          <Typography variant="body2">… and {(warnings.length - max).toLocaleString()} more.</Typography>
+        {entries.length > max && (
+          <Typography variant="body2">… and {(entries.length - max).toLocaleString()} more.</Typography>
         )}
       </Alert>
     </Box>
