@@ -70,6 +70,7 @@ test.describe('Electron app', () => {
   test('Electron: admin configures MDaemon sync and IMAP; a synchronized user logs on to My Archive', async ({
     servers,
   }, testInfo) => {
+    test.slow(true, 'the whole issue-6 flow in one test');
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mdsync-electron-'));
     const app = await launch(dataDir);
     try {

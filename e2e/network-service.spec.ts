@@ -63,6 +63,7 @@ test('over HTTPS: the admin synchronizes; a user on another machine logs on with
   await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
   await ds.synchronizeNow();
   expect(await ds.count('Create')).toBeGreaterThan(0);
+  await ds.closeResults();
   await ds.setImap(`127.0.0.1:${servers.dovecot.imapPort}`, 'Unencrypted');
   await ds.save();
 
