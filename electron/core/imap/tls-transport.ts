@@ -12,6 +12,7 @@ import net from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
 import type { ImapTransport } from 'imapflow';
 import type { CertificateInfo } from '../../../shared/model';
+import { describeVerifyError } from '../cert-words';
 
 /** How certificates are judged. */
 export interface TlsPolicy {
@@ -35,26 +36,6 @@ export function formatSubject(subject: PeerCertificate['subject'] | undefined): 
   return Object.entries(subject)
     .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${String(v)}`))
     .join(', ');
-}
-
-function describeVerifyError(code: string | undefined, host: string): string {
-  switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return 'is self-signed';
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-      return 'is issued by an authority this computer does not trust';
-    case 'CERT_HAS_EXPIRED':
-      return 'has expired';
-    case 'CERT_NOT_YET_VALID':
-      return 'is not valid yet';
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `is not issued for "${host}"`;
-    default:
-      return `does not verify (${code && /^[A-Za-z0-9_]{1,60}$/.test(code) ? code : 'unknown reason'})`;
-  }
 }
 
 /** Judges the certificate of a finished handshake; returns the refusal, or null to go on. */

@@ -12,6 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { ServerTarget } from './server-address';
+import { describeVerifyError } from '../cert-words';
 
 /** Why a connection did not come about, as the Server field shows it. */
 export type RefusalState = 'untrusted' | 'changed' | 'unreachable';
@@ -37,26 +38,6 @@ export interface SeenCertificate {
   readonly subject: string | null;
 }
 
-function why(code: string | null, host: string): string {
-  switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return 'is self-signed';
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-      return 'is issued by an authority this computer does not trust';
-    case 'CERT_HAS_EXPIRED':
-      return 'has expired';
-    case 'CERT_NOT_YET_VALID':
-      return 'is not valid yet';
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `is not issued for "${host}"`;
-    default:
-      return `does not verify (${code && /^[A-Za-z0-9_]{1,60}$/.test(code) ? code : 'unknown reason'})`;
-  }
-}
-
 /** Judges a certificate against the pin of `target`; null accepts it, a ConnectRefusal refuses it. */
 export function judgeCertificate(
   target: ServerTarget,
@@ -77,7 +58,7 @@ export function judgeCertificate(
   }
   return new ConnectRefusal(
     'untrusted',
-    `the certificate of ${target.key} ${why(seen.authorizationError, target.host)} (SHA-256 ${fp}): trust it only if it is the fingerprint your mdsync server printed`,
+    `the certificate of ${target.key} ${describeVerifyError(seen.authorizationError, target.host)} (SHA-256 ${fp}): trust it only if it is the fingerprint your mdsync server printed`,
     fp,
     seen.subject,
   );
