@@ -27,6 +27,17 @@ export interface Dump {
 /** Rows per table. */
 export type DumpCounts = Record<keyof Dump, number>;
 
+/** The table behind each part of a dump (the same names in both stores' schemas). */
+export const TABLE: Readonly<Record<keyof Dump, string>> = {
+  users: 'users',
+  emails: 'user_emails',
+  privileges: 'user_privileges',
+  folders: 'folders',
+  access: 'folder_access',
+  messages: 'messages',
+  runs: 'sync_runs',
+};
+
 /** The tables in the order they are written (parents first). */
 export const DUMP_TABLES: readonly (keyof Dump)[] = [
   'users',

@@ -4,17 +4,7 @@
  */
 import type { ClientBase } from 'pg';
 import { UserError } from '../../../shared/result';
-import { type Dump, type DumpCounts, DUMP_TABLES } from './dump';
-
-const TABLE: Record<keyof Dump, string> = {
-  users: 'users',
-  emails: 'user_emails',
-  privileges: 'user_privileges',
-  folders: 'folders',
-  access: 'folder_access',
-  messages: 'messages',
-  runs: 'sync_runs',
-};
+import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from './dump';
 
 const CHUNK = 20_000;
 

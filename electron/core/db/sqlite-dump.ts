@@ -2,18 +2,8 @@
  * The embedded store's side of `mdsync db copy`: every table out, or into a fresh file.
  */
 import { UserError } from '../../../shared/result';
-import { type Dump, type DumpCounts, DUMP_TABLES } from './dump';
+import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from './dump';
 import { type Sql, num } from './sql';
-
-const TABLE: Record<keyof Dump, string> = {
-  users: 'users',
-  emails: 'user_emails',
-  privileges: 'user_privileges',
-  folders: 'folders',
-  access: 'folder_access',
-  messages: 'messages',
-  runs: 'sync_runs',
-};
 
 const b = (v: unknown) => Number(v) === 1;
 const s = (v: unknown) => String(v);
