@@ -18,9 +18,9 @@ export function isUncPath(path: string): boolean {
 }
 
 /** Preselects the app's default code page where settings name none. */
-function normalize(settings: Settings, info: AppInfo): Settings {
+function normalize(settings: Settings, defaultCodePage: string): Settings {
   if (settings.directory.codePage) return settings;
-  const fallback = findCodePage(info.defaultCodePage)?.id ?? '';
+  const fallback = findCodePage(defaultCodePage)?.id ?? '';
   return { ...settings, directory: { ...settings.directory, codePage: fallback } };
 }
 
@@ -40,8 +40,13 @@ export interface DirectoryForm {
   probe: ChannelParsedInput<'sync:test'> | null;
 }
 
-/** Loads settings:get and keeps the edited copy. */
+/**
+ * Loads settings:get and keeps the edited copy. The settings are read again only when asked
+ * (reload, Save), never because app:info was read again (after first start it is): what the
+ * administrator typed meanwhile stays.
+ */
 export function useDirectoryForm(info: AppInfo): DirectoryForm {
+  const defaultCodePage = info.defaultCodePage;
   const [view, setView] = useState<SettingsView | null>(null);
   const [baseline, setBaseline] = useState<Settings | null>(null);
   const [form, setForm] = useState<Settings | null>(null);
@@ -51,13 +56,13 @@ export function useDirectoryForm(info: AppInfo): DirectoryForm {
 
   const accept = useCallback(
     (v: SettingsView) => {
-      const s = normalize(v.settings, info);
+      const s = normalize(v.settings, defaultCodePage);
       setView(v);
       setBaseline(s);
       setForm(s);
       setSharePassword('');
     },
-    [info],
+    [defaultCodePage],
   );
 
   useEffect(() => {
