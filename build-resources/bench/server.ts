@@ -43,6 +43,13 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 /** One logon over a kept-alive connection of this client; resolves with its latency in ms. */
 function logonOnce(
   service: ServiceProcess,
@@ -84,6 +91,7 @@ function logonOnce(
 async function reference(label: string, imap: ReturnType<typeof saveSettings>['imap']) {
   const latencies: number[] = [];
   let failed = 0;
+  const cpu = process.cpuUsage();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -98,8 +106,10 @@ async function reference(label: string, imap: ReturnType<typeof saveSettings>['i
   );
   const sorted = latencies.sort((a, b) => a - b);
   const rate = latencies.length / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  const checkCpu = (used.user + used.system) / 1000 / Math.max(1, latencies.length);
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   (reference, no service${failed ? `; ${failed} failed` : ''})`,
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   check CPU ${checkCpu.toFixed(2)} ms/logon   (reference, no service${failed ? `; ${failed} failed` : ''})`,
   );
 }
 
@@ -107,6 +117,7 @@ async function reference(label: string, imap: ReturnType<typeof saveSettings>['i
 async function phase(service: ServiceProcess, label: string, user: (client: number, n: number) => [string, string]) {
   const latencies: number[] = [];
   const failures = new Map<string, number>();
+  const cpuBefore = cpuMs(service.child.pid!);
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -124,8 +135,9 @@ async function phase(service: ServiceProcess, label: string, user: (client: numb
   const seconds = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   const rate = latencies.length / seconds;
+  const serviceCpu = (cpuMs(service.child.pid!) - cpuBefore) / Math.max(1, latencies.length);
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   (${latencies.length} logons, ${CLIENTS} clients${
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   service CPU ${serviceCpu.toFixed(2)} ms/logon   (${latencies.length} logons, ${CLIENTS} clients${
       failures.size ? `; failed: ${[...failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : ''
     })`,
   );
@@ -134,6 +146,7 @@ async function phase(service: ServiceProcess, label: string, user: (client: numb
 
 async function main() {
   const dovecot = await startDovecot({
+    performance: true,
     users: Array.from({ length: DS_USERS }, (_, i) => ({ email: `ds${i}@bench.test`, password: DS_PASSWORD })),
   });
   const dataDir = prepareDataDir('Bench-Admin-Pass 1', BOB_PASSWORD);

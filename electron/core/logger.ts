@@ -14,20 +14,59 @@ export interface Logger {
   log(level: LogLevel, message: string): void;
 }
 
-/** A logger appending to a file (created on first use); write failures are ignored, never thrown. */
+/** How often at most the file's identity is compared with the path's, to follow rotation. */
+const REOPEN_CHECK_MS = 2000;
+
+/**
+ * A logger appending to a file (created on first use); write failures are ignored, never thrown.
+ *
+ * The file stays open between lines (a service writes a line per logon: opening and closing the
+ * file for each cost more than the write), and each line is still written at once, so a crash
+ * loses none. When the file is moved away or deleted (log rotation), the next line after at
+ * most two seconds goes to a new file at the path.
+ */
 export function createFileLogger(file: string, now: () => Date = () => new Date()): Logger {
-  let ready = false;
+  let fd: number | null = null;
+  let ino = 0;
+  let checkedAt = 0;
+
+  const open = () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fd = fs.openSync(file, 'a', 0o600);
+    ino = fs.fstatSync(fd).ino;
+    checkedAt = now().getTime();
+  };
+  const close = () => {
+    if (fd === null) return;
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already gone
+    }
+    fd = null;
+  };
+  const rotated = (): boolean => {
+    const t = now().getTime();
+    if (t - checkedAt < REOPEN_CHECK_MS) return false;
+    checkedAt = t;
+    try {
+      return fs.statSync(file).ino !== ino;
+    } catch {
+      return true;
+    }
+  };
+
   return {
     log(level, message) {
+      const line = `${now().toISOString()} ${level.toUpperCase()} ${message.replace(/[\r\n]+/g, ' ')}\n`;
       try {
-        if (!ready) {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          ready = true;
-        }
-        const line = `${now().toISOString()} ${level.toUpperCase()} ${message.replace(/[\r\n]+/g, ' ')}\n`;
-        fs.appendFileSync(file, line, { mode: 0o600 });
+        if (fd !== null && rotated()) close();
+        if (fd === null) open();
+        fs.writeSync(fd!, line);
       } catch {
-        // A log that cannot be written must not break a logon or a synchronization.
+        // A log that cannot be written must not break a logon or a synchronization; the next
+        // line tries the file afresh.
+        close();
       }
     },
   };

@@ -1,10 +1,11 @@
 /** checkImapLogin against a real Dovecot (and a few scripted servers) on 127.0.0.1. */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
 import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
 import { startSilentServer, type SilentServer } from '../../../e2e/servers/silent-server';
 import { freePort } from '../../../e2e/servers/free-port';
-import { checkImapLogin } from './imap-check';
+import { checkImapLogin, leanSession } from './imap-check';
 import { startFakeImapServer } from './fake-imap-server';
 
 const USER = 'frank@example.com';
@@ -87,6 +88,65 @@ describe('the three connection security modes', () => {
   it('IMAP-SSL on an unencrypted port is a tls error', async () => {
     const r = await checkImapLogin(settings({ port: dovecot.imapPort, security: 'ssl' }), USER, PASSWORD);
     expect(r.error?.code).toBe('tls');
+  });
+});
+
+/** A TCP relay to `port` that records what clients send, line by line. */
+async function recordingRelay(port: number): Promise<{ port: number; lines: string[]; stop(): Promise<void> }> {
+  const lines: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => (client.destroy(), upstream.destroy()));
+    }
+    let buffer = '';
+    client.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        lines.push(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    lines,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('what a check sends', () => {
+  it('the logon and LOGOUT, nothing else (no ID, no NAMESPACE): one round trip for each', async () => {
+    expect(leanSession).toBe(true);
+    const relay = await recordingRelay(dovecot.imapPort);
+    try {
+      for (const [loginMethod, logon] of [
+        ['login', /^\w+ LOGIN "frank@example\.com" "Frank-Pa55word"$/],
+        ['plain', /^\w+ AUTHENTICATE PLAIN$/],
+      ] as const) {
+        relay.lines.length = 0;
+        const r = await checkImapLogin(settings({ port: relay.port, security: 'none', loginMethod }), USER, PASSWORD);
+        expect(r).toMatchObject({ ok: true });
+        const commands = relay.lines.filter((l) => /^\w+ [A-Z]/.test(l));
+        expect(commands).toHaveLength(2);
+        expect(commands[0]).toMatch(logon);
+        expect(commands[1]).toMatch(/^\w+ LOGOUT$/);
+      }
+    } finally {
+      await relay.stop();
+    }
   });
 });
 
