@@ -63,8 +63,33 @@ export interface PackedChanges {
 /** The channels whose answers carry change lists. */
 export const CHANGE_LIST_CHANNELS: ReadonlySet<string> = new Set(['sync:test', 'sync:run', 'history:changes']);
 
+/**
+ * An answer that is JSON text already: a long list the database serialized itself (the Users
+ * list at 100,000 users), so the service holds no object per row. `parts` joined are the text.
+ * The web carrier sends the parts as they are, as fragments of one WebSocket message (no copy of
+ * the whole); a carrier that needs values (Electron's IPC) gets them parsed by `dispatch`.
+ */
+export class JsonText<T = unknown> {
+  /** The type the text parses to (for handlers' signatures only). */
+  declare readonly parsesTo?: T;
+  readonly parts: readonly string[];
+  constructor(parts: string | readonly string[]) {
+    this.parts = typeof parts === 'string' ? [parts] : parts;
+  }
+  /** The whole text. */
+  get text(): string {
+    return this.parts.join('');
+  }
+}
+
+/** The wire text of a JSON text answer, in parts: its envelope around the answer's own parts. */
+export function answerParts(call: BridgeCall, value: JsonText): string[] {
+  return [`{"id":${JSON.stringify(call.id)},"result":{"ok":true,"value":`, ...value.parts, '}}'];
+}
+
 /** One answer as wire text; a long change list is packed beside it. */
 export function answerText(call: BridgeCall, result: Result<unknown>): string {
+  if (result.ok && result.value instanceof JsonText) return answerParts(call, result.value).join('');
   if (!result.ok || !CHANGE_LIST_CHANNELS.has(call.channel)) return JSON.stringify({ id: call.id, result });
   const { value, packedChanges } = splitAnswer(result.value);
   return JSON.stringify({ id: call.id, result: { ok: true, value }, packedChanges });

@@ -137,7 +137,7 @@ async function phase(service: ServiceProcess, label: string, user: (client: numb
   const rate = latencies.length / seconds;
   const serviceCpu = (cpuMs(service.child.pid!) - cpuBefore) / Math.max(1, latencies.length);
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   service CPU ${serviceCpu.toFixed(2)} ms/logon   (${latencies.length} logons, ${CLIENTS} clients${
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   service CPU ${serviceCpu.toFixed(2)} ms/logon, RSS ${rssMb(service.child.pid!).toFixed(0)} MB   (${latencies.length} logons, ${CLIENTS} clients${
       failures.size ? `; failed: ${[...failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : ''
     })`,
   );
@@ -196,9 +196,11 @@ async function main() {
     const hashMs = (performance.now() - t0) / 2;
     const integrated = await phase(service, 'integrated (scrypt)', () => ['bob', BOB_PASSWORD]);
     const admin = await openBridge(service, { cookie: await logOn(service, 'admin', 'Bench-Admin-Pass 1') });
+    const beforeList = rssMb(pid);
     const listed = await admin.call('users:list');
     admin.ws.close();
     const busyRss = rssMb(pid);
+    console.log(`Users list of ${(listed.value as unknown[] | undefined)?.length ?? '?'} rows: RSS ${beforeList.toFixed(0)} MB before, ${busyRss.toFixed(0)} MB after`);
     console.log('');
     console.log(
       `goal: >= ${GOALS.logonsPerSecond} Directory Services logons/s with p99 <= ${GOALS.p99Ms} ms: plain ${plain.rate.toFixed(0)}/s p99 ${plain.p99.toFixed(0)} ms, IMAP-SSL ${ssl.rate.toFixed(0)}/s p99 ${ssl.p99.toFixed(0)} ms`,

@@ -31,6 +31,24 @@ describe('settings store', () => {
     expect(fs.readFileSync(dataFiles(dir).settings, 'utf8')).toContain('\n\t"version": 1');
   });
 
+  it('reads again whenever the file changed (saved, or edited in place), and callers cannot alter what is kept', () => {
+    const dir = tmp();
+    const s = defaultSettings();
+    s.imap.host = 'mail.one.test';
+    saveSettings(dir, s);
+    const first = loadSettings(dir);
+    first.imap.host = 'changed by a caller';
+    expect(loadSettings(dir).imap.host).toBe('mail.one.test');
+    saveSettings(dir, { ...s, imap: { ...s.imap, host: 'mail.two.test' } });
+    expect(loadSettings(dir).imap.host).toBe('mail.two.test');
+    // An edit in place keeps the inode: its size and time tell.
+    const file = dataFiles(dir).settings;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mail.two.test', 'mail.three.example'));
+    expect(loadSettings(dir).imap.host).toBe('mail.three.example');
+    fs.rmSync(file);
+    expect(loadSettings(dir)).toEqual(defaultSettings());
+  });
+
   it('fills missing fields of an older partial document with defaults', () => {
     const dir = tmp();
     fs.writeFileSync(dataFiles(dir).settings, JSON.stringify({ directory: { appDir: '/srv/md' } }));

@@ -56,17 +56,31 @@ export function parseSettingsText(text: string, file: string): Settings {
   return migrateSettings(raw);
 }
 
+/**
+ * The last settings read per file, with the file's identity then (inode, size, modification
+ * time): a service reads the settings for every logon, and a stat costs far less than reading,
+ * parsing and validating the file. Saves replace the file (a new inode), so they are always seen.
+ */
+const lastRead = new Map<string, { key: string; settings: Settings }>();
+
 /** Loads the settings of a data directory; defaults when there is no file yet. */
 export function loadSettings(dataDir: string): Settings {
   const file = dataFiles(dataDir).settings;
   let text: string;
+  let key: string;
   try {
+    const st = fs.statSync(file);
+    key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    const cached = lastRead.get(file);
+    if (cached && cached.key === key) return structuredClone(cached.settings);
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaultSettings();
     throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  return parseSettingsText(text, file);
+  const settings = parseSettingsText(text, file);
+  lastRead.set(file, { key, settings: structuredClone(settings) });
+  return settings;
 }
 
 /** Saves the settings of a data directory atomically, in conf's layout (tab-indented JSON). */

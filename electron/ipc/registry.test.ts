@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JsonText, answerText } from '../../shared/bridge-protocol';
 import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
 import { dispatch, type CallContext, type Handlers, type Session } from './registry';
@@ -24,6 +25,7 @@ const handlers = {
   'app:log': () => ({ done: true }),
   'auth:logoff': () => ({ done: true }),
   'folders:list': () => [{ name: 'x', owner: null, messages: 0 }],
+  'users:list': () => new JsonText('[{"userName":"zoë","messages":2}]'),
   'archive:mine': () => ({ folder: 'f', messages: 0, latest: [] }),
   'users:delete': ({ userName }: { userName: string }) => {
     if (userName === 'admin') throw new UserError('refused', 'the built-in admin cannot be deleted');
@@ -32,6 +34,21 @@ const handlers = {
 } as unknown as Handlers;
 
 describe('dispatch', () => {
+  it('hands JSON text answers on as text to a carrier that takes them, parsed to any other', async () => {
+    const logger = createMemoryLogger();
+    const parsed = await dispatch(handlers, 'users:list', {}, ctx(admin), logger);
+    expect(parsed).toEqual({ ok: true, value: [{ userName: 'zoë', messages: 2 }] });
+    const kept = await dispatch(handlers, 'users:list', {}, { ...ctx(admin), takesJsonText: true }, logger);
+    expect(kept.ok && kept.value).toBeInstanceOf(JsonText);
+    const wire = answerText({ id: 7, channel: 'users:list', input: {} }, kept);
+    expect(JSON.parse(wire)).toEqual({ id: 7, result: { ok: true, value: [{ userName: 'zoë', messages: 2 }] } });
+    // Access is checked before: a plain user gets no list, as text or not.
+    expect(await dispatch(handlers, 'users:list', {}, { ...ctx(plain), takesJsonText: true }, logger)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
   it('refuses unknown channels', async () => {
     const logger = createMemoryLogger();
     expect(await dispatch(handlers, 'fs:read', {}, ctx(admin), logger)).toMatchObject({

@@ -14,6 +14,7 @@ import {
   type EventPayload,
 } from '../../shared/contract';
 import type { SessionUser } from '../../shared/model';
+import { JsonText } from '../../shared/bridge-protocol';
 import { UserError, fail, ok, type Result } from '../../shared/result';
 import type { Logger } from '../core/logger';
 
@@ -29,13 +30,15 @@ export interface CallContext {
   readonly clientAddress?: string;
   /** Pushes a contract event to this caller. */
   readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The carrier sends {@link JsonText} answers as they are (the web carrier); else they are parsed. */
+  readonly takesJsonText?: boolean;
 }
 
 /** A handler of one channel: throws UserError for expected failures. */
 export type Handler<C extends ChannelName> = (
   input: ChannelParsedInput<C>,
   ctx: CallContext,
-) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+) => Promise<ChannelOutput<C> | JsonText<ChannelOutput<C>>> | ChannelOutput<C> | JsonText<ChannelOutput<C>>;
 
 /** One handler for every channel of the contract. */
 export type Handlers = { [C in ChannelName]: Handler<C> };
@@ -67,7 +70,9 @@ export async function dispatch(
   }
   try {
     const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
-    return ok(await handler(parsed.data, ctx));
+    const value = await handler(parsed.data, ctx);
+    if (value instanceof JsonText && !ctx.takesJsonText) return ok(JSON.parse(value.text) as unknown);
+    return ok(value);
   } catch (err) {
     if (err instanceof UserError) return fail(err.code, err.message);
     logger.log('error', `${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

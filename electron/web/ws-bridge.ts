@@ -10,7 +10,14 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_PATH, BridgeCall, SESSION_CHANNELS, answerText } from '../../shared/bridge-protocol';
+import {
+  BRIDGE_PATH,
+  BridgeCall,
+  JsonText,
+  SESSION_CHANNELS,
+  answerParts,
+  answerText,
+} from '../../shared/bridge-protocol';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
@@ -95,10 +102,14 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
         return send(JSON.stringify({ id: call.id, result: refused }));
       }
       if (entry) store.touch(entry); // an ended session has no user: the registry answers notLoggedOn
-      const ctx = { session, emit, clientAddress };
-      void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger).then((result) =>
-        send(answerText(call, result)),
-      );
+      const ctx = { session, emit, clientAddress, takesJsonText: true };
+      void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger).then((result) => {
+        if (!(result.ok && result.value instanceof JsonText)) return send(answerText(call, result));
+        // One message in fragments, one per part: the whole text is never built here.
+        if (ws.readyState !== ws.OPEN) return;
+        const parts = answerParts(call, result.value);
+        parts.forEach((part, i) => ws.send(part, { fin: i === parts.length - 1 }));
+      });
     });
     // A protocol violation (an oversized message: close code 1009) ends this socket only.
     ws.on('error', () => ws.terminate());

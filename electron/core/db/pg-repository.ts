@@ -192,6 +192,10 @@ export class PgRepository implements ArchiveRepository {
     return this.read((db) => q.loadUsers(db));
   }
 
+  async listUsersJson(): Promise<string[]> {
+    return [await this.read((db) => q.usersListJson(db))];
+  }
+
   currentUsers(): Promise<UserSummary[]> {
     return this.read((db) => q.loadSummaries(db));
   }

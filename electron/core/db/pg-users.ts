@@ -14,7 +14,7 @@ import {
   type ArchivedMessage,
   type Authentication,
   type FolderAccess,
-  type Privilege,
+  Privilege,
   type SyncRun,
 } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
@@ -72,6 +72,33 @@ export async function loadUsers(db: Db, id: number | null = null): Promise<UserR
       messages: Number(messages),
     }),
   );
+}
+
+/** SQL ordering privileges as {@link normalizePrivileges} does (the contract's order). */
+const PRIVILEGE_ORDER_SQL = `CASE p.privilege ${Privilege.options.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE 0 END`;
+
+/**
+ * Every user's `users:list` row (public fields and message count) in user-name order, as one JSON
+ * text built by PostgreSQL: equal to `JSON.stringify` of {@link loadUsers} mapped to those fields.
+ */
+export async function usersListJson(db: Db): Promise<string> {
+  const r = await db.query<{ j: string }>(
+    `SELECT coalesce(json_agg(json_build_object(
+        'userName', u.user_name,
+        'fullName', u.full_name,
+        'emailAddresses', coalesce((SELECT json_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '[]'),
+        'authentication', u.authentication,
+        'privileges', (SELECT CASE WHEN bool_or(p.privilege = 'admin') THEN json_build_array('admin')
+                                   ELSE coalesce(json_agg(p.privilege ORDER BY ${PRIVILEGE_ORDER_SQL}), '[]') END
+                       FROM user_privileges p WHERE p.user_id = u.id),
+        'folderAccess', coalesce((SELECT json_agg(json_build_object('folder', f.name, 'read', a.can_read, 'write', a.can_write, 'delete', a.can_delete)
+                                           ORDER BY lower(f.name) COLLATE "C")
+                                  FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]'),
+        'messages', (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))
+      ORDER BY lower(u.user_name) COLLATE "C", u.id), '[]')::text AS j
+     FROM users u`,
+  );
+  return r.rows[0]?.j ?? '[]';
 }
 
 /** What a plan compares, for every user. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
 import type { ArchiveRepository, NewRun } from './repository';
+import { SqliteRepository } from './sqlite-repository';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
 
 const run = (over: Partial<NewRun> = {}): NewRun => ({
@@ -80,6 +81,47 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     expect((await repo.getUser('frank@company.test'))?.authentication).toBe('integrated');
     expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(true);
     expect((await repo.listUsers()).map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
+  });
+
+  it('lists users as JSON text equal to the records the Users screen gets, in the same order', async () => {
+    await repo.createUser({
+      userName: 'Zoë@Company.test',
+      fullName: 'Zoë "Z" Ünal \\ test',
+      emailAddresses: ['zoe@company.test', 'z.uenal@company.test'],
+      authentication: 'directoryServices',
+      privileges: ['export', 'archive', 'login'],
+    });
+    await repo.createUser({ userName: 'anna', privileges: [] });
+    await repo.createUser({ userName: 'Boss', privileges: ['login', 'admin'] });
+    await repo.createUser({ userName: 'carl', emailAddresses: [] });
+    await repo.updateUser('anna', {
+      folderAccess: [
+        { folder: 'carl', read: true, write: false, delete: true },
+        { folder: 'anna', read: true, write: true, delete: false },
+        { folder: 'Boss', read: false, write: true, delete: false },
+      ],
+    });
+    await repo.importMessages('carl', [
+      { subject: 'One', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<1@y>' },
+      { subject: 'Two', from: 'a@b', date: '2024-01-03T03:04:05.000Z', size: 10, messageId: '<2@y>' },
+    ]);
+    const text = (await repo.listUsersJson()).join('');
+    const records = (await repo.listUsers()).map((u) => ({
+      userName: u.userName,
+      fullName: u.fullName,
+      emailAddresses: u.emailAddresses,
+      authentication: u.authentication,
+      privileges: u.privileges,
+      folderAccess: u.folderAccess,
+      messages: u.messages,
+    }));
+    expect(records.map((u) => u.userName)).toEqual(['admin', 'anna', 'Boss', 'carl', 'Zoë@Company.test']);
+    expect(JSON.parse(text)).toStrictEqual(records);
+    expect(records.find((u) => u.userName === 'carl')?.messages).toBe(2);
+    // The embedded store makes it in pieces: any piece size gives the same text.
+    if (repo instanceof SqliteRepository) {
+      for (const chunk of [1, 2, 4]) expect((await repo.listUsersJson(chunk)).join('')).toBe(text);
+    }
   });
 
   it('renames a user with its own folder, and replaces folder access', async () => {

@@ -125,6 +125,15 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(users.loadUsers(this.read()));
   }
 
+  /** `chunk`: users per query (tests use small ones). */
+  async listUsersJson(chunk?: number): Promise<string[]> {
+    return users.usersListJson(
+      () => this.read(),
+      () => new Promise((resolve) => setImmediate(resolve)),
+      chunk,
+    );
+  }
+
   async currentUsers(): Promise<users.UserSummary[]> {
     return Promise.resolve(users.loadSummaries(this.read()));
   }

@@ -1,4 +1,5 @@
 /** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
+import { JsonText } from '../../../shared/bridge-protocol';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import type { Services } from '../../services';
@@ -24,7 +25,8 @@ export function userHandlers(
 > {
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
   return {
-    'users:list': async () => (await s.db.listUsers()).map(row),
+    // Made as JSON text by the database: no object per user (100,000 users, a service's memory).
+    'users:list': async () => new JsonText(await s.db.listUsersJson()),
     'users:create': async (input, ctx) => {
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
