@@ -111,8 +111,12 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
         parts.forEach((part, i) => ws.send(part, { fin: i === parts.length - 1 }));
       });
     });
-    // A protocol violation (an oversized message: close code 1009) ends this socket only.
-    ws.on('error', () => ws.terminate());
+    // A protocol violation (an oversized message) ends this socket only. ws has already sent the
+    // close frame with its code (1009); cutting the socket at once could drop that frame before
+    // it is written (TLS writes are queued), so the peer gets a second to read it.
+    ws.on('error', () => {
+      setTimeout(() => ws.terminate(), 1000).unref();
+    });
     ws.on('close', () => {
       release?.();
       unsubscribe?.();
