@@ -260,7 +260,14 @@ function compare(
     return line('create', userName, fullName, emails, opts.keptFolders?.has(key) ? REATTACH_PLANNED : NEW_ACCOUNT);
   const sameName = user.fullName === fullName;
   const sameEmails = sameAddresses(user.emailAddresses, emails);
-  if (sameName && sameEmails) return line('unchanged', user.userName, fullName, emails, 'up to date');
+  if (sameName && sameEmails) {
+    // The line takes the user's own name, full name and list when they match to the letter (as
+    // they usually do): the plan then keeps nothing of the accounts, whose memory goes whole
+    // instead of leaving a string or two alive in every page of it.
+    const had = user.emailAddresses;
+    const same = had.length === emails.length && emails.every((a, i) => a === had[i]);
+    return line('unchanged', user.userName, user.fullName, same ? had : emails, 'up to date');
+  }
   const diffs: string[] = [];
   if (!sameName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
   if (!sameEmails) diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
