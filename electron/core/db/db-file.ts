@@ -120,6 +120,15 @@ class PaddedImage {
   }
 
   private fresh(): Uint8Array {
+    // An image read with its room after it (readWithRoom) is handed over, once, instead of copied.
+    const buffer = this.image.buffer;
+    if (
+      this.image.byteOffset === 0 &&
+      buffer instanceof ArrayBuffer &&
+      buffer.byteLength >= this.length &&
+      READ_WITH_ROOM.delete(buffer)
+    )
+      return new Uint8Array(buffer, 0, this.length);
     const out = new Uint8Array(this.length);
     out.set(this.image);
     return out;
@@ -168,12 +177,41 @@ function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): OpenedImage | null {
   }
 }
 
-function readBytes(file: string): Uint8Array | null {
+/**
+ * Buffers of files read with their room after them (zeros, never handed out): the image is
+ * opened in place, where reading the file and then copying it into a padded array would hold a
+ * database's bytes twice until the next full garbage collection.
+ */
+const READ_WITH_ROOM = new WeakSet<ArrayBuffer>();
+
+/**
+ * A file's bytes, as a view of the start of a zeroed array loadRoom() bytes longer (untouched
+ * room costs no memory); null when the file does not exist. The database file is replaced by
+ * rename, never rewritten in place, so the open descriptor reads one consistent version.
+ */
+function readWithRoom(file: string): Uint8Array | null {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const whole = new Uint8Array(size + loadRoom(size));
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, whole, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    READ_WITH_ROOM.add(whole.buffer);
+    return whole.subarray(0, got);
+  } catch (err) {
+    throw new UserError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -183,13 +221,13 @@ function readBytes(file: string): Uint8Array | null {
  */
 export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
   const stamp = stampOf(file);
-  const bytes = readBytes(file);
+  const bytes = readWithRoom(file);
   if (bytes) {
     const opened = openChecked(SQL, bytes);
     if (opened) return { ...opened, stamp, fromBackup: false, warning: null };
   }
   const bak = backupPath(file);
-  const bakBytes = readBytes(bak);
+  const bakBytes = readWithRoom(bak);
   if (!bakBytes) {
     if (!bytes) return { db: null, capacity: 0, stamp, fromBackup: false, warning: null };
     throw new UserError(

@@ -17,7 +17,6 @@ import type {
 import type { DefaultPrivileges } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
 import { SqliteRepository } from './sqlite-repository';
-import { PgRepository } from './pg-repository';
 import { isPostgresUrl } from './pg-connect';
 import type { LockOptions } from './writer-lock';
 import type { MessageMeta } from './folder-store';
@@ -186,6 +185,8 @@ export async function openRepository(opts: RepositoryOptions): Promise<ArchiveRe
   if (opts.databaseUrl) {
     if (!isPostgresUrl(opts.databaseUrl))
       throw new UserError('config', 'the database must be a postgres:// URL (or left out for the embedded file)');
+    // Loaded only here: the PostgreSQL client costs the embedded store's commands some 30 ms at start.
+    const { PgRepository } = await import('./pg-repository');
     return PgRepository.open(opts);
   }
   return SqliteRepository.open(opts);

@@ -11,6 +11,7 @@ import { resolveAliases } from './alias-resolve';
 import { parseAliases } from './aliases';
 import { resolveCodePage } from './code-page';
 import { parseGroups } from './groups';
+import { releaseBuffer } from '../release-buffer';
 import type { AppDirSource, SourceFile } from './source';
 import { parseUserlistIndexed } from './userlist';
 
@@ -46,6 +47,9 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   const userlist = await readStable(source, 'USERLIST.DAT', sleep, opts.signal);
   if (!userlist) throw new UserError('notFound', `USERLIST.DAT not found in ${source.description}`);
   const parsed = parseUserlistIndexed(userlist.data, codePage);
+  // 200,000 accounts are 46 MB of bytes no one reads again; held until a full collection they
+  // would sit beside the plan and the user database at the run's peak.
+  releaseBuffer(userlist.data);
   const warnings: SourceWarning[] = parsed.warnings;
   const accounts = parsed.accounts;
   const byEmail = {

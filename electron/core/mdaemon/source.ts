@@ -7,6 +7,7 @@
 
 /** A file's bytes plus what is needed to notice that MDaemon rewrote it while we read it. */
 export interface SourceFile {
+  /** Handed over to the caller: the reader empties a large one once parsed (releaseBuffer). */
   readonly data: Buffer;
   /** Size and modification time as the source reported them before reading (for change detection). */
   readonly size: number;

@@ -14,6 +14,7 @@ import {
 } from './plan';
 import { defaultDeleteLimit, parseDeleteLimit } from './guard';
 import { account, directory, settingsWith } from './test-fixtures';
+import { referencePlan } from './testing/reference-plan';
 
 const ds = (userName: string, extra: Partial<CurrentUser> = {}): CurrentUser => ({
   userName,
@@ -327,5 +328,83 @@ describe('group names', () => {
     ]);
     expect(actions(read, [], { groups: ['everyone@sample.int'] })).toEqual(['create a@one.test']);
     expect(actions(read, [], { groups: ['Field Staff, North'] })).toEqual(['create b@one.test']);
+  });
+});
+
+describe('the plan against its plain form', () => {
+  /** A small deterministic generator (mulberry32), so a failure names its seed. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const MAILBOXES = ['ann', 'Ann', 'bob', 'admin', 'ADMIN', 'élise', 'Élise', 'zoë', 'a.b', 'x y', '', ' carl', 'dan '];
+  const DOMAINS = ['one.test', 'two.test', 'Three.test', 'bad domain'];
+
+  /** Accounts, users and options with every kind of line: clashes, admin, invalid, long and odd-case names, aliases, duplicates, rejected records, deletes. */
+  function varied(seed: number) {
+    const r = random(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+    const mailbox = () => (r() < 0.02 ? 'l'.repeat(260) : r() < 0.5 ? pick(MAILBOXES) : `u${Math.floor(r() * 40)}`);
+    const accounts = Array.from({ length: Math.floor(r() * 60) }, () => {
+      const a = account(`${mailbox()}@${pick(DOMAINS)}`, {
+        fullName: pick(['Ann', 'Bob', 'Name', '']),
+        accessType: r() < 0.2 ? 'C' : 'Y',
+        groups: r() < 0.3 ? ['Sales'] : [],
+        aliases: r() < 0.3 ? [pick(['al@one.test', 'AL@one.test', 'w*@one.test', 'nope', 'ann@one.test'])] : [],
+      });
+      return r() < 0.1 ? { ...a, email: a.email.toUpperCase() } : a;
+    });
+    const duplicates = accounts
+      .filter(() => r() < 0.1)
+      .map((a, i) => ({
+        file: 'USERLIST.DAT',
+        line: 100 + i,
+        email: a.email.toLowerCase(),
+        firstLine: 1,
+        fullName: 'Dup',
+      }));
+    const rejected = r() < 0.2 ? [{ file: 'USERLIST.DAT', line: 7, reason: 'record is 3 bytes, expected 235' }] : [];
+    const read = directory(accounts, { duplicates, rejected, invalidRecords: rejected.length });
+    const current: CurrentUser[] = Array.from({ length: Math.floor(r() * 60) }, () => {
+      const name = r() < 0.5 ? `${mailbox()}@${pick(DOMAINS)}` : mailbox();
+      return ds(name, {
+        fullName: pick(['Ann', 'Bob', 'Name', '']),
+        emailAddresses: r() < 0.7 ? [name] : [pick(['al@one.test', 'ann@one.test']), name.toUpperCase()],
+        authentication: r() < 0.8 ? 'directoryServices' : 'integrated',
+      });
+    });
+    const sync = {
+      userNameFormat: r() < 0.5 ? ('mailbox' as const) : ('email' as const),
+      importAliases: r() < 0.5,
+      deleteUsers: r() < 0.7,
+      includeDisabled: r() < 0.5,
+      domains: r() < 0.2 ? ['one.test', 'four.test'] : [],
+      groups: r() < 0.15 ? ['sales'] : [],
+      deleteLimit: r() < 0.3 ? '50%' : null,
+    };
+    const kept = new Set(['ann', 'u3@two.test']);
+    const opts = { confirmDeletes: r() < 0.5, keptFolders: r() < 0.5 ? kept : undefined };
+    return { read, current, settings: settingsWith(sync), opts };
+  }
+
+  it('is the same plan, line for line, on a thousand varied inputs', () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const { read, current, settings, opts } = varied(seed);
+      let expected: unknown;
+      try {
+        expected = referencePlan(read, settings, current, opts);
+      } catch (err) {
+        expected = { threw: String(err) };
+      }
+      let actual: unknown;
+      try {
+        actual = planSync(read, settings, current, opts);
+      } catch (err) {
+        actual = { threw: String(err) };
+      }
+      expect({ seed, plan: actual }).toEqual({ seed, plan: expected });
+    }
   });
 });

@@ -65,16 +65,24 @@ const ADMIN = 'admin';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 const MAX_NAME = 255;
 
-interface Candidate {
-  readonly account: MdaemonAccount;
-  readonly userName: string;
-  readonly key: string;
-  readonly emails: string[];
-}
-
 const lower = (s: string) => s.toLowerCase();
 const byKey = (a: { key: string; tie: string }, b: { key: string; tie: string }) =>
   a.key < b.key ? -1 : a.key > b.key ? 1 : a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
+
+/**
+ * Positions 0..n-1 ordered by `keys`, equal keys in position order: what a stable sort of the
+ * items by key gives, without a wrapper object per item (200,000 of them were most of a plan's
+ * garbage). Sorted input, as the archive's users usually are, costs one pass.
+ */
+function sortedPositions(keys: readonly string[]): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < keys.length; i++) order.push(i);
+  return order.sort((a, b) => {
+    const x = keys[a] as string;
+    const y = keys[b] as string;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+}
 
 /** The addresses a user gets from an account: its own, then its exact aliases when imported. */
 function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] {
@@ -93,7 +101,11 @@ function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] 
 
 /** True when two address lists hold the same addresses, ignoring order and case. */
 export function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === b.length && a.every((v, i) => v === b[i])) return true;
+  if (a.length === b.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i === a.length) return true;
+  }
   const x = new Set(a.map(lower));
   const y = new Set(b.map(lower));
   if (x.size !== y.size) return false;
@@ -105,14 +117,17 @@ export function sameAddresses(a: readonly string[], b: readonly string[]): boole
 function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[]): MdaemonAccount[] {
   const { domains, groups, includeDisabled } = settings.sync;
   const domainSet = new Set(domains.map(lower));
-  const known = new Set([...read.domains.map(lower), ...read.accounts.map((a) => lower(a.domain))]);
-  for (const d of domains) {
-    if (!known.has(lower(d)))
-      warnings.push({
-        file: 'USERLIST.DAT',
-        line: null,
-        message: `the domain filter names ${d}, which has no accounts`,
-      });
+  if (domains.length > 0) {
+    const known = new Set(read.domains.map(lower));
+    for (const a of read.accounts) known.add(lower(a.domain));
+    for (const d of domains) {
+      if (!known.has(lower(d)))
+        warnings.push({
+          file: 'USERLIST.DAT',
+          line: null,
+          message: `the domain filter names ${d}, which has no accounts`,
+        });
+    }
   }
   const groupSet = new Set(groups.map(lower));
   const members = new Set<string>();
@@ -149,23 +164,30 @@ function line(
 }
 
 /**
- * Account lines: valid candidates, and skips for invalid accounts and user-name collisions.
- * `names` holds every user name an account in scope maps to, skipped or not: such a user is
- * never deleted, since its account still exists.
+ * The accounts in scope sorted by user name: those with a valid address and name (`named`,
+ * their lower-case names in `keys`, `order` sorting them), and skips for the others.
  */
-function candidates(
-  accounts: MdaemonAccount[],
-  settings: Settings,
-): { valid: Candidate[]; skips: Change[]; names: { has(key: string): boolean } } {
+interface NamedAccounts {
+  readonly named: MdaemonAccount[];
+  readonly userNames: string[];
+  readonly keys: string[];
+  readonly order: number[];
+  readonly skips: Change[];
+  /** Names of accounts refused for their address or length: their users are not deleted either. */
+  readonly refused: Set<string>;
+}
+
+/** Sorts the accounts in scope by user name, skipping those without a valid address or name. */
+function nameAccounts(accounts: readonly MdaemonAccount[], settings: Settings): NamedAccounts {
   const mailboxNames = settings.sync.userNameFormat === 'mailbox';
-  const first = new Map<string, Candidate>();
-  const clashes = new Map<string, Candidate[]>();
+  const named: MdaemonAccount[] = [];
+  const userNames: string[] = [];
+  const keys: string[] = [];
   const skips: Change[] = [];
   const refused = new Set<string>();
   for (const account of accounts) {
     const userName = mailboxNames ? account.mailbox.trim() : account.email.trim();
     const key = lower(userName);
-    const emails = addressesOf(account, settings.sync.importAliases);
     if (!EMAIL_RE.test(account.email) || account.mailbox.trim() === '') {
       if (userName !== '') refused.add(key);
       skips.push(line('skip', userName || account.email, account.fullName, [account.email], 'invalid email address'));
@@ -173,55 +195,83 @@ function candidates(
     }
     if (userName.length > MAX_NAME) {
       refused.add(key);
+      const emails = addressesOf(account, settings.sync.importAliases);
       skips.push(line('skip', userName, account.fullName, emails, `user name longer than ${MAX_NAME} characters`));
       continue;
     }
-    const c: Candidate = { account, userName, key, emails };
-    const prev = first.get(key);
-    if (prev === undefined) {
-      first.set(key, c);
+    named.push(account);
+    userNames.push(userName);
+    keys.push(key);
+  }
+  return { named, userNames, keys, order: sortedPositions(keys), skips, refused };
+}
+
+/**
+ * Splits the sorted accounts into the valid ones (returned, in user-name order) and skips, added
+ * to `skips`, for names several accounts map to and for the built-in admin.
+ */
+function validAccounts(n: NamedAccounts, settings: Settings, skips: Change[]): number[] {
+  const { named, userNames, keys, order } = n;
+  const importAliases = settings.sync.importAliases;
+  const mailboxNames = settings.sync.userNameFormat === 'mailbox';
+  const valid: number[] = [];
+  for (let r = 0; r < order.length;) {
+    const key = keys[order[r] as number] as string;
+    let e = r + 1;
+    while (e < order.length && keys[order[e] as number] === key) e++;
+    if (e - r === 1 && key !== ADMIN) {
+      valid.push(order[r] as number);
+      r = e;
       continue;
     }
-    const list = clashes.get(key);
-    if (list) list.push(c);
-    else clashes.set(key, [prev, c]);
-  }
-  const valid: Candidate[] = [];
-  for (const [key, c] of first) {
-    const list = clashes.get(key);
-    if (key === ADMIN) {
-      for (const x of list ?? [c])
-        skips.push(
-          line('skip', x.userName, x.account.fullName, x.emails, 'the built-in admin user is never synchronized'),
-        );
-    } else if (list) {
-      const all = list
-        .map((x) => x.account.email)
+    // The accounts of one name, in their order (the sort is stable); the first names the clash.
+    const members = order.slice(r, e);
+    let why = 'the built-in admin user is never synchronized';
+    if (key !== ADMIN) {
+      const all = members
+        .map((i) => (named[i] as MdaemonAccount).email)
         .sort()
         .join(', ');
-      const why = mailboxNames
-        ? `mailbox name ${c.userName} exists in several domains (${all})`
+      why = mailboxNames
+        ? `mailbox name ${userNames[members[0] as number] as string} exists in several domains (${all})`
         : `several accounts map to this user name (${all})`;
-      for (const x of list) skips.push(line('skip', x.userName, x.account.fullName, x.emails, why));
-    } else {
-      valid.push(c);
     }
+    for (const i of members) {
+      const account = named[i] as MdaemonAccount;
+      skips.push(line('skip', userNames[i] as string, account.fullName, addressesOf(account, importAliases), why));
+    }
+    r = e;
   }
-  // every name an account maps to, without copying 100,000 keys into another set
-  const names = { has: (k: string) => first.has(k) || refused.has(k) };
-  return { valid, skips, names };
+  return valid;
 }
 
 /** Compares one account with the user of that name. */
-function compare(c: Candidate, user: CurrentUser | undefined, kept: PlanOptions['keptFolders']): Change {
-  const fullName = c.account.fullName;
-  if (!user) return line('create', c.userName, fullName, c.emails, kept?.has(c.key) ? REATTACH_PLANNED : NEW_ACCOUNT);
+function compare(
+  account: MdaemonAccount,
+  userName: string,
+  key: string,
+  user: CurrentUser | undefined,
+  opts: PlanOptions,
+  importAliases: boolean,
+): Change {
+  const fullName = account.fullName;
+  const emails = addressesOf(account, importAliases);
+  if (!user)
+    return line('create', userName, fullName, emails, opts.keptFolders?.has(key) ? REATTACH_PLANNED : NEW_ACCOUNT);
+  const sameName = user.fullName === fullName;
+  const sameEmails = sameAddresses(user.emailAddresses, emails);
+  if (sameName && sameEmails) {
+    // The line takes the user's own name, full name and list when they match to the letter (as
+    // they usually do): the plan then keeps nothing of the accounts, whose memory goes whole
+    // instead of leaving a string or two alive in every page of it.
+    const had = user.emailAddresses;
+    const same = had.length === emails.length && emails.every((a, i) => a === had[i]);
+    return line('unchanged', user.userName, user.fullName, same ? had : emails, 'up to date');
+  }
   const diffs: string[] = [];
-  if (user.fullName !== fullName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
-  if (!sameAddresses(user.emailAddresses, c.emails))
-    diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
-  if (diffs.length === 0) return line('unchanged', user.userName, fullName, c.emails, 'up to date');
-  return line('update', user.userName, fullName, c.emails, diffs.join('; '));
+  if (!sameName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
+  if (!sameEmails) diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
+  return line('update', user.userName, fullName, emails, diffs.join('; '));
 }
 
 /** Counts of changes by action. */
@@ -280,33 +330,74 @@ export function planSync(
   current: readonly CurrentUser[],
   opts: PlanOptions = {},
 ): Plan {
-  const directoryUsers = current.filter((u) => u.authentication === 'directoryServices').length;
+  let directoryUsers = 0;
+  for (const u of current) if (u.authentication === 'directoryServices') directoryUsers++;
   const limit = opts.deleteLimitOverride ?? settings.sync.deleteLimit;
   if (limit !== null) parseDeleteLimit(limit, directoryUsers);
   const warnings: SourceWarning[] = [];
   const inScope = scope(read, settings, warnings);
-  const { valid, skips, names } = candidates(inScope, settings);
+  const named = nameAccounts(inScope, settings);
+  const { keys, order } = named;
+  const skips = named.skips;
+  const valid = validAccounts(named, settings, skips);
 
-  const users = new Map(current.map((u) => [lower(u.userName), u]));
-  const accountLines = [
-    ...valid.map((c) => compare(c, users.get(c.key), opts.keptFolders)),
-    ...skips,
-    ...duplicateLines(read, inScope, settings),
-  ]
+  // The archive's users by lower-case name, equal names in their order; as with a map filled in
+  // that order, the last of equal names is the one an account is compared with.
+  const userKeys = current.map((u) => lower(u.userName));
+  const userOrder = sortedPositions(userKeys);
+  const changes: Change[] = [];
+
+  // The account lines sorted by user name, then first address: the valid accounts come sorted
+  // (their names are unique), the few skips are sorted and merged in, after a valid line that
+  // sorts equal, as a stable sort of valid lines, skips and duplicates would place them.
+  const others = [...skips, ...duplicateLines(read, inScope, settings)]
     .map((c) => ({ c, key: lower(c.userName), tie: lower(c.emailAddresses[0] ?? '') }))
-    .sort(byKey)
-    .map((x) => x.c);
+    .sort(byKey);
+  const importAliases = settings.sync.importAliases;
+  const here = { key: '', tie: '' };
+  let u = 0;
+  let o = 0;
+  for (const i of valid) {
+    const key = keys[i] as string;
+    while (u < userOrder.length && (userKeys[userOrder[u] as number] as string) < key) u++;
+    let user: CurrentUser | undefined;
+    if (u < userOrder.length && userKeys[userOrder[u] as number] === key) {
+      while (u + 1 < userOrder.length && userKeys[userOrder[u + 1] as number] === key) u++;
+      user = current[userOrder[u] as number];
+    }
+    const c = compare(named.named[i] as MdaemonAccount, named.userNames[i] as string, key, user, opts, importAliases);
+    for (let next = others[o]; next !== undefined && next.key <= key; next = others[o]) {
+      here.key = key;
+      here.tie = lower(c.emailAddresses[0] ?? '');
+      if (byKey(next, here) >= 0) break;
+      changes.push(next.c);
+      o++;
+    }
+    changes.push(c);
+  }
+  for (; o < others.length; o++) changes.push((others[o] as { c: Change }).c);
 
-  const gone = settings.sync.deleteUsers
-    ? current
-        .filter(
-          (u) =>
-            u.authentication === 'directoryServices' && lower(u.userName) !== ADMIN && !names.has(lower(u.userName)),
-        )
-        .map((u) => ({ u, key: lower(u.userName), tie: u.userName }))
-        .sort(byKey)
-        .map((x) => x.u)
-    : [];
+  // Positions of the users to delete, by lower-case name, then exact name, then archive order.
+  const gone: number[] = [];
+  if (settings.sync.deleteUsers) {
+    // The users whose name no account in scope maps to: both name-sorted lists walked together.
+    let a = 0;
+    for (const p of userOrder) {
+      const key = userKeys[p] as string;
+      while (a < order.length && (keys[order[a] as number] as string) < key) a++;
+      const mapped = (a < order.length && keys[order[a] as number] === key) || named.refused.has(key);
+      if ((current[p] as CurrentUser).authentication === 'directoryServices' && key !== ADMIN && !mapped) gone.push(p);
+    }
+    // Already in that order but for equal lower-case names spelt differently (a stable sort).
+    gone.sort((p, q) => {
+      const x = userKeys[p] as string;
+      const y = userKeys[q] as string;
+      if (x !== y) return x < y ? -1 : 1;
+      const nx = (current[p] as CurrentUser).userName;
+      const ny = (current[q] as CurrentUser).userName;
+      return nx < ny ? -1 : nx > ny ? 1 : 0;
+    });
+  }
   const held = holdReason({
     deletes: gone.length,
     directoryUsers,
@@ -315,20 +406,21 @@ export function planSync(
     limit,
     confirmed: opts.confirmDeletes === true,
   });
-  const deleteLines = gone.map((u) =>
-    line(
-      held ? 'held' : 'delete',
-      u.userName,
-      u.fullName,
-      [...u.emailAddresses],
-      held ?? 'no longer an MDaemon account in scope',
-    ),
-  );
   // Records the reader refused cannot be synchronized: each is a skip with its reason, after the
   // accounts (they have no trustworthy user name) and before the deletes.
-  const rejectedLines = (read.rejected ?? []).map((r) =>
-    line('skip', `(${r.file} line ${r.line})`, '', [], `invalid record: ${r.reason}`),
-  );
-  const changes = [...accountLines, ...rejectedLines, ...deleteLines];
+  for (const r of read.rejected ?? [])
+    changes.push(line('skip', `(${r.file} line ${r.line})`, '', [], `invalid record: ${r.reason}`));
+  for (const p of gone) {
+    const g = current[p] as CurrentUser;
+    changes.push(
+      line(
+        held ? 'held' : 'delete',
+        g.userName,
+        g.fullName,
+        [...g.emailAddresses],
+        held ?? 'no longer an MDaemon account in scope',
+      ),
+    );
+  }
   return { changes, summary: summarize(changes), warnings };
 }

@@ -25,7 +25,8 @@ export function memorySource(
       const f = store.get(name.toLowerCase());
       if (!f) return Promise.resolve(null);
       src.reads++;
-      const result = { data: f.data, size: f.data.length, mtimeMs: f.mtimeMs };
+      // A copy: the reader owns what it is given and may empty it.
+      const result = { data: Buffer.from(f.data), size: f.data.length, mtimeMs: f.mtimeMs };
       const next = opts.afterRead?.(name, src.reads);
       if (next) store.set(name.toLowerCase(), { data: next, mtimeMs: f.mtimeMs + 1 });
       return Promise.resolve(result);
