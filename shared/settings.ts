@@ -79,6 +79,13 @@ export const ImapSettings = z.object({
 });
 export type ImapSettings = z.infer<typeof ImapSettings>;
 
+/** Logon sessions of the network service (`mdsync server`). */
+export const SessionSettings = z.object({
+  /** A session unused this long ends (browsers and desktop clients log on again). */
+  idleMinutes: z.number().int().min(1).max(1440).default(30),
+});
+export type SessionSettings = z.infer<typeof SessionSettings>;
+
 /** The whole settings document. */
 export const Settings = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
@@ -86,6 +93,7 @@ export const Settings = z.object({
   sync: SyncSettings.default(SyncSettings.parse({})),
   defaultPrivileges: DefaultPrivileges.default(DefaultPrivileges.parse({})),
   imap: ImapSettings.default(ImapSettings.parse({})),
+  sessions: SessionSettings.default(SessionSettings.parse({})),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -47,6 +47,8 @@ export interface ServerOptions {
   readonly policy: ServerPolicy;
   readonly onSession?: BridgeDeps['onSession'];
   readonly now?: () => number;
+  /** The sessions' idle time from the settings, asked at each check; a policy's fixed one wins. */
+  readonly idleMs?: () => number;
 }
 
 /** A running server. */
@@ -78,7 +80,12 @@ function urlHost(host: string): string {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { policy, logger } = opts;
   let port = opts.port;
-  const store = new SessionStore({ ...DEFAULT_SESSION_LIMITS, ...policy.sessions }, opts.now);
+  const limits = { ...DEFAULT_SESSION_LIMITS, ...policy.sessions };
+  const store = new SessionStore(
+    limits,
+    opts.now,
+    policy.sessions?.idleMs === undefined && opts.idleMs ? opts.idleMs : () => limits.idleMs,
+  );
   const network = policy.kind === 'network';
   const indexHtml = () => fs.readFileSync(path.join(opts.rendererDir, 'index.html'), 'utf8');
   const tokenOk = (req: http.IncomingMessage, url: URL) =>

@@ -119,6 +119,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       port: opts.port,
       policy,
       onSession: (session, emit) => services.trackSession(session, emit),
+      // The Sessions setting, unless --session-idle fixed it for this run.
+      idleMs: () => services.settings.load().sessions.idleMinutes * 60_000,
     });
   } catch (err) {
     await services.close();

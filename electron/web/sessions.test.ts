@@ -15,6 +15,28 @@ function make(limits = { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 3 }) 
 }
 
 describe('session store', () => {
+  it('asks the idle time at each check when it comes from the settings; nonsense falls back to the limit', () => {
+    clock = 0;
+    let minutes: number = 30;
+    store = new SessionStore(
+      { idleMs: 60_000, lifetimeMs: 86_400_000, maxSessions: 10 },
+      () => clock,
+      () => minutes * 60_000,
+    );
+    const s = store.create({ user: { ...ann } }, '10.0.0.1');
+    expect(store.idleTimeMs).toBe(1_800_000);
+    clock = 20 * 60_000;
+    expect(store.get(s.id)).toBe(s);
+    const told: string[] = [];
+    store.onEnd(s.id, (why) => told.push(why));
+    minutes = 15; // the administrator saves a shorter time: the idle session ends at once
+    store.sweep();
+    expect(store.get(s.id)).toBeNull();
+    expect(told).toEqual(['no activity for 15 minutes']);
+    minutes = Number.NaN;
+    expect(store.idleTimeMs).toBe(60_000);
+  });
+
   it('gives every logon a new random id', () => {
     make();
     const a = store.create({ user: { ...ann } }, '10.0.0.1');

@@ -46,13 +46,23 @@ export class SessionStore {
   private readonly releases = new Map<string, () => void>();
   private readonly timer: NodeJS.Timeout;
 
+  /**
+   * `idleMs`, when given, is asked for the idle time at each check instead of `limits.idleMs`:
+   * the service's setting, which an administrator may change while it runs.
+   */
   constructor(
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly idleMs: () => number = () => limits.idleMs,
   ) {
-    const every = Math.max(250, Math.min(30_000, Math.floor(limits.idleMs / 4)));
+    const every = Math.max(250, Math.min(30_000, Math.floor(this.currentIdleMs() / 4)));
     this.timer = setInterval(() => this.sweep(), every);
     this.timer.unref();
+  }
+
+  /** The idle time in force now (the setting's, or the fixed limit). */
+  get idleTimeMs(): number {
+    return this.currentIdleMs();
   }
 
   /** Number of live sessions. */
@@ -137,16 +147,27 @@ export class SessionStore {
 
   /** Ends sessions that went idle or outlived their lifetime. */
   sweep(): void {
+    const idleMs = this.currentIdleMs();
     for (const entry of [...this.byId.values()]) {
-      const why = this.expiry(entry);
+      const why = this.expiry(entry, idleMs);
       if (why !== false) this.end(entry.id, why);
     }
   }
 
-  private expiry(entry: ServerSession): string | null | false {
+  /** The idle time now; the fixed limit when the source fails or gives nonsense. */
+  private currentIdleMs(): number {
+    try {
+      const ms = this.idleMs();
+      return Number.isFinite(ms) && ms > 0 ? ms : this.limits.idleMs;
+    } catch {
+      return this.limits.idleMs;
+    }
+  }
+
+  private expiry(entry: ServerSession, idleMs = this.currentIdleMs()): string | null | false {
     const t = this.now();
     if (entry.session.user === null) return null; // ended by the services, who told its sockets
-    if (t - entry.lastSeen >= this.limits.idleMs) return `no activity for ${describe(this.limits.idleMs)}`;
+    if (t - entry.lastSeen >= idleMs) return `no activity for ${describe(idleMs)}`;
     if (t - entry.createdAt >= this.limits.lifetimeMs)
       return `the session is older than ${describe(this.limits.lifetimeMs)}`;
     return false;

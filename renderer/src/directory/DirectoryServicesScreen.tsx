@@ -13,7 +13,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { Section } from '../common/Section';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { plural } from '../lib/format';
-import { parseDeleteLimit, parseHours, useParsedText } from '../lib/use-parsed-text';
+import { parseDeleteLimit, parseHours, parseIdleMinutes, useParsedText } from '../lib/use-parsed-text';
 import { AuthenticationSection } from './AuthenticationSection';
 import { ConnectionSection } from './ConnectionSection';
 import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
@@ -56,6 +56,9 @@ export function DirectoryServicesScreen({ info }: Props) {
   const hours = useParsedText(form?.sync.autoSyncHours ?? 0, String, parseHours, (v) =>
     update('sync', { autoSyncHours: v }),
   );
+  const idle = useParsedText(form?.sessions.idleMinutes ?? 30, String, parseIdleMinutes, (v) =>
+    update('sessions', { idleMinutes: v }),
+  );
 
   if (!form || !dir.probe) {
     return (
@@ -79,7 +82,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   }
   const probe = dir.probe;
   const planKey = JSON.stringify(probe.settings);
-  const invalid = !!deleteLimit.error || !!hours.error || !!addressError;
+  const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError;
 
   const test = async () => {
     const r = await runner.test(probe);
@@ -147,7 +150,33 @@ export function DirectoryServicesScreen({ info }: Props) {
             color={hours.error ? 'error' : 'text.secondary'}
             role={hours.error ? 'alert' : undefined}
           >
-            {hours.error ?? '0 = off. Runs while the app is open, after Save; each run is recorded in the history.'}
+            {hours.error ??
+              '0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history.'}
+          </Typography>
+        </Box>
+      </Section>
+      <Section title="Sessions">
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+          <Typography component="label" htmlFor="session-idle-minutes">
+            Log users off after
+          </Typography>
+          <TextField
+            id="session-idle-minutes"
+            value={idle.text}
+            onChange={(e) => idle.onText(e.target.value)}
+            error={!!idle.error}
+            sx={{ width: 80 }}
+            slotProps={{
+              htmlInput: { 'aria-label': 'Log users off after … minutes without activity', inputMode: 'numeric' },
+            }}
+          />
+          <Typography>minutes without activity</Typography>
+          <Typography
+            variant="body2"
+            color={idle.error ? 'error' : 'text.secondary'}
+            role={idle.error ? 'alert' : undefined}
+          >
+            {idle.error ?? 'For people logged on to mdsync server from a browser or the desktop app. Default 30.'}
           </Typography>
         </Box>
       </Section>

@@ -54,3 +54,10 @@ export function parseHours(text: string): Parsed<number> {
   const n = Number(t);
   return /^\d{1,3}$/.test(t) && n <= 168 ? { value: n } : { error: 'Enter whole hours from 0 (off) to 168.' };
 }
+
+/** Parses the idle minutes of a session: 1 to 1440 (a day). */
+export function parseIdleMinutes(text: string): Parsed<number> {
+  const t = text.trim();
+  const n = Number(t);
+  return /^\d{1,4}$/.test(t) && n >= 1 && n <= 1440 ? { value: n } : { error: 'Enter whole minutes from 1 to 1440.' };
+}
