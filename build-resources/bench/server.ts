@@ -58,6 +58,35 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/**
+ * CPU time of a process and all its descendants, in ms (Linux /proc): Dovecot's master with its
+ * login, imap and auth processes, plus what its exited children used (cutime, cstime).
+ */
+function treeCpuMs(root: number): number {
+  const parents = new Map<number, number>();
+  const times = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      parents.set(Number(name), Number(f[1]));
+      times.set(Number(name), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ticks = 0;
+  for (const [pid, t] of times) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === root) {
+        ticks += t;
+        break;
+      }
+    }
+  }
+  return (ticks * 1000) / 100;
+}
+
 /** One logon over a kept-alive connection of this client; resolves with its latency in ms. */
 function logonOnce(
   service: ServiceProcess,
@@ -120,10 +149,14 @@ function bareLogon(port: number, ssl: boolean, user: string, password: string): 
   });
 }
 
+/** The benchmark's Dovecot master, whose process tree's CPU time is printed per logon. */
+let dovecotPid = 0;
+
 /** CLIENTS bare logons at a time for SECONDS: Dovecot's own ceiling here. */
 async function bareReference(label: string, port: number, ssl: boolean) {
   const latencies: number[] = [];
   let failed = 0;
+  const dovecotBefore = treeCpuMs(dovecotPid);
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -139,7 +172,7 @@ async function bareReference(label: string, port: number, ssl: boolean) {
   const sorted = latencies.sort((a, b) => a - b);
   const rate = latencies.length / ((performance.now() - started) / 1000);
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   (Dovecot's ceiling: a bare LOGIN client${failed ? `; ${failed} failed` : ''})`,
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / Math.max(1, latencies.length)).toFixed(2)}   (Dovecot's ceiling: a bare LOGIN client${failed ? `; ${failed} failed` : ''})`,
   );
 }
 
@@ -151,6 +184,7 @@ async function reference(label: string, imap: ReturnType<typeof saveSettings>['i
   const latencies: number[] = [];
   let failed = 0;
   const cpu = process.cpuUsage();
+  const dovecotBefore = treeCpuMs(dovecotPid);
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -168,15 +202,22 @@ async function reference(label: string, imap: ReturnType<typeof saveSettings>['i
   const used = process.cpuUsage(cpu);
   const checkCpu = (used.user + used.system) / 1000 / Math.max(1, latencies.length);
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   check CPU ${checkCpu.toFixed(2)} ms/logon   (reference, no service${failed ? `; ${failed} failed` : ''})`,
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: check ${checkCpu.toFixed(2)}, Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / Math.max(1, latencies.length)).toFixed(2)}   (reference, no service${failed ? `; ${failed} failed` : ''})`,
   );
 }
 
 /** CLIENTS concurrent clients logging on for SECONDS; prints rate and latency. */
-async function phase(service: ServiceProcess, label: string, user: (client: number, n: number) => [string, string]) {
+async function phase(
+  service: ServiceProcess,
+  label: string,
+  user: (client: number, n: number) => [string, string],
+  dovecotPid?: number,
+) {
   const latencies: number[] = [];
   const failures = new Map<string, number>();
   const cpuBefore = cpuMs(service.child.pid!);
+  const dovecotBefore = dovecotPid ? treeCpuMs(dovecotPid) : 0;
+  const benchCpu = process.cpuUsage();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -194,9 +235,13 @@ async function phase(service: ServiceProcess, label: string, user: (client: numb
   const seconds = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   const rate = latencies.length / seconds;
-  const serviceCpu = (cpuMs(service.child.pid!) - cpuBefore) / Math.max(1, latencies.length);
+  const n = Math.max(1, latencies.length);
+  const serviceCpu = (cpuMs(service.child.pid!) - cpuBefore) / n;
+  const used = process.cpuUsage(benchCpu);
+  const clientCpu = (used.user + used.system) / 1000 / n;
+  const dovecotCpu = dovecotPid ? `, Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / n).toFixed(2)}` : '';
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   service CPU ${serviceCpu.toFixed(2)} ms/logon, RSS ${rssMb(service.child.pid!).toFixed(0)} MB   (${latencies.length} logons, ${CLIENTS} clients${
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: service ${serviceCpu.toFixed(2)}${dovecotCpu}, clients ${clientCpu.toFixed(2)}; RSS ${rssMb(service.child.pid!).toFixed(0)} MB   (${latencies.length} logons, ${CLIENTS} clients${
       failures.size ? `; failed: ${[...failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : ''
     })`,
   );
@@ -208,6 +253,7 @@ async function main() {
     performance: true,
     users: Array.from({ length: DS_USERS }, (_, i) => ({ email: `ds${i}@bench.test`, password: DS_PASSWORD })),
   });
+  dovecotPid = dovecot.pid;
   const dataDir = prepareDataDir('Bench-Admin-Pass 1', BOB_PASSWORD);
   const appDir = path.join(dataDir, 'app');
   fs.mkdirSync(appDir);
@@ -247,11 +293,11 @@ async function main() {
     await phase(service, 'warm-up', ds);
     await bareReference('bare IMAP logons, plain IMAP', dovecot.imapPort, false);
     await reference('IMAP check alone, plain IMAP', useImap('none').imap);
-    const plain = await phase(service, 'Directory Services, plain IMAP', ds);
+    const plain = await phase(service, 'Directory Services, plain IMAP', ds, dovecot.pid);
     const sslImap = useImap('ssl').imap;
     await bareReference('bare IMAP logons, IMAP-SSL', dovecot.imapsPort, true);
     await reference('IMAP check alone, IMAP-SSL', sslImap);
-    const ssl = await phase(service, 'Directory Services, IMAP-SSL', ds);
+    const ssl = await phase(service, 'Directory Services, IMAP-SSL', ds, dovecot.pid);
     const t0 = performance.now();
     await verifyPassword(await hashPassword('x'), 'x');
     const hashMs = (performance.now() - t0) / 2;

@@ -56,6 +56,8 @@ export interface DovecotServer {
   readonly dir: string;
   /** Present with `loginDisabledForwarder`: a plain IMAP port that advertises LOGINDISABLED. */
   readonly loginDisabled?: { port: number };
+  /** The master process's id (its children do the work), for benchmarks that count CPU time. */
+  readonly pid: number;
   /** Adds a user; resolves once Dovecot will see it (it re-checks the file at most once a second). */
   addUser(email: string, password: string): Promise<void>;
   /** Dovecot's log so far, for failing tests' messages. */
@@ -292,6 +294,7 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
       certPem,
       fingerprint256,
       dir,
+      pid: proc.pid ?? 0,
       ...(fwd ? { loginDisabled: { port: fwd.port } } : {}),
       addUser: async (email, password) => {
         await appendFile(join(dir, 'users'), userLine(email, password));
