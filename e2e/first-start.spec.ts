@@ -51,3 +51,18 @@ test('what is typed right after first start stays when app:info is read again', 
   await expect(ds.appDir).toHaveValue(SAMPLE_APP_DIR);
   await expect(ds.domain('company.test')).toBeVisible();
 });
+
+test('Sessions: the idle time is checked as typed, saved, and read back', async ({ page, app }) => {
+  await page.goto(app.url);
+  await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+  const ds = new DirectoryServicesPage(page);
+  const idle = page.getByRole('textbox', { name: 'Log users off after … minutes without activity' });
+  await expect(idle).toHaveValue('30');
+  await idle.fill('0');
+  await expect(page.getByRole('alert').filter({ hasText: 'Enter whole minutes from 1 to 1440.' })).toBeVisible();
+  await expect(ds.saveButton).toBeDisabled();
+  await idle.fill('45');
+  await ds.save();
+  await page.reload();
+  await expect(idle).toHaveValue('45');
+});
