@@ -118,6 +118,8 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     expect(records.map((u) => u.userName)).toEqual(['admin', 'anna', 'Boss', 'carl', 'Zoë@Company.test']);
     expect(JSON.parse(text)).toStrictEqual(records);
     expect(records.find((u) => u.userName === 'carl')?.messages).toBe(2);
+    expect((await repo.getUser('CARL'))?.messages).toBe(2);
+    expect((await repo.getUser('anna'))?.messages).toBe(0);
     // The embedded store makes it in pieces: any piece size gives the same text.
     if (repo instanceof SqliteRepository) {
       for (const chunk of [1, 2, 4]) expect((await repo.listUsersJson(chunk)).join('')).toBe(text);

@@ -108,12 +108,16 @@ export function loadUsers(sql: Sql, id?: number): UserRecord[] {
       one,
     ),
   );
+  // One user (a logon, an edit): its own folders' messages through the indexes, never a count of
+  // the whole archive's messages.
   const counts = new Map(
     jsonRows<[number, number]>(
       sql,
-      `SELECT json_group_array(json_array(f.owner_id, c)) FROM (SELECT folder_id, count(*) AS c FROM messages GROUP BY folder_id) m
-       JOIN folders f ON f.id = m.folder_id ${id === undefined ? 'WHERE f.owner_id IS NOT NULL' : 'WHERE f.owner_id = ?'}`,
-      one,
+      id === undefined
+        ? `SELECT json_group_array(json_array(f.owner_id, c)) FROM (SELECT folder_id, count(*) AS c FROM messages GROUP BY folder_id) m
+           JOIN folders f ON f.id = m.folder_id WHERE f.owner_id IS NOT NULL`
+        : `SELECT json_array(json_array(?, (SELECT count(*) FROM folders f JOIN messages m ON m.folder_id = f.id WHERE f.owner_id = ?)))`,
+      id === undefined ? [] : [id, id],
     ),
   );
   return users.map(([uid, userName, fullName, authentication, hasPassword, builtIn]) => ({

@@ -57,6 +57,9 @@ function createClient(options: ImapFlowOptions): ImapClientLike {
   return LEAN ? new LogonCheckClient(options) : new ImapFlow(options);
 }
 
+/** Checks made by this process: their ids. */
+let checks = 0;
+
 /** Whether checks use the lean session (for tests). */
 export const leanSession = LEAN;
 
@@ -143,6 +146,8 @@ export async function checkImapLogin(
       seen,
     ),
     clientInfo: { name: 'mdsync' },
+    // imapflow's ids are for its logs (off here); a counter spares a random number per check.
+    id: `check-${++checks}`,
   };
 
   let client: ImapClientLike;
