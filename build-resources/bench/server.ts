@@ -24,6 +24,7 @@ import { SCRYPT_PARAMS, hashPassword, verifyPassword } from '../../electron/core
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { saveSettings } from '../../electron/core/settings-store';
 import { checkImapLogin } from '../../electron/core/imap/imap-check';
+import { openRepository } from '../../electron/core/db/repository';
 import {
   cli,
   logOn,
@@ -38,6 +39,7 @@ const SECONDS = Number(process.argv[2] ?? 10);
 const CLIENTS = 50;
 const DS_USERS = 50;
 const BULK = 100_000;
+const MESSAGES = 100_000;
 const DS_PASSWORD = 'Bench-DS-Pass 1';
 const BOB_PASSWORD = 'Bench-Integrated 1';
 const GOALS = { logonsPerSecond: 200, p99Ms: 250, rssMb: 300 };
@@ -268,6 +270,23 @@ async function main() {
   fs.writeFileSync(path.join(appDir, 'USERLIST.DAT'), makeUserlist(accounts, 'windows-1252'));
   const synced = cli(['sync', '--data-dir', dataDir, '--app-dir', appDir, '--code-page', 'windows-1252']);
   if (synced.status !== 0) throw new Error(`sync failed: ${synced.stderr}`);
+  // An archive holds mail: the logging-on users' folders get MESSAGES messages between them, so a
+  // logon that touched every message (it once did) would show here.
+  const repo = await openRepository({ dataDir });
+  const perUser = MESSAGES / DS_USERS;
+  for (let u = 0; u < DS_USERS; u++) {
+    await repo.importMessages(
+      `ds${u}@bench.test`,
+      Array.from({ length: perUser }, (_, i) => ({
+        subject: `Message ${i}`,
+        from: 'sender@bench.test',
+        date: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+        size: 2048,
+        messageId: `<${u}.${i}@bench.test>`,
+      })),
+    );
+  }
+  await repo.close();
   const settings = defaultSettings();
   const useImap = (security: ImapSecurity) =>
     saveSettings(dataDir, {
@@ -282,7 +301,7 @@ async function main() {
     });
   useImap('none');
   console.log(
-    `${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${BULK.toLocaleString('en')} users in the database`,
+    `${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${BULK.toLocaleString('en')} users and ${MESSAGES.toLocaleString('en')} archived messages in the database; Node ${process.version}`,
   );
 
   const service = await startService(dataDir, ['--max-connections-per-address', String(CLIENTS * 2)]);
