@@ -84,6 +84,7 @@ test.describe('Electron app', () => {
 
   test('Electron: the app as a client of mdsync server: trust its certificate by fingerprint, log on there, choice remembered', async () => {
     const missing = realServiceMissing('dist');
+    if (missing) console.log(`Electron remote-server test skipped: ${missing}`);
     test.skip(missing !== null, missing ?? '');
     const root = await mkdtemp(path.join(os.tmpdir(), 'mdsync-electron-remote-'));
     const serverDir = path.join(root, 'server');
@@ -217,6 +218,7 @@ async function loadWiring(): Promise<WiringModules> {
 
 test('Desktop client in Chromium (main wiring in Node): untrusted, trusted, log on there, This computer, changed certificate', async () => {
   const missing = realServiceMissing('dist');
+  if (missing) console.log(`Desktop client flow skipped: ${missing}`);
   test.skip(missing !== null, missing ?? '');
   const root = await mkdtemp(path.join(os.tmpdir(), 'mdsync-client-flow-'));
   const SERVER_PASSWORD = 'Server-Admin-Pass-1';

@@ -21,6 +21,7 @@ import {
 const ADMIN_PW = 'Admin-Pass-1 two services';
 const BOB_PW = 'Bob-Pass-1 two services';
 const unavailable = postgresUnavailable();
+if (unavailable) console.error(`skipping the two-services tests: ${unavailable}`);
 
 describe.runIf(!unavailable)('two services on one PostgreSQL database', () => {
   let pg: PostgresServer;
