@@ -16,8 +16,9 @@ import type {
   SourceWarning,
 } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
-import { UserError, assertNever } from '../../../shared/result';
+import { assertNever } from '../../../shared/result';
 import { holdReason, parseDeleteLimit } from './guard';
+import { ADMIN, EMAIL_RE, MAX_NAME, addressesOf, byKey, duplicateLines, line, lower, scope } from './plan-parts';
 
 /** A user of the archive as the plan compares it. */
 export type CurrentUser = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddresses' | 'authentication'>;
@@ -60,15 +61,6 @@ export interface Plan {
   readonly warnings: SourceWarning[];
 }
 
-/** The built-in administrator: never created, changed or deleted by a synchronization. */
-const ADMIN = 'admin';
-const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
-const MAX_NAME = 255;
-
-const lower = (s: string) => s.toLowerCase();
-const byKey = (a: { key: string; tie: string }, b: { key: string; tie: string }) =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
-
 /**
  * Positions 0..n-1 ordered by `keys`, equal keys in position order: what a stable sort of the
  * items by key gives, without a wrapper object per item (200,000 of them were most of a plan's
@@ -84,83 +76,21 @@ function sortedPositions(keys: readonly string[]): number[] {
   });
 }
 
-/** The addresses a user gets from an account: its own, then its exact aliases when imported. */
-function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] {
-  const out = [account.email];
-  if (!importAliases || account.aliases.length === 0) return out;
-  const seen = [lower(account.email)];
-  for (const alias of account.aliases) {
-    const a = alias.trim();
-    const key = lower(a);
-    if (!EMAIL_RE.test(a) || /[*?]/.test(a) || seen.includes(key)) continue;
-    seen.push(key);
-    out.push(a);
-  }
-  return out;
+/** True when two lists are equal to the letter, in the same order. */
+function sameInOrder(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** True when two address lists hold the same addresses, ignoring order and case. */
 export function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === b.length) {
-    let i = 0;
-    while (i < a.length && a[i] === b[i]) i++;
-    if (i === a.length) return true;
-  }
+  if (sameInOrder(a, b)) return true;
   const x = new Set(a.map(lower));
   const y = new Set(b.map(lower));
   if (x.size !== y.size) return false;
   for (const v of x) if (!y.has(v)) return false;
   return true;
-}
-
-/** Which accounts the domain, group and disabled filters keep; warnings for filters naming nothing. */
-function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[]): MdaemonAccount[] {
-  const { domains, groups, includeDisabled } = settings.sync;
-  const domainSet = new Set(domains.map(lower));
-  if (domains.length > 0) {
-    const known = new Set(read.domains.map(lower));
-    for (const a of read.accounts) known.add(lower(a.domain));
-    for (const d of domains) {
-      if (!known.has(lower(d)))
-        warnings.push({
-          file: 'USERLIST.DAT',
-          line: null,
-          message: `the domain filter names ${d}, which has no accounts`,
-        });
-    }
-  }
-  const groupSet = new Set(groups.map(lower));
-  const members = new Set<string>();
-  if (groups.length > 0) {
-    if (read.groups.length === 0) {
-      throw new UserError(
-        'config',
-        `the group filter names ${groups.join(', ')}, but Groups.dat is missing or lists no groups`,
-      );
-    }
-    const existing = new Set(read.groups.map((g) => lower(g.name)));
-    for (const g of groups) {
-      if (!existing.has(lower(g)))
-        warnings.push({ file: 'Groups.dat', line: null, message: `the group filter names ${g}, which does not exist` });
-    }
-    for (const g of read.groups) if (groupSet.has(lower(g.name))) for (const m of g.members) members.add(lower(m));
-  }
-  return read.accounts.filter(
-    (a) =>
-      (domainSet.size === 0 || domainSet.has(lower(a.domain))) &&
-      (includeDisabled || a.accessType !== 'C') &&
-      (groupSet.size === 0 || members.has(lower(a.email)) || a.groups.some((g) => groupSet.has(lower(g)))),
-  );
-}
-
-function line(
-  action: Change['action'],
-  userName: string,
-  fullName: string,
-  emailAddresses: string[],
-  reason: string,
-): Change {
-  return { action, userName, fullName, emailAddresses, reason };
 }
 
 /**
@@ -265,8 +195,7 @@ function compare(
     // they usually do): the plan then keeps nothing of the accounts, whose memory goes whole
     // instead of leaving a string or two alive in every page of it.
     const had = user.emailAddresses;
-    const same = had.length === emails.length && emails.every((a, i) => a === had[i]);
-    return line('unchanged', user.userName, user.fullName, same ? had : emails, 'up to date');
+    return line('unchanged', user.userName, user.fullName, sameInOrder(had, emails) ? had : emails, 'up to date');
   }
   const diffs: string[] = [];
   if (!sameName) diffs.push(`full name was ${JSON.stringify(user.fullName)}`);
@@ -292,35 +221,6 @@ export function summarize(changes: readonly Change[]): PlanSummary {
     }
   }
   return s;
-}
-
-/**
- * Skip lines for USERLIST.DAT records repeating an account in scope: the first record wins. A
- * duplicate is not a broken source, so it holds no delete; it sits next to its account's line.
- */
-function duplicateLines(read: DirectoryRead, inScope: MdaemonAccount[], settings: Settings): Change[] {
-  const duplicates = read.duplicates ?? [];
-  if (duplicates.length === 0) return [];
-  const wanted = new Set(duplicates.map((d) => d.email));
-  const first = new Map<string, MdaemonAccount>();
-  for (const a of inScope) if (wanted.has(lower(a.email))) first.set(lower(a.email), a);
-  const mailboxNames = settings.sync.userNameFormat === 'mailbox';
-  const out: Change[] = [];
-  for (const d of duplicates) {
-    const a = first.get(d.email);
-    if (!a) continue;
-    const userName = mailboxNames ? a.mailbox.trim() : a.email.trim();
-    out.push(
-      line(
-        'skip',
-        userName,
-        d.fullName,
-        [d.email],
-        `duplicate account: ${d.file} line ${d.line} repeats line ${d.firstLine}; the first record wins`,
-      ),
-    );
-  }
-  return out;
 }
 
 /** Plans a synchronization. Pure: the same inputs always give the same plan. */

@@ -5,8 +5,8 @@
  */
 import type { Change, DirectoryRead, MdaemonAccount, SourceWarning } from '../../../../shared/model';
 import type { Settings } from '../../../../shared/settings';
-import { UserError } from '../../../../shared/result';
 import { holdReason, parseDeleteLimit } from '../guard';
+import { ADMIN, EMAIL_RE, MAX_NAME, addressesOf, byKey, duplicateLines, line, lower, scope } from '../plan-parts';
 import {
   type CurrentUser,
   type Plan,
@@ -17,82 +17,11 @@ import {
   summarize,
 } from '../plan';
 
-/** The built-in administrator: never created, changed or deleted by a synchronization. */
-const ADMIN = 'admin';
-const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
-const MAX_NAME = 255;
-
 interface Candidate {
   readonly account: MdaemonAccount;
   readonly userName: string;
   readonly key: string;
   readonly emails: string[];
-}
-
-const lower = (s: string) => s.toLowerCase();
-const byKey = (a: { key: string; tie: string }, b: { key: string; tie: string }) =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
-
-/** The addresses a user gets from an account: its own, then its exact aliases when imported. */
-function addressesOf(account: MdaemonAccount, importAliases: boolean): string[] {
-  const out = [account.email];
-  if (!importAliases || account.aliases.length === 0) return out;
-  const seen = [lower(account.email)];
-  for (const alias of account.aliases) {
-    const a = alias.trim();
-    const key = lower(a);
-    if (!EMAIL_RE.test(a) || /[*?]/.test(a) || seen.includes(key)) continue;
-    seen.push(key);
-    out.push(a);
-  }
-  return out;
-}
-
-/** Which accounts the domain, group and disabled filters keep; warnings for filters naming nothing. */
-function scope(read: DirectoryRead, settings: Settings, warnings: SourceWarning[]): MdaemonAccount[] {
-  const { domains, groups, includeDisabled } = settings.sync;
-  const domainSet = new Set(domains.map(lower));
-  const known = new Set([...read.domains.map(lower), ...read.accounts.map((a) => lower(a.domain))]);
-  for (const d of domains) {
-    if (!known.has(lower(d)))
-      warnings.push({
-        file: 'USERLIST.DAT',
-        line: null,
-        message: `the domain filter names ${d}, which has no accounts`,
-      });
-  }
-  const groupSet = new Set(groups.map(lower));
-  const members = new Set<string>();
-  if (groups.length > 0) {
-    if (read.groups.length === 0) {
-      throw new UserError(
-        'config',
-        `the group filter names ${groups.join(', ')}, but Groups.dat is missing or lists no groups`,
-      );
-    }
-    const existing = new Set(read.groups.map((g) => lower(g.name)));
-    for (const g of groups) {
-      if (!existing.has(lower(g)))
-        warnings.push({ file: 'Groups.dat', line: null, message: `the group filter names ${g}, which does not exist` });
-    }
-    for (const g of read.groups) if (groupSet.has(lower(g.name))) for (const m of g.members) members.add(lower(m));
-  }
-  return read.accounts.filter(
-    (a) =>
-      (domainSet.size === 0 || domainSet.has(lower(a.domain))) &&
-      (includeDisabled || a.accessType !== 'C') &&
-      (groupSet.size === 0 || members.has(lower(a.email)) || a.groups.some((g) => groupSet.has(lower(g)))),
-  );
-}
-
-function line(
-  action: Change['action'],
-  userName: string,
-  fullName: string,
-  emailAddresses: string[],
-  reason: string,
-): Change {
-  return { action, userName, fullName, emailAddresses, reason };
 }
 
 /**
@@ -169,35 +98,6 @@ function compare(c: Candidate, user: CurrentUser | undefined, kept: PlanOptions[
     diffs.push(`email addresses were ${user.emailAddresses.join(', ') || '(none)'}`);
   if (diffs.length === 0) return line('unchanged', user.userName, fullName, c.emails, 'up to date');
   return line('update', user.userName, fullName, c.emails, diffs.join('; '));
-}
-
-/**
- * Skip lines for USERLIST.DAT records repeating an account in scope: the first record wins. A
- * duplicate is not a broken source, so it holds no delete; it sits next to its account's line.
- */
-function duplicateLines(read: DirectoryRead, inScope: MdaemonAccount[], settings: Settings): Change[] {
-  const duplicates = read.duplicates ?? [];
-  if (duplicates.length === 0) return [];
-  const wanted = new Set(duplicates.map((d) => d.email));
-  const first = new Map<string, MdaemonAccount>();
-  for (const a of inScope) if (wanted.has(lower(a.email))) first.set(lower(a.email), a);
-  const mailboxNames = settings.sync.userNameFormat === 'mailbox';
-  const out: Change[] = [];
-  for (const d of duplicates) {
-    const a = first.get(d.email);
-    if (!a) continue;
-    const userName = mailboxNames ? a.mailbox.trim() : a.email.trim();
-    out.push(
-      line(
-        'skip',
-        userName,
-        d.fullName,
-        [d.email],
-        `duplicate account: ${d.file} line ${d.line} repeats line ${d.firstLine}; the first record wins`,
-      ),
-    );
-  }
-  return out;
 }
 
 /** The plan as planSync made it before it was made lean: the same inputs must give the same plan. */
