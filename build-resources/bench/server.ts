@@ -153,28 +153,62 @@ function bareLogon(port: number, ssl: boolean, user: string, password: string): 
 /** The benchmark's Dovecot master, whose process tree's CPU time is printed per logon. */
 let dovecotPid = 0;
 
-/** CLIENTS bare logons at a time for SECONDS: Dovecot's own ceiling here. */
-async function bareReference(label: string, port: number, ssl: boolean) {
+/** What CLIENTS clients achieved in SECONDS. */
+interface Load {
+  readonly sorted: number[];
+  readonly rate: number;
+  readonly count: number;
+  readonly failures: Map<string, number>;
+}
+
+/**
+ * CLIENTS clients for SECONDS, each repeating its `once` (resolving with the latency in ms, or why
+ * it failed) and calling its `done` at the end.
+ */
+async function drive(
+  client: (c: number) => { once(n: number): Promise<number | string>; done?(): void },
+): Promise<Load> {
   const latencies: number[] = [];
-  let failed = 0;
-  const dovecotBefore = treeCpuMs(dovecotPid);
+  const failures = new Map<string, number>();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
+      const me = client(c);
       for (let n = 0; performance.now() < deadline; n++) {
-        const t = performance.now();
-        if (await bareLogon(port, ssl, `ds${(c + n) % DS_USERS}@bench.test`, DS_PASSWORD))
-          latencies.push(performance.now() - t);
-        else failed++;
+        const r = await me.once(n);
+        if (typeof r === 'number') latencies.push(r);
+        else failures.set(r, (failures.get(r) ?? 0) + 1);
       }
+      me.done?.();
     }),
   );
-  const sorted = latencies.sort((a, b) => a - b);
   const rate = latencies.length / ((performance.now() - started) / 1000);
+  return { sorted: latencies.sort((a, b) => a - b), rate, count: latencies.length, failures };
+}
+
+/** One printed line: rate, latency, CPU per logon, and a note (with the failures, if any). */
+function report(label: string, load: Load, cpu: string, note: string): void {
+  const failed = load.failures.size ? `; failed: ${[...load.failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
   console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / Math.max(1, latencies.length)).toFixed(2)}   (Dovecot's ceiling: a bare LOGIN client${failed ? `; ${failed} failed` : ''})`,
+    `${label.padEnd(34)} ${load.rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(load.sorted, 50).toFixed(0)} ms   p99 ${percentile(load.sorted, 99).toFixed(0)} ms   CPU ms/logon: ${cpu}   (${note}${failed})`,
   );
+}
+
+/** A logon attempt's latency in ms, or 'refused'. */
+async function timed(attempt: () => Promise<boolean>): Promise<number | string> {
+  const t = performance.now();
+  return (await attempt()) ? performance.now() - t : 'refused';
+}
+
+const dsUser = (c: number, n: number) => `ds${(c + n) % DS_USERS}@bench.test`;
+
+/** CLIENTS bare logons at a time for SECONDS: Dovecot's own ceiling here. */
+async function bareReference(label: string, port: number, ssl: boolean) {
+  const dovecotBefore = treeCpuMs(dovecotPid);
+  const load = await drive((c) => ({ once: (n) => timed(() => bareLogon(port, ssl, dsUser(c, n), DS_PASSWORD)) }));
+  const perLogon = (treeCpuMs(dovecotPid) - dovecotBefore) / Math.max(1, load.count);
+  report(label, load, `Dovecot ${perLogon.toFixed(2)}`, "Dovecot's ceiling: a bare LOGIN client");
 }
 
 /**
@@ -182,72 +216,45 @@ async function bareReference(label: string, port: number, ssl: boolean) {
  * time), no service in between: what Dovecot on this machine allows at all.
  */
 async function reference(label: string, imap: ReturnType<typeof saveSettings>['imap']) {
-  const latencies: number[] = [];
-  let failed = 0;
   const cpu = process.cpuUsage();
   const dovecotBefore = treeCpuMs(dovecotPid);
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let n = 0; performance.now() < deadline; n++) {
-        const t = performance.now();
-        const r = await checkImapLogin(imap, `ds${(c + n) % DS_USERS}@bench.test`, DS_PASSWORD);
-        if (r.ok) latencies.push(performance.now() - t);
-        else failed++;
-      }
-    }),
-  );
-  const sorted = latencies.sort((a, b) => a - b);
-  const rate = latencies.length / ((performance.now() - started) / 1000);
+  const load = await drive((c) => ({
+    once: (n) => timed(async () => (await checkImapLogin(imap, dsUser(c, n), DS_PASSWORD)).ok),
+  }));
+  const n = Math.max(1, load.count);
   const used = process.cpuUsage(cpu);
-  const checkCpu = (used.user + used.system) / 1000 / Math.max(1, latencies.length);
-  console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: check ${checkCpu.toFixed(2)}, Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / Math.max(1, latencies.length)).toFixed(2)}   (reference, no service${failed ? `; ${failed} failed` : ''})`,
-  );
+  const checkCpu = (used.user + used.system) / 1000 / n;
+  const dovecotCpu = (treeCpuMs(dovecotPid) - dovecotBefore) / n;
+  report(label, load, `check ${checkCpu.toFixed(2)}, Dovecot ${dovecotCpu.toFixed(2)}`, 'reference, no service');
 }
 
-/** CLIENTS concurrent clients logging on for SECONDS; prints rate and latency. */
+/** CLIENTS concurrent clients logging on through the service for SECONDS; prints rate and latency. */
 async function phase(
   service: ServiceProcess,
   label: string,
   user: (client: number, n: number) => [string, string],
-  dovecotPid?: number,
+  withDovecot = false,
 ) {
-  const latencies: number[] = [];
-  const failures = new Map<string, number>();
   const cpuBefore = cpuMs(service.child.pid!);
-  const dovecotBefore = dovecotPid ? treeCpuMs(dovecotPid) : 0;
+  const dovecotBefore = treeCpuMs(dovecotPid);
   const benchCpu = process.cpuUsage();
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      // The certificate options go to the agent: given per request, Node 24 opens a new connection each time.
-      const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ...pinned(service) });
-      for (let n = 0; performance.now() < deadline; n++) {
-        const [name, pw] = user(c, n);
-        const r = await logonOnce(service, agent, name, pw);
-        if (typeof r === 'number') latencies.push(r);
-        else failures.set(r, (failures.get(r) ?? 0) + 1);
-      }
-      agent.destroy();
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = latencies.sort((a, b) => a - b);
-  const rate = latencies.length / seconds;
-  const n = Math.max(1, latencies.length);
+  const load = await drive((c) => {
+    // The certificate options go to the agent: given per request, Node 24 opens a new connection each time.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ...pinned(service) });
+    return { once: (n) => logonOnce(service, agent, ...user(c, n)), done: () => agent.destroy() };
+  });
+  const n = Math.max(1, load.count);
   const serviceCpu = (cpuMs(service.child.pid!) - cpuBefore) / n;
   const used = process.cpuUsage(benchCpu);
   const clientCpu = (used.user + used.system) / 1000 / n;
-  const dovecotCpu = dovecotPid ? `, Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / n).toFixed(2)}` : '';
-  console.log(
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(5)} logons/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   CPU ms/logon: service ${serviceCpu.toFixed(2)}${dovecotCpu}, clients ${clientCpu.toFixed(2)}; RSS ${rssMb(service.child.pid!).toFixed(0)} MB   (${latencies.length} logons, ${CLIENTS} clients${
-      failures.size ? `; failed: ${[...failures].map(([k, v]) => `${v} ${k}`).join(', ')}` : ''
-    })`,
+  const dovecotCpu = withDovecot ? `, Dovecot ${((treeCpuMs(dovecotPid) - dovecotBefore) / n).toFixed(2)}` : '';
+  report(
+    label,
+    load,
+    `service ${serviceCpu.toFixed(2)}${dovecotCpu}, clients ${clientCpu.toFixed(2)}; RSS ${rssMb(service.child.pid!).toFixed(0)} MB`,
+    `${load.count} logons, ${CLIENTS} clients`,
   );
-  return { rate, p99: percentile(sorted, 99) };
+  return { rate: load.rate, p99: percentile(load.sorted, 99) };
 }
 
 async function main() {
@@ -308,15 +315,15 @@ async function main() {
   try {
     const pid = service.child.pid!;
     const idleRss = rssMb(pid);
-    const ds = (c: number, n: number): [string, string] => [`ds${(c + n) % DS_USERS}@bench.test`, DS_PASSWORD];
+    const ds = (c: number, n: number): [string, string] => [dsUser(c, n), DS_PASSWORD];
     await phase(service, 'warm-up', ds);
     await bareReference('bare IMAP logons, plain IMAP', dovecot.imapPort, false);
     await reference('IMAP check alone, plain IMAP', useImap('none').imap);
-    const plain = await phase(service, 'Directory Services, plain IMAP', ds, dovecot.pid);
+    const plain = await phase(service, 'Directory Services, plain IMAP', ds, true);
     const sslImap = useImap('ssl').imap;
     await bareReference('bare IMAP logons, IMAP-SSL', dovecot.imapsPort, true);
     await reference('IMAP check alone, IMAP-SSL', sslImap);
-    const ssl = await phase(service, 'Directory Services, IMAP-SSL', ds, dovecot.pid);
+    const ssl = await phase(service, 'Directory Services, IMAP-SSL', ds, true);
     const t0 = performance.now();
     await verifyPassword(await hashPassword('x'), 'x');
     const hashMs = (performance.now() - t0) / 2;
