@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
-import type { ArchiveRepository, NewRun } from './repository';
+import { publicUser, type ArchiveRepository, type NewRun } from './repository';
 import { SqliteRepository } from './sqlite-repository';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
 
@@ -106,15 +106,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
       { subject: 'Two', from: 'a@b', date: '2024-01-03T03:04:05.000Z', size: 10, messageId: '<2@y>' },
     ]);
     const text = (await repo.listUsersJson()).join('');
-    const records = (await repo.listUsers()).map((u) => ({
-      userName: u.userName,
-      fullName: u.fullName,
-      emailAddresses: u.emailAddresses,
-      authentication: u.authentication,
-      privileges: u.privileges,
-      folderAccess: u.folderAccess,
-      messages: u.messages,
-    }));
+    const records = (await repo.listUsers()).map((u) => ({ ...publicUser(u), messages: u.messages }));
     expect(records.map((u) => u.userName)).toEqual(['admin', 'anna', 'Boss', 'carl', 'Zoë@Company.test']);
     expect(JSON.parse(text)).toStrictEqual(records);
     expect(records.find((u) => u.userName === 'carl')?.messages).toBe(2);
