@@ -7,9 +7,9 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ChannelOutput } from '../../../shared/contract';
+import { InlineNumberField } from '../common/InlineNumberField';
 import { Section } from '../common/Section';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { plural } from '../lib/format';
@@ -132,53 +132,24 @@ export function DirectoryServicesScreen({ info }: Props) {
       />
       <AuthenticationSection imap={form.imap} onChange={(p) => update('imap', p)} onAddressError={setAddressError} />
       <Section title="Automatic Synchronization">
-        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-          <Typography component="label" htmlFor="auto-sync-hours">
-            Synchronize automatically every
-          </Typography>
-          <TextField
-            id="auto-sync-hours"
-            value={hours.text}
-            onChange={(e) => hours.onText(e.target.value)}
-            error={!!hours.error}
-            sx={{ width: 80 }}
-            slotProps={{ htmlInput: { 'aria-label': 'Synchronize automatically every … hours', inputMode: 'numeric' } }}
-          />
-          <Typography>hours</Typography>
-          <Typography
-            variant="body2"
-            color={hours.error ? 'error' : 'text.secondary'}
-            role={hours.error ? 'alert' : undefined}
-          >
-            {hours.error ??
-              '0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history.'}
-          </Typography>
-        </Box>
+        <InlineNumberField
+          id="auto-sync-hours"
+          before="Synchronize automatically every"
+          after="hours"
+          ariaLabel="Synchronize automatically every … hours"
+          field={hours}
+          help="0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history."
+        />
       </Section>
       <Section title="Sessions">
-        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-          <Typography component="label" htmlFor="session-idle-minutes">
-            Log users off after
-          </Typography>
-          <TextField
-            id="session-idle-minutes"
-            value={idle.text}
-            onChange={(e) => idle.onText(e.target.value)}
-            error={!!idle.error}
-            sx={{ width: 80 }}
-            slotProps={{
-              htmlInput: { 'aria-label': 'Log users off after … minutes without activity', inputMode: 'numeric' },
-            }}
-          />
-          <Typography>minutes without activity</Typography>
-          <Typography
-            variant="body2"
-            color={idle.error ? 'error' : 'text.secondary'}
-            role={idle.error ? 'alert' : undefined}
-          >
-            {idle.error ?? 'For people logged on to mdsync server from a browser or the desktop app. Default 30.'}
-          </Typography>
-        </Box>
+        <InlineNumberField
+          id="session-idle-minutes"
+          before="Log users off after"
+          after="minutes without activity"
+          ariaLabel="Log users off after … minutes without activity"
+          field={idle}
+          help="For people logged on to mdsync server from a browser or the desktop app. Default 30."
+        />
       </Section>
 
       <SyncActions
