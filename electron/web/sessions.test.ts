@@ -15,7 +15,7 @@ function make(limits = { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 3 }) 
 }
 
 describe('session store', () => {
-  it('asks the idle time at each check when it comes from the settings; nonsense falls back to the limit', () => {
+  it('asks the idle time at each sweep when it comes from the settings; nonsense falls back to the limit', () => {
     clock = 0;
     let minutes: number = 30;
     store = new SessionStore(

@@ -45,24 +45,29 @@ export class SessionStore {
   private readonly listeners = new Map<string, Set<EndListener>>();
   private readonly releases = new Map<string, () => void>();
   private readonly timer: NodeJS.Timeout;
+  /** The idle time as last asked. */
+  private idleNow: number;
 
   /**
-   * `idleMs`, when given, is asked for the idle time at each check instead of `limits.idleMs`:
-   * the service's setting, which an administrator may change while it runs.
+   * `idleMs`, when given, is asked for the idle time instead of `limits.idleMs`: the service's
+   * setting, which an administrator may change while it runs. It is asked at each sweep (at
+   * most every 30 s) and kept in between, not at every call a session makes.
    */
   constructor(
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
     private readonly now: () => number = Date.now,
     private readonly idleMs: () => number = () => limits.idleMs,
   ) {
-    const every = Math.max(250, Math.min(30_000, Math.floor(this.currentIdleMs() / 4)));
+    this.idleNow = this.currentIdleMs();
+    const every = Math.max(250, Math.min(30_000, Math.floor(this.idleNow / 4)));
     this.timer = setInterval(() => this.sweep(), every);
     this.timer.unref();
   }
 
   /** The idle time in force now (the setting's, or the fixed limit). */
   get idleTimeMs(): number {
-    return this.currentIdleMs();
+    this.idleNow = this.currentIdleMs();
+    return this.idleNow;
   }
 
   /** Number of live sessions. */
@@ -147,9 +152,9 @@ export class SessionStore {
 
   /** Ends sessions that went idle or outlived their lifetime. */
   sweep(): void {
-    const idleMs = this.currentIdleMs();
+    this.idleNow = this.currentIdleMs();
     for (const entry of [...this.byId.values()]) {
-      const why = this.expiry(entry, idleMs);
+      const why = this.expiry(entry);
       if (why !== false) this.end(entry.id, why);
     }
   }
@@ -164,8 +169,9 @@ export class SessionStore {
     }
   }
 
-  private expiry(entry: ServerSession, idleMs = this.currentIdleMs()): string | null | false {
+  private expiry(entry: ServerSession): string | null | false {
     const t = this.now();
+    const idleMs = this.idleNow;
     if (entry.session.user === null) return null; // ended by the services, who told its sockets
     if (t - entry.lastSeen >= idleMs) return `no activity for ${describe(idleMs)}`;
     if (t - entry.createdAt >= this.limits.lifetimeMs)
