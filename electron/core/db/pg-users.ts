@@ -14,13 +14,13 @@ import {
   type ArchivedMessage,
   type Authentication,
   type FolderAccess,
-  Privilege,
+  type Privilege,
   type SyncRun,
 } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { AccessFlags, MessageMeta } from './folder-store';
 import { HISTORY_KEEP_RUNS, type NewRun, TEST_RUN_KEEP_CHANGES } from './history-store';
-import { type UserRecord, type UserSummary, normalizePrivileges } from './user-store';
+import { type UserRecord, type UserSummary, normalizePrivileges, privilegeOrderSql } from './user-store';
 
 /** A pool or one client inside a transaction. */
 export type Db = Pool | ClientBase;
@@ -74,8 +74,7 @@ export async function loadUsers(db: Db, id: number | null = null): Promise<UserR
   );
 }
 
-/** SQL ordering privileges as {@link normalizePrivileges} does (the contract's order). */
-const PRIVILEGE_ORDER_SQL = `CASE p.privilege ${Privilege.options.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE 0 END`;
+const PRIVILEGE_ORDER_SQL = privilegeOrderSql('p.privilege');
 
 /**
  * Every user's `users:list` row (public fields and message count) in user-name order, as one JSON

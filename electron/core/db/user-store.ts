@@ -139,8 +139,11 @@ export function loadUsers(sql: Sql, id?: number): UserRecord[] {
   }));
 }
 
-/** SQL ordering privileges as {@link normalizePrivileges} does (the contract's order). */
-const PRIVILEGE_ORDER_SQL = `CASE privilege ${Privilege.options.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE 0 END`;
+/** SQL (both stores) ordering a privilege column as {@link normalizePrivileges} does (the contract's order). */
+export function privilegeOrderSql(column: string): string {
+  return `CASE ${column} ${Privilege.options.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE 0 END`;
+}
+const PRIVILEGE_ORDER_SQL = privilegeOrderSql('privilege');
 
 /** Users per query of {@link usersListJson}: small pieces, so others are served in between. */
 const LIST_CHUNK = 4000;
