@@ -99,7 +99,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const authenticator = createAuthenticator({
     findUser: async (userName) => {
-      const u = await db.getUser(userName);
+      const u = await db.getLogonUser(userName);
       if (!u) return null;
       return {
         userName: u.userName,

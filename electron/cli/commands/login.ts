@@ -9,7 +9,8 @@
  * guarded door.
  */
 import type { Settings } from '../../../shared/settings';
-import { createAuthenticator, type AuthUser } from '../../core/auth/authenticate';
+import { createAuthenticator } from '../../core/auth/authenticate';
+import type { LogonUser } from '../../core/db/repository';
 import { verifyPassword } from '../../core/auth/passwords';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
@@ -22,14 +23,7 @@ import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-
 
 /** The part of the user database a logon reads. */
 export interface LoginUserSource {
-  getUser(userName: string): Promise<{
-    userName: string;
-    fullName: string;
-    authentication: AuthUser['authentication'];
-    privileges: AuthUser['privileges'];
-    emailAddresses: string[];
-    hasPassword: boolean;
-  } | null>;
+  getLogonUser(userName: string): Promise<LogonUser | null>;
   verifyPassword(userName: string, password: string): Promise<boolean>;
   close(): Promise<void>;
   /** PostgreSQL: the shared settings document lives with the users. */
@@ -82,7 +76,7 @@ export function makeLogin(deps: LoginCommandDeps): Command {
       const imap = imapSettingsFromFlags((shared ? shared.load() : deps.loadSettings(dataDir)).imap, values);
       const auth = createAuthenticator({
         findUser: async (name) => {
-          const u = await users.getUser(name);
+          const u = await users.getLogonUser(name);
           // The store keeps the hash to itself; verifyUserPassword below checks by name.
           return (
             u && {

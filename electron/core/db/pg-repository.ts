@@ -17,7 +17,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { busyError } from './writer-lock';
 import type { NewRun } from './history-store';
 import type { MessageMeta } from './folder-store';
-import type { UserRecord, UserSummary } from './user-store';
+import type { LogonUser, UserRecord, UserSummary } from './user-store';
 import { applyPlanPg } from './pg-apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
@@ -186,6 +186,10 @@ export class PgRepository implements ArchiveRepository {
       const u = await q.findUser(db, userName.trim());
       return u ? ((await q.loadUsers(db, u.id))[0] ?? null) : null;
     });
+  }
+
+  getLogonUser(userName: string): Promise<LogonUser | null> {
+    return this.read((db) => q.loadLogonUser(db, userName.trim()));
   }
 
   listUsers(): Promise<UserRecord[]> {

@@ -20,7 +20,13 @@ import {
 import { UserError } from '../../../shared/result';
 import type { AccessFlags, MessageMeta } from './folder-store';
 import { HISTORY_KEEP_RUNS, type NewRun, TEST_RUN_KEEP_CHANGES } from './history-store';
-import { type UserRecord, type UserSummary, normalizePrivileges, privilegeOrderSql } from './user-store';
+import {
+  type LogonUser,
+  type UserRecord,
+  type UserSummary,
+  normalizePrivileges,
+  privilegeOrderSql,
+} from './user-store';
 
 /** A pool or one client inside a transaction. */
 export type Db = Pool | ClientBase;
@@ -72,6 +78,35 @@ export async function loadUsers(db: Db, id: number | null = null): Promise<UserR
       messages: Number(messages),
     }),
   );
+}
+
+/** The logon fields of the user named `userName` (case-insensitive), or null: one query, no counts. */
+export async function loadLogonUser(db: Db, userName: string): Promise<LogonUser | null> {
+  const r = await db.query<{
+    user_name: string;
+    full_name: string;
+    authentication: Authentication;
+    has_password: boolean;
+    emails: string[];
+    privileges: Privilege[];
+  }>(
+    `SELECT u.user_name, u.full_name, u.authentication, u.password_hash IS NOT NULL AS has_password,
+       coalesce((SELECT array_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '{}') AS emails,
+       coalesce((SELECT array_agg(p.privilege) FROM user_privileges p WHERE p.user_id = u.id), '{}') AS privileges
+     FROM users u WHERE lower(u.user_name) = lower($1)`,
+    [userName],
+  );
+  const row = r.rows[0];
+  return row
+    ? {
+        userName: row.user_name,
+        fullName: row.full_name,
+        authentication: row.authentication,
+        hasPassword: row.has_password,
+        emailAddresses: row.emails,
+        privileges: normalizePrivileges(row.privileges),
+      }
+    : null;
 }
 
 const PRIVILEGE_ORDER_SQL = privilegeOrderSql('p.privilege');

@@ -83,6 +83,41 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     expect((await repo.listUsers()).map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
   });
 
+  it('reads what a logon needs of a user in one lookup, equal to the full record', async () => {
+    await repo.createUser({
+      userName: 'Zoë@Company.test',
+      fullName: 'Zoë "Z" Ünal',
+      emailAddresses: ['zoe@company.test', 'z.uenal@company.test', 'a.first@company.test'],
+      authentication: 'directoryServices',
+      privileges: ['export', 'changePassword', 'login'],
+    });
+    await repo.createUser({ userName: 'anna', privileges: [], emailAddresses: [] });
+    await repo.setPassword('anna', 'pw');
+    await repo.importMessages('anna', [
+      { subject: 'One', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<1@z>' },
+    ]);
+    const fields = (u: Awaited<ReturnType<ArchiveRepository['getUser']>>) =>
+      u && {
+        userName: u.userName,
+        fullName: u.fullName,
+        authentication: u.authentication,
+        hasPassword: u.hasPassword,
+        privileges: u.privileges,
+        emailAddresses: u.emailAddresses,
+      };
+    for (const name of ['admin', 'Zoë@Company.test', 'anna']) {
+      expect(await repo.getLogonUser(name)).toStrictEqual(fields(await repo.getUser(name)));
+    }
+    expect(await repo.getLogonUser('  ZOë@company.TEST ')).toMatchObject({
+      userName: 'Zoë@Company.test',
+      emailAddresses: ['zoe@company.test', 'z.uenal@company.test', 'a.first@company.test'],
+      privileges: ['login', 'changePassword', 'export'],
+      hasPassword: false,
+    });
+    expect(await repo.getLogonUser('ANNA')).toMatchObject({ privileges: [], emailAddresses: [], hasPassword: true });
+    expect(await repo.getLogonUser('nobody')).toBeNull();
+  });
+
   it('lists users as JSON text equal to the records the Users screen gets, in the same order', async () => {
     await repo.createUser({
       userName: 'Zoë@Company.test',

@@ -21,11 +21,11 @@ import { isPostgresUrl } from './pg-connect';
 import type { LockOptions } from './writer-lock';
 import type { MessageMeta } from './folder-store';
 import type { NewRun } from './history-store';
-import type { UserRecord, UserSummary } from './user-store';
+import type { LogonUser, UserRecord, UserSummary } from './user-store';
 import type { ThrottleStore } from './throttle-types';
 import type { CopyableStore } from './dump';
 
-export type { UserRecord, UserSummary } from './user-store';
+export type { LogonUser, UserRecord, UserSummary } from './user-store';
 export { publicUser } from './user-store';
 export type { MessageMeta } from './folder-store';
 export type { NewRun } from './history-store';
@@ -110,6 +110,8 @@ export interface ArchiveRepository extends CopyableStore {
 
   /** A user by name (case-insensitive), or null. */
   getUser(userName: string): Promise<UserRecord | null>;
+  /** What a logon reads of a user by name (case-insensitive), or null: no folder access or message count. */
+  getLogonUser(userName: string): Promise<LogonUser | null>;
   /** All users in name order, with message counts. */
   listUsers(): Promise<UserRecord[]>;
   /**

@@ -121,6 +121,10 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(this.getUserNow(userName));
   }
 
+  async getLogonUser(userName: string): Promise<users.LogonUser | null> {
+    return Promise.resolve(users.loadLogonUser(this.read(), userName.trim()));
+  }
+
   async listUsers(): Promise<users.UserRecord[]> {
     return Promise.resolve(users.loadUsers(this.read()));
   }

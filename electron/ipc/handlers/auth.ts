@@ -7,7 +7,7 @@
  */
 import type { SessionUser } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import type { UserRecord } from '../../core/db/repository';
+import type { LogonUser } from '../../core/db/repository';
 import type { Services } from '../../services';
 import type { CallContext, Handlers } from '../registry';
 
@@ -16,7 +16,7 @@ function clientAddressOf(ctx: CallContext): string | undefined {
   return ctx.clientAddress;
 }
 
-function sessionUser(u: UserRecord): SessionUser {
+function sessionUser(u: LogonUser): SessionUser {
   return { userName: u.userName, fullName: u.fullName, authentication: u.authentication, privileges: u.privileges };
 }
 
@@ -29,7 +29,7 @@ export function authHandlers(
       if (!(await s.db.needsAdminPassword()))
         throw new UserError('refused', 'the administrator password is already set');
       await s.db.setInitialAdminPassword(password);
-      const admin = await s.db.getUser('admin');
+      const admin = await s.db.getLogonUser('admin');
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
       s.logger.log('info', 'the administrator password was set at first start');
       ctx.session.user = sessionUser(admin);
@@ -48,7 +48,7 @@ export function authHandlers(
       const current = ctx.session.user;
       if (!current) return null;
       // Privileges may have changed since logon: the database is the truth.
-      const u = await s.db.getUser(current.userName);
+      const u = await s.db.getLogonUser(current.userName);
       ctx.session.user =
         u && (u.privileges.includes('login') || u.privileges.includes('admin')) ? sessionUser(u) : null;
       return ctx.session.user;
@@ -63,7 +63,7 @@ export function authHandlers(
     'auth:change-password': async ({ current, next }, ctx) => {
       const user = ctx.session.user;
       if (!user) throw new UserError('notLoggedOn', 'you are not logged on');
-      const record = await s.db.getUser(user.userName);
+      const record = await s.db.getLogonUser(user.userName);
       if (!record || record.authentication !== 'integrated') {
         throw new UserError('refused', 'your password is your MDaemon password: change it in MDaemon');
       }
