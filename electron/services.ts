@@ -25,6 +25,7 @@ import { runSync } from './core/sync/run';
 import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
+import type { CheckPool } from './core/imap/check-pool';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   readonly sampleAppDir?: string | null;
   /** The user database's store; default: MDSYNC_DATABASE_URL or config.json `database`, else the file. */
   readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
+  /** Where logon checks against MDaemon run (the network service's worker threads); default this thread. Closed with the services. */
+  readonly imapChecks?: Pick<CheckPool, 'check' | 'close'>;
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -114,6 +117,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
     imapSettings: () => Promise.resolve(settingsStore.load().imap),
+    ...(deps.imapChecks ? { checkImap: deps.imapChecks.check } : {}),
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -257,6 +261,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       }
       await running?.done;
       await services.historySettled();
+      await deps.imapChecks?.close();
       await db.close();
     },
   };

@@ -45,6 +45,8 @@ const cliTarget = {
 /** Node bundles: dependencies stay in node_modules (they ship with the app), our code is bundled. */
 const targets = [
   { entryPoints: ['electron/web/main.ts'], outfile: 'dist/web.cjs', format: 'cjs', packages: 'external' },
+  // The network service's logon-check workers (electron/core/imap/check-pool.ts): one small file.
+  { entryPoints: ['electron/core/imap/check-worker.ts'], outfile: 'dist/imap-worker.cjs', format: 'cjs', minify: true },
   // The main process is ESM so electron-store (ESM only) loads natively.
   { entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', packages: 'external' },
   // A sandboxed preload may require only 'electron': everything else is bundled into it.

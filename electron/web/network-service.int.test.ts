@@ -50,6 +50,12 @@ describe('the network service', () => {
     }
   });
 
+  it('checks logons against MDaemon in worker threads beside the thread that answers requests', () => {
+    const log = fs.readFileSync(path.join(dataDir, 'mdsync.log'), 'utf8');
+    expect(log).toMatch(/logons are checked against MDaemon in \d+ worker threads?/);
+    expect(log).not.toMatch(/IMAP check worker/);
+  });
+
   it('does not serve plain HTTP on its port', async () => {
     const outcome = await new Promise<string>((resolve) => {
       const req = http.get({ host: '127.0.0.1', port: service.port, path: '/' }, (res) => {

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/result';
+import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '../core/imap/check-pool';
 import { createFileLogger, type Logger } from '../core/logger';
 import { dataFiles } from '../core/paths';
 import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
@@ -44,6 +45,11 @@ export interface ServeOptions {
   readonly token?: string;
   /** The user database's store, from the command line; default: MDSYNC_DATABASE_URL, config.json, the file. */
   readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
+  /**
+   * Server mode: worker threads for the logon checks against MDaemon (default: one per core but
+   * one, at most 4); 0 checks on the thread that answers requests, as browser mode always does.
+   */
+  readonly imapWorkers?: number;
 }
 
 /** A serving process. */
@@ -67,6 +73,21 @@ function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | 
   );
   if (sharePassword) store.set('sharePassword', sharePassword);
   return store;
+}
+
+/** The service's pool of logon-check workers, or undefined to check on this thread. */
+function checkPool(workers: number | undefined, logger: Logger): CheckPool | undefined {
+  const size = workers ?? defaultPoolSize();
+  if (size === 0) return undefined;
+  const script = workerScript();
+  if (!script) {
+    logger.log(
+      'warn',
+      'the IMAP check worker is not built (dist/imap-worker.cjs); logons are checked on the main thread',
+    );
+    return undefined;
+  }
+  return createCheckPool({ script, size, onProblem: (m) => logger.log('error', m) });
 }
 
 /** Starts serving; UserError for what the administrator must fix (certificate, address in use). */
@@ -98,6 +119,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       sessions: opts.sessions,
     };
   }
+  const imapChecks = opts.mode === 'server' ? checkPool(opts.imapWorkers, logger) : undefined;
   const services = await createServices({
     mode: opts.mode,
     dataDir: opts.dataDir,
@@ -108,6 +130,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     sampleAppDir: opts.mode === 'browser' ? (opts.sampleAppDir ?? null) : null,
     database: opts.database,
     secrets: secretStore(opts.mode, opts.sharePassword),
+    imapChecks,
   });
   let server: RunningServer;
   try {
@@ -141,6 +164,12 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       ? `service listening on ${server.url} (certificate SHA-256 ${certificate?.fingerprint256}), data ${opts.dataDir}`
       : `browser mode on 127.0.0.1:${server.port}, data ${opts.dataDir}`,
   );
+  if (imapChecks) {
+    logger.log(
+      'info',
+      `logons are checked against MDaemon in ${imapChecks.size} worker thread${imapChecks.size === 1 ? '' : 's'}`,
+    );
+  }
   let stopping: Promise<void> | null = null;
   return {
     url: server.url,

@@ -16,7 +16,7 @@ import { parseFlags } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
-  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] ' +
+  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--imap-workers N] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -27,6 +27,7 @@ const FLAGS = {
   'session-idle': { type: 'string' },
   'session-lifetime': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
+  'imap-workers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
 } as const;
@@ -39,6 +40,7 @@ interface Values extends DatabaseValues {
   'session-idle'?: string;
   'session-lifetime'?: string;
   'max-connections-per-address'?: string;
+  'imap-workers'?: string;
   help?: boolean;
 }
 
@@ -91,6 +93,11 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1)) {
     throw new CliError(`--max-connections-per-address must be a whole number ≥ 1, not "${max}"`, 2);
   }
+  const workers = values['imap-workers'];
+  const imapWorkers = workers === undefined ? undefined : Number(workers);
+  if (imapWorkers !== undefined && !(Number.isInteger(imapWorkers) && imapWorkers >= 0 && imapWorkers <= 64)) {
+    throw new CliError(`--imap-workers must be a whole number from 0 to 64, not "${workers}"`, 2);
+  }
   const sessions = {
     ...(values['session-idle'] ? { idleMs: parseDuration(values['session-idle'], '--session-idle') } : {}),
     ...(values['session-lifetime']
@@ -109,6 +116,7 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       tls: values['tls-cert'] ? { certFile: values['tls-cert'], keyFile: values['tls-key']! } : undefined,
       sessions,
       maxConnectionsPerAddress: maxConnections,
+      imapWorkers,
       rendererDir: rendererDir(),
       sharePassword: serviceSharePassword(process.env),
       database,

@@ -1,10 +1,13 @@
 /** checkImapLogin against a real Dovecot (and a few scripted servers) on 127.0.0.1. */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
 import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
 import { startSilentServer, type SilentServer } from '../../../e2e/servers/silent-server';
 import { freePort } from '../../../e2e/servers/free-port';
+import { createCheckPool } from './check-pool';
 import { checkImapLogin, leanSession } from './imap-check';
 import { startFakeImapServer } from './fake-imap-server';
 
@@ -341,6 +344,48 @@ describe('passwords and login methods', () => {
     for (const r of results) {
       expect(r.ok).toBe(false);
       expect(JSON.stringify(r)).not.toContain('Secret');
+    }
+  });
+});
+
+describe("the network service's check workers (dist/imap-worker.cjs)", () => {
+  const script = path.resolve(__dirname, '../../../dist/imap-worker.cjs');
+
+  it('check in a worker thread exactly as on this thread: every mode, the certificate, wrong passwords', async () => {
+    expect(fs.existsSync(script), `${script} is built by npm run build`).toBe(true);
+    const problems: string[] = [];
+    const pool = createCheckPool({
+      script,
+      size: 2,
+      onProblem: (m) => problems.push(m),
+      fallback: () => Promise.reject(new Error('the worker must run the checks')),
+    });
+    try {
+      const modes = [
+        settings({ port: dovecot.imapPort, security: 'none' }),
+        settings({ port: dovecot.imapPort, security: 'starttls', pinnedFingerprint256: dovecot.fingerprint256 }),
+        settings({ port: dovecot.imapsPort, security: 'ssl', pinnedFingerprint256: dovecot.fingerprint256 }),
+      ];
+      const strip = ({ ms, ...rest }: { ms: number }) => (expect(ms).toBeGreaterThanOrEqual(0), rest);
+      for (const s of modes) {
+        const [inWorker, wrong, here] = await Promise.all([
+          pool.check(s, USER, PASSWORD),
+          pool.check(s, USER, 'not-it'),
+          checkImapLogin(s, USER, PASSWORD),
+        ]);
+        expect(inWorker.ok).toBe(true);
+        expect(strip(inWorker)).toEqual(strip(here));
+        expect(wrong).toMatchObject({ ok: false, error: { code: 'auth' } });
+      }
+      const untrusted = await pool.check(settings({ port: dovecot.imapsPort, security: 'ssl' }), USER, PASSWORD);
+      expect(untrusted).toMatchObject({
+        ok: false,
+        error: { code: 'tls' },
+        certificate: { fingerprint256: dovecot.fingerprint256, trusted: false },
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await pool.close();
     }
   });
 });
