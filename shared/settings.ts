@@ -101,8 +101,3 @@ export type Settings = z.infer<typeof Settings>;
 export function defaultSettings(): Settings {
   return Settings.parse({});
 }
-
-/** The port actually dialled for IMAP settings. */
-export function imapPort(imap: Pick<ImapSettings, 'port' | 'security'>): number {
-  return imap.port ?? (imap.security === 'ssl' ? 993 : 143);
-}

@@ -46,8 +46,8 @@ export interface ServeOptions {
   /** The user database's store, from the command line; default: MDSYNC_DATABASE_URL, config.json, the file. */
   readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
   /**
-   * Server mode: worker threads for the logon checks against MDaemon (default: one per core but
-   * one, at most 4); 0 checks on the thread that answers requests, as browser mode always does.
+   * Server mode: worker threads for the logon checks against MDaemon (default: one, none on a
+   * single core); 0 checks on the thread that answers requests, as browser mode always does.
    */
   readonly imapWorkers?: number;
 }

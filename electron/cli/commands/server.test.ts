@@ -41,8 +41,8 @@ describe('mdsync server', () => {
     [['--tls-cert', 'a.pem'], /--tls-cert and --tls-key go together/],
     [['--session-idle', 'forever'], /--session-idle must be a duration/],
     [['--max-connections-per-address', '0'], /--max-connections-per-address must be/],
-    [['--imap-workers', '65'], /--imap-workers must be a whole number from 0 to 64/],
-    [['--imap-workers', 'many'], /--imap-workers must be a whole number from 0 to 64/],
+    [['--imap-workers', '17'], /--imap-workers must be a whole number from 0 to 16/],
+    [['--imap-workers', 'many'], /--imap-workers must be a whole number from 0 to 16/],
     [['--bogus'], /Unknown option/],
   ])('refuses %j in one line with exit 2', async (args, message) => {
     const r = await run(['--data-dir', path.join(dir, 'd1'), ...args]);

@@ -95,8 +95,8 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   }
   const workers = values['imap-workers'];
   const imapWorkers = workers === undefined ? undefined : Number(workers);
-  if (imapWorkers !== undefined && !(Number.isInteger(imapWorkers) && imapWorkers >= 0 && imapWorkers <= 64)) {
-    throw new CliError(`--imap-workers must be a whole number from 0 to 64, not "${workers}"`, 2);
+  if (imapWorkers !== undefined && !(Number.isInteger(imapWorkers) && imapWorkers >= 0 && imapWorkers <= 16)) {
+    throw new CliError(`--imap-workers must be a whole number from 0 to 16, not "${workers}"`, 2);
   }
   const sessions = {
     ...(values['session-idle'] ? { idleMs: parseDuration(values['session-idle'], '--session-idle') } : {}),

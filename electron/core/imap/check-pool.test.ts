@@ -30,11 +30,10 @@ const settings: ImapSettings = { ...defaultSettings().imap, host: 'mail.test' };
 const thread = (r: { error?: { message: string } }) => /thread (\d+)/.exec(r.error?.message ?? '')?.[1];
 
 describe('the pool of IMAP check workers', () => {
-  it('keeps one core for the thread that answers requests, at least one worker and at most four', () => {
-    expect(defaultPoolSize(1)).toBe(1);
+  it('has one worker where there is a second core, none on a single core', () => {
+    expect(defaultPoolSize(1)).toBe(0);
     expect(defaultPoolSize(2)).toBe(1);
-    expect(defaultPoolSize(4)).toBe(3);
-    expect(defaultPoolSize(64)).toBe(4);
+    expect(defaultPoolSize(64)).toBe(1);
   });
 
   it('answers each check with its own result and gives concurrent checks to the least busy worker', async () => {

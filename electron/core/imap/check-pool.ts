@@ -4,7 +4,7 @@
  * A Directory Services logon is mostly the IMAP check: a TLS handshake with MDaemon, three
  * commands, the close. On the service's one JavaScript thread those checks queued behind HTTP,
  * sessions and the database, and the service could never use a second core for them: the thread
- * was the ceiling (`npm run bench -- server`). Here each check goes to the least busy of a few
+ * was the ceiling (`npm run bench -- server`). Here each check goes to the least busy of the
  * workers (dist/imap-worker.cjs, the same checkImapLogin), so handshakes run beside the thread
  * that answers requests. A worker that dies fails only its own checks (as a network failure, one
  * line in the log) and is replaced at the next check; where workers cannot start at all, checks
@@ -41,9 +41,15 @@ export interface CheckPool {
   close(): Promise<void>;
 }
 
-/** Workers for a machine: one core stays with the thread that answers requests; at most 4. */
+/**
+ * Workers for a machine: one where there is a second core, none on a single core (a worker
+ * would only compete with the thread that answers requests). Each worker is a JavaScript engine
+ * of its own with imapflow loaded, 30–50 MB resident: one already takes the checks off the main
+ * thread (about 500 IMAP-SSL checks/s on a 2-core machine), and more are the administrator's
+ * choice (`--imap-workers`), memory against checks per second.
+ */
 export function defaultPoolSize(parallelism = os.availableParallelism()): number {
-  return Math.max(1, Math.min(4, parallelism - 1));
+  return parallelism > 1 ? 1 : 0;
 }
 
 /** The worker's script next to this bundle (dist/imap-worker.cjs), or null when not built there. */
@@ -100,7 +106,9 @@ export function createCheckPool(opts: {
   };
 
   const start = (slot: Slot): Worker => {
-    const worker = new Worker(opts.script);
+    // A smaller young generation than V8's default: the checks' garbage is short-lived and small,
+    // and the default let a busy worker grow by tens of megabytes more.
+    const worker = new Worker(opts.script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     slot.ready = false;
     worker.unref();
     worker.on('message', (m: CheckResponse | { ready: true }) => {

@@ -5,7 +5,12 @@
  * here as a `config` problem, so nothing reaches the server that could not have worked, and the
  * password never travels with a request that would fail anyway.
  */
-import { imapPort, type ImapSettings } from '../../../shared/settings';
+import type { ImapSettings } from '../../../shared/settings';
+
+/** The port actually dialled for IMAP settings. (Here, not beside the settings' schema: the check workers load no zod.) */
+export function imapPort(imap: Pick<ImapSettings, 'port' | 'security'>): number {
+  return imap.port ?? (imap.security === 'ssl' ? 993 : 143);
+}
 
 /** Where to connect: host and port. */
 export interface ImapTarget {
