@@ -64,32 +64,50 @@ export interface PackedChanges {
 export const CHANGE_LIST_CHANNELS: ReadonlySet<string> = new Set(['sync:test', 'sync:run', 'history:changes']);
 
 /**
- * An answer that is JSON text already: a long list the database serialized itself (the Users
- * list at 100,000 users), so the service holds no object per row. `parts` joined are the text.
- * The web carrier sends the parts as they are, as fragments of one WebSocket message (no copy of
- * the whole); a carrier that needs values (Electron's IPC) gets them parsed by `dispatch`.
+ * An answer that is JSON text already: a long list the database serializes itself (the Users
+ * list at 100,000 users), so the service holds no object per row. Its parts, joined, are the text,
+ * and they are made as they are read: the web carrier sends each as a fragment of one WebSocket
+ * message before the next is made, so the whole text never exists in the service. A carrier that
+ * needs values (Electron's IPC, the HTTP call) gets them parsed by `dispatch`. Read once.
  */
 export class JsonText<T = unknown> {
   /** The type the text parses to (for handlers' signatures only). */
   declare readonly parsesTo?: T;
-  readonly parts: readonly string[];
-  constructor(parts: string | readonly string[]) {
-    this.parts = typeof parts === 'string' ? [parts] : parts;
+  readonly parts: AsyncIterable<string>;
+  constructor(parts: string | readonly string[] | AsyncIterable<string>) {
+    this.parts =
+      typeof parts === 'string' ? oneByOne([parts]) : Symbol.asyncIterator in parts ? parts : oneByOne(parts);
   }
   /** The whole text. */
-  get text(): string {
-    return this.parts.join('');
+  async text(): Promise<string> {
+    let text = '';
+    for await (const part of this.parts) text += part;
+    return text;
   }
 }
 
-/** The wire text of a JSON text answer, in parts: its envelope around the answer's own parts. */
-export function answerParts(call: BridgeCall, value: JsonText): string[] {
-  return [`{"id":${JSON.stringify(call.id)},"result":{"ok":true,"value":`, ...value.parts, '}}'];
+function oneByOne(parts: readonly string[]): AsyncIterable<string> {
+  return {
+    [Symbol.asyncIterator]() {
+      let i = 0;
+      return {
+        next: (): Promise<IteratorResult<string>> =>
+          Promise.resolve(i < parts.length ? { done: false, value: parts[i++]! } : { done: true, value: undefined }),
+      };
+    },
+  };
 }
+
+/** The wire text of a JSON text answer is this, its parts, then {@link ANSWER_TAIL}. */
+export function answerHead(call: BridgeCall): string {
+  return `{"id":${JSON.stringify(call.id)},"result":{"ok":true,"value":`;
+}
+export const ANSWER_TAIL = '}}';
 
 /** One answer as wire text; a long change list is packed beside it. */
 export function answerText(call: BridgeCall, result: Result<unknown>): string {
-  if (result.ok && result.value instanceof JsonText) return answerParts(call, result.value).join('');
+  if (result.ok && result.value instanceof JsonText)
+    throw new TypeError('a JSON text answer is streamed, not sent whole');
   if (!result.ok || !CHANGE_LIST_CHANNELS.has(call.channel)) return JSON.stringify({ id: call.id, result });
   const { value, packedChanges } = splitAnswer(result.value);
   return JSON.stringify({ id: call.id, result: { ok: true, value }, packedChanges });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonText, answerText } from '../../shared/bridge-protocol';
+import { ANSWER_TAIL, JsonText, answerHead, answerText } from '../../shared/bridge-protocol';
 import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
 import { dispatch, type CallContext, type Handlers, type Session } from './registry';
@@ -40,8 +40,14 @@ describe('dispatch', () => {
     expect(parsed).toEqual({ ok: true, value: [{ userName: 'zoë', messages: 2 }] });
     const kept = await dispatch(handlers, 'users:list', {}, { ...ctx(admin), takesJsonText: true }, logger);
     expect(kept.ok && kept.value).toBeInstanceOf(JsonText);
-    const wire = answerText({ id: 7, channel: 'users:list', input: {} }, kept);
-    expect(JSON.parse(wire)).toEqual({ id: 7, result: { ok: true, value: [{ userName: 'zoë', messages: 2 }] } });
+    const call = { id: 7, channel: 'users:list' as const, input: {} };
+    const text = kept.ok && kept.value instanceof JsonText ? await kept.value.text() : '';
+    expect(JSON.parse(answerHead(call) + text + ANSWER_TAIL)).toEqual({
+      id: 7,
+      result: { ok: true, value: [{ userName: 'zoë', messages: 2 }] },
+    });
+    // Streamed, never sent whole.
+    expect(() => answerText(call, kept)).toThrow(/streamed/);
     // Access is checked before: a plain user gets no list, as text or not.
     expect(await dispatch(handlers, 'users:list', {}, { ...ctx(plain), takesJsonText: true }, logger)).toMatchObject({
       ok: false,

@@ -71,7 +71,7 @@ export async function dispatch(
   try {
     const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
     const value = await handler(parsed.data, ctx);
-    if (value instanceof JsonText && !ctx.takesJsonText) return ok(JSON.parse(value.text) as unknown);
+    if (value instanceof JsonText && !ctx.takesJsonText) return ok(JSON.parse(await value.text()) as unknown);
     return ok(value);
   } catch (err) {
     if (err instanceof UserError) return fail(err.code, err.message);

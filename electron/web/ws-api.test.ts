@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { JsonText } from '../../shared/bridge-protocol';
+import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
 import type { CallContext, Handlers, Session } from '../ipc/registry';
 import { startWebServer, type WebServer } from './server';
@@ -33,6 +35,19 @@ const changes: Change[] = Array.from({ length: 1200 }, (_, i) => ({
   reason: i % 3 === 0 ? 'new account' : 'no change',
 }));
 const summary = { create: 400, update: 0, delete: 0, unchanged: 800, skip: 0, held: 0 };
+const LIST_ROWS = 40;
+const row = (i: number) => ({
+  userName: `user${i}@x.test`,
+  fullName: `User "${i}"`,
+  emailAddresses: [`user${i}@x.test`],
+  authentication: 'directoryServices',
+  privileges: ['login'],
+  folderAccess: [],
+  messages: i,
+});
+let listMode: 'ok' | 'failFirst' | 'failLater' = 'ok';
+/** What the list's handler reached, in order. */
+const listed: string[] = [];
 
 beforeAll(async () => {
   ({ createWsApi } = (await import(/* @vite-ignore */ WS_API)) as { createWsApi: typeof createWsApi });
@@ -41,6 +56,24 @@ beforeAll(async () => {
   const handlers = {
     'sync:test': () => ({ dryRun: true, summary, changes, warnings: [], runId: 7 }),
     'history:changes': () => changes,
+    // The Users list as the database streams it: parts made one at a time, an event pushed and
+    // other answers ready while it is being sent; or a failure before or after its first part.
+    'users:list': (_input: unknown, ctx: CallContext) =>
+      new JsonText(
+        (async function* () {
+          if (listMode === 'failFirst') throw new UserError('unreadable', 'the database is damaged');
+          yield '[';
+          for (let i = 0; i < LIST_ROWS; i++) {
+            if (i === 3) ctx.emit('sync:progress', { phase: 'read', done: 1, total: 2 });
+            if (i === 5) listed.push('middle');
+            if (i === 6 && listMode === 'failLater') throw new Error('disk gone');
+            await new Promise((r) => setImmediate(r));
+            yield `${i === 0 ? '' : ','}${JSON.stringify(row(i))}`;
+          }
+          yield ']';
+          listed.push('end');
+        })(),
+      ),
     'auth:logon': (input: { userName: string }, ctx: CallContext) => {
       ctx.session.user = { userName: input.userName, fullName: '', authentication: 'integrated', privileges: [] };
       return { ok: true, user: ctx.session.user };
@@ -87,6 +120,46 @@ describe('browser-mode bridge client', () => {
     expect(test).toEqual({ ok: true, value: { dryRun: true, summary, changes, warnings: [], runId: 7 } });
     const history = await api.invoke('history:changes', { runId: 7 });
     expect(history).toEqual({ ok: true, value: changes });
+  });
+
+  it('streams a JSON text answer as one message; events and other answers made meanwhile follow it whole', async () => {
+    sessions.length = 0;
+    const api = createWsApi(location());
+    await api.invoke('app:info', {});
+    logOn();
+    const progress: unknown[] = [];
+    const off = api.on('sync:progress', (p) => progress.push(p));
+    listMode = 'ok';
+    listed.length = 0;
+    const list = api.invoke('users:list', {});
+    // Asked while the list is still being made: answered after it, not inside it.
+    await vi.waitFor(() => expect(listed).toContain('middle'));
+    const history = api.invoke('history:changes', { runId: 7 });
+    expect(await list).toEqual({ ok: true, value: Array.from({ length: LIST_ROWS }, (_, i) => row(i)) });
+    expect(await history).toEqual({ ok: true, value: changes });
+    expect(listed).toEqual(['middle', 'end']);
+    await vi.waitFor(() => expect(progress).toEqual([{ phase: 'read', done: 1, total: 2 }]));
+    off(); // no reconnecting page left behind for the tests below
+  });
+
+  it('a list that fails before its first part is an error answer; after it, the socket closes and the page reconnects', async () => {
+    sessions.length = 0;
+    const api = createWsApi(location());
+    await api.invoke('app:info', {});
+    logOn();
+    listMode = 'failFirst';
+    expect(await api.invoke('users:list', {})).toEqual({
+      ok: false,
+      error: { code: 'unreadable', message: 'the database is damaged' },
+    });
+    listMode = 'failLater';
+    expect(await api.invoke('users:list', {})).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+    // A new socket answers again.
+    // A new socket answers again (this test server has no app:info: an internal error, not "disconnected").
+    expect(await api.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+    logOn();
+    expect(await api.invoke('history:changes', { runId: 7 })).toEqual({ ok: true, value: changes });
+    listMode = 'ok';
   });
 
   it('carries logon over POST /api/call, which creates a server-side session', async () => {

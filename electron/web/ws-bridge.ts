@@ -15,11 +15,12 @@ import {
   BridgeCall,
   JsonText,
   SESSION_CHANNELS,
-  answerParts,
+  ANSWER_TAIL,
+  answerHead,
   answerText,
 } from '../../shared/bridge-protocol';
 import type { EventName, EventPayload } from '../../shared/contract';
-import { fail } from '../../shared/result';
+import { UserError, fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
 import { hostAllowed, originAllowed, sameToken, sessionIdOf, type ServerPolicy } from './policy';
@@ -50,6 +51,78 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.destroy();
 }
 
+/**
+ * One socket's outgoing messages. A JSON text answer goes out as fragments of one message, each
+ * part sent once the previous one is written, so the whole text never exists here; the messages
+ * other calls and events produce meanwhile wait and follow it (WebSocket fragments of two
+ * messages cannot interleave). A failure before the first part answers the call with the error;
+ * after it, the message cannot be finished: the socket is closed (1011) and the page reconnects.
+ */
+function messageSender(ws: WebSocket, logger: Logger) {
+  const open = () => ws.readyState === ws.OPEN;
+  let streaming = false;
+  const waiting: (() => void)[] = [];
+  const flush = () => {
+    streaming = false;
+    while (!streaming && waiting.length > 0) waiting.shift()!();
+  };
+  const written = (data: string, fin: boolean) =>
+    new Promise<void>((resolve, reject) => ws.send(data, { fin }, (err) => (err ? reject(err) : resolve())));
+  const sender = {
+    send(text: string): void {
+      if (streaming) waiting.push(() => sender.send(text));
+      else if (open()) ws.send(text);
+    },
+    stream(call: BridgeCall, value: JsonText): void {
+      if (streaming) {
+        waiting.push(() => sender.stream(call, value));
+        return;
+      }
+      streaming = true;
+      void (async () => {
+        const parts = value.parts[Symbol.asyncIterator]();
+        let started = false;
+        try {
+          for (let next = await parts.next(); !next.done; next = await parts.next()) {
+            if (!open()) break;
+            if (!started) {
+              started = true;
+              await written(answerHead(call), false);
+            }
+            await written(next.value, false);
+          }
+          if (started && open()) await written(ANSWER_TAIL, true);
+          if (!started && open()) ws.send(answerText(call, fail('internal', 'the answer was empty')));
+        } catch (err) {
+          logger.log('error', `${call.channel} failed: ${err instanceof Error ? err.message : String(err)}`);
+          if (!started) {
+            const known = err instanceof UserError;
+            if (open())
+              ws.send(
+                answerText(
+                  call,
+                  known
+                    ? fail(err.code, err.message)
+                    : fail('internal', 'an internal error occurred; the details are in the log'),
+                ),
+              );
+          } else if (open()) {
+            ws.close(1011, 'the answer could not be finished');
+          }
+        } finally {
+          try {
+            await parts.return?.(); // a reader that stopped early lets the database go
+          } catch {
+            // reported above
+          }
+          flush();
+        }
+      })();
+    },
+  };
+  return sender;
+}
+
 /** Serves the bridge on a server's upgrades; returns the WebSocket server (to close it). */
 export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketServer {
   const { policy, store } = deps;
@@ -77,9 +150,8 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
 
   function serve(ws: WebSocket, entry: ServerSession | null, clientAddress: string) {
     const session: Session = entry?.session ?? { user: null };
-    const emit: Emit = (event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
-    };
+    const out = messageSender(ws, deps.logger);
+    const emit: Emit = (event, payload) => out.send(JSON.stringify({ event, payload }));
     const release = deps.onSession?.(session, emit);
     const unsubscribe = entry ? store.onEnd(entry.id, (reason) => emit('session:ended', { reason })) : undefined;
     if (entry) store.touch(entry);
@@ -94,9 +166,7 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
       } catch {
         return;
       }
-      const send = (text: string) => {
-        if (ws.readyState === ws.OPEN) ws.send(text);
-      };
+      const send = (text: string) => out.send(text);
       if (SESSION_CHANNELS.has(call.channel)) {
         const refused = fail('useHttp', `${call.channel} is carried by POST /api/call, not the WebSocket`);
         return send(JSON.stringify({ id: call.id, result: refused }));
@@ -105,10 +175,7 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
       const ctx = { session, emit, clientAddress, takesJsonText: true };
       void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger).then((result) => {
         if (!(result.ok && result.value instanceof JsonText)) return send(answerText(call, result));
-        // One message in fragments, one per part: the whole text is never built here.
-        if (ws.readyState !== ws.OPEN) return;
-        const parts = answerParts(call, result.value);
-        parts.forEach((part, i) => ws.send(part, { fin: i === parts.length - 1 }));
+        out.stream(call, result.value);
       });
     });
     // A protocol violation (an oversized message) ends this socket only. ws has already sent the

@@ -196,8 +196,21 @@ export class PgRepository implements ArchiveRepository {
     return this.read((db) => q.loadUsers(db));
   }
 
-  async listUsersJson(): Promise<string[]> {
-    return [await this.read((db) => q.usersListJson(db))];
+  /** `chunk`: users per part (tests use small ones). */
+  async *listUsersJson(chunk?: number): AsyncGenerator<string> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw pgError(err, this.target);
+    }
+    try {
+      for await (const part of q.usersListJson(client, chunk)) yield part;
+    } catch (err) {
+      throw pgError(err, this.target);
+    } finally {
+      client.release();
+    }
   }
 
   currentUsers(): Promise<UserSummary[]> {

@@ -111,13 +111,23 @@ export async function loadLogonUser(db: Db, userName: string): Promise<LogonUser
 
 const PRIVILEGE_ORDER_SQL = privilegeOrderSql('p.privilege');
 
+/** Rows per FETCH of {@link usersListJson}. */
+const LIST_CHUNK = 4000;
+
 /**
- * Every user's `users:list` row (public fields and message count) in user-name order, as one JSON
- * text built by PostgreSQL: equal to `JSON.stringify` of {@link loadUsers} mapped to those fields.
+ * Every user's `users:list` row (public fields and message count) in user-name order, as JSON
+ * text built by PostgreSQL, in parts to be joined: equal to `JSON.stringify` of {@link loadUsers}
+ * mapped to those fields. One sorted query read through a cursor, LIST_CHUNK rows per part, each
+ * fetched when the reader asks for it, in one read-only snapshot (the list is consistent even
+ * while a synchronization commits). `client` is the caller's, used for nothing else meanwhile.
  */
-export async function usersListJson(db: Db): Promise<string> {
-  const r = await db.query<{ j: string }>(
-    `SELECT coalesce(json_agg(json_build_object(
+export async function* usersListJson(client: ClientBase, chunk = LIST_CHUNK): AsyncGenerator<string> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  let done = false;
+  try {
+    await client.query(
+      `DECLARE users_list NO SCROLL CURSOR FOR
+       SELECT json_build_object(
         'userName', u.user_name,
         'fullName', u.full_name,
         'emailAddresses', coalesce((SELECT json_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '[]'),
@@ -128,11 +138,23 @@ export async function usersListJson(db: Db): Promise<string> {
         'folderAccess', coalesce((SELECT json_agg(json_build_object('folder', f.name, 'read', a.can_read, 'write', a.can_write, 'delete', a.can_delete)
                                            ORDER BY lower(f.name) COLLATE "C")
                                   FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]'),
-        'messages', (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))
-      ORDER BY lower(u.user_name) COLLATE "C", u.id), '[]')::text AS j
-     FROM users u`,
-  );
-  return r.rows[0]?.j ?? '[]';
+        'messages', (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))::text AS j
+       FROM users u ORDER BY lower(u.user_name) COLLATE "C", u.id`,
+    );
+    let first = true;
+    for (;;) {
+      const r = await client.query<{ j: string }>(`FETCH ${Math.max(1, Math.floor(chunk))} FROM users_list`);
+      if (r.rows.length === 0) break;
+      yield `${first ? '[' : ','}${r.rows.map((row) => row.j).join(',')}`;
+      first = false;
+    }
+    yield first ? '[]' : ']';
+    await client.query('COMMIT');
+    done = true;
+  } finally {
+    // A reader that stopped early (its socket closed) or a failed query: the snapshot is let go.
+    if (!done) await client.query('ROLLBACK').catch(() => undefined);
+  }
 }
 
 /** What a plan compares, for every user. */

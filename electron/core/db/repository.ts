@@ -116,11 +116,11 @@ export interface ArchiveRepository extends CopyableStore {
   listUsers(): Promise<UserRecord[]>;
   /**
    * The same list as the Users screen gets it (`users:list`: each user's public fields and
-   * message count, in name order), as JSON text made by the database, in parts to be joined: no
-   * object per user in this process, which matters at 100,000 users in a service that answers
-   * logons meanwhile.
+   * message count, in name order), as JSON text made by the database, in parts to be joined, each
+   * made when asked for: no object per user and no whole text in this process, which matters at
+   * 100,000 users in a service that answers logons meanwhile.
    */
-  listUsersJson(): Promise<string[]>;
+  listUsersJson(): AsyncIterable<string>;
   /** Name, full name, addresses and authentication of every user: a plan's input. */
   currentUsers(): Promise<UserSummary[]>;
   /** Lower-cased names of the archive folders without an owner: a plan's input (re-attached folders). */

@@ -130,7 +130,7 @@ export class SqliteRepository implements ArchiveRepository {
   }
 
   /** `chunk`: users per query (tests use small ones). */
-  async listUsersJson(chunk?: number): Promise<string[]> {
+  listUsersJson(chunk?: number): AsyncIterable<string> {
     return users.usersListJson(
       () => this.read(),
       () => new Promise((resolve) => setImmediate(resolve)),

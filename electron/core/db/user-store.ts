@@ -189,17 +189,18 @@ const LIST_CHUNK = 4000;
 /**
  * Every user's `users:list` row (public fields and message count) in user-name order, as one JSON
  * text built by SQLite, in parts to be joined: equal to `JSON.stringify` of {@link loadUsers}
- * mapped to those fields. It is made in pieces of a few thousand users (by name, through the name index), yielding to the
- * event loop between them: at 100,000 users the whole takes about a second, which a service must
- * not spend without answering logons, and SQLite's memory stays small.
+ * mapped to those fields. Each part is a few thousand users (by name, through the name index),
+ * made only when the reader asks for it, with the event loop free in between: at 100,000 users
+ * the whole takes about a second, which a service must not spend without answering logons, and
+ * neither SQLite nor the service ever holds more than one part.
  * (A subquery's value loses its JSON type: `json(…)` gives it back, else it would be quoted.)
  */
-export async function usersListJson(
+export async function* usersListJson(
   sql: () => Sql,
   yieldNow: () => Promise<void>,
   chunk = LIST_CHUNK,
-): Promise<string[]> {
-  const pieces: string[] = [];
+): AsyncGenerator<string> {
+  let first = true;
   let after: string | null = null;
   for (;;) {
     const row = sql().one(
@@ -225,13 +226,12 @@ export async function usersListJson(
     const text = row?.[0];
     const last = row?.[1];
     if (typeof text !== 'string' || text === '[]' || typeof last !== 'string') break;
-    pieces.push(pieces.length === 0 ? '[' : ',', text.slice(1, -1));
+    yield `${first ? '[' : ','}${text.slice(1, -1)}`;
+    first = false;
     after = last;
     await yieldNow();
   }
-  if (pieces.length === 0) return ['[]'];
-  pieces.push(']');
-  return pieces;
+  yield first ? '[]' : ']';
 }
 
 /** The authentication values as constants: one string each instead of one per user. */

@@ -26,7 +26,7 @@ export function userHandlers(
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
   return {
     // Made as JSON text by the database: no object per user (100,000 users, a service's memory).
-    'users:list': async () => new JsonText(await s.db.listUsersJson()),
+    'users:list': () => new JsonText(s.db.listUsersJson()),
     'users:create': async (input, ctx) => {
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
