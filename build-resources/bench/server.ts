@@ -9,7 +9,9 @@
  * Dovecot itself allows on this machine) and the product's IMAP check alone (no service). The
  * benchmark's Dovecot runs in its documented high-performance mode (processes reused): in the
  * default mode it forks a process per connection and caps a small machine near 30 logons/s, far
- * below any real MDaemon. All of it (benchmark, service, Dovecot) shares this machine's cores.
+ * below any real MDaemon. All of it (benchmark, service, Dovecot) shares this machine's cores; the
+ * service runs as it does by default (its IMAP checks in one worker thread where there are two cores
+ * or more), and its CPU per logon counts both threads.
  *
  * Run: npx tsx build-resources/bench/server.ts [seconds-per-phase]
  */
