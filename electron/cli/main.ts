@@ -34,7 +34,7 @@ Usage:
   mdsync users add NAME [--full-name N] [--email A]... [--auth integrated|directoryServices]
                         [--privilege P]... [--password-stdin] [--data-dir D]
   mdsync users passwd NAME --password-stdin [--data-dir D]
-  mdsync users show|delete NAME, users set-privileges NAME --privilege P..., users set-auth NAME AUTH
+  mdsync users show|delete NAME, users set-privileges NAME --privilege P...|none, users set-auth NAME AUTH
   mdsync folders [--data-dir D] [--json]
   mdsync archive import --user NAME FILE.eml... [--data-dir D]
   mdsync db copy --to URL | --from URL [--data-dir D]   the embedded file to PostgreSQL, or back

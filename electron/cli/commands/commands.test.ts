@@ -176,6 +176,12 @@ describe('mdsync test and sync', () => {
     ]);
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toMatch(/^the delete limit "many" is not a number of users or a percentage such as 10%\n$/);
+    // A negative number is the flag's value, refused by the flag's own check (not "ambiguous").
+    for (const form of [['--delete-limit', '-3'], ['--delete-limit=-3']]) {
+      const negative = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', ...form]);
+      expect(negative.code).toBe(2);
+      expect(negative.stderr).toBe('the delete limit "-3" is not a number of users or a percentage such as 10%\n');
+    }
     const unknown = await cli(syncCommand, ['--frobnicate']);
     expect(unknown.code).toBe(2);
     const missing = await cli(syncCommand, ['--app-dir', path.join(root, 'nowhere'), '--code-page', 'windows-1252']);
@@ -253,6 +259,20 @@ describe('mdsync users, folders and archive', () => {
     expect((await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'export'])).stdout).toBe(
       'privileges of carol: export\n',
     );
+    // No privileges at all (the user can no longer log on) is said as "none", alone.
+    expect((await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'none'])).stdout).toBe(
+      'privileges of carol: none\n',
+    );
+    expect((await repo.getUser('carol'))?.privileges).toEqual([]);
+    expect(
+      await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'none', '--privilege', 'login']),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^--privilege none stands alone/),
+    });
+    expect((await cli(usersCommand, ['set-privileges', 'carol'])).code).toBe(2);
+    expect((await repo.getUser('carol'))?.privileges).toEqual([]);
+    await cli(usersCommand, ['set-privileges', 'carol', '--privilege', 'export']);
     expect((await cli(usersCommand, ['set-auth', 'carol', 'directoryServices'])).code).toBe(0);
     const refused = await cli(usersCommand, ['passwd', 'carol', '--password-stdin'], 'pw3\n');
     expect(refused).toMatchObject({

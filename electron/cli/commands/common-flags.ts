@@ -63,8 +63,22 @@ export function parseFlags<T>(
   usage: string,
   positionals = false,
 ): { values: T; positionals: string[] } {
+  // `--delete-limit -3`: a value that looks like a negative number is the flag's value (parseArgs
+  // would take it for an option and say "ambiguous"); the flag's own check then explains it.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const takesValue = arg.startsWith('--') && !arg.includes('=') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
   try {
-    const parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals, options });
+    const parsed = parseArgs({ args, strict: true, allowPositionals: positionals, options });
     return { values: parsed.values as T, positionals: parsed.positionals };
   } catch (err) {
     throw new CliError(`${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}; ${usage}`, 2);

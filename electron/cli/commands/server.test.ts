@@ -42,6 +42,7 @@ describe('mdsync server', () => {
     [['--session-idle', 'forever'], /--session-idle must be a duration/],
     [['--max-connections-per-address', '0'], /--max-connections-per-address must be/],
     [['--imap-workers', '17'], /--imap-workers must be a whole number from 0 to 16/],
+    [['--imap-workers', '-1'], /--imap-workers must be a whole number from 0 to 16, not "-1"/],
     [['--imap-workers', 'many'], /--imap-workers must be a whole number from 0 to 16/],
     [['--bogus'], /Unknown option/],
   ])('refuses %j in one line with exit 2', async (args, message) => {

@@ -17,7 +17,7 @@ const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users passwd NAME --password-stdin [--data-dir D]
        mdsync users show NAME [--json] [--data-dir D]
        mdsync users delete NAME [--data-dir D]
-       mdsync users set-privileges NAME --privilege P... [--data-dir D]
+       mdsync users set-privileges NAME --privilege P...|none [--data-dir D]
        mdsync users set-auth NAME integrated|directoryServices [--data-dir D]
 every form also takes ${DATABASE_USAGE}`;
 
@@ -47,11 +47,18 @@ interface Values extends DatabaseValues {
 /** A user as the contract's JSON shows it (no ids, no password state). */
 export const userJson = publicUser;
 
+/** `--privilege P...`; `--privilege none` alone is no privilege at all (a user who cannot log on). */
 function privileges(list: string[] | undefined): Privilege[] | undefined {
   if (list === undefined) return undefined;
+  if (list.includes('none')) {
+    if (list.length > 1) throw new CliError('--privilege none stands alone: it means no privileges', 2);
+    return [];
+  }
   return list.map((p) => {
     const parsed = Privilege.safeParse(p);
-    if (!parsed.success) throw new CliError(`unknown privilege ${p}; one of ${Privilege.options.join(', ')}`, 2);
+    if (!parsed.success) {
+      throw new CliError(`unknown privilege ${p}; one of ${Privilege.options.join(', ')}, or none`, 2);
+    }
     return parsed.data;
   });
 }
@@ -180,9 +187,9 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       }
       case 'set-privileges': {
         const userName = need(name, 'users set-privileges');
-        if (!privs?.length) throw new CliError('users set-privileges needs at least one --privilege', 2);
+        if (!privs) throw new CliError('users set-privileges needs --privilege P... (or --privilege none)', 2);
         const user = await repo.setPrivileges(userName, privs);
-        io.stdout(`privileges of ${user.userName}: ${user.privileges.join(', ')}\n`);
+        io.stdout(`privileges of ${user.userName}: ${user.privileges.join(', ') || 'none'}\n`);
         return 0;
       }
       case 'set-auth': {
