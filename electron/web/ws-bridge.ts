@@ -94,6 +94,8 @@ function messageSender(ws: WebSocket, logger: Logger) {
           if (started && open()) await written(ANSWER_TAIL, true);
           if (!started && open()) ws.send(answerText(call, fail('internal', 'the answer was empty')));
         } catch (err) {
+          // A page that went away while its list was sent is not a failure of the list.
+          if (!open()) return;
           logger.log('error', `${call.channel} failed: ${err instanceof Error ? err.message : String(err)}`);
           if (!started) {
             const known = err instanceof UserError;
