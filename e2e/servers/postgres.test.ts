@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { postgresUnavailable, startPostgres, type PostgresServer } from './postgres';
+import { describeIfAvailable } from './suite-needs';
 
 const unavailable = postgresUnavailable();
-if (unavailable) console.error(`skipping the PostgreSQL fixture tests: ${unavailable}`);
 
-describe.skipIf(unavailable !== null)('the private PostgreSQL fixture', () => {
+describeIfAvailable('the private PostgreSQL fixture', unavailable, () => {
   let server: PostgresServer;
   beforeAll(async () => {
     server = await startPostgres({ tls: true });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
 import {
   callHttp,
@@ -17,13 +17,13 @@ import {
   startService,
   type ServiceProcess,
 } from './testing/service-process';
+import { describeIfAvailable } from '../../e2e/servers/suite-needs';
 
 const ADMIN_PW = 'Admin-Pass-1 two services';
 const BOB_PW = 'Bob-Pass-1 two services';
 const unavailable = postgresUnavailable();
-if (unavailable) console.error(`skipping the two-services tests: ${unavailable}`);
 
-describe.runIf(!unavailable)('two services on one PostgreSQL database', () => {
+describeIfAvailable('two services on one PostgreSQL database', unavailable, () => {
   let pg: PostgresServer;
   let first: ServiceProcess;
   let second: ServiceProcess;
@@ -84,9 +84,3 @@ describe.runIf(!unavailable)('two services on one PostgreSQL database', () => {
     for (const d of dirs) expect(fs.readFileSync(path.join(d, 'mdsync.log'), 'utf8')).not.toContain('-guess');
   }, 120_000);
 });
-
-if (unavailable) {
-  describe('two services on one PostgreSQL database', () => {
-    it.skip(`needs PostgreSQL: ${unavailable}`, () => undefined);
-  });
-}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { loadSettings } from '../../core/settings-store';
@@ -13,9 +13,9 @@ import { usersCommand } from './users';
 import { dbCommand } from './db';
 import { loginCommand } from './login';
 import { openRepository, type ArchiveRepository } from '../../core/db/repository';
+import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 
 const unavailable = postgresUnavailable();
-if (unavailable) console.error(`skipping the --database tests: ${unavailable}`);
 
 const deps: MachineDeps = {
   platform: 'linux',
@@ -25,7 +25,7 @@ const deps: MachineDeps = {
   loadSettings,
 };
 
-describe.skipIf(unavailable !== null)('choosing PostgreSQL on the command line', () => {
+describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () => {
   let server: PostgresServer;
   let root: string;
   let url: string;

@@ -8,17 +8,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
 import { openRepository } from '../../core/db/repository';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
+import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'electron', 'cli', 'main.ts');
 const unavailable = postgresUnavailable();
-if (unavailable) console.error(`skipping the PostgreSQL process tests: ${unavailable}`);
 
-describe.skipIf(unavailable !== null)('mdsync sync on PostgreSQL, as processes', () => {
+describeIfAvailable('mdsync sync on PostgreSQL, as processes', unavailable, () => {
   let server: PostgresServer;
   let root: string;
   let appDir: string;

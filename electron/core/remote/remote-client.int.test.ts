@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConnectionManager, type ConnectionManager } from './connection-manager';
 import { createServerStore } from './server-store';
 import { realServiceMissing, setAdminPassword, startRealService, type RealService } from './testing/real-service';
+import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 
 const missing = realServiceMissing('source');
-if (missing) process.stderr.write(`remote-client.int.test.ts skipped: ${missing}\n`);
 
 const ADMIN_PASSWORD = 'Server-Admin-Pass-1';
 let root: string;
@@ -28,7 +28,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms = 20_000): Promi
   }
 }
 
-describe.skipIf(missing !== null)('desktop client against the real mdsync server', () => {
+describeIfAvailable('desktop client against the real mdsync server', missing, () => {
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-remote-int-'));
     fs.mkdirSync(path.join(root, 'server'));
