@@ -66,8 +66,7 @@ export class SessionStore {
 
   /** The idle time in force now (the setting's, or the fixed limit). */
   get idleTimeMs(): number {
-    this.idleNow = this.currentIdleMs();
-    return this.idleNow;
+    return this.currentIdleMs();
   }
 
   /** Number of live sessions. */
