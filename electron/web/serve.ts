@@ -131,6 +131,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     database: opts.database,
     secrets: secretStore(opts.mode, opts.sharePassword),
     imapChecks,
+  }).catch(async (err: unknown) => {
+    await imapChecks?.close(); // the database could not be opened: no workers left behind
+    throw err;
   });
   let server: RunningServer;
   try {
