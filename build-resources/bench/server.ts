@@ -55,11 +55,20 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+/**
+ * A process's parent and CPU clock ticks from /proc/PID/stat (Linux): its own (utime, stime) and
+ * its waited-for children's (cutime, cstime), fields 14–17, 12–15 after the command name.
+ */
+function procStat(pid: number | string): { parent: number; own: number; children: number } {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return { parent: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+}
+
+const TICK_MS = 1000 / 100;
+
+/** CPU time (user + system) a process has used so far, in ms. */
 function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return procStat(pid).own * TICK_MS;
 }
 
 /**
@@ -72,9 +81,9 @@ function treeCpuMs(root: number): number {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const f = fs.readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      parents.set(Number(name), Number(f[1]));
-      times.set(Number(name), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+      const st = procStat(name);
+      parents.set(Number(name), st.parent);
+      times.set(Number(name), st.own + st.children);
     } catch {
       // gone meanwhile
     }
@@ -88,7 +97,7 @@ function treeCpuMs(root: number): number {
       }
     }
   }
-  return (ticks * 1000) / 100;
+  return ticks * TICK_MS;
 }
 
 /** One logon over a kept-alive connection of this client; resolves with its latency in ms. */
