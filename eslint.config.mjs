@@ -1,10 +1,11 @@
 // ESLint flat config: typescript-eslint (typed), react-hooks, and the layer boundaries of
-// docs/architecture: `electron` only in main, preload and adapters; raw ipcMain/ipcRenderer only
+// docs/architecture.md: `electron` only in main, preload and adapters; raw ipcMain/ipcRenderer only
 // in the IPC layer and the preload.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { layersConfig } from './build-resources/lint/layers.mjs';
 
 const noElectron = {
   name: 'electron',
@@ -32,6 +33,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
+  layersConfig,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -9,6 +9,7 @@ export default defineConfig({
       'renderer/**/*.test.ts',
       'renderer/**/*.test.tsx',
       'e2e/servers/**/*.test.ts',
+      'build-resources/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 30000,
