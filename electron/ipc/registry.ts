@@ -98,7 +98,12 @@ export async function dispatch(
     if (value instanceof JsonText && !ctx.takesJsonText) return ok(JSON.parse(await value.text()) as unknown);
     return ok(value);
   } catch (err) {
-    if (err instanceof UserError) return fail(err.code, err.message);
+    if (err instanceof UserError) {
+      const failed = fail(err.code, err.message);
+      return err.retryAfterSeconds && !failed.ok
+        ? { ok: false, error: { ...failed.error, retryAfterSeconds: err.retryAfterSeconds } }
+        : failed;
+    }
     logger.log('error', `${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return fail('internal', 'an internal error occurred; the details are in the log');
   }
