@@ -5,6 +5,7 @@
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
  * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
  */
+import { randomBytes } from 'node:crypto';
 import type { DirectoryProbe } from '../shared/contract';
 import type { DirectoryRead, SyncProgress, SyncReport } from '../shared/model';
 import { UserError } from '../shared/result';
@@ -27,6 +28,8 @@ import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
 import { SessionGuard } from './core/auth/session-guard';
+import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
+import { watchUnlockRequests } from './core/auth/unlock-requests';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -63,6 +66,8 @@ export interface Services extends ServiceDeps {
   readonly authenticator: ReturnType<typeof createAuthenticator>;
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
+  /** Known-good devices (the web carrier's device cookie). */
+  readonly devices: DeviceCookies;
   /** Binds sessions to users and checks every call against the user's current state. */
   readonly sessionGuard: SessionGuard;
   /** Reads the App directory the probe describes (a typed share password, or the stored one). */
@@ -88,6 +93,11 @@ export interface Services extends ServiceDeps {
    * it applies, or its one transaction finished: never half) and closes the database.
    */
   close(): Promise<void>;
+}
+
+/** A key for this process only (the desktop app and browser mode have no device cookies to keep). */
+function cryptoKey(): Buffer {
+  return randomBytes(32);
 }
 
 /** Builds the services of a process. */
@@ -125,9 +135,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     // PostgreSQL counts failures in the database, so every server sharing it throttles the same
-    // attempts; the embedded store keeps them in this process.
+    // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
+    // it through a request file in the data directory.
     throttleStore: db.throttleStore() ?? undefined,
+    ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
   });
+  const devices = createDeviceCookies(deps.mode === 'server' ? deviceKey(deps.dataDir) : cryptoKey());
 
   // Every call needing a user is checked against the store; changes made elsewhere (the CLI,
   // another server) are seen by a sweep every half second.
@@ -178,6 +191,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     defaultCodePage,
     scheduler,
     sessionGuard,
+    devices,
 
     async readDirectory(probe, signal, onProgress) {
       const settings = resolveSettings(probe);

@@ -30,6 +30,13 @@ export interface CallContext {
   readonly clientAddress?: string;
   /** Pushes a contract event to this caller. */
   readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** Aborted when the caller has gone (the web carrier's HTTP calls): queued password checks are dropped. */
+  readonly signal?: AbortSignal;
+  /**
+   * The browser's device cookie (the web carrier): what it presented, and how to give it a new
+   * one after a successful logon (a known-good device skips the user name's slowdown).
+   */
+  readonly device?: { readonly presented: string | null; issue(value: string): void };
   /** The carrier sends {@link JsonText} answers as they are (the web carrier); else they are parsed. */
   readonly takesJsonText?: boolean;
 }

@@ -314,6 +314,19 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     await mine.clear('anna');
     expect(await theirs.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 0 });
     expect(await theirs.get('ANNA-other', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+    // A reserved attempt that succeeded is taken back alone; unlocking a name clears all of its keys.
+    await mine.addFailure('addr:10.0.0.1', 5_000);
+    await mine.addFailure('addr:10.0.0.1', 5_000);
+    await theirs.remove('addr:10.0.0.1', 5_000);
+    expect(await mine.get('addr:10.0.0.1', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+    await mine.addFailure('user:bo_b', 1_000);
+    await mine.addFailure('ua:bo_b|10.0.0.1', 1_000);
+    await mine.lock('ua:bo_b|10.0.0.2', 9_000);
+    await mine.addFailure('ua:bob|10.0.0.1', 1_000);
+    await theirs.clearUser('bo_b');
+    for (const key of ['user:bo_b', 'ua:bo_b|10.0.0.1', 'ua:bo_b|10.0.0.2'])
+      expect(await mine.get(key, 0)).toEqual({ failures: 0, lockedUntil: 0 });
+    expect(await mine.get('ua:bob|10.0.0.1', 0)).toEqual({ failures: 1, lockedUntil: 0 });
 
     expect(await repo.loadSettingsDoc()).toBeNull();
     await repo.saveSettingsDoc({ version: 1, sync: { autoSyncHours: 6 } });

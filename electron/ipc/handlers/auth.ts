@@ -37,11 +37,16 @@ export function authHandlers(
       return ctx.session.user;
     },
     'auth:logon': async ({ userName, password }, ctx) => {
-      const answer = await s.authenticator.authenticate(userName, password, { clientAddress: clientAddressOf(ctx) });
+      const answer = await s.authenticator.authenticate(userName, password, {
+        clientAddress: clientAddressOf(ctx),
+        trustedDevice: s.devices.trusts(ctx.device?.presented, userName),
+        signal: ctx.signal,
+      });
       if (!answer.ok) {
         ctx.session.user = null;
         return answer;
       }
+      ctx.device?.issue(s.devices.issue(answer.user.userName));
       // The session is bound to the user's id and identity stamp: every later call is checked against them.
       if (!(await s.sessionGuard.bindByName(ctx.session, answer.user.userName))) {
         return {
@@ -73,8 +78,16 @@ export function authHandlers(
       if (!record.privileges.includes('changePassword') && !record.privileges.includes('admin')) {
         throw new UserError('forbidden', 'you do not have the Change Password privilege');
       }
-      if (!(await s.db.verifyPassword(record.userName, current))) {
-        throw new UserError('invalidCredentials', 'the current password is not correct');
+      // Throttled and logged like a logon: a stolen session cannot guess the password at leisure.
+      const checked = await s.authenticator.checkPassword(record.userName, current, {
+        clientAddress: clientAddressOf(ctx),
+        signal: ctx.signal,
+      });
+      if (!checked.ok) {
+        if (checked.reason === 'invalidCredentials') {
+          throw new UserError('invalidCredentials', 'the current password is not correct');
+        }
+        throw new UserError(checked.reason, checked.message, checked.retryAfterSeconds);
       }
       await s.db.setPassword(record.userName, next);
       // This session goes on with the new password; the user's other sessions end.
