@@ -5,6 +5,7 @@
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
  * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
  */
+import { randomBytes } from 'node:crypto';
 import type { DirectoryProbe } from '../shared/contract';
 import type { DirectoryRead, SyncProgress, SyncReport } from '../shared/model';
 import { UserError } from '../shared/result';
@@ -26,6 +27,9 @@ import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
+import { SessionGuard } from './core/auth/session-guard';
+import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
+import { watchUnlockRequests } from './core/auth/unlock-requests';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -62,6 +66,10 @@ export interface Services extends ServiceDeps {
   readonly authenticator: ReturnType<typeof createAuthenticator>;
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
+  /** Known-good devices (the web carrier's device cookie). */
+  readonly devices: DeviceCookies;
+  /** Binds sessions to users and checks every call against the user's current state. */
+  readonly sessionGuard: SessionGuard;
   /** Reads the App directory the probe describes (a typed share password, or the stored one). */
   readDirectory(
     probe: DirectoryProbe,
@@ -78,13 +86,18 @@ export interface Services extends ServiceDeps {
   busy(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
   trackSession(session: Session, emit: Emit): () => void;
-  /** Logs a user off everywhere (deleted, or lost the right to log on). */
-  endSessions(userName: string, reason: string): void;
+  /** Logs a user off everywhere (deleted, or lost the right to log on), but `except`. */
+  endSessions(userName: string, reason: string, except?: Session): void;
   /**
    * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
    * it applies, or its one transaction finished: never half) and closes the database.
    */
   close(): Promise<void>;
+}
+
+/** A key for this process only (the desktop app and browser mode have no device cookies to keep). */
+function cryptoKey(): Buffer {
+  return randomBytes(32);
 }
 
 /** Builds the services of a process. */
@@ -122,11 +135,20 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     // PostgreSQL counts failures in the database, so every server sharing it throttles the same
-    // attempts; the embedded store keeps them in this process.
+    // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
+    // it through a request file in the data directory.
     throttleStore: db.throttleStore() ?? undefined,
+    ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
   });
+  const devices = createDeviceCookies(deps.mode === 'server' ? deviceKey(deps.dataDir) : cryptoKey());
 
-  const sessions = new Set<{ session: Session; emit: Emit }>();
+  // Every call needing a user is checked against the store; changes made elsewhere (the CLI,
+  // another server) are seen by a sweep every half second.
+  const sessionGuard = new SessionGuard({
+    getAuthState: (name) => db.getAuthState(name),
+    getAuthStates: (ids) => db.getAuthStates(ids),
+    log,
+  });
   let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
   let closing = false;
   /** History entries of tests still being written after their answer went out. */
@@ -168,6 +190,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     authenticator,
     defaultCodePage,
     scheduler,
+    sessionGuard,
+    devices,
 
     async readDirectory(probe, signal, onProgress) {
       const settings = resolveSettings(probe);
@@ -212,6 +236,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
             : undefined,
         });
         log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
+        // A synchronization that deleted users ends their sessions now, not at the next sweep.
+        if (!opts.dryRun) await sessionGuard.refresh().catch(() => undefined);
         return report;
       } finally {
         current = null;
@@ -232,23 +258,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     busy: () => current !== null,
 
     trackSession(session, emit) {
-      const entry = { session, emit };
-      sessions.add(entry);
-      return () => sessions.delete(entry);
+      return sessionGuard.follow(session, emit);
     },
 
-    endSessions(userName, reason) {
-      for (const { session, emit } of sessions) {
-        if (session.user?.userName.toLowerCase() === userName.toLowerCase()) {
-          session.user = null;
-          emit('session:ended', { reason });
-        }
-      }
+    endSessions(userName, reason, except) {
+      sessionGuard.endSessionsOf(userName, reason, except);
     },
 
     async close() {
       closing = true;
       services.scheduler.stop();
+      sessionGuard.close();
       const running = current;
       // A test stops; a synchronization stops before it applies anything, or, once applying, finishes
       // its one transaction: never half.

@@ -32,7 +32,7 @@ import {
   sessionIdOf,
   type ServerPolicy,
 } from './policy';
-import { DEFAULT_SESSION_LIMITS, SessionStore } from './sessions';
+import { DEFAULT_SESSION_LIMITS, SessionStore, deviceSlot } from './sessions';
 import { attachBridge, clientAddressOf, type BridgeDeps } from './ws-bridge';
 
 /** What the server needs to run. */
@@ -191,16 +191,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     // A logon always starts a fresh session with a new id: a planted id is never promoted.
     const fresh: Session = { user: null };
-    const ctx = { session: fresh, emit, clientAddress };
+    // A check still queued when the client has gone is dropped; a known device skips the name's slowdown.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const device = deviceSlot(req, network);
+    const ctx = { session: fresh, emit, clientAddress, signal: gone.signal, device };
     const result = await dispatch(opts.handlers, call.channel, call.input, ctx, logger);
+    const cookies: string[] = [];
     if (fresh.user) {
       if (previous) store.end(previous.id, 'you logged on again');
       // The services follow the session itself, not only its sockets: deleting the user or taking
       // away its logon privilege ends it even while no page of it is open.
       const release = opts.onSession?.(fresh, () => {});
-      reply['set-cookie'] = sessionCookie(policy, store.create(fresh, clientAddress, release).id);
+      cookies.push(sessionCookie(policy, store.create(fresh, clientAddress, release).id));
+      if (device.issued) cookies.push(device.issued);
     }
-    res.writeHead(200, reply);
+    res.writeHead(200, cookies.length > 0 ? { ...reply, 'set-cookie': cookies } : reply);
     res.end(answerText(call, result));
   }
 

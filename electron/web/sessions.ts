@@ -8,7 +8,10 @@
  * when it ends so they can tell their page.
  */
 import crypto from 'node:crypto';
+import type http from 'node:http';
 import type { Session } from '../ipc/registry';
+import { DEVICE_COOKIE, DEVICE_LIFETIME_MS } from '../core/auth/device-cookie';
+import { readCookie } from './policy';
 
 /** One logged-on browser (or desktop client). */
 export interface ServerSession {
@@ -187,4 +190,30 @@ function describe(ms: number): string {
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** A logon's device cookie: what the browser presented, and the Set-Cookie of a new one once issued. */
+export interface DeviceSlot {
+  readonly presented: string | null;
+  issue(value: string): void;
+  /** The Set-Cookie header value, once a cookie was issued. */
+  readonly issued: string | null;
+}
+
+/**
+ * The device cookie of a logon request (the network service: HttpOnly, Secure, SameSite=Strict,
+ * `__Host-`; browser mode keeps none, being one person on loopback).
+ */
+export function deviceSlot(req: http.IncomingMessage, network: boolean): DeviceSlot {
+  let issued: string | null = null;
+  return {
+    presented: network ? readCookie(req, DEVICE_COOKIE) : null,
+    issue(value) {
+      if (!network || !/^[A-Za-z0-9_.-]+$/.test(value)) return;
+      issued = `${DEVICE_COOKIE}=${value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${Math.floor(DEVICE_LIFETIME_MS / 1000)}`;
+    },
+    get issued() {
+      return issued;
+    },
+  };
 }

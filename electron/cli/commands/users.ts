@@ -2,14 +2,17 @@
  * `mdsync users`: list and administer the archive's users.
  *
  * `users [--json]` lists (JSON shape in docs/cli-contract.md); `add`, `passwd`, `show`, `delete`,
- * `set-privileges` and `set-auth` are what an administrator needs without the app. Passwords
- * come only from standard input and are stored as slow salted hashes.
+ * `set-privileges`, `set-auth` and `unlock` are what an administrator needs without the app.
+ * Passwords come only from standard input and are stored as slow salted hashes. A running
+ * service sees every change within a second (its sessions are checked against the store).
  */
 import { Authentication, Privilege } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
+import { nameKey } from '../../core/auth/logon-throttle';
+import { requestUnlock } from '../../core/auth/unlock-requests';
 import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 const USAGE = `usage: mdsync users [--data-dir D] [--json]
@@ -19,6 +22,7 @@ const USAGE = `usage: mdsync users [--data-dir D] [--json]
        mdsync users delete NAME [--data-dir D]
        mdsync users set-privileges NAME --privilege P...|none [--data-dir D]
        mdsync users set-auth NAME integrated|directoryServices [--data-dir D]
+       mdsync users unlock NAME [--data-dir D]
 every form also takes ${DATABASE_USAGE}`;
 
 const FLAGS = {
@@ -198,6 +202,16 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         if (!value) throw new CliError('users set-auth needs integrated or directoryServices', 2);
         const user = await repo.setAuthentication(userName, value);
         io.stdout(`${user.userName} now logs on with ${user.authentication}\n`);
+        return 0;
+      }
+      case 'unlock': {
+        const userName = need(name, 'users unlock');
+        const shared = repo.throttleStore();
+        // PostgreSQL keeps the throttle in the database; the embedded store's service keeps it in
+        // memory and reads the request from the data directory at its next logon attempt.
+        if (shared) await shared.clearUser(nameKey(userName));
+        else requestUnlock(v['data-dir'] ?? io.defaultDataDir, userName);
+        io.stdout(`failed logons of ${userName.trim()} forgotten; it may log on again from every address\n`);
         return 0;
       }
       default:

@@ -270,6 +270,29 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     });
   });
 
+  it('gives the authorization state by name and by ids; its stamp changes with the password and a re-creation', async () => {
+    await repo.createUser({ userName: 'Anna', privileges: ['login'], password: 'first-pass' });
+    const first = await repo.getAuthState('ANNA');
+    expect(first).toMatchObject({ userName: 'Anna', authentication: 'integrated', privileges: ['login'] });
+    expect(JSON.stringify(first)).not.toContain('scrypt');
+    expect(await repo.getAuthStates([first!.id, 999_999])).toEqual([first]);
+    await repo.setPrivileges('anna', ['login', 'changePassword']);
+    const promoted = await repo.getAuthState('anna');
+    expect(promoted).toMatchObject({ privileges: ['login', 'changePassword'], stamp: first!.stamp });
+    await repo.updateUser('anna', { userName: 'Anne' });
+    expect(await repo.getAuthState('anna')).toBeNull();
+    expect(await repo.getAuthStates([first!.id])).toMatchObject([{ userName: 'Anne', stamp: first!.stamp }]);
+    await repo.setPassword('anne', 'second-pass');
+    const changed = await repo.getAuthState('anne');
+    expect(changed?.stamp).not.toBe(first!.stamp);
+    await repo.deleteUser('anne');
+    expect(await repo.getAuthStates([first!.id])).toEqual([]);
+    await repo.createUser({ userName: 'Anne', authentication: 'directoryServices' });
+    const again = await repo.getAuthState('anne');
+    expect(again?.stamp).not.toBe(changed?.stamp);
+    expect(await repo.getAuthStates([])).toEqual([]);
+  });
+
   it('postgres shares the logon throttle and the settings document; the embedded file keeps neither', async () => {
     if (kind === 'sqlite') {
       expect(repo.throttleStore()).toBeNull();
@@ -291,6 +314,19 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     await mine.clear('anna');
     expect(await theirs.get('anna', 0)).toEqual({ failures: 0, lockedUntil: 0 });
     expect(await theirs.get('ANNA-other', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+    // A reserved attempt that succeeded is taken back alone; unlocking a name clears all of its keys.
+    await mine.addFailure('addr:10.0.0.1', 5_000);
+    await mine.addFailure('addr:10.0.0.1', 5_000);
+    await theirs.remove('addr:10.0.0.1', 5_000);
+    expect(await mine.get('addr:10.0.0.1', 0)).toEqual({ failures: 1, lockedUntil: 0 });
+    await mine.addFailure('user:bo_b', 1_000);
+    await mine.addFailure('ua:bo_b|10.0.0.1', 1_000);
+    await mine.lock('ua:bo_b|10.0.0.2', 9_000);
+    await mine.addFailure('ua:bob|10.0.0.1', 1_000);
+    await theirs.clearUser('bo_b');
+    for (const key of ['user:bo_b', 'ua:bo_b|10.0.0.1', 'ua:bo_b|10.0.0.2'])
+      expect(await mine.get(key, 0)).toEqual({ failures: 0, lockedUntil: 0 });
+    expect(await mine.get('ua:bob|10.0.0.1', 0)).toEqual({ failures: 1, lockedUntil: 0 });
 
     expect(await repo.loadSettingsDoc()).toBeNull();
     await repo.saveSettingsDoc({ version: 1, sync: { autoSyncHours: 6 } });
