@@ -12,7 +12,7 @@ import path from 'node:path';
 import { UserError } from '../../shared/result';
 import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '../core/imap/check-pool';
 import { createFileLogger, type Logger } from '../core/logger';
-import { dataFiles } from '../core/paths';
+import { dataFiles, ensureDataDir } from '../core/paths';
 import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
 import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../ipc/handlers';
@@ -35,6 +35,10 @@ export interface ServeOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly sessions?: Partial<SessionLimits>;
   readonly maxConnectionsPerAddress?: number;
+  /** Open connections at most, all clients together (server mode). */
+  readonly maxConnections?: number;
+  /** Idle time of a connection carrying nothing and of an anonymous WebSocket (server mode). */
+  readonly idleMs?: number;
   /** The built renderer. */
   readonly rendererDir: string;
   /** The bundled sample App directory, offered in browser mode. */
@@ -98,8 +102,14 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   // Given PEM files are checked before anything is created: bad input changes nothing.
   let certificate: ServerCertificate | null =
     opts.mode === 'server' && opts.tls ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile) : null;
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const created = ensureDataDir(opts.dataDir);
   const logger = createFileLogger(dataFiles(opts.dataDir).log);
+  if (created.readableByOthers) {
+    logger.log(
+      'warn',
+      `the data directory ${opts.dataDir} can be read by other users of this machine (mode ${created.mode}); make it owner-only: chmod 700 ${opts.dataDir}`,
+    );
+  }
   let policy: ServerPolicy;
   if (opts.mode === 'server') {
     const machine = machineNames();
@@ -111,6 +121,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       names: serviceNames(opts.host, certificate.names, machine),
       sessions: opts.sessions,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
+      maxConnections: opts.maxConnections,
+      idleMs: opts.idleMs,
     };
   } else {
     policy = {

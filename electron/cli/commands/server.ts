@@ -16,7 +16,7 @@ import { parseFlags } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
-  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--imap-workers N] ' +
+  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -27,6 +27,8 @@ const FLAGS = {
   'session-idle': { type: 'string' },
   'session-lifetime': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'connection-idle': { type: 'string' },
   'imap-workers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
@@ -40,6 +42,8 @@ interface Values extends DatabaseValues {
   'session-idle'?: string;
   'session-lifetime'?: string;
   'max-connections-per-address'?: string;
+  'max-connections'?: string;
+  'connection-idle'?: string;
   'imap-workers'?: string;
   help?: boolean;
 }
@@ -93,6 +97,12 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1)) {
     throw new CliError(`--max-connections-per-address must be a whole number ≥ 1, not "${max}"`, 2);
   }
+  const total = values['max-connections'];
+  const maxTotal = total === undefined ? undefined : Number(total);
+  if (maxTotal !== undefined && !(Number.isInteger(maxTotal) && maxTotal >= 1)) {
+    throw new CliError(`--max-connections must be a whole number ≥ 1, not "${total}"`, 2);
+  }
+  const idleMs = values['connection-idle'] ? parseDuration(values['connection-idle'], '--connection-idle') : undefined;
   const workers = values['imap-workers'];
   const imapWorkers = workers === undefined ? undefined : Number(workers);
   if (imapWorkers !== undefined && !(Number.isInteger(imapWorkers) && imapWorkers >= 0 && imapWorkers <= 16)) {
@@ -116,6 +126,8 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       tls: values['tls-cert'] ? { certFile: values['tls-cert'], keyFile: values['tls-key']! } : undefined,
       sessions,
       maxConnectionsPerAddress: maxConnections,
+      maxConnections: maxTotal,
+      idleMs,
       imapWorkers,
       rendererDir: rendererDir(),
       sharePassword: serviceSharePassword(process.env),
