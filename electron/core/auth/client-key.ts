@@ -12,7 +12,11 @@ export function clientKey(address: string): string {
   if (mapped) return mapped[1]!;
   if (net.isIPv6(a)) {
     const groups = expandIPv6(a.split('%')[0]!);
-    if (groups) return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+    if (groups)
+      return `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(':')}::/64`;
   }
   return a;
 }
