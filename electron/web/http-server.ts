@@ -230,19 +230,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(200, reply);
       return res.end(answerText(call, result));
     }
-    if (call.channel === 'auth:setup-admin' && network && !isLoopback(clientAddress)) {
-      // Whoever reached a fresh service first would own it: first start is for the server's own console.
-      const refused = fail(
-        'refused',
-        'set the administrator password on the server itself: mdsync users passwd admin --password-stdin',
-      );
-      res.writeHead(200, reply);
-      return res.end(answerText(call, refused));
+    if (call.channel === 'auth:setup-admin' && policy.kind === 'network') {
+      // Whoever reached a fresh service first would own it: first start takes the one-time code
+      // the service printed on its console (browser mode's token already proves the local user).
+      const given = (call.input as { setupCode?: unknown } | null | undefined)?.setupCode;
+      if (!policy.firstStart?.check(given)) {
+        const refused = fail(
+          'setupCode',
+          policy.firstStart?.value
+            ? 'type the one-time code that mdsync server printed on its console when it started'
+            : 'set the administrator password on the server itself: mdsync users passwd admin --password-stdin',
+        );
+        res.writeHead(200, reply);
+        return res.end(answerText(call, refused));
+      }
     }
     // A logon always starts a fresh session with a new id: a planted id is never promoted.
     const fresh: Session = { user: null };
     const ctx = { session: fresh, emit, clientAddress };
     const result = await dispatch(opts.handlers, call.channel, call.input, ctx, logger);
+    if (call.channel === 'auth:setup-admin' && result.ok && policy.kind === 'network') policy.firstStart?.spend();
     if (fresh.user) {
       if (previous) store.end(previous.id, 'you logged on again');
       // The services follow the session itself, not only its sockets: deleting the user or taking
@@ -313,8 +320,4 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.');
 }

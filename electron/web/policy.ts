@@ -9,6 +9,7 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import type { FirstStartCode } from './first-start-code';
 import type { SessionLimits } from './sessions';
 
 /** Browser mode's policy. */
@@ -24,6 +25,8 @@ export interface NetworkPolicy {
   readonly key: string;
   /** Host names and addresses the service answers to (Host and Origin), lower case. */
   readonly names: readonly string[];
+  /** First start: the code printed on the console that setting the admin password takes; none: CLI only. */
+  readonly firstStart?: FirstStartCode;
 }
 
 /** How one server instance behaves. */

@@ -19,6 +19,7 @@ import { createHandlers } from '../ipc/handlers';
 import type { RepositoryOptions } from '../core/db/repository';
 import { createServices, type Services } from '../services';
 import { VERSION } from '../version';
+import { FirstStartCode } from './first-start-code';
 import { startServer, type RunningServer } from './http-server';
 import { serviceNames, type ServerPolicy } from './policy';
 import type { SessionLimits } from './sessions';
@@ -45,6 +46,8 @@ export interface ServeOptions {
   readonly sampleAppDir?: string | null;
   /** The share password given to the service (environment or credential file), if any. */
   readonly sharePassword?: string | null;
+  /** A warning about how it was given, for the log. */
+  readonly sharePasswordWarning?: string | null;
   /** Fixed browser-mode token (tests). */
   readonly token?: string;
   /** The user database's store, from the command line; default: MDSYNC_DATABASE_URL, config.json, the file. */
@@ -62,6 +65,8 @@ export interface Serving {
   readonly port: number;
   /** The certificate served (server mode). */
   readonly certificate: ServerCertificate | null;
+  /** First start of the service: the one-time code for setting the admin password (print it on the console only). */
+  readonly setupCode: string | null;
   readonly services: Services;
   readonly server: RunningServer;
   readonly logger: Logger;
@@ -73,7 +78,7 @@ function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | 
   const store = createMemorySecretStore(
     mode === 'browser'
       ? 'browser mode cannot encrypt secrets at rest: the share password is kept in memory until browser mode stops'
-      : 'the service keeps a typed share password in memory only; give it to the service for good as the MDSYNC_SHARE_PASSWORD environment variable or the systemd credential "share-password" (see the README)',
+      : 'the service keeps a typed share password in memory only; give it to the service for good as the systemd credential "share-password" or with --share-password-file (see the README)',
   );
   if (sharePassword) store.set('sharePassword', sharePassword);
   return store;
@@ -104,6 +109,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     opts.mode === 'server' && opts.tls ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile) : null;
   const created = ensureDataDir(opts.dataDir);
   const logger = createFileLogger(dataFiles(opts.dataDir).log);
+  if (opts.sharePasswordWarning) logger.log('warn', opts.sharePasswordWarning);
   if (created.readableByOthers) {
     logger.log(
       'warn',
@@ -111,6 +117,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     );
   }
   let policy: ServerPolicy;
+  const firstStart = opts.mode === 'server' ? new FirstStartCode() : null;
   if (opts.mode === 'server') {
     const machine = machineNames();
     certificate ??= loadOrCreateSelfSigned(opts.dataDir, machine, (m) => logger.log('info', m));
@@ -122,6 +129,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       sessions: opts.sessions,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
       maxConnections: opts.maxConnections,
+      firstStart: firstStart ?? undefined,
       idleMs: opts.idleMs,
     };
   } else {
@@ -147,6 +155,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     await imapChecks?.close(); // the database could not be opened: no workers left behind
     throw err;
   });
+  if (firstStart && !(await services.db.needsAdminPassword())) firstStart.spend();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -190,6 +199,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     url: server.url,
     port: server.port,
     certificate,
+    setupCode: firstStart?.value ?? null,
     services,
     server,
     logger,
@@ -205,24 +215,57 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   };
 }
 
+/** Where the service's share password came from, and what the administrator should be told. */
+export interface SharePasswordSource {
+  readonly password: string | null;
+  /** A warning for the console and the log, or null. */
+  readonly warning: string | null;
+}
+
+/** The first line of a secret file (systemd credential, --share-password-file). */
+function firstLine(text: string): string {
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
 /**
- * The share password handed to the service: systemd's credential `share-password`
- * (`LoadCredential=`), else MDSYNC_SHARE_PASSWORD, which is then removed from the environment.
+ * The share password handed to the service, best first: `--share-password-file` (a file, or `-`
+ * for standard input: `stdin` is its text), systemd's credential `share-password`
+ * (`LoadCredential=`), then MDSYNC_SHARE_PASSWORD, which is removed from `process.env` but stays
+ * in /proc/PID/environ (the kernel's copy of the initial environment): that case warns.
  */
-export function serviceSharePassword(env: NodeJS.ProcessEnv): string | null {
+export function serviceSharePassword(
+  env: NodeJS.ProcessEnv,
+  file?: { readonly path: string; readonly stdin?: string },
+): SharePasswordSource {
+  const fromEnv = env.MDSYNC_SHARE_PASSWORD;
+  delete env.MDSYNC_SHARE_PASSWORD;
+  const envWarning = fromEnv
+    ? 'MDSYNC_SHARE_PASSWORD was read and removed, but the process\'s initial environment stays readable in /proc/PID/environ (by its user and root) while it runs; give it as the systemd credential "share-password" or with --share-password-file instead'
+    : null;
+  if (file) {
+    let text: string;
+    try {
+      text = file.path === '-' ? (file.stdin ?? '') : fs.readFileSync(file.path, 'utf8');
+    } catch (err) {
+      throw new UserError(
+        'config',
+        `cannot read the share password file ${file.path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+    const password = firstLine(text);
+    if (!password) throw new UserError('config', `the share password file ${file.path} is empty`);
+    return { password, warning: fromEnv ? 'MDSYNC_SHARE_PASSWORD was ignored: --share-password-file wins' : null };
+  }
   const dir = env.CREDENTIALS_DIRECTORY;
   if (dir) {
     try {
-      const text = fs.readFileSync(path.join(dir, 'share-password'), 'utf8');
-      const first = text.split(/\r?\n/, 1)[0] ?? '';
-      if (first) return first;
+      const password = firstLine(fs.readFileSync(path.join(dir, 'share-password'), 'utf8'));
+      if (password) return { password, warning: null };
     } catch {
       // no such credential: try the environment
     }
   }
-  const value = env.MDSYNC_SHARE_PASSWORD ?? null;
-  delete env.MDSYNC_SHARE_PASSWORD;
-  return value || null;
+  return { password: fromEnv || null, warning: envWarning };
 }
 
 /**

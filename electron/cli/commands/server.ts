@@ -16,7 +16,7 @@ import { parseFlags } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
-  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] ' +
+  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] [--share-password-file FILE|-] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -29,6 +29,7 @@ const FLAGS = {
   'max-connections-per-address': { type: 'string' },
   'max-connections': { type: 'string' },
   'connection-idle': { type: 'string' },
+  'share-password-file': { type: 'string' },
   'imap-workers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
@@ -44,6 +45,7 @@ interface Values extends DatabaseValues {
   'max-connections-per-address'?: string;
   'max-connections'?: string;
   'connection-idle'?: string;
+  'share-password-file'?: string;
   'imap-workers'?: string;
   help?: boolean;
 }
@@ -115,9 +117,22 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       : {}),
   };
   const dataDir = path.resolve(values['data-dir'] ?? io.defaultDataDir);
-  const database = await databaseOptions(io, dataDir, values);
+  const passwordFile = values['share-password-file'];
+  const database = await databaseOptions(
+    io,
+    dataDir,
+    values,
+    passwordFile === '-' ? '--share-password-file -' : undefined,
+  );
   let serving;
   try {
+    const share = serviceSharePassword(
+      process.env,
+      passwordFile === undefined
+        ? undefined
+        : { path: passwordFile, stdin: passwordFile === '-' ? await io.readStdin() : undefined },
+    );
+    if (share.warning) io.stderr(`mdsync server: warning: ${share.warning}\n`);
     serving = await serve({
       mode: 'server',
       dataDir,
@@ -130,7 +145,8 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       idleMs,
       imapWorkers,
       rendererDir: rendererDir(),
-      sharePassword: serviceSharePassword(process.env),
+      sharePassword: share.password,
+      sharePasswordWarning: share.warning,
       database,
     });
   } catch (err) {
@@ -140,6 +156,12 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   io.stdout(
     `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})\n`,
   );
+  if (serving.setupCode) {
+    // On the console only (never in the log): whoever runs the service claims it at first start.
+    io.stdout(
+      `mdsync server: first start: the administrator has no password yet; set it at ${serving.url} with the one-time code ${serving.setupCode} (or: mdsync users passwd admin --password-stdin)\n`,
+    );
+  }
   const code = await stopOnSignals(serving, (m) => io.stderr(`mdsync server: ${m}\n`));
   // Whatever a library left open (an IMAP socket closing) must not keep a stopped service alive.
   setTimeout(() => process.exit(code), 2000).unref();
