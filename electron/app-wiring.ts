@@ -124,7 +124,7 @@ async function start(e: ElectronApi, deps: WiringDeps): Promise<RunningApp> {
   const iconPath = path.resolve(deps.here, '../icon.png');
   const sampleDir = path.resolve(deps.here, '../../build-resources/sample-app');
   const dataDir = e.app.getPath('userData');
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = createFileLogger(dataFiles(dataDir).log);
   e.session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   e.session.defaultSession.setPermissionCheckHandler(() => false);

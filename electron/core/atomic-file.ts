@@ -13,7 +13,7 @@ export const TEMP_SUFFIX = '.mdsync-tmp';
 /** Replaces `file` with `data` atomically and durably. */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const fd = fs.openSync(tmp, 'w', mode);
   try {

@@ -31,7 +31,7 @@ export function createFileLogger(file: string, now: () => Date = () => new Date(
   let checkedAt = 0;
 
   const open = () => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fd = fs.openSync(file, 'a', 0o600);
     ino = fs.fstatSync(fd).ino;
     checkedAt = now().getTime();

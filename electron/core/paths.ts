@@ -4,6 +4,7 @@
  * It matches Electron's `app.getPath('userData')` for the app name `mdsync`, so the CLI finds
  * the desktop app's settings and database without being told.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** The app name that names the data directory. */
@@ -38,5 +39,23 @@ export function dataFiles(dataDir: string) {
     lock: path.join(dataDir, 'archive.lock'),
     /** The administrator's log. */
     log: path.join(dataDir, 'mdsync.log'),
+  };
+}
+
+/**
+ * Creates the data directory owner-only (0700) when it does not exist; tells whether other users
+ * of the machine can read it (group or other bits, outside Windows) so the caller can warn.
+ */
+export function ensureDataDir(dataDir: string): { created: boolean; readableByOthers: boolean; mode: string } {
+  const created = !fs.existsSync(dataDir);
+  if (created) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') fs.chmodSync(dataDir, 0o700); // whatever the umask was
+  }
+  const mode = fs.statSync(dataDir).mode & 0o777;
+  return {
+    created,
+    readableByOthers: process.platform !== 'win32' && (mode & 0o077) !== 0,
+    mode: mode.toString(8).padStart(4, '0'),
   };
 }

@@ -7,11 +7,8 @@
  * only (plain HTTP on the port fails the TLS handshake) with logon sessions and no token.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
-import path from 'node:path';
 import type { WebSocketServer } from 'ws';
 import { CALL_PATH, SESSION_CHANNELS, BridgeCall, answerText } from '../../shared/bridge-protocol';
 import { fail } from '../../shared/result';
@@ -19,7 +16,11 @@ import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
 import { contentType } from './content-types';
 import { buildCsp, injectNonce } from './csp';
+import { guardConnections, readBody } from './connection-guards';
+import { limitedLog, printable } from './limits';
 import {
+  DEFAULT_IDLE_MS,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   LOOPBACK_MAX_MESSAGE_BYTES,
   MAX_CALL_BYTES,
@@ -30,9 +31,13 @@ import {
   sameToken,
   sessionCookie,
   sessionIdOf,
+  splitTarget,
   type ServerPolicy,
 } from './policy';
+import { parseUntrustedJson } from './safe-json';
 import { DEFAULT_SESSION_LIMITS, SessionStore, deviceSlot } from './sessions';
+import { StaticFiles } from './static-files';
+import { TLS_OPTIONS } from './tls';
 import { attachBridge, clientAddressOf, type BridgeDeps } from './ws-bridge';
 
 /** What the server needs to run. */
@@ -49,7 +54,22 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** The sessions' idle time from the settings, asked at each check; a policy's fixed one wins. */
   readonly idleMs?: () => number;
+  /** More routes by exact path (health, metrics); the built-in ones win. */
+  readonly routes?: Readonly<Record<string, Route>>;
 }
+
+/** What a route gets besides the request and the response. */
+export interface RouteContext {
+  /** The query string's parameters. */
+  readonly query: URLSearchParams;
+  /** The headers every answer carries (security headers). */
+  readonly headers: Record<string, string>;
+  /** Answers with a status and one line of text. */
+  readonly deny: (status: number, text: string) => void;
+}
+
+/** A handler of one path; a throw or a rejection answers 500 and is logged, the server goes on. */
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse, ctx: RouteContext) => void | Promise<void>;
 
 /** A running server. */
 export interface RunningServer {
@@ -87,68 +107,98 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     policy.sessions?.idleMs === undefined && opts.idleMs ? opts.idleMs : () => limits.idleMs,
   );
   const network = policy.kind === 'network';
-  const indexHtml = () => fs.readFileSync(path.join(opts.rendererDir, 'index.html'), 'utf8');
-  const tokenOk = (req: http.IncomingMessage, url: URL) =>
+  const idleMs = policy.idleMs ?? DEFAULT_IDLE_MS;
+  const badLog = limitedLog(logger);
+  const files = new StaticFiles(opts.rendererDir, !network);
+  const tokenOk = (req: http.IncomingMessage, query: URLSearchParams) =>
     policy.kind !== 'loopback' ||
-    sameToken(url.searchParams.get('token'), policy.token) ||
+    sameToken(query.get('token'), policy.token) ||
     sameToken(readCookie(req, TOKEN_COOKIE), policy.token);
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const headers = network
+  /** The page, with a fresh CSP nonce. */
+  const page: Route = (req, res, { query, headers, deny }) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
+    if (policy.kind === 'loopback' && !tokenOk(req, query)) {
+      return deny(403, 'open the URL that `npm run web` printed (it carries the access token)');
+    }
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const pageHeaders: Record<string, string> = {
+      ...headers,
+      'content-type': contentType('index.html'),
+      'content-security-policy': buildCsp(nonce, `${network ? 'wss' : 'ws'}://${req.headers.host}`),
+    };
+    if (policy.kind === 'loopback') {
+      pageHeaders['set-cookie'] = `${TOKEN_COOKIE}=${policy.token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    res.writeHead(200, pageHeaders);
+    res.end(req.method === 'HEAD' ? undefined : injectNonce(files.indexHtml(), nonce));
+  };
+
+  const routes = new Map<string, Route>(Object.entries(opts.routes ?? {}));
+  routes.set('/', page);
+  routes.set('/index.html', page);
+  routes.set(CALL_PATH, async (req, res, ctx) => {
+    await handleCall(req, res, ctx.query, ctx.headers, ctx.deny);
+  });
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
+    const headers: Record<string, string> = network
       ? { ...COMMON_HEADERS, 'strict-transport-security': 'max-age=31536000' }
       : { ...COMMON_HEADERS };
     const deny = (status: number, text: string) => {
+      if (status >= 400) {
+        badLog('warn', `${status} for ${clientAddressOf(req)}: ${printable(`${req.method} ${req.url}`)}: ${text}`);
+      }
       res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${text}\n`);
     };
+    // Only origin-form targets ("/path?query"): no absolute URLs, no "*", nothing parsed as a URL.
+    const target = splitTarget(req.url);
+    if (!target) return deny(400, 'bad request target');
     if (!hostAllowed(policy, port, req.headers.host)) return deny(421, 'wrong host');
-    if (url.pathname === CALL_PATH) return void handleCall(req, res, url, headers, deny);
+    const ctx: RouteContext = { query: target.query, headers, deny };
+    const route = routes.get(target.path);
+    if (route) return route(req, res, ctx);
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (policy.kind === 'loopback' && !tokenOk(req, url)) {
-        return deny(403, 'open the URL that `npm run web` printed (it carries the access token)');
-      }
-      const nonce = crypto.randomBytes(16).toString('base64');
-      const pageHeaders: Record<string, string> = {
-        ...headers,
-        'content-type': contentType('index.html'),
-        'content-security-policy': buildCsp(nonce, `${network ? 'wss' : 'ws'}://${req.headers.host}`),
-      };
-      if (policy.kind === 'loopback') {
-        pageHeaders['set-cookie'] = `${TOKEN_COOKIE}=${policy.token}; HttpOnly; SameSite=Strict; Path=/`;
-      }
-      res.writeHead(200, pageHeaders);
-      res.end(req.method === 'HEAD' ? undefined : injectNonce(indexHtml(), nonce));
-      return;
-    }
-    if (!tokenOk(req, url)) return deny(403, 'forbidden');
-    let file: string;
+    if (!tokenOk(req, target.query)) return deny(403, 'forbidden');
+    const file = files.get(target.path);
+    if (!file) return deny(404, 'not found');
+    res.writeHead(200, { ...headers, 'content-type': file.type });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+
+  /** The last resort: whatever a route throws answers 500 with one log line; the server goes on. */
+  const guarded = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const failed = (err: unknown) => {
+      badLog(
+        'error',
+        `request ${printable(`${req.method} ${req.url}`)} from ${clientAddressOf(req)} failed: ${printable(err instanceof Error ? err.message : String(err), 300)}`,
+      );
+      if (!res.headersSent) {
+        res.writeHead(500, { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('internal error; the details are in the log\n');
+      } else res.destroy();
+    };
     try {
-      file = path.normalize(path.join(opts.rendererDir, decodeURIComponent(url.pathname)));
-    } catch {
-      return deny(400, 'bad path');
+      const done = handler(req, res);
+      if (done) done.catch(failed);
+    } catch (err) {
+      failed(err);
     }
-    if (!file.startsWith(opts.rendererDir + path.sep)) return deny(404, 'not found');
-    fs.readFile(file, (err, data) => {
-      if (err) return deny(404, 'not found');
-      res.writeHead(200, { ...headers, 'content-type': contentType(file) });
-      res.end(req.method === 'HEAD' ? undefined : data);
-    });
   };
 
   /** `POST /api/call`: logon, first start and logoff, which set or clear the session cookie. */
   async function handleCall(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    url: URL,
+    query: URLSearchParams,
     headers: Record<string, string>,
     deny: (status: number, text: string) => void,
   ) {
     if (req.method !== 'POST') return deny(405, 'method not allowed');
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(policy, port, origin)) return deny(403, 'wrong origin');
-    if (!tokenOk(req, url)) return deny(403, 'forbidden');
+    if (!tokenOk(req, query)) return deny(403, 'forbidden');
     if (!/^application\/json(;|$)/i.test(req.headers['content-type'] ?? '')) {
       return deny(415, 'the body must be application/json');
     }
@@ -161,11 +211,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     let call: BridgeCall;
     try {
-      const parsed = BridgeCall.safeParse(JSON.parse(body));
+      const parsed = BridgeCall.safeParse(parseUntrustedJson(body));
       if (!parsed.success) return deny(400, 'the body is not a call');
       call = parsed.data;
-    } catch {
-      return deny(400, 'the body is not JSON');
+    } catch (err) {
+      return deny(400, `the body is not acceptable JSON (${err instanceof Error ? err.message : 'invalid'})`);
     }
     if (!SESSION_CHANNELS.has(call.channel)) return deny(400, `${call.channel.slice(0, 64)} is not carried here`);
     const clientAddress = clientAddressOf(req);
@@ -180,14 +230,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(200, reply);
       return res.end(answerText(call, result));
     }
-    if (call.channel === 'auth:setup-admin' && network && !isLoopback(clientAddress)) {
-      // Whoever reached a fresh service first would own it: first start is for the server's own console.
-      const refused = fail(
-        'refused',
-        'set the administrator password on the server itself: mdsync users passwd admin --password-stdin',
-      );
-      res.writeHead(200, reply);
-      return res.end(answerText(call, refused));
+    if (call.channel === 'auth:setup-admin' && policy.kind === 'network') {
+      // Whoever reached a fresh service first would own it: first start takes the one-time code
+      // the service printed on its console (browser mode's token already proves the local user).
+      const given = (call.input as { setupCode?: unknown } | null | undefined)?.setupCode;
+      if (!policy.firstStart?.check(given)) {
+        const refused = fail(
+          'setupCode',
+          policy.firstStart?.value
+            ? 'type the one-time code that mdsync server printed on its console when it started'
+            : 'set the administrator password on the server itself: mdsync users passwd admin --password-stdin',
+        );
+        res.writeHead(200, reply);
+        return res.end(answerText(call, refused));
+      }
     }
     // A logon always starts a fresh session with a new id: a planted id is never promoted.
     const fresh: Session = { user: null };
@@ -197,6 +253,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const device = deviceSlot(req, network);
     const ctx = { session: fresh, emit, clientAddress, signal: gone.signal, device };
     const result = await dispatch(opts.handlers, call.channel, call.input, ctx, logger);
+    if (call.channel === 'auth:setup-admin' && result.ok && policy.kind === 'network') policy.firstStart?.spend();
     const cookies: string[] = [];
     if (fresh.user) {
       if (previous) store.end(previous.id, 'you logged on again');
@@ -211,30 +268,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const server: http.Server = network
-    ? https.createServer({ cert: policy.cert, key: policy.key, minVersion: 'TLSv1.2' }, handler)
-    : http.createServer(handler);
-  server.headersTimeout = 20_000;
+    ? https.createServer(
+        { cert: policy.cert, key: policy.key, ...TLS_OPTIONS, handshakeTimeout: Math.min(idleMs, 10_000) },
+        guarded,
+      )
+    : http.createServer(guarded);
+  // Slow or silent clients: the headers within 20 s, the whole request within 60 s, and a
+  // connection carrying nothing (no TLS handshake, no request, an idle keep-alive) closed after the
+  // idle time; a WebSocket takes its own bounds (ws-bridge.ts), ws clears this timeout on upgrade.
+  server.headersTimeout = Math.min(idleMs, 20_000);
   server.requestTimeout = 60_000;
-
-  // At most so many connections per client address, whatever they carry.
-  const maxPerAddress = policy.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-  const perAddress = new Map<string, number>();
-  server.on('connection', (socket: net.Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
-    const n = (perAddress.get(address) ?? 0) + 1;
-    if (n > maxPerAddress) {
-      socket.destroy();
-      return;
-    }
-    perAddress.set(address, n);
-    socket.once('close', () => {
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left <= 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+  server.keepAliveTimeout = 5_000;
+  server.timeout = idleMs;
+  guardConnections(server, {
+    maxConnections: policy.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxPerAddress: policy.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    log: badLog,
   });
-  // A plain-HTTP request (or a scanner) on the TLS port: the handshake fails, nothing is served.
-  server.on('tlsClientError', (_err: Error, socket: net.Socket) => socket.destroy());
 
   const wss: WebSocketServer = attachBridge(server, {
     policy,
@@ -244,12 +294,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger,
     maxMessageBytes: policy.maxMessageBytes ?? (network ? NETWORK_MAX_MESSAGE_BYTES : LOOPBACK_MAX_MESSAGE_BYTES),
     onSession: opts.onSession,
+    idleMs,
+    log: badLog,
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
+      server.on('error', (err: Error) => logger.log('error', `web server: ${err.message}`));
       resolve();
     });
   });
@@ -273,35 +326,4 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.');
-}
-
-/** Reads a request body up to `limit` bytes; null when it is larger. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', () => {
-      if (!done) resolve(null);
-    });
-  });
 }

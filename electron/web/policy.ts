@@ -9,6 +9,7 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import type { FirstStartCode } from './first-start-code';
 import type { SessionLimits } from './sessions';
 
 /** Browser mode's policy. */
@@ -24,14 +25,20 @@ export interface NetworkPolicy {
   readonly key: string;
   /** Host names and addresses the service answers to (Host and Origin), lower case. */
   readonly names: readonly string[];
+  /** First start: the code printed on the console that setting the admin password takes; none: CLI only. */
+  readonly firstStart?: FirstStartCode;
 }
 
 /** How one server instance behaves. */
 export type ServerPolicy = (LoopbackPolicy | NetworkPolicy) & {
   /** Largest WebSocket message accepted; a larger one closes the connection. */
   readonly maxMessageBytes?: number;
-  /** Open connections per client address at most (TCP, HTTP and WebSocket alike). */
+  /** Open connections per client at most (TCP, HTTP and WebSocket alike; IPv6 per /64). */
   readonly maxConnectionsPerAddress?: number;
+  /** Open connections at most, all clients together. */
+  readonly maxConnections?: number;
+  /** A connection carrying nothing (and an anonymous WebSocket making no call) is closed after this. */
+  readonly idleMs?: number;
   readonly sessions?: Partial<SessionLimits>;
 };
 
@@ -43,6 +50,23 @@ export const NETWORK_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const LOOPBACK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** Default connections per client address. */
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+/** Default connections of all clients together. */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** Default idle time of a connection carrying nothing, and of an anonymous WebSocket. */
+export const DEFAULT_IDLE_MS = 60_000;
+
+/**
+ * A request target split into its path (exactly as sent, not decoded) and query, without URL
+ * parsing (which throws on some inputs); null unless it is origin-form (`/path?query`).
+ */
+export function splitTarget(target: string | undefined): { path: string; query: URLSearchParams } | null {
+  if (!target || target[0] !== '/' || target.length > 8192) return null;
+  const q = target.indexOf('?');
+  return {
+    path: q < 0 ? target : target.slice(0, q),
+    query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)),
+  };
+}
 
 /** The session cookie's name: `__Host-` prefixed under TLS (Secure, Path=/, no Domain enforced by browsers). */
 export function sessionCookieName(policy: ServerPolicy): string {

@@ -12,13 +12,14 @@ import path from 'node:path';
 import { UserError } from '../../shared/result';
 import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '../core/imap/check-pool';
 import { createFileLogger, type Logger } from '../core/logger';
-import { dataFiles } from '../core/paths';
+import { dataFiles, ensureDataDir } from '../core/paths';
 import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
 import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../ipc/handlers';
 import type { RepositoryOptions } from '../core/db/repository';
 import { createServices, type Services } from '../services';
 import { VERSION } from '../version';
+import { FirstStartCode } from './first-start-code';
 import { startServer, type RunningServer } from './http-server';
 import { serviceNames, type ServerPolicy } from './policy';
 import type { SessionLimits } from './sessions';
@@ -35,12 +36,18 @@ export interface ServeOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly sessions?: Partial<SessionLimits>;
   readonly maxConnectionsPerAddress?: number;
+  /** Open connections at most, all clients together (server mode). */
+  readonly maxConnections?: number;
+  /** Idle time of a connection carrying nothing and of an anonymous WebSocket (server mode). */
+  readonly idleMs?: number;
   /** The built renderer. */
   readonly rendererDir: string;
   /** The bundled sample App directory, offered in browser mode. */
   readonly sampleAppDir?: string | null;
   /** The share password given to the service (environment or credential file), if any. */
   readonly sharePassword?: string | null;
+  /** A warning about how it was given, for the log. */
+  readonly sharePasswordWarning?: string | null;
   /** Fixed browser-mode token (tests). */
   readonly token?: string;
   /** The user database's store, from the command line; default: MDSYNC_DATABASE_URL, config.json, the file. */
@@ -58,6 +65,8 @@ export interface Serving {
   readonly port: number;
   /** The certificate served (server mode). */
   readonly certificate: ServerCertificate | null;
+  /** First start of the service: the one-time code for setting the admin password (print it on the console only). */
+  readonly setupCode: string | null;
   readonly services: Services;
   readonly server: RunningServer;
   readonly logger: Logger;
@@ -69,7 +78,7 @@ function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | 
   const store = createMemorySecretStore(
     mode === 'browser'
       ? 'browser mode cannot encrypt secrets at rest: the share password is kept in memory until browser mode stops'
-      : 'the service keeps a typed share password in memory only; give it to the service for good as the MDSYNC_SHARE_PASSWORD environment variable or the systemd credential "share-password" (see the README)',
+      : 'the service keeps a typed share password in memory only; give it to the service for good as the systemd credential "share-password" or with --share-password-file (see the README)',
   );
   if (sharePassword) store.set('sharePassword', sharePassword);
   return store;
@@ -98,9 +107,17 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   // Given PEM files are checked before anything is created: bad input changes nothing.
   let certificate: ServerCertificate | null =
     opts.mode === 'server' && opts.tls ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile) : null;
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const created = ensureDataDir(opts.dataDir);
   const logger = createFileLogger(dataFiles(opts.dataDir).log);
+  if (opts.sharePasswordWarning) logger.log('warn', opts.sharePasswordWarning);
+  if (created.readableByOthers) {
+    logger.log(
+      'warn',
+      `the data directory ${opts.dataDir} can be read by other users of this machine (mode ${created.mode}); make it owner-only: chmod 700 ${opts.dataDir}`,
+    );
+  }
   let policy: ServerPolicy;
+  const firstStart = opts.mode === 'server' ? new FirstStartCode() : null;
   if (opts.mode === 'server') {
     const machine = machineNames();
     certificate ??= loadOrCreateSelfSigned(opts.dataDir, machine, (m) => logger.log('info', m));
@@ -111,6 +128,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       names: serviceNames(opts.host, certificate.names, machine),
       sessions: opts.sessions,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
+      maxConnections: opts.maxConnections,
+      firstStart: firstStart ?? undefined,
+      idleMs: opts.idleMs,
     };
   } else {
     policy = {
@@ -135,6 +155,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     await imapChecks?.close(); // the database could not be opened: no workers left behind
     throw err;
   });
+  if (firstStart && !(await services.db.needsAdminPassword())) firstStart.spend();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -178,6 +199,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     url: server.url,
     port: server.port,
     certificate,
+    setupCode: firstStart?.value ?? null,
     services,
     server,
     logger,
@@ -193,24 +215,57 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   };
 }
 
+/** Where the service's share password came from, and what the administrator should be told. */
+export interface SharePasswordSource {
+  readonly password: string | null;
+  /** A warning for the console and the log, or null. */
+  readonly warning: string | null;
+}
+
+/** The first line of a secret file (systemd credential, --share-password-file). */
+function firstLine(text: string): string {
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
 /**
- * The share password handed to the service: systemd's credential `share-password`
- * (`LoadCredential=`), else MDSYNC_SHARE_PASSWORD, which is then removed from the environment.
+ * The share password handed to the service, best first: `--share-password-file` (a file, or `-`
+ * for standard input: `stdin` is its text), systemd's credential `share-password`
+ * (`LoadCredential=`), then MDSYNC_SHARE_PASSWORD, which is removed from `process.env` but stays
+ * in /proc/PID/environ (the kernel's copy of the initial environment): that case warns.
  */
-export function serviceSharePassword(env: NodeJS.ProcessEnv): string | null {
+export function serviceSharePassword(
+  env: NodeJS.ProcessEnv,
+  file?: { readonly path: string; readonly stdin?: string },
+): SharePasswordSource {
+  const fromEnv = env.MDSYNC_SHARE_PASSWORD;
+  delete env.MDSYNC_SHARE_PASSWORD;
+  const envWarning = fromEnv
+    ? 'MDSYNC_SHARE_PASSWORD was read and removed, but the process\'s initial environment stays readable in /proc/PID/environ (by its user and root) while it runs; give it as the systemd credential "share-password" or with --share-password-file instead'
+    : null;
+  if (file) {
+    let text: string;
+    try {
+      text = file.path === '-' ? (file.stdin ?? '') : fs.readFileSync(file.path, 'utf8');
+    } catch (err) {
+      throw new UserError(
+        'config',
+        `cannot read the share password file ${file.path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+    const password = firstLine(text);
+    if (!password) throw new UserError('config', `the share password file ${file.path} is empty`);
+    return { password, warning: fromEnv ? 'MDSYNC_SHARE_PASSWORD was ignored: --share-password-file wins' : null };
+  }
   const dir = env.CREDENTIALS_DIRECTORY;
   if (dir) {
     try {
-      const text = fs.readFileSync(path.join(dir, 'share-password'), 'utf8');
-      const first = text.split(/\r?\n/, 1)[0] ?? '';
-      if (first) return first;
+      const password = firstLine(fs.readFileSync(path.join(dir, 'share-password'), 'utf8'));
+      if (password) return { password, warning: null };
     } catch {
       // no such credential: try the environment
     }
   }
-  const value = env.MDSYNC_SHARE_PASSWORD ?? null;
-  delete env.MDSYNC_SHARE_PASSWORD;
-  return value || null;
+  return { password: fromEnv || null, warning: envWarning };
 }
 
 /**

@@ -16,6 +16,27 @@ import forge from 'node-forge';
 import { UserError } from '../../shared/result';
 import { writeFileAtomic } from '../core/atomic-file';
 
+/**
+ * Mozilla's "intermediate" server configuration: TLS 1.2 and 1.3 only, forward-secret ECDHE key
+ * exchange with AEAD ciphers only (no static RSA, no CBC, no SHA-1 MACs), the client's preference.
+ */
+export const TLS_OPTIONS = {
+  minVersion: 'TLSv1.2',
+  ciphers: [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+  ].join(':'),
+  ecdhCurve: 'X25519:prime256v1:secp384r1',
+  honorCipherOrder: false,
+} as const;
+
 /** A certificate the service serves, with what clients check it by. */
 export interface ServerCertificate {
   readonly cert: string;

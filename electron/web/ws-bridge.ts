@@ -21,9 +21,11 @@ import {
 } from '../../shared/bridge-protocol';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { UserError, fail } from '../../shared/result';
-import type { Logger } from '../core/logger';
+import type { Logger, LogLevel } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
-import { hostAllowed, originAllowed, sameToken, sessionIdOf, type ServerPolicy } from './policy';
+import { TokenBucket, printable } from './limits';
+import { hostAllowed, originAllowed, sameToken, sessionIdOf, splitTarget, type ServerPolicy } from './policy';
+import { parseUntrustedJson } from './safe-json';
 import type { ServerSession, SessionStore } from './sessions';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -38,7 +40,26 @@ export interface BridgeDeps {
   readonly maxMessageBytes: number;
   /** Called with each socket's session, so the services can push to it and end it. */
   readonly onSession?: (session: Session, emit: Emit) => () => void;
+  /** An anonymous socket making no call is closed after this (network policy). */
+  readonly idleMs?: number;
+  /** Where lines a client can cause go (rate-limited); the logger by default. */
+  readonly log?: (level: LogLevel, message: string) => void;
 }
+
+/** How much one socket may ask: calls at once, then per second, in flight, and waiting. */
+interface CallLimits {
+  readonly burst: number;
+  readonly perSecond: number;
+  readonly inFlight: number;
+  readonly queued: number;
+}
+
+/** A socket without a logon on the network: the logon page needs a handful of calls. */
+export const ANONYMOUS_CALL_LIMITS: CallLimits = { burst: 20, perSecond: 2, inFlight: 2, queued: 8 };
+/** A logged-on page (or browser mode's one person). */
+export const USER_CALL_LIMITS: CallLimits = { burst: 200, perSecond: 50, inFlight: 8, queued: 256 };
+/** Refused calls in a row after which the socket is closed. */
+const MAX_REFUSED_IN_A_ROW = 50;
 
 /** The client address of a request, as the log and the throttle see it. */
 export function clientAddressOf(req: http.IncomingMessage): string {
@@ -128,17 +149,35 @@ function messageSender(ws: WebSocket, logger: Logger) {
 /** Serves the bridge on a server's upgrades; returns the WebSocket server (to close it). */
 export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketServer {
   const { policy, store } = deps;
+  const log = deps.log ?? ((level: LogLevel, message: string) => deps.logger.log(level, message));
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
+  // A handshake ws itself refuses (bad version, key or extension header): one line and a 400.
+  wss.on('wsClientError', (err: Error, socket: Duplex, req: http.IncomingMessage) => {
+    log('warn', `WebSocket handshake from ${clientAddressOf(req)} refused: ${printable(err.message)}`);
+    refuse(socket, 400, 'Bad Request');
+  });
+  wss.on('error', (err: Error) => log('error', `WebSocket server: ${printable(err.message)}`));
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    socket.on('error', () => {}); // a reset during the handshake ends this socket only
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      log('error', `WebSocket upgrade from ${clientAddressOf(req)} failed: ${printable(String(err), 300)}`);
+      refuse(socket, 500, 'Internal Server Error');
+    }
+  });
+
+  function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = splitTarget(req.url);
     const port = deps.port();
-    if (url.pathname !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
+    if (!url) return refuse(socket, 400, 'Bad Request');
+    if (url.path !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(policy, port, req.headers.host)) return refuse(socket, 421, 'Misdirected Request');
     const { id, bearer } = sessionIdOf(req, policy);
     const origin = req.headers.origin;
     if (policy.kind === 'loopback') {
-      if (!originAllowed(policy, port, origin) || !sameToken(url.searchParams.get('token'), policy.token)) {
+      if (!originAllowed(policy, port, origin) || !sameToken(url.query.get('token'), policy.token)) {
         return refuse(socket, 403, 'Forbidden');
       }
     } else if (origin !== undefined ? !originAllowed(policy, port, origin) : !bearer) {
@@ -148,7 +187,7 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     const entry = store.get(id);
     const address = clientAddressOf(req);
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
-  });
+  }
 
   function serve(ws: WebSocket, entry: ServerSession | null, clientAddress: string) {
     const session: Session = entry?.session ?? { user: null };
@@ -157,36 +196,107 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     const release = deps.onSession?.(session, emit);
     const unsubscribe = entry ? store.onEnd(entry.id, (reason) => emit('session:ended', { reason })) : undefined;
     if (entry) store.touch(entry);
-    ws.on('message', (data, isBinary) => {
+    const anonymousLimits = policy.kind === 'network' ? ANONYMOUS_CALL_LIMITS : USER_CALL_LIMITS;
+    const limitsNow = () => (session.user ? USER_CALL_LIMITS : anonymousLimits);
+    const buckets = new Map<CallLimits, TokenBucket>();
+    const bucket = (l: CallLimits) => {
+      let b = buckets.get(l);
+      if (!b) buckets.set(l, (b = new TokenBucket(l.burst, l.perSecond)));
+      return b;
+    };
+    let closed = false;
+    let inFlight = 0;
+    let refusedInARow = 0;
+    const queue: BridgeCall[] = [];
+    const send = (text: string) => out.send(text);
+    /** A client breaking the protocol: one line, the socket closed; the service goes on. */
+    const violation = (code: number, why: string) => {
+      log('warn', `WebSocket from ${clientAddress} closed: ${why}`);
+      ws.close(code, why.slice(0, 100));
+    };
+
+    // An anonymous socket on the network making no call is closed after the idle time; the page
+    // opens a new one when it needs it.
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      if (policy.kind !== 'network' || !deps.idleMs) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        if (!session.user && !closed) ws.close(1008, 'no logon: idle connection closed');
+      }, deps.idleMs).unref();
+    };
+    armIdle();
+
+    const run = (call: BridgeCall) => {
+      inFlight += 1;
+      if (entry) store.touch(entry); // an ended session has no user: the registry answers notLoggedOn
+      const ctx = { session, emit, clientAddress, takesJsonText: true };
+      void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger)
+        .then((result) => {
+          if (!(result.ok && result.value instanceof JsonText)) return send(answerText(call, result));
+          out.stream(call, result.value);
+        })
+        .catch((err: unknown) => log('error', `${call.channel} failed: ${printable(String(err), 300)}`))
+        .finally(() => {
+          inFlight -= 1;
+          // The calls of a socket that closed meanwhile are dropped, not run for nobody.
+          while (!closed && queue.length > 0 && inFlight < limitsNow().inFlight) run(queue.shift()!);
+        });
+    };
+
+    const onMessage = (data: unknown, isBinary: boolean) => {
+      armIdle();
+      if (isBinary) return violation(1003, 'a binary message (calls are JSON text)');
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
       let call: BridgeCall;
       try {
-        const parsed = BridgeCall.safeParse(
-          JSON.parse(!isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : ''),
-        );
-        if (!parsed.success) return;
+        const parsed = BridgeCall.safeParse(parseUntrustedJson(text));
+        if (!parsed.success) return violation(1008, 'a message that is not a call');
         call = parsed.data;
-      } catch {
-        return;
+      } catch (err) {
+        return violation(
+          1007,
+          `a message that is not acceptable JSON (${err instanceof Error ? err.message : 'invalid'})`,
+        );
       }
-      const send = (text: string) => out.send(text);
       if (SESSION_CHANNELS.has(call.channel)) {
         const refused = fail('useHttp', `${call.channel} is carried by POST /api/call, not the WebSocket`);
         return send(JSON.stringify({ id: call.id, result: refused }));
       }
-      if (entry) store.touch(entry); // an ended session has no user: the registry answers notLoggedOn
-      const ctx = { session, emit, clientAddress, takesJsonText: true };
-      void dispatch(deps.handlers, call.channel, call.input, ctx, deps.logger).then((result) => {
-        if (!(result.ok && result.value instanceof JsonText)) return send(answerText(call, result));
-        out.stream(call, result.value);
-      });
+      if (policy.kind === 'network' && call.channel === 'app:log') {
+        return send(answerText(call, fail('notCarried', 'app:log is not carried over the network')));
+      }
+      const limits = limitsNow();
+      if (!bucket(limits).take() || queue.length >= limits.queued) {
+        refusedInARow += 1;
+        if (refusedInARow === 1) log('warn', `calls from ${clientAddress} refused: too many on one connection`);
+        if (refusedInARow >= MAX_REFUSED_IN_A_ROW) return violation(1008, 'too many calls');
+        return send(answerText(call, fail('busy', 'too many calls on this connection; try again in a few seconds')));
+      }
+      refusedInARow = 0;
+      if (inFlight < limits.inFlight) run(call);
+      else queue.push(call);
+    };
+
+    ws.on('message', (data, isBinary) => {
+      try {
+        onMessage(data, isBinary);
+      } catch (err) {
+        log('error', `a WebSocket message from ${clientAddress} failed: ${printable(String(err), 300)}`);
+        if (!closed) ws.close(1011, 'internal error');
+      }
     });
     // A protocol violation (an oversized message) ends this socket only. ws has already sent the
     // close frame with its code (1009); cutting the socket at once could drop that frame before
     // it is written (TLS writes are queued), so the peer gets a second to read it.
-    ws.on('error', () => {
+    ws.on('error', (err: Error) => {
+      log('warn', `WebSocket from ${clientAddress} closed: ${printable(err.message)}`);
       setTimeout(() => ws.terminate(), 1000).unref();
     });
     ws.on('close', () => {
+      closed = true;
+      queue.length = 0;
+      clearTimeout(idle);
       release?.();
       unsubscribe?.();
     });

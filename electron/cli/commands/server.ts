@@ -16,7 +16,7 @@ import { parseFlags } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
-  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--imap-workers N] ' +
+  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] [--share-password-file FILE|-] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -27,6 +27,9 @@ const FLAGS = {
   'session-idle': { type: 'string' },
   'session-lifetime': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'connection-idle': { type: 'string' },
+  'share-password-file': { type: 'string' },
   'imap-workers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
@@ -40,6 +43,9 @@ interface Values extends DatabaseValues {
   'session-idle'?: string;
   'session-lifetime'?: string;
   'max-connections-per-address'?: string;
+  'max-connections'?: string;
+  'connection-idle'?: string;
+  'share-password-file'?: string;
   'imap-workers'?: string;
   help?: boolean;
 }
@@ -93,6 +99,12 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1)) {
     throw new CliError(`--max-connections-per-address must be a whole number ≥ 1, not "${max}"`, 2);
   }
+  const total = values['max-connections'];
+  const maxTotal = total === undefined ? undefined : Number(total);
+  if (maxTotal !== undefined && !(Number.isInteger(maxTotal) && maxTotal >= 1)) {
+    throw new CliError(`--max-connections must be a whole number ≥ 1, not "${total}"`, 2);
+  }
+  const idleMs = values['connection-idle'] ? parseDuration(values['connection-idle'], '--connection-idle') : undefined;
   const workers = values['imap-workers'];
   const imapWorkers = workers === undefined ? undefined : Number(workers);
   if (imapWorkers !== undefined && !(Number.isInteger(imapWorkers) && imapWorkers >= 0 && imapWorkers <= 16)) {
@@ -105,9 +117,22 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       : {}),
   };
   const dataDir = path.resolve(values['data-dir'] ?? io.defaultDataDir);
-  const database = await databaseOptions(io, dataDir, values);
+  const passwordFile = values['share-password-file'];
+  const database = await databaseOptions(
+    io,
+    dataDir,
+    values,
+    passwordFile === '-' ? '--share-password-file -' : undefined,
+  );
   let serving;
   try {
+    const share = serviceSharePassword(
+      process.env,
+      passwordFile === undefined
+        ? undefined
+        : { path: passwordFile, stdin: passwordFile === '-' ? await io.readStdin() : undefined },
+    );
+    if (share.warning) io.stderr(`mdsync server: warning: ${share.warning}\n`);
     serving = await serve({
       mode: 'server',
       dataDir,
@@ -116,9 +141,12 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       tls: values['tls-cert'] ? { certFile: values['tls-cert'], keyFile: values['tls-key']! } : undefined,
       sessions,
       maxConnectionsPerAddress: maxConnections,
+      maxConnections: maxTotal,
+      idleMs,
       imapWorkers,
       rendererDir: rendererDir(),
-      sharePassword: serviceSharePassword(process.env),
+      sharePassword: share.password,
+      sharePasswordWarning: share.warning,
       database,
     });
   } catch (err) {
@@ -128,6 +156,12 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
   io.stdout(
     `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})\n`,
   );
+  if (serving.setupCode) {
+    // On the console only (never in the log): whoever runs the service claims it at first start.
+    io.stdout(
+      `mdsync server: first start: the administrator has no password yet; set it at ${serving.url} with the one-time code ${serving.setupCode} (or: mdsync users passwd admin --password-stdin)\n`,
+    );
+  }
   const code = await stopOnSignals(serving, (m) => io.stderr(`mdsync server: ${m}\n`));
   // Whatever a library left open (an IMAP socket closing) must not keep a stopped service alive.
   setTimeout(() => process.exit(code), 2000).unref();

@@ -1,39 +1,40 @@
 /**
- * The key a client address is counted under (throttles, limits): an IPv4 address as it is, an
- * IPv6 address by its /64 (one client commonly owns a whole /64, so counting each address alone
- * would let it rotate through 2^64 of them). IPv4-mapped IPv6 addresses count as their IPv4 one.
+ * The key a client is counted by (connection limits, logon throttle): an IPv4 address as it is,
+ * an IPv6 address by its /64 network, since one client is routinely given a whole /64 and could
+ * otherwise change address at will. IPv4-mapped IPv6 (`::ffff:192.0.2.1`) counts as the IPv4.
  */
 import net from 'node:net';
 
-/** Expands an IPv6 address to its eight 16-bit groups; null when it is not one. */
-function groups(address: string): number[] | null {
-  const plain = address.split('%')[0] ?? '';
-  if (net.isIPv6(plain) === false) return null;
-  let text = plain;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -v4[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/** `192.0.2.1` → `192.0.2.1`; `2001:db8:1:2:a:b:c:d` → `2001:db8:1:2::/64`; anything else as given. */
+export function clientKey(address: string): string {
+  const a = address.trim().toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1]!;
+  if (net.isIPv6(a)) {
+    const groups = expandIPv6(a.split('%')[0]!);
+    if (groups)
+      return `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(':')}::/64`;
   }
-  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, null];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const fill = tail === null ? [] : new Array<string>(8 - left.length - right.length).fill('0');
-  const all = [...left, ...fill, ...right].map((g) => parseInt(g, 16));
-  return all.length === 8 && all.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? all : null;
+  return a;
 }
 
-/** The key of a client address: IPv4 as is, IPv6 as `prefix::/64`, anything else as given. */
-export function clientKey(address: string): string {
-  if (net.isIPv4(address)) return address;
-  const g = groups(address);
-  if (!g) return address;
-  // ::ffff:a.b.c.d is an IPv4 client.
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
-    return [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff].join('.');
+/** The eight 16-bit groups of an IPv6 address (with an IPv4 tail), or null. */
+function expandIPv6(a: string): number[] | null {
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  let text = a;
+  if (tail) {
+    const b = tail.slice(1).map(Number);
+    text = `${a.slice(0, tail.index)}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
   }
-  return `${g
-    .slice(0, 4)
-    .map((x) => x.toString(16))
-    .join(':')}::/64`;
+  const [head, rest] = text.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = rest === undefined ? [] : rest ? rest.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (rest === undefined ? missing !== 0 : missing < 0) return null;
+  const all = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill('0'), ...right];
+  const groups = all.map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
 }

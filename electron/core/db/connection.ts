@@ -93,7 +93,7 @@ export class DbConnection {
   /** Opens (and on first use creates, or migrates) the database. */
   static async open(opts: ConnectionOptions): Promise<DbConnection> {
     const SQL = await loadSqlJs(opts.wasmPath);
-    fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 }); // the data directory: owner-only
     const loaded = loadDatabase(SQL, opts.file);
     const conn = new DbConnection(
       SQL,
