@@ -26,6 +26,8 @@ import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
+import { checkImapLogin } from './core/imap/imap-check';
+import { countRun, serviceMetrics } from './core/metrics';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -99,6 +101,15 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
+  serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);
+  const check = deps.imapChecks?.check ?? checkImapLogin;
+  /** The logon check against MDaemon, timed for the metrics. */
+  const timedCheck: typeof checkImapLogin = async (...args) => {
+    const end = serviceMetrics.imapCheckSeconds.startTimer();
+    const result = await check(...args);
+    end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
+    return result;
+  };
 
   const authenticator = createAuthenticator({
     findUser: async (userName) => {
@@ -117,7 +128,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
     imapSettings: () => Promise.resolve(settingsStore.load().imap),
-    ...(deps.imapChecks ? { checkImap: deps.imapChecks.check } : {}),
+    checkImap: timedCheck,
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -190,6 +201,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       let finished!: () => void;
       current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
+      const started = performance.now();
+      let outcome: Parameters<typeof countRun>[1]['result'] = 'failed';
+      let summary: SyncReport['summary'] | undefined;
       try {
         await services.historySettled(); // runs are recorded in the order they started
         const report = await runSync({
@@ -212,8 +226,15 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
             : undefined,
         });
         log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
+        outcome = opts.dryRun ? 'tested' : 'applied';
+        summary = report.summary;
         return report;
+      } catch (err) {
+        if (controller.signal.aborted) outcome = 'cancelled';
+        throw err;
       } finally {
+        const seconds = (performance.now() - started) / 1000;
+        countRun(serviceMetrics, { dryRun: opts.dryRun, actor: opts.actor, result: outcome, seconds, summary });
         current = null;
         finished();
       }

@@ -8,6 +8,7 @@
 import type { SessionUser } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { LogonUser } from '../../core/db/repository';
+import { serviceMetrics } from '../../core/metrics';
 import type { Services } from '../../services';
 import type { CallContext, Handlers } from '../registry';
 
@@ -38,9 +39,11 @@ export function authHandlers(
     'auth:logon': async ({ userName, password }, ctx) => {
       const answer = await s.authenticator.authenticate(userName, password, { clientAddress: clientAddressOf(ctx) });
       if (!answer.ok) {
+        serviceMetrics.logons.inc({ method: 'unknown', result: answer.reason });
         ctx.session.user = null;
         return answer;
       }
+      serviceMetrics.logons.inc({ method: answer.user.authentication, result: 'ok' });
       ctx.session.user = answer.user;
       return { ok: true as const, user: answer.user };
     },
