@@ -32,7 +32,9 @@ import {
   sessionIdOf,
   type ServerPolicy,
 } from './policy';
+import { serveOps, type OpsDeps } from './ops-routes';
 import { DEFAULT_SESSION_LIMITS, SessionStore } from './sessions';
+import { RECONNECT_CODE } from '../../shared/bridge-protocol';
 import { attachBridge, clientAddressOf, type BridgeDeps } from './ws-bridge';
 
 /** What the server needs to run. */
@@ -49,6 +51,8 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** The sessions' idle time from the settings, asked at each check; a policy's fixed one wins. */
   readonly idleMs?: () => number;
+  /** The operator's routes (`/healthz`, `/readyz`, `/metrics`: ops-routes.ts), network service only. */
+  readonly ops?: OpsDeps;
 }
 
 /** A running server. */
@@ -57,8 +61,12 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly sessions: SessionStore;
-  /** Stops listening, closes every connection and ends every session. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, closes every connection and ends every session. `reconnect`: the pages are
+   * told to reconnect (close code 1012, to another server behind the balancer) instead of being
+   * told that their session ended.
+   */
+  close(opts?: { reconnect?: boolean }): Promise<void>;
 }
 
 /** Browser mode's token cookie (the page sets it so its assets load). */
@@ -102,6 +110,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${text}\n`);
     };
+    // Before the Host check: a balancer's health check or a scraper may name the service by address.
+    if (opts.ops && serveOps(opts.ops, req, res, clientAddressOf(req), headers)) return;
     if (!hostAllowed(policy, port, req.headers.host)) return deny(421, 'wrong host');
     if (url.pathname === CALL_PATH) return void handleCall(req, res, url, headers, deny);
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
@@ -257,8 +267,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url,
     port,
     sessions: store,
-    close: () =>
+    close: (how) =>
       new Promise<void>((resolve) => {
+        if (how?.reconnect) for (const c of wss.clients) c.close(RECONNECT_CODE, 'the server is restarting: reconnect');
         store.closeAll('the server stopped');
         for (const c of wss.clients) c.close(1001, 'the server is stopping');
         wss.close();

@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { UserError } from '../../shared/result';
 import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '../core/imap/check-pool';
@@ -18,7 +19,10 @@ import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../ipc/handlers';
 import type { RepositoryOptions } from '../core/db/repository';
 import { createServices, type Services } from '../services';
+import { serviceMetrics } from '../core/metrics';
 import { VERSION } from '../version';
+import { drainThenStop, type Draining } from './drain';
+import { withinTime } from './ops-routes';
 import { startServer, type RunningServer } from './http-server';
 import { serviceNames, type ServerPolicy } from './policy';
 import type { SessionLimits } from './sessions';
@@ -50,6 +54,13 @@ export interface ServeOptions {
    * single core); 0 checks on the thread that answers requests, as browser mode always does.
    */
   readonly imapWorkers?: number;
+  /** Server mode: who may read `/metrics` besides loopback (`--metrics-allow`). */
+  readonly metricsAllow?: net.BlockList;
+  /**
+   * Server mode: on SIGTERM, how long `/readyz` says no while everything is still served, so that a
+   * load balancer moves new connections elsewhere first (`--drain-grace`; default 0: stop at once).
+   */
+  readonly drainGraceMs?: number;
 }
 
 /** A serving process. */
@@ -63,6 +74,8 @@ export interface Serving {
   readonly logger: Logger;
   /** Stops everything in order; resolves when the database is closed. */
   stop(): Promise<void>;
+  /** Readiness goes false, then after the grace period the service stops (SIGTERM). */
+  drain(): Promise<void>;
 }
 
 function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | undefined): SecretStore {
@@ -135,6 +148,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     await imapChecks?.close(); // the database could not be opened: no workers left behind
     throw err;
   });
+  const draining: Draining = { on: false };
   let server: RunningServer;
   try {
     server = await startServer({
@@ -147,7 +161,22 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       onSession: (session, emit) => services.trackSession(session, emit),
       // The Sessions setting, unless --session-idle fixed it for this run.
       idleMs: () => services.settings.load().sessions.idleMinutes * 60_000,
+      ops:
+        opts.mode === 'server'
+          ? {
+              // Ready: not draining, the database answers and the settings load.
+              ready: async () =>
+                !draining.on &&
+                (await withinTime(async () => {
+                  await services.db.needsAdminPassword();
+                  services.settings.load();
+                })),
+              metrics: serviceMetrics,
+              metricsAllow: opts.metricsAllow ?? new net.BlockList(),
+            }
+          : undefined,
     });
+    serviceMetrics.sessionsFrom(() => server.sessions.size);
   } catch (err) {
     await services.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -174,7 +203,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     );
   }
   let stopping: Promise<void> | null = null;
-  return {
+  const serving: Serving = {
     url: server.url,
     port: server.port,
     certificate,
@@ -184,13 +213,15 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     stop() {
       stopping ??= (async () => {
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopping`);
-        await server.close();
+        await server.close({ reconnect: draining.reconnect === true });
         await services.close();
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopped`);
       })();
       return stopping;
     },
+    drain: () => drainThenStop(serving, draining, opts.drainGraceMs ?? 0),
   };
+  return serving;
 }
 
 /**
@@ -223,7 +254,7 @@ export function stopOnSignals(serving: Serving, onError: (message: string) => vo
     const handler = () => {
       if (signalled) process.exit(1);
       signalled = true;
-      serving.stop().then(
+      serving.drain().then(
         () => resolve(0),
         (err: unknown) => {
           onError(err instanceof Error ? err.message.split('\n')[0]! : String(err));

@@ -13,10 +13,12 @@ import { UserError } from '../../../shared/result';
 import { serve, serviceSharePassword, stopOnSignals } from '../../web/serve';
 import { CliError, type CliIo, type Command } from '../io';
 import { parseFlags } from './common-flags';
+import { balancerOptions } from './server-balancer-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
   'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--imap-workers N] ' +
+  '[--metrics-allow CIDR]… [--drain-grace 10s] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -28,6 +30,8 @@ const FLAGS = {
   'session-lifetime': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
   'imap-workers': { type: 'string' },
+  'metrics-allow': { type: 'string', multiple: true },
+  'drain-grace': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
 } as const;
@@ -41,6 +45,8 @@ interface Values extends DatabaseValues {
   'session-lifetime'?: string;
   'max-connections-per-address'?: string;
   'imap-workers'?: string;
+  'metrics-allow'?: string[];
+  'drain-grace'?: string;
   help?: boolean;
 }
 
@@ -104,6 +110,7 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       ? { lifetimeMs: parseDuration(values['session-lifetime'], '--session-lifetime') }
       : {}),
   };
+  const behind = balancerOptions(values);
   const dataDir = path.resolve(values['data-dir'] ?? io.defaultDataDir);
   const database = await databaseOptions(io, dataDir, values);
   let serving;
@@ -117,6 +124,7 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       sessions,
       maxConnectionsPerAddress: maxConnections,
       imapWorkers,
+      ...behind,
       rendererDir: rendererDir(),
       sharePassword: serviceSharePassword(process.env),
       database,
