@@ -106,9 +106,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   /** The logon check against MDaemon, timed for the metrics. */
   const timedCheck: typeof checkImapLogin = async (...args) => {
     const end = serviceMetrics.imapCheckSeconds.startTimer();
-    const result = await check(...args);
-    end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
-    return result;
+    serviceMetrics.passwordChecksInFlight.inc();
+    try {
+      const result = await check(...args);
+      end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
+      return result;
+    } finally {
+      serviceMetrics.passwordChecksInFlight.dec();
+    }
   };
 
   const authenticator = createAuthenticator({
@@ -126,7 +131,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     verifyPassword,
     // The repository keeps the hash to itself: it verifies by user name.
-    verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
+    verifyUserPassword: async (userName, password) => {
+      serviceMetrics.passwordChecksInFlight.inc();
+      try {
+        return await db.verifyPassword(userName, password);
+      } finally {
+        serviceMetrics.passwordChecksInFlight.dec();
+      }
+    },
     imapSettings: () => Promise.resolve(settingsStore.load().imap),
     checkImap: timedCheck,
     log,
