@@ -33,6 +33,7 @@ import {
   type ServerPolicy,
 } from './policy';
 import { serveOps, type OpsDeps } from './ops-routes';
+import { proxiedAddress, proxyFront } from './proxy-protocol';
 import { DEFAULT_SESSION_LIMITS, SessionStore } from './sessions';
 import { RECONNECT_CODE } from '../../shared/bridge-protocol';
 import { attachBridge, clientAddressOf, type BridgeDeps } from './ws-bridge';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   readonly idleMs?: () => number;
   /** The operator's routes (`/healthz`, `/readyz`, `/metrics`: ops-routes.ts), network service only. */
   readonly ops?: OpsDeps;
+  /** The trusted proxies whose connections may start with a PROXY header (proxy-protocol.ts). */
+  readonly proxyFrom?: net.BlockList;
 }
 
 /** A running server. */
@@ -224,7 +227,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const maxPerAddress = policy.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   const perAddress = new Map<string, number>();
   server.on('connection', (socket: net.Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = proxiedAddress(socket) ?? socket.remoteAddress ?? 'unknown';
     const n = (perAddress.get(address) ?? 0) + 1;
     if (n > maxPerAddress) {
       socket.destroy();
@@ -250,14 +253,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     onSession: opts.onSession,
   });
 
+  // Behind trusted proxies, a TCP listener in front takes the PROXY header off each connection.
+  const listener: net.Server = opts.proxyFrom
+    ? proxyFront(server, opts.proxyFrom, (m) => logger.log('warn', m))
+    : server;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+    listener.once('error', reject);
+    listener.listen(opts.port, opts.host, () => {
+      listener.off('error', reject);
       resolve();
     });
   });
-  const address = server.address();
+  const address = listener.address();
   port = typeof address === 'object' && address ? address.port : opts.port;
   const url =
     policy.kind === 'loopback'
@@ -273,6 +280,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         store.closeAll('the server stopped');
         for (const c of wss.clients) c.close(1001, 'the server is stopping');
         wss.close();
+        if (listener !== server) listener.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();

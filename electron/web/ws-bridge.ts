@@ -24,6 +24,7 @@ import { UserError, fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
 import { hostAllowed, originAllowed, sameToken, sessionIdOf, type ServerPolicy } from './policy';
+import { proxiedAddress } from './proxy-protocol';
 import type { ServerSession, SessionStore } from './sessions';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -42,7 +43,7 @@ export interface BridgeDeps {
 
 /** The client address of a request, as the log and the throttle see it. */
 export function clientAddressOf(req: http.IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? 'unknown';
+  const a = proxiedAddress(req.socket) ?? req.socket.remoteAddress ?? 'unknown';
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 
