@@ -4,7 +4,9 @@
  * test run, and a SIGTERM that drains: not ready first, pages told to reconnect, exit 0.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeIfAvailable } from '../../e2e/servers/suite-needs';
 import { RECONNECT_CODE } from '../../shared/bridge-protocol';
@@ -14,6 +16,7 @@ import {
   callHttp,
   logOn,
   openBridge,
+  pinned,
   prepareDataDir,
   request,
   startService,
@@ -35,7 +38,14 @@ const scrape = async () => {
 describeIfAvailable('health, readiness and metrics', fs.existsSync(CLI) ? null : 'dist/cli.cjs is not built', () => {
   beforeAll(async () => {
     dataDir = prepareDataDir(ADMIN_PW, BOB_PW);
-    service = await startService(dataDir, ['--drain-grace', '1500ms']);
+    service = await startService(dataDir, [
+      '--drain-grace',
+      '1500ms',
+      '--proxy-protocol-from',
+      '127.0.0.1',
+      '--public-url',
+      'https://archive.example.test/',
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -80,6 +90,14 @@ describeIfAvailable('health, readiness and metrics', fs.existsSync(CLI) ? null :
     for (const personal of ['bob', 'admin', '127.0.0.1']) expect(labels).not.toContain(personal);
   });
 
+  it('shows its public URL; takes the client address from a trusted proxy’s header: /metrics is 404 for others', async () => {
+    expect(service.output()).toContain(', reached at https://archive.example.test/');
+    const page = await request(service, { path: '/', headers: { host: 'archive.example.test' } });
+    expect(page.status).toBe(200);
+    expect((await viaProxy('192.0.2.7', '/metrics')).split('\r\n', 1)[0]).toBe('HTTP/1.1 404 Not Found');
+    expect((await viaProxy('127.0.0.1', '/metrics')).split('\r\n', 1)[0]).toBe('HTTP/1.1 200 OK');
+  });
+
   it('drains on SIGTERM: not ready first, then pages are told to reconnect, then exit 0', async () => {
     const cookie = await logOn(service, 'bob', BOB_PW);
     const page = await openBridge(service, { cookie });
@@ -92,3 +110,20 @@ describeIfAvailable('health, readiness and metrics', fs.existsSync(CLI) ? null :
     expect(await exit).toBe(0);
   });
 });
+
+/** One request through a pretend proxy: a PROXY v1 header naming `client`, then TLS. */
+function viaProxy(client: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const raw = net.connect(service.port, '127.0.0.1', () => {
+      raw.write(`PROXY TCP4 ${client} 127.0.0.1 40000 ${service.port}\r\n`);
+      const t = tls.connect({ socket: raw, ...pinned(service) }, () =>
+        t.write(`GET ${path} HTTP/1.1\r\nHost: archive.example.test\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      t.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      t.on('end', () => resolve(text));
+      t.on('error', reject);
+    });
+    raw.on('error', reject);
+  });
+}

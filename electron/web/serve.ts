@@ -24,7 +24,7 @@ import { VERSION } from '../version';
 import { drainThenStop, type Draining } from './drain';
 import { withinTime } from './ops-routes';
 import { startServer, type RunningServer } from './http-server';
-import { serviceNames, type ServerPolicy } from './policy';
+import { parsePublicUrl, serviceNames, type ServerPolicy } from './policy';
 import type { SessionLimits } from './sessions';
 import { loadCertificateFiles, loadOrCreateSelfSigned, machineNames, type ServerCertificate } from './tls';
 
@@ -61,6 +61,10 @@ export interface ServeOptions {
    * load balancer moves new connections elsewhere first (`--drain-grace`; default 0: stop at once).
    */
   readonly drainGraceMs?: number;
+  /** Server mode: the public URLs it is reached by through a balancer (`--public-url`): Host, Origin, ready line. */
+  readonly publicUrls?: readonly string[];
+  /** Server mode: the trusted proxies whose connections carry a PROXY header (`--proxy-protocol-from`). */
+  readonly proxyProtocolFrom?: net.BlockList;
 }
 
 /** A serving process. */
@@ -124,6 +128,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       names: serviceNames(opts.host, certificate.names, machine),
       sessions: opts.sessions,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
+      publicOrigins: (opts.publicUrls ?? []).map(parsePublicUrl),
     };
   } else {
     policy = {
@@ -158,6 +163,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       host: opts.host,
       port: opts.port,
       policy,
+      proxyFrom: opts.mode === 'server' ? opts.proxyProtocolFrom : undefined,
       onSession: (session, emit) => services.trackSession(session, emit),
       // The Sessions setting, unless --session-idle fixed it for this run.
       idleMs: () => services.settings.load().sessions.idleMinutes * 60_000,

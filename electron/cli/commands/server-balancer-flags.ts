@@ -1,13 +1,17 @@
 /**
- * The flags of `mdsync server` for running behind a load balancer and being watched: who may read
- * `/metrics` (`--metrics-allow`) and how long a SIGTERM drains (`--drain-grace`).
+ * The flags of `mdsync server` for running behind a load balancer and being watched: the public
+ * URLs (`--public-url`), the trusted proxies speaking the PROXY protocol (`--proxy-protocol-from`),
+ * who may read `/metrics` (`--metrics-allow`) and how long a SIGTERM drains (`--drain-grace`).
  */
 import { parseCidrs } from '../../web/ops-routes';
+import { parsePublicUrl } from '../../web/policy';
 import type { ServeOptions } from '../../web/serve';
 import { CliError } from '../io';
 
 /** The values these flags give. */
 export interface BalancerValues {
+  'public-url'?: string[];
+  'proxy-protocol-from'?: string[];
   'metrics-allow'?: string[];
   'drain-grace'?: string;
 }
@@ -23,15 +27,24 @@ function parseGrace(text: string): number {
 }
 
 /** The serve options from these flags; CliError (status 2) for a bad value. */
-export function balancerOptions(values: BalancerValues): Pick<ServeOptions, 'metricsAllow' | 'drainGraceMs'> {
-  let metricsAllow;
+export function balancerOptions(
+  values: BalancerValues,
+): Pick<ServeOptions, 'metricsAllow' | 'drainGraceMs' | 'publicUrls' | 'proxyProtocolFrom'> {
+  let metricsAllow, proxyProtocolFrom;
+  const publicUrls = values['public-url'];
   try {
     metricsAllow = values['metrics-allow'] ? parseCidrs(values['metrics-allow'], '--metrics-allow') : undefined;
+    proxyProtocolFrom = values['proxy-protocol-from']
+      ? parseCidrs(values['proxy-protocol-from'], '--proxy-protocol-from')
+      : undefined;
+    for (const u of publicUrls ?? []) parsePublicUrl(u);
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
   return {
     ...(metricsAllow ? { metricsAllow } : {}),
+    ...(proxyProtocolFrom ? { proxyProtocolFrom } : {}),
+    ...(publicUrls ? { publicUrls } : {}),
     ...(values['drain-grace'] !== undefined ? { drainGraceMs: parseGrace(values['drain-grace']) } : {}),
   };
 }

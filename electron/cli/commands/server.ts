@@ -18,7 +18,7 @@ import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } 
 
 const USAGE =
   'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--imap-workers N] ' +
-  '[--metrics-allow CIDR]… [--drain-grace 10s] ' +
+  '[--public-url URL]… [--proxy-protocol-from CIDR]… [--metrics-allow CIDR]… [--drain-grace 10s] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -30,6 +30,8 @@ const FLAGS = {
   'session-lifetime': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
   'imap-workers': { type: 'string' },
+  'public-url': { type: 'string', multiple: true },
+  'proxy-protocol-from': { type: 'string', multiple: true },
   'metrics-allow': { type: 'string', multiple: true },
   'drain-grace': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -45,6 +47,8 @@ interface Values extends DatabaseValues {
   'session-lifetime'?: string;
   'max-connections-per-address'?: string;
   'imap-workers'?: string;
+  'public-url'?: string[];
+  'proxy-protocol-from'?: string[];
   'metrics-allow'?: string[];
   'drain-grace'?: string;
   help?: boolean;
@@ -134,7 +138,9 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
     throw err;
   }
   io.stdout(
-    `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})\n`,
+    `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})` +
+      (behind.publicUrls ? `, reached at ${behind.publicUrls.join(' ')}` : '') +
+      '\n',
   );
   const code = await stopOnSignals(serving, (m) => io.stderr(`mdsync server: ${m}\n`));
   // Whatever a library left open (an IMAP socket closing) must not keep a stopped service alive.
