@@ -27,7 +27,9 @@ import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
 import { checkImapLogin } from './core/imap/imap-check';
-import { countRun, serviceMetrics } from './core/metrics';
+import { countRefusals, countRun, serviceMetrics } from './core/metrics';
+import { CheckGate } from './core/auth/check-gate';
+import { SessionGuard } from './core/auth/session-guard';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -64,6 +66,8 @@ export interface Services extends ServiceDeps {
   readonly authenticator: ReturnType<typeof createAuthenticator>;
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
+  /** Binds sessions to users and checks every call against the user's current state. */
+  readonly sessionGuard: SessionGuard;
   /** Reads the App directory the probe describes (a typed share password, or the stored one). */
   readDirectory(
     probe: DirectoryProbe,
@@ -80,8 +84,8 @@ export interface Services extends ServiceDeps {
   busy(): boolean;
   /** Follows a window's or connection's session (for pushes); returns its release. */
   trackSession(session: Session, emit: Emit): () => void;
-  /** Logs a user off everywhere (deleted, or lost the right to log on). */
-  endSessions(userName: string, reason: string): void;
+  /** Logs a user off everywhere (deleted, or lost the right to log on), but `except`. */
+  endSessions(userName: string, reason: string, except?: Session): void;
   /**
    * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
    * it applies, or its one transaction finished: never half) and closes the database.
@@ -130,6 +134,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       };
     },
     verifyPassword,
+    // The bound on checks in flight, its refusals for load counted for the metrics.
+    gate: countRefusals(new CheckGate()),
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: async (userName, password) => {
       serviceMetrics.passwordChecksInFlight.inc();
@@ -149,7 +155,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     throttleStore: db.throttleStore() ?? undefined,
   });
 
-  const sessions = new Set<{ session: Session; emit: Emit }>();
+  // Every call needing a user is checked against the store; changes made elsewhere (the CLI,
+  // another server) are seen by a sweep every half second.
+  const sessionGuard = new SessionGuard({
+    getAuthState: (name) => db.getAuthState(name),
+    getAuthStates: (ids) => db.getAuthStates(ids),
+    log,
+  });
   let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
   let closing = false;
   /** History entries of tests still being written after their answer went out. */
@@ -191,6 +203,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     authenticator,
     defaultCodePage,
     scheduler,
+    sessionGuard,
 
     async readDirectory(probe, signal, onProgress) {
       const settings = resolveSettings(probe);
@@ -240,6 +253,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
         outcome = opts.dryRun ? 'tested' : 'applied';
         summary = report.summary;
+        // A synchronization that deleted users ends their sessions now, not at the next sweep.
+        if (!opts.dryRun) await sessionGuard.refresh().catch(() => undefined);
         return report;
       } catch (err) {
         if (controller.signal.aborted) outcome = 'cancelled';
@@ -265,23 +280,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     busy: () => current !== null,
 
     trackSession(session, emit) {
-      const entry = { session, emit };
-      sessions.add(entry);
-      return () => sessions.delete(entry);
+      return sessionGuard.follow(session, emit);
     },
 
-    endSessions(userName, reason) {
-      for (const { session, emit } of sessions) {
-        if (session.user?.userName.toLowerCase() === userName.toLowerCase()) {
-          session.user = null;
-          emit('session:ended', { reason });
-        }
-      }
+    endSessions(userName, reason, except) {
+      sessionGuard.endSessionsOf(userName, reason, except);
     },
 
     async close() {
       closing = true;
       services.scheduler.stop();
+      sessionGuard.close();
       const running = current;
       // A test stops; a synchronization stops before it applies anything, or, once applying, finishes
       // its one transaction: never half.

@@ -11,7 +11,11 @@ import { ChangeAction, type Change } from './model';
 import type { Result } from './result';
 
 /** A failure on the wire: a stable code and a one-line message. */
-export const AppError = z.object({ code: z.string(), message: z.string() });
+export const AppError = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryAfterSeconds: z.number().int().positive().optional(),
+});
 
 /**
  * The WebSocket path. Browser mode's token travels as `?token=`; the network service takes the

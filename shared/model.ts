@@ -241,6 +241,7 @@ export const LogonFailure = z.enum([
   'timeout',
   'notConfigured',
   'lockedOut',
+  'busy',
 ]);
 export type LogonFailure = z.infer<typeof LogonFailure>;
 

@@ -9,6 +9,8 @@
 export interface AppError {
   readonly code: string;
   readonly message: string;
+  /** For `busy` and throttled refusals: when to try again (the page can count down). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Success with a value, or an expected failure. */
@@ -33,6 +35,8 @@ export class UserError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** When to try again, for `busy` and throttled refusals. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'UserError';

@@ -155,3 +155,20 @@ export function countRun(
   const changes = { created: s.create, updated: s.update, deleted: s.delete, held: s.held, skipped: s.skip };
   for (const [change, n] of Object.entries(changes)) metrics.syncChanges.inc({ kind, change }, n);
 }
+
+/**
+ * A check gate (core/auth/check-gate.ts) whose refusals for load are counted: `CheckGate` itself
+ * stays free of metrics.
+ */
+export function countRefusals<G extends { run: (...a: never[]) => Promise<{ ran: boolean; why?: string }> }>(
+  gate: G,
+  metrics: ServiceMetrics = serviceMetrics,
+): G {
+  const run = gate.run.bind(gate) as G['run'];
+  gate.run = (async (...args: Parameters<G['run']>) => {
+    const result = await run(...args);
+    if (!result.ran && result.why === 'busy') metrics.passwordChecksRefused.inc();
+    return result;
+  }) as G['run'];
+  return gate;
+}

@@ -7,7 +7,7 @@ import { mdaemonHandlers } from './handlers/mdaemon';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
 import { userHandlers } from './handlers/users';
-import type { Handlers } from './registry';
+import { AUTHORIZE, type Handlers } from './registry';
 
 /** The handlers of all contract channels; the compiler checks none is missing. */
 export function createHandlers(s: Services): Handlers {
@@ -19,5 +19,6 @@ export function createHandlers(s: Services): Handlers {
     ...mdaemonHandlers(s),
     ...syncHandlers(s),
     ...userHandlers(s),
+    [AUTHORIZE]: (session) => s.sessionGuard.authorize(session),
   };
 }

@@ -40,8 +40,20 @@ export type Handler<C extends ChannelName> = (
   ctx: CallContext,
 ) => Promise<ChannelOutput<C> | JsonText<ChannelOutput<C>>> | ChannelOutput<C> | JsonText<ChannelOutput<C>>;
 
-/** One handler for every channel of the contract. */
-export type Handlers = { [C in ChannelName]: Handler<C> };
+/**
+ * The user's current state for a call that needs a logged-on user, or null when the session may no
+ * longer be used (deleted, demoted below Log on, password changed elsewhere: it is ended then).
+ */
+export type Authorize = (session: Session) => Promise<SessionUser | null>;
+
+/** Where a handler set carries its {@link Authorize} (createHandlers sets it). */
+export const AUTHORIZE: unique symbol = Symbol('authorize');
+
+/**
+ * One handler for every channel of the contract, and the check every non-public call passes
+ * (without one, the user copied into the session at logon is trusted: unit tests only).
+ */
+export type Handlers = { [C in ChannelName]: Handler<C> } & { readonly [AUTHORIZE]?: Authorize };
 
 /** True when a string names a channel of the contract. */
 export function isChannel(name: string): name is ChannelName {
@@ -58,7 +70,19 @@ export async function dispatch(
 ): Promise<Result<unknown>> {
   if (!isChannel(channel)) return fail('unknownChannel', `unknown channel ${channel.slice(0, 64)}`);
   const def = contract[channel];
-  const user = ctx.session.user;
+  let user = ctx.session.user;
+  const authorize = handlers[AUTHORIZE];
+  if (def.access !== 'public' && user && authorize) {
+    try {
+      user = await authorize(ctx.session);
+    } catch (err) {
+      logger.log(
+        'error',
+        `${channel}: the user's rights could not be checked: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return fail('unavailable', 'your rights cannot be checked just now; try again shortly');
+    }
+  }
   if (def.access !== 'public' && !user) return fail('notLoggedOn', 'you are not logged on');
   if (def.access === 'admin' && !user?.privileges.includes('admin')) {
     return fail('forbidden', 'this needs the Administrator privilege');
@@ -74,7 +98,12 @@ export async function dispatch(
     if (value instanceof JsonText && !ctx.takesJsonText) return ok(JSON.parse(await value.text()) as unknown);
     return ok(value);
   } catch (err) {
-    if (err instanceof UserError) return fail(err.code, err.message);
+    if (err instanceof UserError) {
+      const failed = fail(err.code, err.message);
+      return err.retryAfterSeconds && !failed.ok
+        ? { ok: false, error: { ...failed.error, retryAfterSeconds: err.retryAfterSeconds } }
+        : failed;
+    }
     logger.log('error', `${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return fail('internal', 'an internal error occurred; the details are in the log');
   }

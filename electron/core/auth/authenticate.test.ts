@@ -10,6 +10,8 @@ import {
   type AuthenticatorDeps,
 } from './authenticate';
 import { hashPassword, verifyPassword } from './passwords';
+import { CheckGate } from './check-gate';
+import { DEFAULT_THROTTLE } from './logon-throttle';
 
 const SECRET = 'Right-Pa55';
 
@@ -44,6 +46,7 @@ function setup(
       sleeps.push(ms);
       clock += ms;
     },
+    failureFloorMs: 0,
     ...opts.deps,
   };
   return { auth: createAuthenticator(deps), logs, sleeps, imapCalls, advance: (ms: number) => (clock += ms) };
@@ -141,29 +144,30 @@ describe('createAuthenticator', () => {
     expect(imapCalls).toEqual([{ user: 'frank@company.test' }]);
   });
 
-  it('falls back to the user name when it is an address, else notConfigured', async () => {
+  it('falls back to the user name when it is an address, else refuses as invalid (the log says why)', async () => {
     const a = setup({ users: [ds('gina@company.test', ['login'], [])] });
     expect((await a.auth.authenticate('gina@company.test', SECRET)).ok).toBe(true);
     expect(a.imapCalls).toEqual([{ user: 'gina@company.test' }]);
     const b = setup({ users: [ds('gina', ['login'], [])] });
-    expect(await b.auth.authenticate('gina', SECRET)).toMatchObject({ reason: 'notConfigured' });
+    expect(await b.auth.authenticate('gina', SECRET)).toMatchObject({ reason: 'invalidCredentials' });
     expect(b.imapCalls).toEqual([]);
+    expect(b.logs.join('\n')).toMatch(/without an email address/);
   });
 
-  it('IMAP not configured is notConfigured, without contacting anything', async () => {
+  it('IMAP not configured answers like a wrong password, without contacting anything', async () => {
     const { auth, imapCalls, logs } = setup({ users: [ds('frank@c.test')], imap: { host: '' } });
-    expect(await auth.authenticate('frank@c.test', SECRET)).toMatchObject({ ok: false, reason: 'notConfigured' });
+    expect(await auth.authenticate('frank@c.test', SECRET)).toEqual(await auth.authenticate('nobody', SECRET));
     expect(imapCalls).toEqual([]);
     expect(logs.join('\n')).toMatch(/no MDaemon IMAP server is configured/);
   });
 
-  it('maps IMAP failures to logon reasons, and mentions the APOP setting on refusals', async () => {
+  it('answers every IMAP failure like a wrong password (the log says which), mentioning the APOP setting', async () => {
     const map = {
       auth: 'invalidCredentials',
-      network: 'serverUnreachable',
-      tls: 'tlsError',
-      timeout: 'timeout',
-      config: 'notConfigured',
+      network: 'invalidCredentials',
+      tls: 'invalidCredentials',
+      timeout: 'invalidCredentials',
+      config: 'invalidCredentials',
     } as const;
     for (const [code, reason] of Object.entries(map)) {
       const { auth, logs } = setup({
@@ -177,7 +181,7 @@ describe('createAuthenticator', () => {
       const r = await auth.authenticate('frank@c.test', SECRET);
       expect(r).toMatchObject({ ok: false, reason });
       expect(logs.join('\n')).toContain(`imap says ${code}`);
-      if (!r.ok && code === 'auth') expect(r.message).toMatch(/honor APOP & CRAM-MD5/);
+      if (!r.ok) expect(r.message).toMatch(/honor APOP & CRAM-MD5/);
     }
   });
 
@@ -220,10 +224,17 @@ describe('createAuthenticator', () => {
     expect((await auth.authenticate('anna', SECRET)).ok).toBe(true);
   });
 
-  it('failures outside the window are forgotten, and success resets the count', async () => {
+  it('failures outside the window are forgotten, and a success resets the count of its user at its address', async () => {
     const { auth, sleeps, advance } = setup({
       users: [await integrated('anna')],
-      deps: { throttle: { windowMs: 10_000, freeFailures: 2, lockoutFailures: 100 } },
+      deps: {
+        throttle: {
+          windowMs: 10_000,
+          freeFailures: 2,
+          lockoutFailures: 100,
+          userName: { ...DEFAULT_THROTTLE.userName, windowMs: 10_000, freeFailures: 2 },
+        },
+      },
     });
     await auth.authenticate('anna', 'x');
     await auth.authenticate('anna', 'x');
@@ -233,9 +244,10 @@ describe('createAuthenticator', () => {
     await auth.authenticate('anna', 'x');
     await auth.authenticate('anna', 'x');
     expect(sleeps).toEqual([1000]);
-    expect((await auth.authenticate('anna', SECRET)).ok).toBe(true);
-    await auth.authenticate('anna', 'x');
-    expect(sleeps).toHaveLength(2);
+    // From a known device the user name's count is skipped; the success resets this pair's.
+    expect((await auth.authenticate('anna', SECRET, { trustedDevice: true })).ok).toBe(true);
+    await auth.authenticate('anna', 'x', { trustedDevice: true });
+    expect(sleeps).toEqual([1000, 2000]);
   });
 
   it('network trouble does not count as a failed password', async () => {
@@ -259,5 +271,84 @@ describe('createAuthenticator', () => {
       results.push(await auth.authenticate(name, secret));
     expect(JSON.stringify(results)).not.toContain(secret);
     expect(logs.join('\n')).not.toContain(secret);
+  });
+
+  it('unknown names, users without a password, Directory Services and MDaemon down: one answer, one time floor', async () => {
+    const { auth, sleeps } = setup({
+      users: [await integrated('nopw', ['login'], null), ds('frank@c.test')],
+      imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
+      deps: { failureFloorMs: 400 },
+    });
+    const answers = [];
+    for (const name of ['nobody', 'nopw', 'frank@c.test']) answers.push(await auth.authenticate(name, 'guess'));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(sleeps).toEqual([400, 400, 400]);
+  });
+
+  it('one check per user name and a few per address at once; the rest are told when to try again', async () => {
+    let open!: () => void;
+    const gateOpen = new Promise<void>((r) => (open = r));
+    const { auth } = setup({
+      users: [await integrated('anna')],
+      deps: {
+        verifyPassword: async (hash, pw) => {
+          await gateOpen;
+          return hash === `fake$${pw}`;
+        },
+      },
+    });
+    const first = auth.authenticate('anna', 'wrong', { clientAddress: '10.0.0.1' });
+    const second = await auth.authenticate('ANNA', 'wrong', { clientAddress: '10.0.0.2' });
+    expect(second).toMatchObject({ ok: false, reason: 'busy', retryAfterSeconds: 1 });
+    // A known-good device is not held up by strangers' attempts on its user name.
+    const mine = auth.authenticate('anna', SECRET, { clientAddress: '10.0.0.3', trustedDevice: true });
+    open();
+    expect(await first).toMatchObject({ reason: 'invalidCredentials' });
+    expect(await mine).toMatchObject({ ok: true });
+  });
+
+  it('refuses at once beyond the global bound, and drops a queued check whose client went', async () => {
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    const checked: string[] = [];
+    const users = await Promise.all(['a', 'b', 'c', 'd'].map((n) => integrated(n)));
+    const { auth } = setup({
+      users,
+      deps: {
+        gate: new CheckGate(1, 1),
+        verifyPassword: async (hash, pw) => {
+          checked.push(hash);
+          await held;
+          return hash === `fake$${pw}`;
+        },
+      },
+    });
+    const gone = new AbortController();
+    const a = auth.authenticate('a', SECRET, { clientAddress: '10.0.0.1' });
+    const b = auth.authenticate('b', SECRET, { clientAddress: '10.0.0.2', signal: gone.signal });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await auth.authenticate('c', SECRET, { clientAddress: '10.0.0.3' })).toMatchObject({
+      reason: 'busy',
+      retryAfterSeconds: 2,
+    });
+    gone.abort();
+    expect(await b).toMatchObject({ reason: 'busy' });
+    open();
+    expect(await a).toMatchObject({ ok: true });
+    expect(checked).toEqual([`fake$${SECRET}`]);
+  });
+
+  it('a password change is throttled and logged like a logon', async () => {
+    const { auth, logs } = setup({
+      users: [await integrated('anna')],
+      deps: { throttle: { lockoutFailures: 5, baseDelayMs: 1 } },
+    });
+    for (let i = 0; i < 5; i++) await auth.checkPassword('anna', `wrong${i}`, { clientAddress: '10.0.0.1' });
+    expect(await auth.checkPassword('anna', SECRET, { clientAddress: '10.0.0.1' })).toMatchObject({
+      reason: 'lockedOut',
+    });
+    expect(logs.join('\n')).toMatch(/password change refused for "anna" from 10\.0\.0\.1: wrong password/);
+    await auth.unlock('ANNA');
+    expect(await auth.checkPassword('anna', SECRET, { clientAddress: '10.0.0.1' })).toMatchObject({ ok: true });
   });
 });

@@ -2,18 +2,22 @@
  * Logs a user on to the archive: by the archive's own password hash, or by MDaemon's IMAP server.
  *
  * The caller (the logon screen, `mdsync login`) learns only what a user may know: an unknown
- * user and a wrong password get the same answer, and whether a user may log on at all is only
- * told once the password was right. The administrator's log says what really happened.
- * Repeated failures per user name and per client address are slowed down and then locked out
- * (see logon-throttle.ts). Logons and failures are logged with the client address, when there is
- * one; no password reaches a log line, a message or an error.
+ * user, a user without a password, a wrong password and an unreachable MDaemon get the same
+ * answer after the same time floor, and whether a user may log on at all is only told once the
+ * password was right. The administrator's log says what really happened.
+ *
+ * Work is bounded: each attempt is counted before its check (logon-throttle.ts), at most one
+ * check runs per user name (a known-good device aside) and a few per address — more answer
+ * "busy, try again in N s" at once — and every check passes the global CheckGate. Logons and
+ * failures are logged with the client address; no password reaches a log line, a message or an error.
  */
 import type { LogonFailure, Privilege, SessionUser } from '../../../shared/model';
 import type { ImapSettings } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
 import { checkImapLogin } from '../imap/imap-check';
-import { SCRYPT_PARAMS } from './passwords';
-import { DEFAULT_THROTTLE, LogonThrottle, type ThrottleOptions, type ThrottleSubject } from './logon-throttle';
+import { CheckGate, InFlight } from './check-gate';
+import { clientKey } from './client-key';
+import { DEFAULT_THROTTLE, LogonThrottle, isLocked, nameKey, type ThrottleOptions } from './logon-throttle';
 import { createMemoryThrottleStore, type ThrottleStore } from './throttle-store';
 
 /** What logon needs to know about a user. */
@@ -46,20 +50,42 @@ export interface AuthenticatorDeps {
   throttle?: Partial<ThrottleOptions>;
   /** Where failures are counted; default: this process's memory. */
   throttleStore?: ThrottleStore;
+  /** The global bound on checks in flight; default twice the cores. */
+  gate?: CheckGate;
+  /** User names `mdsync users unlock` asked to clear since the last look (the embedded store). */
+  pendingUnlocks?: () => string[];
+  /** Every refusal of a password takes at least this long from its check's start (default 400 ms). */
+  failureFloorMs?: number;
+  /** Checks in flight at most per client address (default 3) and per user name (default 1). */
+  inFlight?: { perAddress: number; perUserName: number };
 }
 
 /** Where a logon comes from. */
 export interface LogonOrigin {
   /** The client's address (the network carriers); absent for the desktop app and the CLI. */
   readonly clientAddress?: string;
+  /** The client showed a device cookie issued to this user name at an earlier logon. */
+  readonly trustedDevice?: boolean;
+  /** Aborted when the client has gone: a check still waiting is dropped. */
+  readonly signal?: AbortSignal;
 }
 
 /** The answer of a logon. */
-export type AuthResult = { ok: true; user: SessionUser } | { ok: false; reason: LogonFailure; message: string };
+export type AuthResult =
+  { ok: true; user: SessionUser } | { ok: false; reason: LogonFailure; message: string; retryAfterSeconds?: number };
+
+type Refusal = Extract<AuthResult, { ok: false }>;
 
 /** Authenticates users. */
 export interface Authenticator {
   authenticate(userName: string, password: string, origin?: LogonOrigin): Promise<AuthResult>;
+  /**
+   * Checks a logged-on user's current password (a password change), throttled and logged like a
+   * logon; ok without regard to the Log on privilege.
+   */
+  checkPassword(userName: string, password: string, origin?: LogonOrigin): Promise<AuthResult>;
+  /** Forgets the failures and lock-outs of a user name (`mdsync users unlock`). */
+  unlock(userName: string): Promise<void>;
 }
 
 /** Same caller-facing text for an unknown user and a wrong password. */
@@ -67,30 +93,12 @@ export const INVALID_CREDENTIALS_MESSAGE = 'The user name or password is not cor
 const APOP_HINT =
   ' If you log on with your MDaemon password and it is right, ask your administrator to check MDaemon\'s "honor APOP & CRAM-MD5" setting.';
 
-/** A well-formed hash no password matches: unknown users cost as much time as known ones. */
-const DUMMY_HASH = [
-  'scrypt',
-  SCRYPT_PARAMS.N,
-  SCRYPT_PARAMS.r,
-  SCRYPT_PARAMS.p,
-  Buffer.alloc(16).toString('base64'),
-  Buffer.alloc(32).toString('base64'),
-].join('$');
-
-const IMAP_REASONS = {
-  auth: 'invalidCredentials',
-  network: 'serverUnreachable',
-  tls: 'tlsError',
-  timeout: 'timeout',
-  config: 'notConfigured',
-} as const satisfies Record<string, LogonFailure>;
-
 function quote(name: string): string {
   return JSON.stringify(name.slice(0, 200));
 }
 
-function from(subject: ThrottleSubject): string {
-  return subject.clientAddress ? ` from ${subject.clientAddress}` : '';
+function from(origin: LogonOrigin): string {
+  return origin.clientAddress ? ` from ${origin.clientAddress}` : '';
 }
 
 function minutes(ms: number): string {
@@ -114,10 +122,15 @@ function callerMessage(reason: LogonFailure): string {
       return 'Logging on with MDaemon credentials is not set up. Tell your administrator.';
     case 'lockedOut':
       return 'Too many failed logons.';
+    case 'busy':
+      return 'The service is busy checking other logons.';
     default:
       return assertNever(reason);
   }
 }
+
+/** What a check found: right, or why not (for the log only; the caller hears "invalid"). */
+type Verdict = { right: true } | { right: false; why: string; counts: boolean };
 
 /** Creates the authenticator; its throttle lives as long as it does. */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
@@ -127,23 +140,21 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     () => deps.now(),
   );
   const checkImap = deps.checkImap ?? checkImapLogin;
+  const gate = deps.gate ?? new CheckGate();
+  const floorMs = deps.failureFloorMs ?? 400;
+  const limits = deps.inFlight ?? { perAddress: 3, perUserName: 1 };
+  const inFlight = new InFlight();
 
-  const refuse = (reason: LogonFailure, extra = ''): AuthResult => ({
+  const refuse = (reason: LogonFailure, extra = '', retryAfterSeconds?: number): Refusal => ({
     ok: false,
     reason,
     message: callerMessage(reason) + extra,
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
   });
+  const busy = (seconds: number) => refuse('busy', ` Try again in ${seconds} s.`, seconds);
 
-  async function invalid(subject: ThrottleSubject, why: string): Promise<AuthResult> {
-    const userName = subject.userName;
-    const locked = await throttle.recordFailure(subject);
-    deps.log('info', `logon refused for ${quote(userName)}${from(subject)}: ${why}`);
-    if (locked.lockedMs > 0) {
-      const what =
-        locked.lockedBy === 'address' ? `logons from ${subject.clientAddress}` : `logon for ${quote(userName)}`;
-      deps.log('warn', `${what} locked for ${minutes(locked.lockedMs)} after repeated failures`);
-    }
-    // The hint depends only on global settings, never on the user, so it reveals nothing about them.
+  /** The same answer for every refused password, whatever the reason; the hint depends on global settings only. */
+  async function invalid(): Promise<Refusal> {
     const imapOn = await deps.imapSettings().then(
       (s) => s.host.trim() !== '',
       () => false,
@@ -151,84 +162,140 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     return refuse('invalidCredentials', imapOn ? APOP_HINT : '');
   }
 
-  async function passwordIsRight(user: AuthUser, password: string, origin: LogonOrigin): Promise<AuthResult | true> {
-    const { authentication } = user;
-    const subject = { userName: user.userName, clientAddress: origin.clientAddress };
-    switch (authentication) {
-      case 'integrated': {
-        const right = deps.verifyUserPassword
-          ? await deps.verifyUserPassword(user.userName, password)
-          : user.passwordHash !== null && (await deps.verifyPassword(user.passwordHash, password));
-        if (right) return true;
-        return invalid(
-          subject,
-          user.passwordHash === null && !deps.verifyUserPassword ? 'no password is set' : 'wrong password',
-        );
+  async function check(user: AuthUser | null, name: string, password: string): Promise<Verdict> {
+    if (name === '' || password === '' || /[\r\n\0]/.test(password)) {
+      return { right: false, why: name === '' ? 'no user name' : 'empty or malformed password', counts: true };
+    }
+    // Unknown names cost no CPU: the time floor alone makes them answer like a real check.
+    if (!user) return { right: false, why: 'no such user', counts: true };
+    if (user.authentication === 'integrated') {
+      if (user.passwordHash === null && !deps.verifyUserPassword) {
+        return { right: false, why: 'no password is set', counts: true };
       }
-      case 'directoryServices': {
-        const settings = await deps.imapSettings();
-        if (settings.host.trim() === '') {
-          deps.log(
-            'warn',
-            `logon of ${quote(user.userName)} (Directory Services) impossible: no MDaemon IMAP server is configured`,
-          );
-          return refuse('notConfigured');
-        }
-        const address = user.emailAddresses[0] ?? (user.userName.includes('@') ? user.userName : null);
-        if (!address) {
-          deps.log(
-            'warn',
-            `logon of ${quote(user.userName)} (Directory Services) impossible: the user has no email address to log on to MDaemon with`,
-          );
-          return refuse('notConfigured');
-        }
-        const result = await checkImap(settings, address, password);
-        if (result.ok) return true;
-        const code = result.error?.code ?? 'network';
-        const detail = result.error?.message ?? 'no details';
-        if (code === 'auth') return invalid(subject, `MDaemon refused the password for ${quote(address)}: ${detail}`);
+      const right = deps.verifyUserPassword
+        ? await deps.verifyUserPassword(user.userName, password)
+        : await deps.verifyPassword(user.passwordHash ?? '', password);
+      return right
+        ? { right: true }
+        : { right: false, why: user.passwordHash === null ? 'no password is set' : 'wrong password', counts: true };
+    }
+    const settings = await deps.imapSettings();
+    if (settings.host.trim() === '') {
+      return { right: false, why: 'Directory Services user, but no MDaemon IMAP server is configured', counts: false };
+    }
+    const address = user.emailAddresses[0] ?? (user.userName.includes('@') ? user.userName : null);
+    if (!address) {
+      return {
+        right: false,
+        why: 'Directory Services user without an email address to log on to MDaemon with',
+        counts: false,
+      };
+    }
+    const result = await checkImap(settings, address, password);
+    if (result.ok) return { right: true };
+    const code = result.error?.code ?? 'network';
+    const detail = result.error?.message ?? 'no details';
+    if (code === 'auth')
+      return { right: false, why: `MDaemon refused the password for ${quote(address)}: ${detail}`, counts: true };
+    deps.log(
+      code === 'config' ? 'error' : 'warn',
+      `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
+    );
+    return { right: false, why: `MDaemon could not check it (${code})`, counts: false };
+  }
+
+  async function attempt(
+    userName: string,
+    password: string,
+    origin: LogonOrigin,
+    what: 'logon' | 'password change',
+  ): Promise<Refusal | { ok: true; user: AuthUser }> {
+    const name = userName.trim();
+    for (const unlocked of deps.pendingUnlocks?.() ?? []) {
+      await throttle.unlock(unlocked);
+      deps.log('info', `failed logons of ${quote(unlocked)} forgotten (mdsync users unlock)`);
+    }
+    const subject = { userName: name, clientAddress: origin.clientAddress, trustedDevice: origin.trustedDevice };
+    const reserved = await throttle.reserve(subject);
+    if (isLocked(reserved)) {
+      const by =
+        reserved.lockedBy === 'address' ? `its address ${origin.clientAddress ?? ''}` : 'the user name at this address';
+      deps.log(
+        'warn',
+        `${what} refused for ${quote(name)}${from(origin)}: ${by} is locked out for another ${minutes(reserved.lockedFor)}`,
+      );
+      return refuse('lockedOut', ` Try again in ${minutes(reserved.lockedFor)}.`, Math.ceil(reserved.lockedFor / 1000));
+    }
+    const slots: [string, number][] = [];
+    if (origin.clientAddress) slots.push([`addr:${clientKey(origin.clientAddress)}`, limits.perAddress]);
+    slots.push([
+      origin.trustedDevice ? `device:${nameKey(name)}|${origin.clientAddress ?? ''}` : `user:${nameKey(name)}`,
+      limits.perUserName,
+    ]);
+    const release = inFlight.tryTake(slots);
+    const retryAfter = Math.max(1, Math.ceil(reserved.delayMs / 1000) + 1);
+    if (!release) {
+      // Counted all the same: a flood of parallel guesses is a flood of guesses.
+      deps.log(
+        'info',
+        `${what} of ${quote(name)}${from(origin)} refused at once: another check of it or its address is running`,
+      );
+      return busy(retryAfter);
+    }
+    try {
+      if (reserved.delayMs > 0) {
         deps.log(
-          code === 'config' ? 'error' : 'warn',
-          `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
+          'info',
+          `${what} of ${quote(name)}${from(origin)} delayed ${reserved.delayMs} ms after repeated failures`,
         );
-        return refuse(IMAP_REASONS[code]);
+        await deps.sleep(reserved.delayMs);
       }
-      default:
-        return assertNever(authentication);
+      const started = deps.now();
+      const user = name === '' ? null : await deps.findUser(name);
+      const ran = await gate.run(() => check(user, name, password), origin.signal);
+      if (!ran.ran) {
+        await reserved.released();
+        if (ran.why === 'gone') {
+          deps.log('info', `${what} of ${quote(name)}${from(origin)} dropped: the client went away`);
+          return busy(1);
+        }
+        deps.log('warn', `${what} of ${quote(name)}${from(origin)} refused: too many password checks at once`);
+        return busy(2);
+      }
+      const verdict = ran.value;
+      if (verdict.right && user) {
+        await reserved.succeeded();
+        return { ok: true, user };
+      }
+      const why = verdict.right ? 'no such user' : verdict.why;
+      if (verdict.right || verdict.counts) {
+        const locked = await reserved.failed();
+        if (locked.lockedMs > 0) {
+          const key =
+            locked.lockedBy === 'address'
+              ? `logons from ${origin.clientAddress}`
+              : `logons of ${quote(name)}${from(origin)}`;
+          deps.log('warn', `${key} locked for ${minutes(locked.lockedMs)} after repeated failures`);
+        }
+      } else {
+        await reserved.released();
+      }
+      deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
+      // The same time floor for every refusal: unknown names, no password, Directory Services, MDaemon down.
+      const left = started + floorMs - deps.now();
+      if (left > 0) await deps.sleep(left);
+      return invalid();
+    } finally {
+      release();
     }
   }
 
   return {
     async authenticate(userName, password, origin = {}) {
-      const name = userName.trim();
-      const subject = { userName: name, clientAddress: origin.clientAddress };
-      const verdict = await throttle.check(subject);
-      if (verdict.lockedFor > 0) {
-        const what = verdict.lockedBy === 'address' ? `its address ${origin.clientAddress ?? ''}` : 'the user name';
-        deps.log(
-          'warn',
-          `logon refused for ${quote(name)}${from(subject)}: ${what} is locked out for another ${minutes(verdict.lockedFor)}`,
-        );
-        return refuse('lockedOut', ` Try again in ${minutes(verdict.lockedFor)}.`);
-      }
-      if (verdict.delayMs > 0) {
-        deps.log(
-          'info',
-          `logon of ${quote(name)}${from(subject)} delayed ${verdict.delayMs} ms after repeated failures`,
-        );
-        await deps.sleep(verdict.delayMs);
-      }
-      if (name === '' || password === '' || /[\r\n\0]/.test(password)) {
-        return invalid(subject, name === '' ? 'no user name' : 'empty or malformed password');
-      }
-      const user = await deps.findUser(name);
-      if (!user) {
-        await deps.verifyPassword(DUMMY_HASH, password).catch(() => false);
-        return invalid(subject, 'no such user');
-      }
-      const verified = await passwordIsRight(user, password, origin);
-      if (verified !== true) return verified;
-      await throttle.recordSuccess(subject);
+      const result = await attempt(userName, password, origin, 'logon');
+      if (!result.ok) return result;
+      const user = result.user;
+      const subject = { clientAddress: origin.clientAddress };
       if (!user.privileges.includes('login') && !user.privileges.includes('admin')) {
         deps.log(
           'info',
@@ -247,5 +314,20 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         },
       };
     },
+    async checkPassword(userName, password, origin = {}) {
+      const result = await attempt(userName, password, origin, 'password change');
+      if (!result.ok) return result;
+      const u = result.user;
+      return {
+        ok: true,
+        user: {
+          userName: u.userName,
+          fullName: u.fullName,
+          authentication: u.authentication,
+          privileges: [...u.privileges],
+        },
+      };
+    },
+    unlock: (userName) => throttle.unlock(userName),
   };
 }

@@ -1,48 +1,58 @@
-/** The throttle over its store: per user name and per client address, across callers. */
+/** The throttle over its store: reserved before the check, per (user, address), per address, per user name. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THROTTLE, LogonThrottle, type ThrottleOptions } from './logon-throttle';
+import { DEFAULT_THROTTLE, LogonThrottle, isLocked, type Reservation, type ThrottleOptions } from './logon-throttle';
 import { createMemoryThrottleStore } from './throttle-store';
 
 function setup(over: Partial<ThrottleOptions> = {}) {
   let clock = 1_000_000;
   const store = createMemoryThrottleStore();
   const throttle = new LogonThrottle({ ...DEFAULT_THROTTLE, ...over }, store, () => clock);
-  return { throttle, store, advance: (ms: number) => (clock += ms) };
+  const fail = async (s: Parameters<LogonThrottle['reserve']>[0]) => {
+    const r = await throttle.reserve(s);
+    if (!isLocked(r)) await r.failed();
+    return r;
+  };
+  return { throttle, store, fail, advance: (ms: number) => (clock += ms) };
 }
 
+const delayOf = (r: Awaited<ReturnType<LogonThrottle['reserve']>>) => (isLocked(r) ? -1 : r.delayMs);
+
 describe('logon throttle', () => {
-  it('counts failures per user name, case-insensitively, and forgets them after a success', async () => {
+  it('counts attempts before their check: 40 at once are 40, and the ones beyond the limit are locked', async () => {
     const { throttle } = setup();
-    for (let i = 0; i < 3; i++) await throttle.recordFailure({ userName: i % 2 ? 'Anna' : 'anna ' });
-    expect(await throttle.check({ userName: 'ANNA' })).toEqual({ lockedFor: 0, lockedBy: null, delayMs: 1000 });
-    await throttle.recordSuccess({ userName: 'anna' });
-    expect((await throttle.check({ userName: 'anna' })).delayMs).toBe(0);
+    const s = { userName: 'bob', clientAddress: '10.0.0.1' };
+    const all = await Promise.all(Array.from({ length: 40 }, () => throttle.reserve(s)));
+    // However the attempts interleave, no more than the limit reach their check.
+    expect(all.filter((r) => !isLocked(r)).length).toBeLessThanOrEqual(DEFAULT_THROTTLE.lockoutFailures);
+    expect(isLocked(await throttle.reserve(s))).toBe(true);
   });
 
-  it('slows down and locks out one address guessing many names; other addresses go on', async () => {
-    const { throttle, advance } = setup();
-    const from = (i: number) => ({ userName: `user${i}`, clientAddress: '10.0.0.7' });
-    for (let i = 0; i < 10; i++) await throttle.recordFailure(from(i));
-    // No name failed twice: only the address explains the delay.
-    expect(await throttle.check(from(99))).toMatchObject({ lockedFor: 0, delayMs: 1000 });
-    let locked = { lockedMs: 0, lockedBy: null as string | null };
-    for (let i = 10; i < 30; i++) locked = await throttle.recordFailure(from(i));
-    expect(locked).toEqual({ lockedMs: DEFAULT_THROTTLE.address.lockoutMs, lockedBy: 'address' });
-    expect(await throttle.check(from(100))).toMatchObject({ lockedBy: 'address' });
-    expect(await throttle.check({ userName: 'user100', clientAddress: '10.0.0.8' })).toEqual({
-      lockedFor: 0,
-      lockedBy: null,
-      delayMs: 0,
-    });
-    advance(DEFAULT_THROTTLE.address.lockoutMs);
-    expect((await throttle.check(from(100))).lockedFor).toBe(0);
+  it('locks a user out per address only: guesses from elsewhere leave its own address alone', async () => {
+    const { throttle, fail } = setup();
+    for (let i = 0; i < 12; i++) await fail({ userName: 'admin', clientAddress: '10.0.0.66' });
+    expect(isLocked(await throttle.reserve({ userName: 'admin', clientAddress: '10.0.0.66' }))).toBe(true);
+    const mine = await throttle.reserve({ userName: 'Admin', clientAddress: '10.0.0.1', trustedDevice: true });
+    expect(delayOf(mine)).toBe(0);
+    // Without a known device, only the user name's bounded slowdown.
+    const stranger = await throttle.reserve({ userName: 'admin', clientAddress: '10.0.0.2' });
+    expect(delayOf(stranger)).toBe(DEFAULT_THROTTLE.userName.maxDelayMs);
   });
 
-  it('a success does not reset the address count', async () => {
-    const { throttle } = setup();
-    for (let i = 0; i < 10; i++) await throttle.recordFailure({ userName: `x${i}`, clientAddress: '10.0.0.9' });
-    await throttle.recordSuccess({ userName: 'mine', clientAddress: '10.0.0.9' });
-    expect((await throttle.check({ userName: 'x99', clientAddress: '10.0.0.9' })).delayMs).toBe(1000);
+  it('a success releases its reservation and starts the pair afresh; the address keeps its other failures', async () => {
+    const { throttle, fail } = setup();
+    for (let i = 0; i < 10; i++) await fail({ userName: `x${i}`, clientAddress: '10.0.0.9' });
+    const ok = (await throttle.reserve({ userName: 'mine', clientAddress: '10.0.0.9' })) as Reservation;
+    expect(ok.delayMs).toBe(1000);
+    await ok.succeeded();
+    expect(delayOf(await throttle.reserve({ userName: 'x99', clientAddress: '10.0.0.9' }))).toBe(1000);
+  });
+
+  it('counts IPv6 clients per /64, and unlock forgets a user name everywhere', async () => {
+    const { throttle, fail } = setup();
+    for (let i = 0; i < 10; i++) await fail({ userName: 'carol', clientAddress: `2001:db8:1:2::${i + 1}` });
+    expect(isLocked(await throttle.reserve({ userName: 'carol', clientAddress: '2001:db8:1:2:ffff::1' }))).toBe(true);
+    await throttle.unlock('CAROL');
+    expect(delayOf(await throttle.reserve({ userName: 'carol', clientAddress: '2001:db8:1:2::1' }))).toBe(1000);
   });
 
   it('the memory store stays bounded', async () => {

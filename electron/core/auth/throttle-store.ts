@@ -2,7 +2,7 @@
  * Where the logon throttle keeps failures and lock-outs: in this process's memory, or in the
  * database (so that every process sharing it agrees; the PostgreSQL store implements this too).
  *
- * Keys are opaque strings (`user:<name>`, `addr:<address>`); the throttle decides what they mean.
+ * Keys are strings the throttle makes: `ua:<name>|<address>`, `addr:<address>`, `user:<name>`.
  */
 
 /** A store of failed logons and lock-outs. */
@@ -15,6 +15,10 @@ export interface ThrottleStore {
   lock(key: string, until: number): Promise<void>;
   /** Forgets `key` (after a successful logon). */
   clear(key: string): Promise<void>;
+  /** Forgets one failure of `key` recorded at `at` (a reserved attempt that succeeded). */
+  remove(key: string, at: number): Promise<void>;
+  /** Forgets the counts and lock-outs of a user name (`user:<name>` and every `ua:<name>|…`). */
+  clearUser(name: string): Promise<void>;
 }
 
 interface Entry {
@@ -57,6 +61,17 @@ export function createMemoryThrottleStore(maxEntries = 10_000, maxFailuresPerKey
     },
     clear(key) {
       entries.delete(key);
+      return Promise.resolve();
+    },
+    remove(key, at) {
+      const e = entries.get(key);
+      const i = e ? e.failures.indexOf(at) : -1;
+      if (e && i >= 0) e.failures.splice(i, 1);
+      return Promise.resolve();
+    },
+    clearUser(name) {
+      entries.delete(`user:${name}`);
+      for (const key of [...entries.keys()]) if (key.startsWith(`ua:${name}|`)) entries.delete(key);
       return Promise.resolve();
     },
   };

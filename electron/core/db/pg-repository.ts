@@ -22,6 +22,8 @@ import { applyPlanPg } from './pg-apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
 import { pgThrottleStore } from './pg-throttle';
+import { pgAuthState, pgAuthStates } from './pg-auth-state';
+import type { AuthState } from './auth-state';
 import * as q from './pg-users';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
@@ -195,6 +197,14 @@ export class PgRepository implements ArchiveRepository {
 
   getLogonUser(userName: string): Promise<LogonUser | null> {
     return this.read((db) => q.loadLogonUser(db, userName.trim()));
+  }
+
+  getAuthState(userName: string): Promise<AuthState | null> {
+    return this.read((db) => pgAuthState(db, userName.trim()));
+  }
+
+  getAuthStates(ids: readonly number[]): Promise<AuthState[]> {
+    return this.read((db) => pgAuthStates(db, ids));
   }
 
   listUsers(): Promise<UserRecord[]> {

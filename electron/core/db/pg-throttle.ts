@@ -53,6 +53,19 @@ export function pgThrottleStore(pool: Pool): ThrottleStore {
         client.release(broken);
       }
     },
+    async remove(key, at) {
+      await pool.query(
+        'DELETE FROM logon_failures WHERE ctid IN (SELECT ctid FROM logon_failures WHERE key = $1 AND at = $2 LIMIT 1)',
+        [key, at],
+      );
+    },
+    async clearUser(name) {
+      await pool.query(
+        `WITH f AS (DELETE FROM logon_failures WHERE key = $1 OR starts_with(key, $2))
+         DELETE FROM logon_lockouts WHERE key = $1 OR starts_with(key, $2)`,
+        [`user:${name}`, `ua:${name}|`],
+      );
+    },
     async clear(key) {
       await pool.query(
         'WITH f AS (DELETE FROM logon_failures WHERE key = $1) DELETE FROM logon_lockouts WHERE key = $1',

@@ -270,6 +270,29 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     });
   });
 
+  it('gives the authorization state by name and by ids; its stamp changes with the password and a re-creation', async () => {
+    await repo.createUser({ userName: 'Anna', privileges: ['login'], password: 'first-pass' });
+    const first = await repo.getAuthState('ANNA');
+    expect(first).toMatchObject({ userName: 'Anna', authentication: 'integrated', privileges: ['login'] });
+    expect(JSON.stringify(first)).not.toContain('scrypt');
+    expect(await repo.getAuthStates([first!.id, 999_999])).toEqual([first]);
+    await repo.setPrivileges('anna', ['login', 'changePassword']);
+    const promoted = await repo.getAuthState('anna');
+    expect(promoted).toMatchObject({ privileges: ['login', 'changePassword'], stamp: first!.stamp });
+    await repo.updateUser('anna', { userName: 'Anne' });
+    expect(await repo.getAuthState('anna')).toBeNull();
+    expect(await repo.getAuthStates([first!.id])).toMatchObject([{ userName: 'Anne', stamp: first!.stamp }]);
+    await repo.setPassword('anne', 'second-pass');
+    const changed = await repo.getAuthState('anne');
+    expect(changed?.stamp).not.toBe(first!.stamp);
+    await repo.deleteUser('anne');
+    expect(await repo.getAuthStates([first!.id])).toEqual([]);
+    await repo.createUser({ userName: 'Anne', authentication: 'directoryServices' });
+    const again = await repo.getAuthState('anne');
+    expect(again?.stamp).not.toBe(changed?.stamp);
+    expect(await repo.getAuthStates([])).toEqual([]);
+  });
+
   it('postgres shares the logon throttle and the settings document; the embedded file keeps neither', async () => {
     if (kind === 'sqlite') {
       expect(repo.throttleStore()).toBeNull();

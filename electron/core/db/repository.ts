@@ -24,12 +24,14 @@ import type { NewRun } from './history-store';
 import type { LogonUser, UserRecord, UserSummary } from './user-store';
 import type { ThrottleStore } from './throttle-types';
 import type { CopyableStore } from './dump';
+import type { AuthState } from './auth-state';
 
 export type { LogonUser, UserRecord, UserSummary } from './user-store';
 export { publicUser } from './user-store';
 export type { MessageMeta } from './folder-store';
 export type { NewRun } from './history-store';
 export type { ThrottleStore } from './throttle-types';
+export type { AuthState } from './auth-state';
 
 /** How to open the user database. */
 export interface RepositoryOptions {
@@ -114,6 +116,10 @@ export interface ArchiveRepository extends CopyableStore {
   getUser(userName: string): Promise<UserRecord | null>;
   /** What a logon reads of a user by name (case-insensitive), or null: no folder access or message count. */
   getLogonUser(userName: string): Promise<LogonUser | null>;
+  /** What authorizes a session of the user named `userName` (case-insensitive), or null: one query. */
+  getAuthState(userName: string): Promise<AuthState | null>;
+  /** The authorization states of the users with these ids; deleted users are missing: one query. */
+  getAuthStates(ids: readonly number[]): Promise<AuthState[]>;
   /** All users in name order, with message counts. */
   listUsers(): Promise<UserRecord[]>;
   /**

@@ -19,6 +19,7 @@ import * as history from './history-store';
 import * as users from './user-store';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
+import { type AuthState, loadAuthState, loadAuthStates } from './auth-state';
 import type { Dump, DumpCounts } from './dump';
 import { countSqlite, exportSqlite, importSqlite } from './sqlite-dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
@@ -123,6 +124,14 @@ export class SqliteRepository implements ArchiveRepository {
 
   async getLogonUser(userName: string): Promise<users.LogonUser | null> {
     return Promise.resolve(users.loadLogonUser(this.read(), userName.trim()));
+  }
+
+  async getAuthState(userName: string): Promise<AuthState | null> {
+    return Promise.resolve(loadAuthState(this.read(), userName.trim()));
+  }
+
+  async getAuthStates(ids: readonly number[]): Promise<AuthState[]> {
+    return Promise.resolve(loadAuthStates(this.read(), ids));
   }
 
   async listUsers(): Promise<users.UserRecord[]> {

@@ -34,6 +34,7 @@ export function authHandlers(
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
       s.logger.log('info', 'the administrator password was set at first start');
       ctx.session.user = sessionUser(admin);
+      await s.sessionGuard.bindByName(ctx.session, admin.userName);
       return ctx.session.user;
     },
     'auth:logon': async ({ userName, password }, ctx) => {
@@ -43,18 +44,21 @@ export function authHandlers(
         ctx.session.user = null;
         return answer;
       }
+      // The session is bound to the user's id and identity stamp: every later call is checked against them.
+      if (!(await s.sessionGuard.bindByName(ctx.session, answer.user.userName))) {
+        serviceMetrics.logons.inc({ method: answer.user.authentication, result: 'notPermitted' });
+        return {
+          ok: false as const,
+          reason: 'notPermitted' as const,
+          message: 'This user may not log on to the archive.',
+        };
+      }
       serviceMetrics.logons.inc({ method: answer.user.authentication, result: 'ok' });
-      ctx.session.user = answer.user;
-      return { ok: true as const, user: answer.user };
+      return { ok: true as const, user: ctx.session.user ?? answer.user };
     },
     'auth:session': async (_input, ctx) => {
-      const current = ctx.session.user;
-      if (!current) return null;
       // Privileges may have changed since logon: the database is the truth.
-      const u = await s.db.getLogonUser(current.userName);
-      ctx.session.user =
-        u && (u.privileges.includes('login') || u.privileges.includes('admin')) ? sessionUser(u) : null;
-      return ctx.session.user;
+      return ctx.session.user ? await s.sessionGuard.authorize(ctx.session) : null;
     },
     'auth:logoff': (_input, ctx) => {
       const address = clientAddressOf(ctx);
@@ -77,6 +81,9 @@ export function authHandlers(
         throw new UserError('invalidCredentials', 'the current password is not correct');
       }
       await s.db.setPassword(record.userName, next);
+      // This session goes on with the new password; the user's other sessions end.
+      await s.sessionGuard.bindByName(ctx.session, record.userName);
+      s.endSessions(record.userName, 'your password was changed', ctx.session);
       s.logger.log('info', `${record.userName} changed their password`);
       return { done: true };
     },

@@ -40,9 +40,13 @@ export function userHandlers(
         throw new UserError('refused', 'you cannot take the Administrator privilege from yourself');
       }
       const u = await s.db.updateUser(originalUserName, input);
-      if (!u.privileges.includes('login') && !u.privileges.includes('admin')) {
-        s.endSessions(originalUserName, 'you may no longer log on');
+      // An administrator changing their own user (name, password) keeps this session.
+      if (ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase()) {
+        await s.sessionGuard.bindByName(ctx.session, u.userName);
       }
+      // Demoted, renamed (the session follows the user), or a reset password: every session of the
+      // user is re-checked now and ended where it may no longer be used.
+      await s.sessionGuard.refresh();
       s.logger.log('info', `${who(ctx)} changed user ${u.userName}`);
       return row(u);
     },
@@ -52,6 +56,7 @@ export function userHandlers(
       }
       const result = await s.db.deleteUser(userName);
       s.endSessions(userName, 'your user was deleted');
+      await s.sessionGuard.refresh();
       s.logger.log(
         'info',
         `${who(ctx)} deleted user ${userName}${result.folderKept ? ` (folder kept, ${result.messages} messages)` : ''}`,

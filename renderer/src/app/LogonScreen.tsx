@@ -22,6 +22,7 @@ const FAILURE_TITLES: Record<LogonFailure, string> = {
   timeout: 'The MDaemon server did not answer in time',
   notConfigured: 'Logon with MDaemon credentials is not set up',
   lockedOut: 'Too many failed attempts',
+  busy: 'The service is busy',
 };
 
 interface Props {
