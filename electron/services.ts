@@ -27,6 +27,9 @@ import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
 import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
+import { checkImapLogin } from './core/imap/imap-check';
+import { countRefusals, countRun, serviceMetrics } from './core/metrics';
+import { CheckGate } from './core/auth/check-gate';
 import { SessionGuard } from './core/auth/session-guard';
 import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
 import { watchUnlockRequests } from './core/auth/unlock-requests';
@@ -112,6 +115,20 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
+  serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);
+  const check = deps.imapChecks?.check ?? checkImapLogin;
+  /** The logon check against MDaemon, timed for the metrics. */
+  const timedCheck: typeof checkImapLogin = async (...args) => {
+    const end = serviceMetrics.imapCheckSeconds.startTimer();
+    serviceMetrics.passwordChecksInFlight.inc();
+    try {
+      const result = await check(...args);
+      end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
+      return result;
+    } finally {
+      serviceMetrics.passwordChecksInFlight.dec();
+    }
+  };
 
   const authenticator = createAuthenticator({
     findUser: async (userName) => {
@@ -127,10 +144,19 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       };
     },
     verifyPassword,
+    // The bound on checks in flight, its refusals for load counted for the metrics.
+    gate: countRefusals(new CheckGate()),
     // The repository keeps the hash to itself: it verifies by user name.
-    verifyUserPassword: (userName, password) => db.verifyPassword(userName, password),
+    verifyUserPassword: async (userName, password) => {
+      serviceMetrics.passwordChecksInFlight.inc();
+      try {
+        return await db.verifyPassword(userName, password);
+      } finally {
+        serviceMetrics.passwordChecksInFlight.dec();
+      }
+    },
     imapSettings: () => Promise.resolve(settingsStore.load().imap),
-    ...(deps.imapChecks ? { checkImap: deps.imapChecks.check } : {}),
+    checkImap: timedCheck,
     log,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -214,6 +240,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       let finished!: () => void;
       current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
+      const started = performance.now();
+      let outcome: Parameters<typeof countRun>[1]['result'] = 'failed';
+      let summary: SyncReport['summary'] | undefined;
       try {
         await services.historySettled(); // runs are recorded in the order they started
         const report = await runSync({
@@ -236,10 +265,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
             : undefined,
         });
         log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
+        outcome = opts.dryRun ? 'tested' : 'applied';
+        summary = report.summary;
         // A synchronization that deleted users ends their sessions now, not at the next sweep.
         if (!opts.dryRun) await sessionGuard.refresh().catch(() => undefined);
         return report;
+      } catch (err) {
+        if (controller.signal.aborted) outcome = 'cancelled';
+        throw err;
       } finally {
+        const seconds = (performance.now() - started) / 1000;
+        countRun(serviceMetrics, { dryRun: opts.dryRun, actor: opts.actor, result: outcome, seconds, summary });
         current = null;
         finished();
       }

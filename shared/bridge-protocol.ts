@@ -29,6 +29,12 @@ export const BRIDGE_PATH = '/api';
  */
 export const CALL_PATH = '/api/call';
 
+/**
+ * The close code telling a page to reconnect at once and keep its session: the server is draining
+ * (WebSocket 1012, Service Restart); behind a load balancer the new socket reaches another server.
+ */
+export const RECONNECT_CODE = 1012;
+
 /** The channels only `POST /api/call` carries; the WebSocket answers them `useHttp`. */
 export const SESSION_CHANNELS: ReadonlySet<string> = new Set(['auth:logon', 'auth:setup-admin', 'auth:logoff']);
 

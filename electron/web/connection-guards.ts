@@ -8,6 +8,7 @@ import type net from 'node:net';
 import { clientKey } from '../core/auth/client-key';
 import type { LogLevel } from '../core/logger';
 import { printable } from './limits';
+import { proxiedAddress } from './proxy-protocol';
 
 /** The bounds and where their lines go. */
 export interface ConnectionBounds {
@@ -30,7 +31,8 @@ export function guardConnections(server: http.Server, opts: ConnectionBounds): v
   const perAddress = new Map<string, number>();
   server.on('connection', (socket: net.Socket) => {
     socket.on('error', () => {}); // the server reports what matters; a reset is no reason to stop
-    const address = clientKey(socket.remoteAddress ?? 'unknown');
+    // Behind a trusted proxy, the client the PROXY header named (proxy-protocol.ts).
+    const address = clientKey(proxiedAddress(socket) ?? socket.remoteAddress ?? 'unknown');
     const n = (perAddress.get(address) ?? 0) + 1;
     if (n > maxPerAddress) {
       log('warn', `connection from ${address} refused: ${maxPerAddress} open from there`);

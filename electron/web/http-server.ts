@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type net from 'node:net';
 import type { WebSocketServer } from 'ws';
 import { CALL_PATH, SESSION_CHANNELS, BridgeCall, answerText } from '../../shared/bridge-protocol';
 import { fail } from '../../shared/result';
@@ -34,10 +35,13 @@ import {
   splitTarget,
   type ServerPolicy,
 } from './policy';
+import { serveOps, type OpsDeps } from './ops-routes';
+import { proxyFront } from './proxy-protocol';
 import { parseUntrustedJson } from './safe-json';
 import { DEFAULT_SESSION_LIMITS, SessionStore, deviceSlot } from './sessions';
 import { StaticFiles } from './static-files';
 import { TLS_OPTIONS } from './tls';
+import { RECONNECT_CODE } from '../../shared/bridge-protocol';
 import { attachBridge, clientAddressOf, type BridgeDeps } from './ws-bridge';
 
 /** What the server needs to run. */
@@ -54,8 +58,12 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** The sessions' idle time from the settings, asked at each check; a policy's fixed one wins. */
   readonly idleMs?: () => number;
-  /** More routes by exact path (health, metrics); the built-in ones win. */
+  /** More routes by exact path; the built-in ones win. */
   readonly routes?: Readonly<Record<string, Route>>;
+  /** The operator's routes (`/healthz`, `/readyz`, `/metrics`: ops-routes.ts), network service only. */
+  readonly ops?: OpsDeps;
+  /** The trusted proxies whose connections may start with a PROXY header (proxy-protocol.ts). */
+  readonly proxyFrom?: net.BlockList;
 }
 
 /** What a route gets besides the request and the response. */
@@ -77,8 +85,12 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly sessions: SessionStore;
-  /** Stops listening, closes every connection and ends every session. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, closes every connection and ends every session. `reconnect`: the pages are
+   * told to reconnect (close code 1012, to another server behind the balancer) instead of being
+   * told that their session ended.
+   */
+  close(opts?: { reconnect?: boolean }): Promise<void>;
 }
 
 /** Browser mode's token cookie (the page sets it so its assets load). */
@@ -155,6 +167,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // Only origin-form targets ("/path?query"): no absolute URLs, no "*", nothing parsed as a URL.
     const target = splitTarget(req.url);
     if (!target) return deny(400, 'bad request target');
+    // Before the Host check: a balancer's health check or a scraper may name the service by address.
+    if (opts.ops && serveOps(opts.ops, req, res, clientAddressOf(req), headers)) return;
     if (!hostAllowed(policy, port, req.headers.host)) return deny(421, 'wrong host');
     const ctx: RouteContext = { query: target.query, headers, deny };
     const route = routes.get(target.path);
@@ -298,15 +312,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log: badLog,
   });
 
+  // Behind trusted proxies, a TCP listener in front takes the PROXY header off each connection.
+  const listener: net.Server = opts.proxyFrom
+    ? proxyFront(server, opts.proxyFrom, (m) => logger.log('warn', m))
+    : server;
+  // Connections the front hands over bypass the server's own count: the front keeps the overall bound.
+  if (listener !== server) listener.maxConnections = server.maxConnections;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      server.on('error', (err: Error) => logger.log('error', `web server: ${err.message}`));
+    listener.once('error', reject);
+    listener.listen(opts.port, opts.host, () => {
+      listener.off('error', reject);
+      listener.on('error', (err: Error) => logger.log('error', `web server: ${err.message}`));
       resolve();
     });
   });
-  const address = server.address();
+  const address = listener.address();
   port = typeof address === 'object' && address ? address.port : opts.port;
   const url =
     policy.kind === 'loopback'
@@ -316,11 +336,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url,
     port,
     sessions: store,
-    close: () =>
+    close: (how) =>
       new Promise<void>((resolve) => {
+        if (how?.reconnect) for (const c of wss.clients) c.close(RECONNECT_CODE, 'the server is restarting: reconnect');
         store.closeAll('the server stopped');
         for (const c of wss.clients) c.close(1001, 'the server is stopping');
         wss.close();
+        if (listener !== server) listener.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();

@@ -40,7 +40,33 @@ export type ServerPolicy = (LoopbackPolicy | NetworkPolicy) & {
   /** A connection carrying nothing (and an anonymous WebSocket making no call) is closed after this. */
   readonly idleMs?: number;
   readonly sessions?: Partial<SessionLimits>;
+  /** The public origins the service is reached by through a load balancer (`--public-url`), for Host and Origin. */
+  readonly publicOrigins?: readonly PublicOrigin[];
 };
+
+/** A public origin of the service: its host name (lower case) and port. */
+export interface PublicOrigin {
+  readonly name: string;
+  readonly port: number;
+}
+
+/**
+ * Parses a `--public-url` (`https://archive.example.com/`, a port if not 443); throws an Error
+ * with one line naming the bad value.
+ */
+export function parsePublicUrl(text: string): PublicOrigin {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // said below
+  }
+  if (!url || url.protocol !== 'https:' || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new Error(`--public-url must be an https:// origin such as https://archive.example.com/, not "${text}"`);
+  }
+  const name = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return { name: normalizeName(name), port: url.port ? Number(url.port) : 443 };
+}
 
 /** Largest `POST /api/call` body. */
 export const MAX_CALL_BYTES = 64 * 1024;
@@ -136,7 +162,9 @@ export function hostAllowed(policy: ServerPolicy, port: number, host: string | u
   const parsed = parseHost(host);
   if (!parsed) return false;
   const defaultPort = policy.kind === 'network' ? 443 : 80;
-  return (parsed.port ?? defaultPort) === port && allowedNames(policy).includes(parsed.name);
+  const given = parsed.port ?? defaultPort;
+  if (given === port && allowedNames(policy).includes(parsed.name)) return true;
+  return (policy.publicOrigins ?? []).some((o) => o.name === parsed.name && o.port === given);
 }
 
 /** Whether an Origin header is this server's own (the scheme and the Host it was reached by). */

@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { UserError } from '../../shared/result';
 import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '../core/imap/check-pool';
@@ -18,10 +19,13 @@ import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../ipc/handlers';
 import type { RepositoryOptions } from '../core/db/repository';
 import { createServices, type Services } from '../services';
+import { serviceMetrics } from '../core/metrics';
 import { VERSION } from '../version';
+import { drainThenStop, type Draining } from './drain';
 import { FirstStartCode } from './first-start-code';
+import { withinTime } from './ops-routes';
 import { startServer, type RunningServer } from './http-server';
-import { serviceNames, type ServerPolicy } from './policy';
+import { parsePublicUrl, serviceNames, type ServerPolicy } from './policy';
 import type { SessionLimits } from './sessions';
 import { loadCertificateFiles, loadOrCreateSelfSigned, machineNames, type ServerCertificate } from './tls';
 
@@ -57,6 +61,17 @@ export interface ServeOptions {
    * single core); 0 checks on the thread that answers requests, as browser mode always does.
    */
   readonly imapWorkers?: number;
+  /** Server mode: who may read `/metrics` besides loopback (`--metrics-allow`). */
+  readonly metricsAllow?: net.BlockList;
+  /**
+   * Server mode: on SIGTERM, how long `/readyz` says no while everything is still served, so that a
+   * load balancer moves new connections elsewhere first (`--drain-grace`; default 0: stop at once).
+   */
+  readonly drainGraceMs?: number;
+  /** Server mode: the public URLs it is reached by through a balancer (`--public-url`): Host, Origin, ready line. */
+  readonly publicUrls?: readonly string[];
+  /** Server mode: the trusted proxies whose connections carry a PROXY header (`--proxy-protocol-from`). */
+  readonly proxyProtocolFrom?: net.BlockList;
 }
 
 /** A serving process. */
@@ -72,6 +87,8 @@ export interface Serving {
   readonly logger: Logger;
   /** Stops everything in order; resolves when the database is closed. */
   stop(): Promise<void>;
+  /** Readiness goes false, then after the grace period the service stops (SIGTERM). */
+  drain(): Promise<void>;
 }
 
 function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | undefined): SecretStore {
@@ -131,6 +148,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       maxConnections: opts.maxConnections,
       firstStart: firstStart ?? undefined,
       idleMs: opts.idleMs,
+      publicOrigins: (opts.publicUrls ?? []).map(parsePublicUrl),
     };
   } else {
     policy = {
@@ -156,6 +174,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     throw err;
   });
   if (firstStart && !(await services.db.needsAdminPassword())) firstStart.spend();
+  const draining: Draining = { on: false };
   let server: RunningServer;
   try {
     server = await startServer({
@@ -165,10 +184,26 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       host: opts.host,
       port: opts.port,
       policy,
+      proxyFrom: opts.mode === 'server' ? opts.proxyProtocolFrom : undefined,
       onSession: (session, emit) => services.trackSession(session, emit),
       // The Sessions setting, unless --session-idle fixed it for this run.
       idleMs: () => services.settings.load().sessions.idleMinutes * 60_000,
+      ops:
+        opts.mode === 'server'
+          ? {
+              // Ready: not draining, the database answers and the settings load.
+              ready: async () =>
+                !draining.on &&
+                (await withinTime(async () => {
+                  await services.db.needsAdminPassword();
+                  services.settings.load();
+                })),
+              metrics: serviceMetrics,
+              metricsAllow: opts.metricsAllow ?? new net.BlockList(),
+            }
+          : undefined,
     });
+    serviceMetrics.sessionsFrom(() => server.sessions.size);
   } catch (err) {
     await services.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -195,7 +230,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     );
   }
   let stopping: Promise<void> | null = null;
-  return {
+  const serving: Serving = {
     url: server.url,
     port: server.port,
     certificate,
@@ -206,13 +241,15 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     stop() {
       stopping ??= (async () => {
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopping`);
-        await server.close();
+        await server.close({ reconnect: draining.reconnect === true });
         await services.close();
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopped`);
       })();
       return stopping;
     },
+    drain: () => drainThenStop(serving, draining, opts.drainGraceMs ?? 0),
   };
+  return serving;
 }
 
 /** Where the service's share password came from, and what the administrator should be told. */
@@ -278,7 +315,7 @@ export function stopOnSignals(serving: Serving, onError: (message: string) => vo
     const handler = () => {
       if (signalled) process.exit(1);
       signalled = true;
-      serving.stop().then(
+      serving.drain().then(
         () => resolve(0),
         (err: unknown) => {
           onError(err instanceof Error ? err.message.split('\n')[0]! : String(err));

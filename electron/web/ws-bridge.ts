@@ -25,6 +25,7 @@ import type { Logger, LogLevel } from '../core/logger';
 import { dispatch, type Handlers, type Session } from '../ipc/registry';
 import { TokenBucket, printable } from './limits';
 import { hostAllowed, originAllowed, sameToken, sessionIdOf, splitTarget, type ServerPolicy } from './policy';
+import { proxiedAddress } from './proxy-protocol';
 import { parseUntrustedJson } from './safe-json';
 import type { ServerSession, SessionStore } from './sessions';
 
@@ -63,7 +64,7 @@ const MAX_REFUSED_IN_A_ROW = 50;
 
 /** The client address of a request, as the log and the throttle see it. */
 export function clientAddressOf(req: http.IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? 'unknown';
+  const a = proxiedAddress(req.socket) ?? req.socket.remoteAddress ?? 'unknown';
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 

@@ -12,6 +12,7 @@ import {
   BRIDGE_PATH,
   BridgeMessage,
   CALL_PATH,
+  RECONNECT_CODE,
   SESSION_CHANNELS,
   joinAnswer,
   type PackedChanges,
@@ -29,7 +30,7 @@ interface Socket {
   close(): void;
   onopen: (() => void) | null;
   onerror: (() => void) | null;
-  onclose: (() => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
 declare const WebSocket: { new (url: string): Socket; readonly OPEN: number };
@@ -72,7 +73,7 @@ export function createWsApi(location: { protocol: string; host: string; search: 
       retryTimer = null;
       void connect().catch(() => scheduleReconnect());
     }, retryMs);
-    retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
+    retryMs = Math.min(Math.max(retryMs * 2, RECONNECT_FIRST_MS), RECONNECT_MAX_MS);
   };
 
   const onMessage = (ws: Socket, ev: { data: unknown }) => {
@@ -95,8 +96,10 @@ export function createWsApi(location: { protocol: string; host: string; search: 
     }
   };
 
-  const onClose = (ws: Socket) => {
+  const onClose = (ws: Socket, code: number) => {
     retiring.delete(ws);
+    // A draining server: reconnect at once (through the balancer, to another server).
+    if (code === RECONNECT_CODE) retryMs = 0;
     for (const [id, p] of pending) {
       if (p.ws !== ws) continue;
       pending.delete(id);
@@ -123,7 +126,7 @@ export function createWsApi(location: { protocol: string; host: string; search: 
         opening = null;
         reject(new Error('cannot reach the mdsync server: is it still running?'));
       };
-      ws.onclose = () => onClose(ws);
+      ws.onclose = (ev) => onClose(ws, ev.code);
       ws.onmessage = (ev) => onMessage(ws, ev);
     });
     return opening;

@@ -13,10 +13,12 @@ import { UserError } from '../../../shared/result';
 import { serve, serviceSharePassword, stopOnSignals } from '../../web/serve';
 import { CliError, type CliIo, type Command } from '../io';
 import { parseFlags } from './common-flags';
+import { balancerOptions } from './server-balancer-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
 const USAGE =
   'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] [--share-password-file FILE|-] ' +
+  '[--public-url URL]… [--proxy-protocol-from CIDR]… [--metrics-allow CIDR]… [--drain-grace 10s] ' +
   DATABASE_USAGE;
 
 const FLAGS = {
@@ -31,6 +33,10 @@ const FLAGS = {
   'connection-idle': { type: 'string' },
   'share-password-file': { type: 'string' },
   'imap-workers': { type: 'string' },
+  'public-url': { type: 'string', multiple: true },
+  'proxy-protocol-from': { type: 'string', multiple: true },
+  'metrics-allow': { type: 'string', multiple: true },
+  'drain-grace': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...DATABASE_FLAGS,
 } as const;
@@ -47,6 +53,10 @@ interface Values extends DatabaseValues {
   'connection-idle'?: string;
   'share-password-file'?: string;
   'imap-workers'?: string;
+  'public-url'?: string[];
+  'proxy-protocol-from'?: string[];
+  'metrics-allow'?: string[];
+  'drain-grace'?: string;
   help?: boolean;
 }
 
@@ -116,6 +126,7 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       ? { lifetimeMs: parseDuration(values['session-lifetime'], '--session-lifetime') }
       : {}),
   };
+  const behind = balancerOptions(values);
   const dataDir = path.resolve(values['data-dir'] ?? io.defaultDataDir);
   const passwordFile = values['share-password-file'];
   const database = await databaseOptions(
@@ -144,6 +155,7 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
       maxConnections: maxTotal,
       idleMs,
       imapWorkers,
+      ...behind,
       rendererDir: rendererDir(),
       sharePassword: share.password,
       sharePasswordWarning: share.warning,
@@ -154,7 +166,9 @@ export const serverCommand: Command = async (argv: string[], io: CliIo): Promise
     throw err;
   }
   io.stdout(
-    `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})\n`,
+    `mdsync server: listening on ${serving.url} (certificate SHA-256 ${serving.certificate!.fingerprint256})` +
+      (behind.publicUrls ? `, reached at ${behind.publicUrls.join(' ')}` : '') +
+      '\n',
   );
   if (serving.setupCode) {
     // On the console only (never in the log): whoever runs the service claims it at first start.

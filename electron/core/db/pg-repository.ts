@@ -83,6 +83,11 @@ export class PgRepository implements ArchiveRepository {
     await this.pool.end();
   }
 
+  /** The pool's connections now, for the metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   /** Runs `fn` on one connection; a connection that broke is discarded, not returned to the pool. */
   private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;

@@ -109,6 +109,8 @@ export interface ArchiveRepository extends CopyableStore {
   readonly warnings: readonly string[];
   /** Releases the connection; the data stays as last committed. */
   close(): Promise<void>;
+  /** The connection pool's sizes now, for the metrics (PostgreSQL; the embedded store has none). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 
   /** A user by name (case-insensitive), or null. */
   getUser(userName: string): Promise<UserRecord | null>;

@@ -8,6 +8,7 @@
 import type { SessionUser } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { LogonUser } from '../../core/db/repository';
+import { serviceMetrics } from '../../core/metrics';
 import type { Services } from '../../services';
 import type { CallContext, Handlers } from '../registry';
 
@@ -43,18 +44,21 @@ export function authHandlers(
         signal: ctx.signal,
       });
       if (!answer.ok) {
+        serviceMetrics.logons.inc({ method: 'unknown', result: answer.reason });
         ctx.session.user = null;
         return answer;
       }
       ctx.device?.issue(s.devices.issue(answer.user.userName));
       // The session is bound to the user's id and identity stamp: every later call is checked against them.
       if (!(await s.sessionGuard.bindByName(ctx.session, answer.user.userName))) {
+        serviceMetrics.logons.inc({ method: answer.user.authentication, result: 'notPermitted' });
         return {
           ok: false as const,
           reason: 'notPermitted' as const,
           message: 'This user may not log on to the archive.',
         };
       }
+      serviceMetrics.logons.inc({ method: answer.user.authentication, result: 'ok' });
       return { ok: true as const, user: ctx.session.user ?? answer.user };
     },
     'auth:session': async (_input, ctx) => {

@@ -16,7 +16,8 @@ import WebSocket from 'ws';
 export const ROOT = path.resolve(__dirname, '../../..');
 /** The built command line. */
 export const CLI = path.join(ROOT, 'dist/cli.cjs');
-const READY = /^mdsync server: listening on (https:\/\/127\.0\.0\.1:(\d+)\/) \(certificate SHA-256 ([0-9A-F:]{95})\)$/m;
+const READY =
+  /^mdsync server: listening on (https:\/\/127\.0\.0\.1:(\d+)\/) \(certificate SHA-256 ([0-9A-F:]{95})\)(?:, reached at .*)?$/m;
 
 /** A running service. */
 export interface ServiceProcess {
