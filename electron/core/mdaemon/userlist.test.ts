@@ -606,14 +606,16 @@ describe('parseUserlist: full names', () => {
 
 describe('parseUserlist: refused AccessType bytes', () => {
   it.each([
-    [' ', 'byte 0x20'],
-    ['!', "'!'"],
-    ['~', "'~'"],
-    ['\x7f', 'byte 0x7f'],
-    ['\x00', 'byte 0x00'],
-    ['é', 'byte 0xe9'],
-  ])('describes AccessType %j as %s', (access, described) => {
-    const r = parseUserlist(makeUserlist([{ ...frank, accessType: access }], 'cp1252'), 'cp1252');
+    [0x20, 'byte 0x20'],
+    [0x21, "'!'"],
+    [0x7e, "'~'"],
+    [0x7f, 'byte 0x7f'],
+    [0x00, 'byte 0x00'],
+    [0xe9, 'byte 0xe9'],
+  ])('names AccessType byte %i as %s: printable ASCII as itself, any other byte by its code', (byte, described) => {
+    const record = rec(frank);
+    record[217] = byte;
+    const r = parseUserlist(Buffer.concat([record, CRLF]), 'cp1252');
     expect(r.rejected).toEqual([
       { file: 'USERLIST.DAT', line: 1, reason: `unknown AccessType ${described} (expected Y, N, P, I or C)` },
     ]);

@@ -564,7 +564,7 @@ describe('the plan against its plain form', () => {
 
   it('is the same plan on large unsorted inputs, where sorting merges runs and equal names are many', () => {
     // Thousands of accounts and users in random order, with a few hundred names spelt in several
-    // cases: the sorts go past insertion sort into merges, where a comparator's every branch counts.
+    // cases: the sorts go past insertion sort into merges, and equal names meet across runs.
     for (let seed = 1; seed <= 6; seed++) {
       const input = varied(seed, { size: 4000, names: 600 });
       const { actual, expected } = bothPlans(input);
