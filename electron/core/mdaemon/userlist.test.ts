@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/result';
 import { encodeUserlistRecord, makeUserlist, type UserlistFields } from './testing/make-userlist';
-import { parseUserlist } from './userlist';
+import { parseUserlist, parseUserlistIndexed } from './userlist';
 
 const CRLF = Buffer.from('\r\n');
 const rec = (f: UserlistFields, cp = 'cp1252') => encodeUserlistRecord(f, cp);
@@ -492,5 +492,196 @@ describe('parseUserlist: refused records for the plan', () => {
     expect(r.rejected.map((x) => x.line)).toEqual([2, 4]);
     expect(r.duplicates.map((x) => [x.line, x.firstLine])).toEqual([[3, 1]]);
     expect(r.rejected[1]).toEqual({ file: 'USERLIST.DAT', line: 4, reason: 'record is 5 bytes, expected 235' });
+  });
+});
+
+describe('parseUserlist: the email of an account', () => {
+  const emails = (fields: UserlistFields[], cp = 'cp1252') =>
+    parseUserlist(makeUserlist(fields, cp), cp).accounts.map((a) => a.email);
+
+  it('lower-cases every ASCII letter of a mailbox, A and Z included, and keeps _ ^ ` ~ as they are', () => {
+    const r = parseUserlist(makeUserlist([{ domain: 'Company.TEST', mailbox: 'AZ_az^`~Zed' }], 'cp1252'), 'cp1252');
+    expect(r.accounts[0]).toMatchObject({ email: 'az_az^`~zed@company.test', mailbox: 'AZ_az^`~Zed' });
+  });
+
+  it('builds the whole email of a 30-byte mailbox in a 45-byte domain, then of shorter ones', () => {
+    const long = { domain: `${'d'.repeat(40)}.TEST`, mailbox: `${'M'.repeat(29)}_` };
+    expect(emails([long, frank, long, { domain: 'x.test', mailbox: 'Y' }])).toEqual([
+      `${'m'.repeat(29)}_@${'d'.repeat(40)}.test`,
+      'frank@company.test',
+      'y@x.test',
+    ]);
+  });
+
+  it('lower-cases non-ASCII mailboxes in an ASCII domain, and finds their duplicates', () => {
+    const r = parseUserlist(
+      makeUserlist(
+        [
+          { domain: 'company.test', mailbox: 'JÜRGEN' },
+          { domain: 'company.test', mailbox: 'ÆØÅ' },
+          { domain: 'company.test', mailbox: 'jürgen' },
+        ],
+        'cp1252',
+      ),
+      'cp1252',
+    );
+    expect(r.accounts.map((a) => [a.email, a.mailbox])).toEqual([
+      ['jürgen@company.test', 'JÜRGEN'],
+      ['æøå@company.test', 'ÆØÅ'],
+    ]);
+    expect(r.duplicates.map((d) => [d.line, d.email, d.firstLine])).toEqual([[3, 'jürgen@company.test', 1]]);
+    expect(emails([{ domain: 'company.test', mailbox: 'タナカ' }], 'cp932')).toEqual(['タナカ@company.test']);
+  });
+
+  it('lower-cases ASCII mailboxes in a non-ASCII domain, and finds their duplicates', () => {
+    const r = parseUserlist(
+      makeUserlist(
+        [
+          { domain: 'КОМПАНИЯ', mailbox: 'Ivan' },
+          { domain: 'Почта.test', mailbox: 'Frank' },
+          { domain: 'компания', mailbox: 'IVAN' },
+        ],
+        'cp1251',
+      ),
+      'cp1251',
+    );
+    expect(r.accounts.map((a) => [a.email, a.domain])).toEqual([
+      ['ivan@компания', 'компания'],
+      ['frank@почта.test', 'почта.test'],
+    ]);
+    expect(r.duplicates.map((d) => [d.line, d.email])).toEqual([[3, 'ivan@компания']]);
+  });
+
+  it('refuses a NUL inside the Domain or the Mailbox field, for every record that has it', () => {
+    const nulDomain = rec(anna);
+    nulDomain[3] = 0; // "com\0any.test"
+    const nulMailbox = rec(frank);
+    nulMailbox[45 + 2] = 0; // "fr\0nk"
+    const r = parseUserlist(join(nulDomain, CRLF, nulDomain, CRLF, nulMailbox, CRLF, rec(anna), CRLF), 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['anna@company.test']);
+    expect(r.rejected).toEqual([
+      { file: 'USERLIST.DAT', line: 1, reason: 'Domain field contains NUL bytes' },
+      { file: 'USERLIST.DAT', line: 2, reason: 'Domain field contains NUL bytes' },
+      { file: 'USERLIST.DAT', line: 3, reason: 'Mailbox field contains NUL bytes' },
+    ]);
+  });
+
+  it("checks the domain before the mailbox, naming only the domain's problem", () => {
+    // The first record's Domain field is 45 spaces and its mailbox starts with one more.
+    const r = parseUserlist(makeUserlist([{ domain: '', mailbox: ' lead' }, frank], 'cp1252'), 'cp1252');
+    expect(r.rejected).toEqual([{ file: 'USERLIST.DAT', line: 1, reason: 'empty domain' }]);
+  });
+
+  it("is what parseUserlistIndexed returns, with an index of each email's position", () => {
+    const data = makeUserlist([frank, { domain: 'bad domain', mailbox: 'x' }, anna], 'cp1252');
+    const r = parseUserlistIndexed(data, 'cp1252');
+    expect(r.warnings).toEqual([{ file: 'USERLIST.DAT', line: 2, message: 'domain contains a space' }]);
+    expect([r.index.find('frank@company.test'), r.index.find('anna@company.test')]).toEqual([0, 1]);
+    expect(r.index.find('x@bad domain')).toBe(-1);
+  });
+});
+
+describe('parseUserlist: full names', () => {
+  const fullName = (name: string | Buffer, cp = 'cp1252') => {
+    const record = rec({ ...frank, fullName: '' }, cp);
+    (typeof name === 'string' ? iconv.encode(name, cp) : name).copy(record, 75);
+    const r = parseUserlist(Buffer.concat([record, CRLF]), cp);
+    return { name: r.accounts[0]?.fullName, warnings: r.warnings.map((w) => w.message) };
+  };
+
+  it('trims a name that starts with a space, an ideographic space or a tab', () => {
+    expect(fullName(' Frank M.').name).toBe('Frank M.');
+    expect(fullName('\tFrank M.').name).toBe('Frank M.');
+    expect(fullName('\u3000田中 太郎', 'cp932').name).toBe('田中 太郎');
+    expect(fullName('Frank\tM.').name).toBe('Frank\tM.');
+  });
+
+  it('keeps a byte that does not decode in a single-byte code page, with a warning that says so', () => {
+    expect(fullName(Buffer.from([0x46, 0x72, 0x61, 0x81]))).toEqual({
+      name: 'Fra\ufffd',
+      warnings: ['full name of frank@company.test does not decode cleanly in cp1252; is the code page right?'],
+    });
+  });
+});
+
+describe('parseUserlist: refused AccessType bytes', () => {
+  it.each([
+    [0x20, 'byte 0x20'],
+    [0x21, "'!'"],
+    [0x7e, "'~'"],
+    [0x7f, 'byte 0x7f'],
+    [0x00, 'byte 0x00'],
+    [0xe9, 'byte 0xe9'],
+  ])('names AccessType byte %i as %s: printable ASCII as itself, any other byte by its code', (byte, described) => {
+    const record = rec(frank);
+    record[217] = byte;
+    const r = parseUserlist(Buffer.concat([record, CRLF]), 'cp1252');
+    expect(r.rejected).toEqual([
+      { file: 'USERLIST.DAT', line: 1, reason: `unknown AccessType ${described} (expected Y, N, P, I or C)` },
+    ]);
+  });
+});
+
+describe('parseUserlist: line ends', () => {
+  const linesNote = (why: string) => ({
+    file: 'USERLIST.DAT',
+    line: null,
+    level: 'note',
+    message: `records read line by line, not by their 235-byte + CR LF stride (${why}); a line-feed byte inside a field would cut its record`,
+  });
+  const olaf = { domain: 'company.test', mailbox: 'olaf' };
+  const paul = { domain: 'company.test', mailbox: 'paul' };
+
+  it('counts the LF-only line ends of a CR LF file and names the line after which the first one comes', () => {
+    const data = join(rec(frank), CRLF, rec(anna), '\n', rec(olaf), CRLF, rec(paul), '\n', rec(frank), CRLF);
+    const r = parseUserlist(data, 'cp1252');
+    expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'anna', 'olaf', 'paul']);
+    expect(r.warnings.at(-1)).toEqual(linesNote('2 LF-only line ends, the first after line 2'));
+    const firstLine = parseUserlist(join(rec(frank), '\n', rec(anna), CRLF, rec(olaf), CRLF), 'cp1252');
+    expect(firstLine.warnings).toEqual([linesNote('1 LF-only line ends, the first after line 1')]);
+  });
+
+  it('says "LF-only line ends" of a file where every line ends in LF, the last one included', () => {
+    const r = parseUserlist(makeUserlist([frank, anna, olaf], 'cp1252', { eol: '\n' }), 'cp1252');
+    expect(r.accounts).toHaveLength(3);
+    expect(r.warnings).toEqual([linesNote('LF-only line ends')]);
+  });
+
+  it('ends the last record at an end-of-file byte that comes before its line end', () => {
+    const r = parseUserlist(join(rec(frank), '\n', rec(anna), '\x1a\n'), 'cp1252');
+    expect(r.accounts.map((a) => a.mailbox)).toEqual(['frank', 'anna']);
+    expect(r.warnings).toEqual([linesNote('LF-only line ends')]);
+  });
+});
+
+describe('parseUserlist: a file that is not an account list', () => {
+  const cut = (f: UserlistFields) => rec(f).subarray(0, 100);
+  const refused = (mailbox: string) => rec({ domain: 'bad domain', mailbox });
+
+  it('is not a file of well-framed records that are all refused: each is listed, none is thrown', () => {
+    const r = parseUserlist(join(refused('a'), CRLF, refused('b'), CRLF, rec({ ...frank, accessType: 'X' })), 'cp1252');
+    expect(r.accounts).toEqual([]);
+    expect(r.framing).toBe('records');
+    expect(r.rejected.map((x) => [x.line, x.reason])).toEqual([
+      [1, 'domain contains a space'],
+      [2, 'domain contains a space'],
+      [3, "unknown AccessType 'X' (expected Y, N, P, I or C)"],
+    ]);
+  });
+
+  it('is a file with no valid record where more than half the lines have the wrong length', () => {
+    const half = parseUserlist(join(cut(frank), CRLF, refused('a'), CRLF), 'cp1252');
+    expect([half.accounts.length, half.invalidRecords]).toEqual([0, 2]);
+    const most = thrown(() => parseUserlist(join(cut(frank), CRLF, refused('a'), CRLF, cut(anna), CRLF), 'cp1252'));
+    expect([most.code, most.message]).toEqual([
+      'notUserlist',
+      'USERLIST.DAT is not an MDaemon account list: no valid record, and 2 of 3 lines are not 235-byte records',
+    ]);
+  });
+
+  it('is never a file with one valid record, however many lines have the wrong length', () => {
+    const r = parseUserlist(join(cut(anna), CRLF, cut(anna), CRLF, rec(frank), CRLF, cut(anna), CRLF), 'cp1252');
+    expect(r.accounts.map((a) => a.email)).toEqual(['frank@company.test']);
+    expect(r.invalidRecords).toBe(3);
   });
 });

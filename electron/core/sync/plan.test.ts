@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectoryRead } from '../../../shared/model';
+import type { Change, DirectoryRead } from '../../../shared/model';
+import { UserError } from '../../../shared/result';
 import { readDirectory } from '../mdaemon/read-directory';
 import { makeUserlist } from '../mdaemon/testing/make-userlist';
 import { memorySource } from '../mdaemon/testing/memory-source';
@@ -11,8 +12,9 @@ import {
   appliedCreateReason,
   planSync,
   sameAddresses,
+  summarize,
 } from './plan';
-import { defaultDeleteLimit, parseDeleteLimit } from './guard';
+import { type GuardInput, defaultDeleteLimit, holdReason, parseDeleteLimit } from './guard';
 import { account, directory, settingsWith } from './test-fixtures';
 import { referencePlan } from './testing/reference-plan';
 
@@ -160,6 +162,75 @@ describe('compare', () => {
   });
 });
 
+describe('what makes an update', () => {
+  const lineOf = (acc: ReturnType<typeof account>, user: CurrentUser) =>
+    planSync(directory([acc]), settingsWith(), [user]).changes[0];
+
+  it('replacing an address by another, the count unchanged, is an update naming the old addresses', () => {
+    const acc = account('b@one.test', { aliases: ['new@one.test'] });
+    expect(lineOf(acc, ds('b@one.test', { emailAddresses: ['b@one.test', 'old@one.test'] }))).toEqual({
+      action: 'update',
+      userName: 'b@one.test',
+      fullName: 'Name of b',
+      emailAddresses: ['b@one.test', 'new@one.test'],
+      reason: 'email addresses were b@one.test, old@one.test',
+    });
+    expect(sameAddresses(['b@one.test', 'old@one.test'], ['b@one.test', 'new@one.test'])).toBe(false);
+  });
+
+  it('says "(none)" for a user who had no address, and names both a new full name and new addresses', () => {
+    expect(lineOf(account('b@one.test'), ds('b@one.test', { emailAddresses: [] }))?.reason).toBe(
+      'email addresses were (none)',
+    );
+    const both = lineOf(account('b@one.test'), ds('b@one.test', { fullName: 'Old', emailAddresses: ['x@one.test'] }));
+    expect([both?.action, both?.reason]).toEqual(['update', 'full name was "Old"; email addresses were x@one.test']);
+  });
+
+  it("leaves unchanged a user whose addresses differ only in order and case, listing the account's addresses", () => {
+    const acc = account('a@one.test', { aliases: ['alias@one.test'] });
+    const user = ds('A@ONE.test', { fullName: 'Name of a', emailAddresses: ['ALIAS@one.test', 'a@one.test'] });
+    expect(lineOf(acc, user)).toEqual({
+      action: 'unchanged',
+      userName: 'A@ONE.test',
+      fullName: 'Name of a',
+      emailAddresses: ['a@one.test', 'alias@one.test'],
+      reason: 'up to date',
+    });
+  });
+
+  it("keeps the user's own address list on an unchanged line when it matches to the letter", () => {
+    // The plan then holds nothing of the accounts (their memory goes whole after a big read).
+    const user = ds('a@one.test');
+    expect(lineOf(account('a@one.test'), user)?.emailAddresses).toBe(user.emailAddresses);
+    const reordered = ds('a@one.test', { emailAddresses: ['alias@one.test', 'a@one.test'] });
+    const line = lineOf(account('a@one.test', { aliases: ['alias@one.test'] }), reordered);
+    expect(line?.action).toBe('unchanged');
+    expect(line?.emailAddresses).not.toBe(reordered.emailAddresses);
+  });
+});
+
+describe('accounts that cannot be users', () => {
+  it('skips an account whose mailbox is blank though its address looks valid, and deletes not its user', () => {
+    const read = directory([account('x@one.test', { mailbox: '  ' }), account('y@one.test')]);
+    const plan = planSync(read, settingsWith({ deleteUsers: true }), [ds('x@one.test'), ds('y@one.test')]);
+    expect(plan.changes.map((c) => `${c.action} ${c.userName}: ${c.reason}`)).toEqual([
+      'skip x@one.test: invalid email address',
+      'unchanged y@one.test: up to date',
+    ]);
+    const byMailbox = planSync(read, settingsWith({ userNameFormat: 'mailbox' }), []);
+    expect(byMailbox.changes.map((c) => `${c.action} ${c.userName}`)).toEqual(['skip x@one.test', 'create y']);
+  });
+
+  it('takes a user name of exactly 255 characters and skips one of 256', () => {
+    const read = directory([account(`${'m'.repeat(255)}@one.test`), account(`${'n'.repeat(256)}@one.test`)]);
+    const plan = planSync(read, settingsWith({ userNameFormat: 'mailbox' }), []);
+    expect(plan.changes.map((c) => `${c.action} ${c.userName.length}: ${c.reason}`)).toEqual([
+      'create 255: new MDaemon account',
+      'skip 256: user name longer than 255 characters',
+    ]);
+  });
+});
+
 describe('deletes and the deletion guard', () => {
   const read = directory([account('keep@one.test')]);
   const current = [
@@ -237,6 +308,73 @@ describe('deletes and the deletion guard', () => {
     expect(filtered.summary.held).toBe(3);
   });
 
+  it('refuses a percentage over 100 %, saved or given for the run, before planning anything', () => {
+    const r = directory([account('x@one.test')]);
+    const refusal = (sync: object, opts: object) => {
+      try {
+        planSync(r, settingsWith(sync), many, opts);
+      } catch (err) {
+        return err instanceof UserError ? `${err.code}: ${err.message}` : err;
+      }
+      return 'accepted';
+    };
+    expect(refusal({ deleteUsers: true }, { deleteLimitOverride: '101%' })).toBe(
+      'usage: the delete limit 101% is more than 100%',
+    );
+    // refused even when this run deletes nobody: the limit is checked first
+    expect(refusal({ deleteLimit: '250%' }, {})).toBe('usage: the delete limit 250% is more than 100%');
+    expect(refusal({ deleteUsers: true }, { deleteLimitOverride: '100%' })).toBe('accepted');
+    expect(refusal({}, { deleteLimitOverride: 'lots' })).toBe(
+      'usage: the delete limit "lots" is not a number of users or a percentage such as 10%',
+    );
+  });
+
+  it('reads a limit with spaces around it, as typed on a command line', () => {
+    expect(parseDeleteLimit(' 12 ', 0)).toBe(12);
+    expect(parseDeleteLimit('\t10% ', 95)).toBe(9);
+    expect(() => parseDeleteLimit('1 2', 0)).toThrow('the delete limit "1 2" is not a number of users');
+  });
+
+  const guard = (g: Partial<GuardInput>) =>
+    holdReason({
+      deletes: 1,
+      directoryUsers: 10,
+      invalidRecords: 0,
+      accountsInScope: 1,
+      limit: null,
+      confirmed: false,
+      ...g,
+    });
+
+  it('holds nothing when nothing is to be deleted, even from a broken or empty source', () => {
+    expect(guard({ deletes: 0, invalidRecords: 3, accountsInScope: 0, limit: '0' })).toBeNull();
+    expect(guard({ deletes: 5 })).toBeNull();
+    expect(guard({ deletes: 6 })).toMatch(/^held by the deletion guard: 6 deletes exceed the limit of 5;/);
+  });
+
+  it('names a single invalid record in the singular', () => {
+    expect(guard({ invalidRecords: 1 })).toBe(
+      'held: USERLIST.DAT has 1 invalid record; nothing is deleted while the source has invalid records',
+    );
+    const plan = planSync({ ...read, invalidRecords: 1 }, settingsWith({ deleteUsers: true }), current);
+    expect(plan.changes[1]?.reason).toBe(
+      'held: USERLIST.DAT has 1 invalid record; nothing is deleted while the source has invalid records',
+    );
+  });
+
+  it('orders deletes of names that differ only in case by their exact spelling, whatever the archive order', () => {
+    // 128 spellings of one name, shuffled: the sort of the deletes does real work (merges, not one run).
+    const spellings = Array.from({ length: 128 }, (_, i) =>
+      [...'abcdefg'].map((ch, bit) => ((i >> bit) & 1 ? ch.toUpperCase() : ch)).join(''),
+    );
+    const shuffled = spellings.map((name, i) => ({ name, at: (i * 83) % 128 })).sort((a, b) => a.at - b.at);
+    const users = shuffled.map((s) => ds(`${s.name}@gone.test`));
+    const plan = planSync(read, settingsWith({ deleteUsers: true }), users, { confirmDeletes: true });
+    const deleted = plan.changes.filter((c) => c.action === 'delete').map((c) => c.userName);
+    expect(deleted).toEqual(spellings.map((n) => `${n}@gone.test`).sort());
+    expect(deleted).not.toEqual(users.map((u) => u.userName));
+  });
+
   it('never deletes admin or integrated users', () => {
     const plan = planSync(read, settingsWith({ deleteUsers: true }), current, { confirmDeletes: true });
     expect(plan.changes.map((c) => c.userName)).not.toContain('admin');
@@ -309,6 +447,11 @@ describe('re-created users', () => {
     expect(REATTACH_PLANNED).toMatch(/archive folder.*will be re-attached/);
   });
 
+  it('keep, once applied, any other planned reason as it was', () => {
+    expect(appliedCreateReason('restored by an administrator', false)).toBe('restored by an administrator');
+    expect(appliedCreateReason('restored by an administrator', true)).toBe(REATTACHED);
+  });
+
   it('say once applied whether the folder was re-attached, never "new MDaemon account" for one', () => {
     expect(appliedCreateReason(NEW_ACCOUNT, true)).toBe(REATTACHED);
     expect(appliedCreateReason(REATTACH_PLANNED, true)).toBe(REATTACHED);
@@ -316,6 +459,17 @@ describe('re-created users', () => {
     expect(REATTACHED).toMatch(/archive folder.*was re-attached/);
     expect(appliedCreateReason(REATTACH_PLANNED, false)).toBe(NEW_ACCOUNT);
     expect(appliedCreateReason(NEW_ACCOUNT, false)).toBe(NEW_ACCOUNT);
+  });
+});
+
+describe('summarize', () => {
+  it('counts each action, and refuses an action it does not know', () => {
+    const plan = planSync(directory([account('a@one.test'), account('b@one.test')]), settingsWith(), [
+      ds('a@one.test', { fullName: 'Old' }),
+    ]);
+    expect(summarize(plan.changes)).toEqual({ create: 1, update: 1, delete: 0, unchanged: 0, skip: 0, held: 0 });
+    const odd = { ...plan.changes[0], action: 'rename' } as unknown as Change;
+    expect(() => summarize([odd])).toThrow('unexpected value: rename');
   });
 });
 
@@ -343,11 +497,11 @@ describe('the plan against its plain form', () => {
   const DOMAINS = ['one.test', 'two.test', 'Three.test', 'bad domain'];
 
   /** Accounts, users and options with every kind of line: clashes, admin, invalid, long and odd-case names, aliases, duplicates, rejected records, deletes. */
-  function varied(seed: number) {
+  function varied(seed: number, { size = 60, names = 40 } = {}) {
     const r = random(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-    const mailbox = () => (r() < 0.02 ? 'l'.repeat(260) : r() < 0.5 ? pick(MAILBOXES) : `u${Math.floor(r() * 40)}`);
-    const accounts = Array.from({ length: Math.floor(r() * 60) }, () => {
+    const mailbox = () => (r() < 0.02 ? 'l'.repeat(260) : r() < 0.5 ? pick(MAILBOXES) : `u${Math.floor(r() * names)}`);
+    const accounts = Array.from({ length: Math.floor(r() * size) }, () => {
       const a = account(`${mailbox()}@${pick(DOMAINS)}`, {
         fullName: pick(['Ann', 'Bob', 'Name', '']),
         accessType: r() < 0.2 ? 'C' : 'Y',
@@ -367,7 +521,7 @@ describe('the plan against its plain form', () => {
       }));
     const rejected = r() < 0.2 ? [{ file: 'USERLIST.DAT', line: 7, reason: 'record is 3 bytes, expected 235' }] : [];
     const read = directory(accounts, { duplicates, rejected, invalidRecords: rejected.length });
-    const current: CurrentUser[] = Array.from({ length: Math.floor(r() * 60) }, () => {
+    const current: CurrentUser[] = Array.from({ length: Math.floor(r() * size) }, () => {
       const name = r() < 0.5 ? `${mailbox()}@${pick(DOMAINS)}` : mailbox();
       return ds(name, {
         fullName: pick(['Ann', 'Bob', 'Name', '']),
@@ -389,21 +543,32 @@ describe('the plan against its plain form', () => {
     return { read, current, settings: settingsWith(sync), opts };
   }
 
+  /** Both plans of one input, or what each threw. */
+  function bothPlans({ read, current, settings, opts }: ReturnType<typeof varied>) {
+    const outcome = (plan: typeof planSync) => {
+      try {
+        return plan(read, settings, current, opts);
+      } catch (err) {
+        return { threw: String(err) };
+      }
+    };
+    return { actual: outcome(planSync), expected: outcome(referencePlan) };
+  }
+
   it('is the same plan, line for line, on a thousand varied inputs', () => {
     for (let seed = 1; seed <= 1000; seed++) {
-      const { read, current, settings, opts } = varied(seed);
-      let expected: unknown;
-      try {
-        expected = referencePlan(read, settings, current, opts);
-      } catch (err) {
-        expected = { threw: String(err) };
-      }
-      let actual: unknown;
-      try {
-        actual = planSync(read, settings, current, opts);
-      } catch (err) {
-        actual = { threw: String(err) };
-      }
+      const { actual, expected } = bothPlans(varied(seed));
+      expect({ seed, plan: actual }).toEqual({ seed, plan: expected });
+    }
+  });
+
+  it('is the same plan on large unsorted inputs, where sorting merges runs and equal names are many', () => {
+    // Thousands of accounts and users in random order, with a few hundred names spelt in several
+    // cases: the sorts go past insertion sort into merges, and equal names meet across runs.
+    for (let seed = 1; seed <= 6; seed++) {
+      const input = varied(seed, { size: 4000, names: 600 });
+      const { actual, expected } = bothPlans(input);
+      expect(input.read.accounts.length + input.current.length).toBeGreaterThan(1000);
       expect({ seed, plan: actual }).toEqual({ seed, plan: expected });
     }
   });
