@@ -35,21 +35,24 @@ const settings = { version: 1,
   sync: { domains: [], groups: [], deleteUsers: false, deleteLimit: null, userNameFormat: 'email', includeDisabled: true, importAliases: true, autoSyncHours: 0 },
   defaultPrivileges: { privileges: ['login'], ownFolder: { read: true, write: false, delete: false } },
   imap: { host: '127.0.0.1', port: 1, security: 'none', ignoreCertificate: false, pinnedFingerprint256: null, loginMethod: 'auto', connectTimeoutMs: 2000, greetingTimeoutMs: 2000, totalTimeoutMs: 4000 } };
+const logs = [];
 const secrets = { get: () => null, set: () => undefined, has: () => false, unavailableReason: null };
 const s = await createServices({ mode: 'electron', dataDir: new URL('./data', import.meta.url).pathname, version: 't', platform: 'linux',
-  logger: { log() {} }, settings: { load: () => settings, save: (x) => x }, secrets });
+  logger: { log(_level, m) { logs.push(m); } }, settings: { load: () => settings, save: (x) => x }, secrets });
 const report = await s.run({ settings, sharePassword: null }, { dryRun: false, confirmDeletes: false, actor: 't' });
 const user = (await s.db.listUsers()).find((u) => u.userName !== 'admin');
 const logon = await s.authenticator.authenticate(user.userName, 'pw');
 const share = await s.readDirectory({ settings: { ...settings, directory: { ...settings.directory, appDir: '\\\\\\\\127.0.0.1:1\\\\mdapp\\\\App', share: { domain: '', userName: 'x' } } }, sharePassword: 'y' }).then(() => 'read', (e) => e.code);
 await s.close();
-console.log(JSON.stringify({ created: report.summary.create, logon: logon.ok ? 'ok' : logon.reason, share }));
+console.log(JSON.stringify({ created: report.summary.create, logon: logon.ok ? 'ok' : logon.reason, imap: logs.some((m) => /via IMAP failed \\(network\\)/.test(m)), share }));
 `,
     );
     const out = execFileSync(process.execPath, [path.join(dir, 'run.mjs')], { cwd: dir, timeout: 60_000 }).toString();
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
       created: 15,
-      logon: 'serverUnreachable',
+      // An unreachable MDaemon answers like a wrong password; the log says what happened.
+      logon: 'invalidCredentials',
+      imap: true,
       share: 'network',
     });
   }, 90_000);

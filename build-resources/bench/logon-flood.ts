@@ -12,7 +12,7 @@ import os from 'node:os';
 import https from 'node:https';
 import { pinned, prepareDataDir, startService, type ServiceProcess } from '../../electron/web/testing/service-process';
 
-const SAMPLES = Number(process.argv[2] ?? 30);
+const SAMPLES = Number(process.argv[2] ?? 20);
 const FLOOD_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const PER_ADDRESS = 60;
 const USER_ADDRESS = '127.0.0.9';

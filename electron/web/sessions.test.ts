@@ -1,14 +1,14 @@
 /** Server-side sessions: ids, idle time, lifetime, ending and who is told. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../shared/model';
-import { SessionStore } from './sessions';
+import { SessionStore, type SessionLimits } from './sessions';
 
 const ann: SessionUser = { userName: 'ann', fullName: 'Ann', authentication: 'integrated', privileges: ['login'] };
 let store: SessionStore;
 let clock = 0;
 afterEach(() => store.closeAll('test over'));
 
-function make(limits = { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 3 }) {
+function make(limits: SessionLimits = { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 3 }) {
   clock = 0;
   store = new SessionStore(limits, () => clock);
   return store;
@@ -102,5 +102,13 @@ describe('session store releases', () => {
     b.session.user = null;
     store.get(b.id);
     expect(released).toEqual(['a', 'b']);
+  });
+
+  it("one user's many logons end that user's oldest sessions, never other users'", () => {
+    make({ idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 4, maxPerUser: 2 });
+    const other = store.create({ user: { ...ann, userName: 'bob' } }, '10.0.0.2');
+    const mine = [1, 2, 3, 4].map(() => store.create({ user: { ...ann } }, '10.0.0.1'));
+    expect(store.get(other.id)).toBe(other);
+    expect(mine.map((m) => store.get(m.id) !== null)).toEqual([false, false, true, true]);
   });
 });

@@ -31,6 +31,8 @@ export interface SessionLimits {
   readonly lifetimeMs: number;
   /** Sessions kept at most; the least recently used goes first (default 10,000). */
   readonly maxSessions: number;
+  /** Sessions of one user kept at most, so one user cannot push everyone out (default 20). */
+  readonly maxPerUser?: number;
 }
 
 /** The defaults: 30 minutes idle, 12 hours in all. */
@@ -82,6 +84,12 @@ export class SessionStore {
    * when it ends, however it ends (the services stop following it).
    */
   create(session: Session, clientAddress: string, release?: () => void): ServerSession {
+    // One user's oldest session goes first when that user holds too many: it never pushes others out.
+    const name = session.user?.userName.toLowerCase();
+    const own = name ? [...this.byId.values()].filter((e) => e.session.user?.userName.toLowerCase() === name) : [];
+    for (let i = 0; i <= own.length - (this.limits.maxPerUser ?? 20); i++) {
+      this.end(own[i]!.id, 'too many sessions of this user');
+    }
     while (this.byId.size >= this.limits.maxSessions) {
       const oldest = this.byId.keys().next();
       if (oldest.done) break;

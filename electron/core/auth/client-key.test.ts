@@ -1,3 +1,4 @@
+/** Client keys: IPv4 as is, IPv6 per /64, IPv4-mapped as IPv4. */
 import { describe, expect, it } from 'vitest';
 import { clientKey } from './client-key';
 
@@ -11,5 +12,7 @@ describe('clientKey', () => {
     expect(clientKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
     expect(clientKey('192.0.2.7')).toBe('192.0.2.7');
     expect(clientKey('64:ff9b::192.0.2.7')).toBe('64:ff9b:0:0::/64');
+    expect(clientKey('2001:DB8:1:2:ffff:eeee:dddd:cccc')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('unknown')).toBe('unknown');
   });
 });
