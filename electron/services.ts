@@ -87,6 +87,16 @@ export interface Services extends ServiceDeps {
   /** Logs a user off everywhere (deleted, or lost the right to log on), but `except`. */
   endSessions(userName: string, reason: string, except?: Session): void;
   /**
+   * Servers sharing the database: `sink` hears each event a run shows its own page (progress), to
+   * pass it on; `show` gives another server's event to this server's administrators' pages.
+   */
+  readonly pageEvents: {
+    subscribe(sink: (event: 'sync:progress', payload: SyncProgress) => void): () => void;
+    show(event: string, payload: unknown): void;
+  };
+  /** Where ending a user's sessions is also told (the sessions shared on PostgreSQL). */
+  revokeElsewhere: ((userName: string, reason: string, except?: Session) => void) | null;
+  /**
    * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
    * it applies, or its one transaction finished: never half) and closes the database.
    */
@@ -162,6 +172,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     getAuthStates: (ids) => db.getAuthStates(ids),
     log,
   });
+  /** Every page (socket) of this process, for events from other servers. */
+  const pages = new Set<{ session: Session; emit: Emit }>();
+  const progressSinks = new Set<(event: 'sync:progress', payload: SyncProgress) => void>();
   let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
   let closing = false;
   /** History entries of tests still being written after their answer went out. */
@@ -227,6 +240,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
       const started = performance.now();
+      // The caller's page sees the progress, and through the sinks, the other servers' pages.
+      const progress = (p: SyncProgress) => {
+        opts.onProgress?.(p);
+        for (const sink of progressSinks) sink('sync:progress', p);
+      };
       let outcome: Parameters<typeof countRun>[1]['result'] = 'failed';
       let summary: SyncReport['summary'] | undefined;
       try {
@@ -234,15 +252,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         const report = await runSync({
           repository: db,
           readDirectory: () =>
-            services.readDirectory(probe, controller.signal, (done, total) =>
-              opts.onProgress?.({ phase: 'read', done, total }),
-            ),
+            services.readDirectory(probe, controller.signal, (done, total) => progress({ phase: 'read', done, total })),
           settings,
           dryRun: opts.dryRun,
           confirmDeletes: opts.confirmDeletes,
           actor: opts.actor,
           signal: controller.signal,
-          onProgress: opts.onProgress,
+          onProgress: progress,
           recordLater: opts.dryRun
             ? (recorded) => {
                 const p = recorded.finally(() => recording.delete(p));
@@ -280,11 +296,32 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     busy: () => current !== null,
 
     trackSession(session, emit) {
-      return sessionGuard.follow(session, emit);
+      const page = { session, emit };
+      pages.add(page);
+      const release = sessionGuard.follow(session, emit);
+      return () => {
+        pages.delete(page);
+        release();
+      };
     },
+
+    pageEvents: {
+      subscribe(sink) {
+        progressSinks.add(sink);
+        return () => progressSinks.delete(sink);
+      },
+      show(event, payload) {
+        if (event !== 'sync:progress') return;
+        for (const { session, emit } of pages) {
+          if (session.user?.privileges.includes('admin')) emit('sync:progress', payload as SyncProgress);
+        }
+      },
+    },
+    revokeElsewhere: null,
 
     endSessions(userName, reason, except) {
       sessionGuard.endSessionsOf(userName, reason, except);
+      services.revokeElsewhere?.(userName, reason, except);
     },
 
     async close() {

@@ -56,6 +56,8 @@ export interface ServerOptions {
   readonly ops?: OpsDeps;
   /** The trusted proxies whose connections may start with a PROXY header (proxy-protocol.ts). */
   readonly proxyFrom?: net.BlockList;
+  /** Shares the sessions with the other servers on the database (shared-sessions.ts); given the store. */
+  readonly share?: (store: SessionStore) => { load(id: string | null): Promise<void> };
 }
 
 /** A running server. */
@@ -97,6 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.now,
     policy.sessions?.idleMs === undefined && opts.idleMs ? opts.idleMs : () => limits.idleMs,
   );
+  const shared = opts.share?.(store);
   const network = policy.kind === 'network';
   const indexHtml = () => fs.readFileSync(path.join(opts.rendererDir, 'index.html'), 'utf8');
   const tokenOk = (req: http.IncomingMessage, url: URL) =>
@@ -182,6 +185,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (!SESSION_CHANNELS.has(call.channel)) return deny(400, `${call.channel.slice(0, 64)} is not carried here`);
     const clientAddress = clientAddressOf(req);
+    await shared?.load(sessionIdOf(req, policy).id); // a session another server made
     const previous = store.get(sessionIdOf(req, policy).id);
     const emit = () => {};
     const reply: Record<string, string> = { ...headers, 'content-type': 'application/json; charset=utf-8' };
@@ -251,6 +255,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger,
     maxMessageBytes: policy.maxMessageBytes ?? (network ? NETWORK_MAX_MESSAGE_BYTES : LOOPBACK_MAX_MESSAGE_BYTES),
     onSession: opts.onSession,
+    loadSession: shared ? (id) => shared.load(id) : undefined,
   });
 
   // Behind trusted proxies, a TCP listener in front takes the PROXY header off each connection.

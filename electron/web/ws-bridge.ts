@@ -39,6 +39,8 @@ export interface BridgeDeps {
   readonly maxMessageBytes: number;
   /** Called with each socket's session, so the services can push to it and end it. */
   readonly onSession?: (session: Session, emit: Emit) => () => void;
+  /** Makes a session another server made known here first (sessions shared on PostgreSQL). */
+  readonly loadSession?: (id: string | null) => Promise<void>;
 }
 
 /** The client address of a request, as the log and the throttle see it. */
@@ -146,9 +148,13 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
       // A browser always sends Origin; only a non-browser client with a bearer may leave it out.
       return refuse(socket, 403, 'Forbidden');
     }
-    const entry = store.get(id);
     const address = clientAddressOf(req);
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
+    const upgrade = () => {
+      const entry = store.get(id);
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
+    };
+    if (deps.loadSession && id && !store.has(id)) void deps.loadSession(id).then(upgrade);
+    else upgrade();
   });
 
   function serve(ws: WebSocket, entry: ServerSession | null, clientAddress: string) {
