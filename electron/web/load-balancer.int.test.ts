@@ -149,6 +149,24 @@ describeIfAvailable('two servers behind HAProxy on one PostgreSQL', missing, () 
     onB.ws.close();
   });
 
+  it('logging off on A ends the session on B, whose page is told within 2 s', async () => {
+    const cookie = await logOn(lb, 'bob', BOB_PW);
+    const page = await openBridge(b, { cookie });
+    expect(await page.call('auth:session')).toMatchObject({ ok: true, value: { userName: 'bob' } });
+    const res = await request(a, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'content-type': 'application/json', origin: a.origin, cookie },
+      body: JSON.stringify({ id: 1, channel: 'auth:logoff', input: {} }),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(() => page.events, { timeout: 2000, interval: 50 })
+      .toContainEqual({ event: 'session:ended', payload: { reason: 'you logged off' } });
+    expect(await page.call('auth:session')).toMatchObject({ ok: true, value: null });
+    page.ws.close();
+  });
+
   it('kill -9 of one server: calls through the balancer go on with the same session; a restarted server takes it back', async () => {
     const cookie = await logOn(lb, 'bob', BOB_PW);
     expect(await b.stop('SIGKILL')).toBeNull();
