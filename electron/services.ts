@@ -30,6 +30,8 @@ import { checkImapLogin } from './core/imap/imap-check';
 import { countRefusals, countRun, serviceMetrics } from './core/metrics';
 import { CheckGate } from './core/auth/check-gate';
 import { SessionGuard } from './core/auth/session-guard';
+import { notifyAfterRun, type RunOutcome } from './core/notify/run-notice';
+import os from 'node:os';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -198,14 +200,25 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     run: async () => {
       const settings = settingsStore.load();
       if (!settings.directory.appDir) return;
+      let outcome: RunOutcome;
       try {
-        await services.run(
+        const report = await services.run(
           { settings, sharePassword: null },
           { dryRun: false, confirmDeletes: false, actor: 'schedule' },
         );
+        outcome = { ok: true, report };
       } catch (err) {
-        log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
+        const message = err instanceof Error ? err.message : String(err);
+        log('warn', `scheduled synchronization failed: ${message}`);
+        outcome = { ok: false, error: message };
       }
+      // A run that failed, held deletions or skipped records: one mail to the administrators.
+      await notifyAfterRun(outcome, {
+        settings: settingsStore.load().notify,
+        password: deps.secrets.get('smtpPassword'),
+        server: os.hostname(),
+        log,
+      });
     },
   });
 
