@@ -33,6 +33,8 @@ import { CheckGate } from './core/auth/check-gate';
 import { SessionGuard } from './core/auth/session-guard';
 import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
 import { watchUnlockRequests } from './core/auth/unlock-requests';
+import { notifyAfterRun, type RunOutcome } from './core/notify/run-notice';
+import os from 'node:os';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -91,6 +93,16 @@ export interface Services extends ServiceDeps {
   trackSession(session: Session, emit: Emit): () => void;
   /** Logs a user off everywhere (deleted, or lost the right to log on), but `except`. */
   endSessions(userName: string, reason: string, except?: Session): void;
+  /**
+   * Servers sharing the database: `sink` hears each event a run shows its own page (progress), to
+   * pass it on; `show` gives another server's event to this server's administrators' pages.
+   */
+  readonly pageEvents: {
+    subscribe(sink: (event: 'sync:progress', payload: SyncProgress) => void): () => void;
+    show(event: string, payload: unknown): void;
+  };
+  /** Where ending a user's sessions is also told (the sessions shared on PostgreSQL). */
+  revokeElsewhere: ((userName: string, reason: string, except?: Session) => void) | null;
   /**
    * Stops the schedule, cancels a running test, ends a running synchronization (cancelled before
    * it applies, or its one transaction finished: never half) and closes the database.
@@ -175,6 +187,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     getAuthStates: (ids) => db.getAuthStates(ids),
     log,
   });
+  /** Every page (socket) of this process, for events from other servers. */
+  const pages = new Set<{ session: Session; emit: Emit }>();
+  const progressSinks = new Set<(event: 'sync:progress', payload: SyncProgress) => void>();
   let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
   let closing = false;
   /** History entries of tests still being written after their answer went out. */
@@ -198,14 +213,25 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     run: async () => {
       const settings = settingsStore.load();
       if (!settings.directory.appDir) return;
+      let outcome: RunOutcome;
       try {
-        await services.run(
+        const report = await services.run(
           { settings, sharePassword: null },
           { dryRun: false, confirmDeletes: false, actor: 'schedule' },
         );
+        outcome = { ok: true, report };
       } catch (err) {
-        log('warn', `scheduled synchronization failed: ${err instanceof Error ? err.message : String(err)}`);
+        const message = err instanceof Error ? err.message : String(err);
+        log('warn', `scheduled synchronization failed: ${message}`);
+        outcome = { ok: false, error: message };
       }
+      // A run that failed, held deletions or skipped records: one mail to the administrators.
+      await notifyAfterRun(outcome, {
+        settings: settingsStore.load().notify,
+        password: deps.secrets.get('smtpPassword'),
+        server: os.hostname(),
+        log,
+      });
     },
   });
 
@@ -241,6 +267,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
       const settings = resolveSettings(probe);
       const started = performance.now();
+      // The caller's page sees the progress, and through the sinks, the other servers' pages.
+      const progress = (p: SyncProgress) => {
+        opts.onProgress?.(p);
+        for (const sink of progressSinks) sink('sync:progress', p);
+      };
       let outcome: Parameters<typeof countRun>[1]['result'] = 'failed';
       let summary: SyncReport['summary'] | undefined;
       try {
@@ -248,15 +279,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         const report = await runSync({
           repository: db,
           readDirectory: () =>
-            services.readDirectory(probe, controller.signal, (done, total) =>
-              opts.onProgress?.({ phase: 'read', done, total }),
-            ),
+            services.readDirectory(probe, controller.signal, (done, total) => progress({ phase: 'read', done, total })),
           settings,
           dryRun: opts.dryRun,
           confirmDeletes: opts.confirmDeletes,
           actor: opts.actor,
           signal: controller.signal,
-          onProgress: opts.onProgress,
+          onProgress: progress,
           recordLater: opts.dryRun
             ? (recorded) => {
                 const p = recorded.finally(() => recording.delete(p));
@@ -294,11 +323,32 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     busy: () => current !== null,
 
     trackSession(session, emit) {
-      return sessionGuard.follow(session, emit);
+      const page = { session, emit };
+      pages.add(page);
+      const release = sessionGuard.follow(session, emit);
+      return () => {
+        pages.delete(page);
+        release();
+      };
     },
+
+    pageEvents: {
+      subscribe(sink) {
+        progressSinks.add(sink);
+        return () => progressSinks.delete(sink);
+      },
+      show(event, payload) {
+        if (event !== 'sync:progress') return;
+        for (const { session, emit } of pages) {
+          if (session.user?.privileges.includes('admin')) emit('sync:progress', payload as SyncProgress);
+        }
+      },
+    },
+    revokeElsewhere: null,
 
     endSessions(userName, reason, except) {
       sessionGuard.endSessionsOf(userName, reason, except);
+      services.revokeElsewhere?.(userName, reason, except);
     },
 
     async close() {

@@ -86,6 +86,24 @@ export const SessionSettings = z.object({
 });
 export type SessionSettings = z.infer<typeof SessionSettings>;
 
+/** Mail to an administrator when a scheduled synchronization needs a person (Directory Services → Notifications). */
+export const NotifySettings = z.object({
+  /** SMTP server host name or address; empty: no mail is sent. */
+  host: z.string().default(''),
+  /** null = the default port of the security mode (25, or 465 for SSL). */
+  port: z.number().int().min(1).max(65535).nullable().default(null),
+  security: ImapSecurity.default('starttls'),
+  /** Accept a certificate that does not verify (self-signed or non-public). */
+  ignoreCertificate: z.boolean().default(false),
+  /** Trust exactly this certificate, by its SHA-256 fingerprint (AB:CD:… form). */
+  pinnedFingerprint256: z.string().nullable().default(null),
+  /** SMTP authentication's user name; empty: none. Its password is kept like the share password. */
+  userName: z.string().default(''),
+  sender: z.string().default(''),
+  recipients: z.array(z.string()).default([]),
+});
+export type NotifySettings = z.infer<typeof NotifySettings>;
+
 /** The whole settings document. */
 export const Settings = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
@@ -94,6 +112,7 @@ export const Settings = z.object({
   defaultPrivileges: DefaultPrivileges.default(DefaultPrivileges.parse({})),
   imap: ImapSettings.default(ImapSettings.parse({})),
   sessions: SessionSettings.default(SessionSettings.parse({})),
+  notify: NotifySettings.default(NotifySettings.parse({})),
 });
 export type Settings = z.infer<typeof Settings>;
 

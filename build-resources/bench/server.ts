@@ -21,6 +21,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import path from 'node:path';
 import { startDovecot } from '../../e2e/servers/dovecot';
+import { haproxyUnavailable, startHaproxy } from '../../e2e/servers/haproxy';
+import { freePort } from '../../e2e/servers/free-port';
+import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
 import { defaultSettings, type ImapSecurity } from '../../shared/settings';
 import { SCRYPT_PARAMS, hashPassword, verifyPassword } from '../../electron/core/auth/passwords';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
@@ -289,6 +292,52 @@ async function phase(
   return { rate: load.rate, p99: percentile(load.sorted, 99) };
 }
 
+/**
+ * The same Directory Services logons on PostgreSQL (the data copied over, sessions shared): one
+ * server reached directly, then two servers sharing the database behind HAProxy (TCP, PROXY v2,
+ * health checks on /readyz), in the same run. Null, with the reason printed, where PostgreSQL or
+ * HAProxy is missing.
+ */
+async function balancerPhases(dataDir: string, ds: (c: number, n: number) => [string, string]) {
+  const missing = postgresUnavailable() ?? haproxyUnavailable();
+  if (missing) {
+    console.log(`balancer phases skipped: ${missing}`);
+    return null;
+  }
+  const pg = await startPostgres();
+  const url = await pg.createDatabase('bench_balancer');
+  process.env.PGPASSWORD = pg.password;
+  const copied = cli(['db', 'copy', '--to', url, '--data-dir', dataDir]);
+  if (copied.status !== 0) throw new Error(`db copy failed: ${copied.stderr}`);
+  const lbPort = await freePort();
+  const flags = [
+    '--database',
+    url,
+    '--max-connections-per-address',
+    String(CLIENTS * 2),
+    '--public-url',
+    `https://127.0.0.1:${lbPort}/`,
+    '--proxy-protocol-from',
+    '127.0.0.1',
+  ];
+  // Both servers use one data directory: the same certificate, as servers behind one name have.
+  const a = await startService(dataDir, flags);
+  const b = await startService(dataDir, flags);
+  const proxy = await startHaproxy([a.port, b.port], lbPort);
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // the balancer's health checks see both up
+    await phase(a, 'warm-up (PostgreSQL)', ds);
+    const direct = await phase(a, 'one server direct (PostgreSQL)', ds, true);
+    const lb: ServiceProcess = { ...a, port: lbPort, origin: `https://127.0.0.1:${lbPort}` };
+    const balanced = await phase(lb, 'two servers behind HAProxy', ds, true);
+    return { direct, lb: balanced };
+  } finally {
+    await proxy.stop();
+    await Promise.all([a.stop(), b.stop()]);
+    await pg.stop();
+  }
+}
+
 async function main() {
   const dovecot = await startDovecot({
     performance: true,
@@ -368,6 +417,7 @@ async function main() {
     console.log(
       `Users list of ${(listed.value as unknown[] | undefined)?.length ?? '?'} rows: RSS ${beforeList.toFixed(0)} MB before, ${busyRss.toFixed(0)} MB after`,
     );
+    const balanced = await balancerPhases(dataDir, ds);
     console.log('');
     console.log(
       `goal: >= ${GOALS.logonsPerSecond} Directory Services logons/s with p99 <= ${GOALS.p99Ms} ms: plain ${plain.rate.toFixed(0)}/s p99 ${plain.p99.toFixed(0)} ms, IMAP-SSL ${ssl.rate.toFixed(0)}/s p99 ${ssl.p99.toFixed(0)} ms`,
@@ -375,6 +425,11 @@ async function main() {
     console.log(
       `integrated logons are bounded by scrypt (N=${SCRYPT_PARAMS.N}, r=${SCRYPT_PARAMS.r}, p=${SCRYPT_PARAMS.p}): one hash ~${hashMs.toFixed(0)} ms in this process -> ${integrated.rate.toFixed(1)} logons/s`,
     );
+    if (balanced) {
+      console.log(
+        `goal: through HAProxy to two servers >= 0.8x one server direct (PostgreSQL, shared sessions): ${balanced.lb.rate.toFixed(0)}/s p99 ${balanced.lb.p99.toFixed(0)} ms vs ${balanced.direct.rate.toFixed(0)}/s p99 ${balanced.direct.p99.toFixed(0)} ms = ${(balanced.lb.rate / balanced.direct.rate).toFixed(2)}x`,
+      );
+    }
     console.log(
       `resident memory with ${BULK.toLocaleString('en')} users: ${idleRss.toFixed(0)} MB after start, ${busyRss.toFixed(0)} MB after the benchmark and a ${(listed.value as unknown[] | undefined)?.length ?? '?'}-row Users list (goal <= ${GOALS.rssMb} MB)`,
     );

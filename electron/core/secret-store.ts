@@ -7,7 +7,7 @@
  */
 
 /** Names of the secrets the product keeps. */
-export type SecretName = 'sharePassword';
+export type SecretName = 'sharePassword' | 'smtpPassword';
 
 /** A small secret store. */
 export interface SecretStore {

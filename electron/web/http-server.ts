@@ -64,6 +64,8 @@ export interface ServerOptions {
   readonly ops?: OpsDeps;
   /** The trusted proxies whose connections may start with a PROXY header (proxy-protocol.ts). */
   readonly proxyFrom?: net.BlockList;
+  /** Shares the sessions with the other servers on the database (shared-sessions.ts); given the store. */
+  readonly share?: (store: SessionStore) => { load(id: string | null): Promise<void> };
 }
 
 /** What a route gets besides the request and the response. */
@@ -118,6 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.now,
     policy.sessions?.idleMs === undefined && opts.idleMs ? opts.idleMs : () => limits.idleMs,
   );
+  const shared = opts.share?.(store);
   const network = policy.kind === 'network';
   const idleMs = policy.idleMs ?? DEFAULT_IDLE_MS;
   const badLog = limitedLog(logger);
@@ -233,6 +236,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (!SESSION_CHANNELS.has(call.channel)) return deny(400, `${call.channel.slice(0, 64)} is not carried here`);
     const clientAddress = clientAddressOf(req);
+    await shared?.load(sessionIdOf(req, policy).id); // a session another server made
     const previous = store.get(sessionIdOf(req, policy).id);
     const emit = () => {};
     const reply: Record<string, string> = { ...headers, 'content-type': 'application/json; charset=utf-8' };
@@ -310,6 +314,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     onSession: opts.onSession,
     idleMs,
     log: badLog,
+    loadSession: shared ? (id) => shared.load(id) : undefined,
   });
 
   // Behind trusted proxies, a TCP listener in front takes the PROXY header off each connection.

@@ -23,6 +23,7 @@ import { serviceMetrics } from '../core/metrics';
 import { VERSION } from '../version';
 import { drainThenStop, type Draining } from './drain';
 import { FirstStartCode } from './first-start-code';
+import { SharedSessions } from './shared-sessions';
 import { withinTime } from './ops-routes';
 import { startServer, type RunningServer } from './http-server';
 import { parsePublicUrl, serviceNames, type ServerPolicy } from './policy';
@@ -175,6 +176,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   });
   if (firstStart && !(await services.db.needsAdminPassword())) firstStart.spend();
   const draining: Draining = { on: false };
+  // With PostgreSQL every server on the database shares the sessions; the embedded store keeps them here.
+  const table = opts.mode === 'server' && services.db.sessionTable ? await services.db.sessionTable() : null;
+  let shared: SharedSessions | null = null;
   let server: RunningServer;
   try {
     server = await startServer({
@@ -185,6 +189,22 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       port: opts.port,
       policy,
       proxyFrom: opts.mode === 'server' ? opts.proxyProtocolFrom : undefined,
+      share: table
+        ? (store) => {
+            shared = new SharedSessions(store, {
+              table,
+              logger,
+              bind: (session, userName) => services.sessionGuard.bindByName(session, userName),
+              follow: (session) => services.trackSession(session, () => undefined),
+              show: (event, payload) => services.pageEvents.show(event, payload),
+              limits: () => ({ idleMs: store.idleTimeMs, lifetimeMs: store.lifetimeMs }),
+            });
+            const sharing = shared;
+            services.pageEvents.subscribe((event, payload) => sharing.publish(event, payload));
+            services.revokeElsewhere = (userName, reason, except) => void sharing.endUser(userName, reason, except);
+            return sharing;
+          }
+        : undefined,
       onSession: (session, emit) => services.trackSession(session, emit),
       // The Sessions setting, unless --session-idle fixed it for this run.
       idleMs: () => services.settings.load().sessions.idleMinutes * 60_000,
@@ -242,6 +262,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       stopping ??= (async () => {
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopping`);
         await server.close({ reconnect: draining.reconnect === true });
+        await shared?.stop();
         await services.close();
         logger.log('info', `${opts.mode === 'server' ? 'service' : 'browser mode'} stopped`);
       })();

@@ -44,6 +44,17 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 
 type EndListener = (reason: string) => void;
 
+/**
+ * Where a store shares its sessions with other servers (shared-sessions.ts): told of each session
+ * made, used and ended by a person's act (logoff, a new logon). Expiry and a server's stop end
+ * sessions here only; the shared store judges expiry for all servers itself.
+ */
+export interface SessionSharing {
+  created(entry: ServerSession): void;
+  touched(entry: ServerSession): void;
+  ended(entry: ServerSession, reason: string): void;
+}
+
 /** The sessions of one server. */
 export class SessionStore {
   private readonly byId = new Map<string, ServerSession>();
@@ -52,6 +63,8 @@ export class SessionStore {
   private readonly timer: NodeJS.Timeout;
   /** The idle time as last asked. */
   private idleNow: number;
+  /** The shared store, with PostgreSQL (set once by the server). */
+  sharing: SessionSharing | null = null;
 
   /**
    * `idleMs`, when given, is asked for the idle time instead of `limits.idleMs`: the service's
@@ -74,6 +87,11 @@ export class SessionStore {
     return this.currentIdleMs();
   }
 
+  /** The absolute lifetime of sessions. */
+  get lifetimeMs(): number {
+    return this.limits.lifetimeMs;
+  }
+
   /** Number of live sessions. */
   get size(): number {
     return this.byId.size;
@@ -93,7 +111,7 @@ export class SessionStore {
     while (this.byId.size >= this.limits.maxSessions) {
       const oldest = this.byId.keys().next();
       if (oldest.done) break;
-      this.end(oldest.value, 'too many sessions on the server');
+      this.end(oldest.value, 'too many sessions on the server', 'here');
     }
     const t = this.now();
     const entry: ServerSession = {
@@ -105,7 +123,20 @@ export class SessionStore {
     };
     this.byId.set(entry.id, entry);
     if (release) this.releases.set(entry.id, release);
+    this.sharing?.created(entry);
     return entry;
+  }
+
+  /** Takes in a live session another server made (read from the shared store). */
+  adopt(entry: ServerSession, release?: () => void): void {
+    if (this.byId.has(entry.id)) return;
+    this.byId.set(entry.id, entry);
+    if (release) this.releases.set(entry.id, release);
+  }
+
+  /** Whether this server holds the session now. */
+  has(id: string): boolean {
+    return this.byId.has(id);
   }
 
   /** The live session of an id, or null (unknown, ended, or expired: then it is ended now). */
@@ -115,7 +146,7 @@ export class SessionStore {
     if (!entry) return null;
     const why = this.expiry(entry);
     if (why === false) return entry;
-    this.end(id, why);
+    this.end(id, why, 'here');
     return null;
   }
 
@@ -123,6 +154,7 @@ export class SessionStore {
   touch(entry: ServerSession): boolean {
     if (!this.get(entry.id)) return false;
     entry.lastSeen = this.now();
+    this.sharing?.touched(entry);
     // Most recently used last, so eviction takes the least recently used.
     this.byId.delete(entry.id);
     this.byId.set(entry.id, entry);
@@ -139,10 +171,12 @@ export class SessionStore {
 
   /**
    * Ends a session: its user is cleared and its sockets are told why (`reason` null: they were
-   * told already, by the services ending a deleted user's sessions).
+   * told already, by the services ending a deleted user's sessions). `scope` `here`: on this server
+   * only (expiry, the server stops), not in the shared store.
    */
-  end(id: string, reason: string | null): void {
+  end(id: string, reason: string | null, scope: 'everywhere' | 'here' = 'everywhere'): void {
     const entry = this.byId.get(id);
+    if (entry && scope === 'everywhere' && reason !== null) this.sharing?.ended(entry, reason);
     this.byId.delete(id);
     const listeners = this.listeners.get(id);
     this.listeners.delete(id);
@@ -156,7 +190,7 @@ export class SessionStore {
 
   /** Ends every session (the server stops). */
   closeAll(reason: string): void {
-    for (const id of [...this.byId.keys()]) this.end(id, reason);
+    for (const id of [...this.byId.keys()]) this.end(id, reason, 'here');
     clearInterval(this.timer);
   }
 
@@ -165,7 +199,7 @@ export class SessionStore {
     this.idleNow = this.currentIdleMs();
     for (const entry of [...this.byId.values()]) {
       const why = this.expiry(entry);
-      if (why !== false) this.end(entry.id, why);
+      if (why !== false) this.end(entry.id, why, 'here');
     }
   }
 

@@ -45,6 +45,8 @@ export interface BridgeDeps {
   readonly idleMs?: number;
   /** Where lines a client can cause go (rate-limited); the logger by default. */
   readonly log?: (level: LogLevel, message: string) => void;
+  /** Makes a session another server made known here first (sessions shared on PostgreSQL). */
+  readonly loadSession?: (id: string | null) => Promise<void>;
 }
 
 /** How much one socket may ask: calls at once, then per second, in flight, and waiting. */
@@ -185,9 +187,30 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
       // A browser always sends Origin; only a non-browser client with a bearer may leave it out.
       return refuse(socket, 403, 'Forbidden');
     }
-    const entry = store.get(id);
     const address = clientAddressOf(req);
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
+    const accept = () => {
+      const entry = store.get(id);
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, entry, address));
+    };
+    if (!deps.loadSession || !id || store.has(id)) return accept();
+    // A session another server made: loaded from the shared table first (sessions on PostgreSQL).
+    deps.loadSession(id).then(
+      () => {
+        try {
+          accept();
+        } catch (err) {
+          log('error', `WebSocket upgrade from ${address} failed: ${printable(String(err), 300)}`);
+          refuse(socket, 500, 'Internal Server Error');
+        }
+      },
+      (err: unknown) => {
+        log(
+          'error',
+          `WebSocket upgrade from ${address}: the session could not be loaded: ${printable(String(err), 300)}`,
+        );
+        refuse(socket, 503, 'Service Unavailable');
+      },
+    );
   }
 
   function serve(ws: WebSocket, entry: ServerSession | null, clientAddress: string) {

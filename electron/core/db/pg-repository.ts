@@ -22,6 +22,7 @@ import { applyPlanPg } from './pg-apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
 import { pgThrottleStore } from './pg-throttle';
+import { openSessionTable, type SessionTable } from './pg-sessions';
 import { pgAuthState, pgAuthStates } from './pg-auth-state';
 import type { AuthState } from './auth-state';
 import * as q from './pg-users';
@@ -44,6 +45,7 @@ export class PgRepository implements ArchiveRepository {
     private readonly pool: pg.Pool,
     private readonly target: PgTarget,
     private readonly opts: RepositoryOptions,
+    private readonly config: pg.ClientConfig = {},
   ) {}
 
   /** Where it is, without password. */
@@ -62,10 +64,11 @@ export class PgRepository implements ArchiveRepository {
     } catch {
       throw new UserError('unreadable', `cannot read the sslrootcert file ${rootcert}`);
     }
-    const pool = new pg.Pool({ ...pgConfig(target, opts.databasePassword, ca), max: 4, idleTimeoutMillis: 10_000 });
+    const config = pgConfig(target, opts.databasePassword, ca);
+    const pool = new pg.Pool({ ...config, max: 4, idleTimeoutMillis: 10_000 });
     // An idle connection the server dropped: the pool discards it and dials again when asked.
     pool.on('error', () => undefined);
-    const repo = new PgRepository(pool, target, opts);
+    const repo = new PgRepository(pool, target, opts, config);
     try {
       await repo.withClient((c) => migratePg(c, repo.now()));
     } catch (err) {
@@ -81,6 +84,11 @@ export class PgRepository implements ArchiveRepository {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The logon sessions shared by every server on this database (pg-sessions.ts). */
+  sessionTable(): Promise<SessionTable> {
+    return openSessionTable(this.pool, this.config);
   }
 
   /** The pool's connections now, for the metrics. */

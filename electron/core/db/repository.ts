@@ -5,6 +5,7 @@
  * The UI handlers, the CLI, the service and the sync engine use only this interface; which
  * store is behind it is decided once, by openRepository. Writes are all or nothing in either.
  */
+import type { SessionTable } from './pg-sessions';
 import type {
   ArchiveFolder,
   ArchivedMessage,
@@ -109,6 +110,8 @@ export interface ArchiveRepository extends CopyableStore {
   readonly warnings: readonly string[];
   /** Releases the connection; the data stays as last committed. */
   close(): Promise<void>;
+  /** The logon sessions shared by every server on the store (PostgreSQL; the embedded store keeps them in memory). */
+  sessionTable?(): Promise<SessionTable>;
   /** The connection pool's sizes now, for the metrics (PostgreSQL; the embedded store has none). */
   poolStats?(): { total: number; idle: number; waiting: number };
 

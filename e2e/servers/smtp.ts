@@ -1,0 +1,108 @@
+/**
+ * A private SMTP server on 127.0.0.1 for tests: Debian's aiosmtpd (`python3 -m aiosmtpd`, package
+ * python3-aiosmtpd) delivering into a Maildir, plain or with STARTTLS and a fresh self-signed
+ * certificate. The messages it received are read back from the Maildir.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port';
+
+const PYTHON = '/usr/bin/python3';
+
+/** Why the SMTP server cannot run here, or null. */
+export function smtpUnavailable(): string | null {
+  try {
+    execFileSync(PYTHON, ['-c', 'import aiosmtpd'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return 'aiosmtpd is not installed (apt-get install python3-aiosmtpd)';
+  }
+}
+
+/** A running SMTP server. */
+export interface SmtpServer {
+  readonly port: number;
+  /** The STARTTLS certificate's SHA-256 fingerprint (AB:CD:… form), when started with TLS. */
+  readonly fingerprint256: string | null;
+  /** The raw messages received so far. */
+  messages(): string[];
+  stop(): Promise<void>;
+}
+
+/** Starts aiosmtpd on a free port; `starttls` offers STARTTLS with a self-signed certificate. */
+export async function startSmtp(opts: { starttls?: boolean } = {}): Promise<SmtpServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-smtp-'));
+  const maildir = path.join(dir, 'Maildir');
+  const port = await freePort();
+  const args = ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox'];
+  let fingerprint256: string | null = null;
+  if (opts.starttls) {
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    fingerprint256 = new X509Certificate(fs.readFileSync(cert)).fingerprint256;
+    args.push('--tlscert', cert, '--tlskey', key, '--no-requiretls');
+  }
+  args.push(maildir);
+  const child: ChildProcess = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  while (!(await answers(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`aiosmtpd did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    fingerprint256,
+    messages() {
+      const files: string[] = [];
+      for (const sub of ['new', 'cur']) {
+        const d = path.join(maildir, sub);
+        if (fs.existsSync(d))
+          for (const f of fs.readdirSync(d).sort()) files.push(fs.readFileSync(path.join(d, f), 'utf8'));
+      }
+      return files;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('data', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
