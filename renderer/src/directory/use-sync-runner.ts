@@ -101,6 +101,9 @@ export function useSyncRunner(): SyncRunner {
     });
   }, []);
 
+  const clearError = useCallback(() => setError(null), []);
+  const clearCancelled = useCallback(() => setCancelled(false), []);
+
   return {
     running,
     progress,
@@ -111,7 +114,7 @@ export function useSyncRunner(): SyncRunner {
     test,
     sync,
     cancel,
-    clearError: () => setError(null),
-    clearCancelled: () => setCancelled(false),
+    clearError,
+    clearCancelled,
   };
 }
