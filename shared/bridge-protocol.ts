@@ -11,7 +11,12 @@ import { ChangeAction, type Change } from './model';
 import type { Result } from './result';
 
 /** A failure on the wire: a stable code and a one-line message. */
-export const AppError = z.object({ code: z.string(), message: z.string() });
+export const AppError = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** A throttled logon: how long to wait before the next attempt. */
+  retryAfterSeconds: z.number().optional(),
+});
 
 /**
  * The WebSocket path. Browser mode's token travels as `?token=`; the network service takes the

@@ -110,7 +110,13 @@ export type UserRow = z.infer<typeof UserRow>;
 /** The logon answer: the session, or why not. */
 export const LogonAnswer = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), user: SessionUser }),
-  z.object({ ok: z.literal(false), reason: LogonFailure, message: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    reason: LogonFailure,
+    message: z.string(),
+    /** A throttled logon: how long to wait before the next attempt. */
+    retryAfterSeconds: z.number().optional(),
+  }),
 ]);
 export type LogonAnswer = z.infer<typeof LogonAnswer>;
 

@@ -2,7 +2,7 @@
  * Integration and Connection: the directory service type, the MDaemon App directory (typed,
  * browsed or detected), share credentials for a UNC path, and the code page.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -31,6 +31,14 @@ export function ConnectionSection({ info, dir, overview }: Props) {
   const browse = useAction('mdaemon:browse');
   const detect = useAction('mdaemon:detect');
   const [tried, setTried] = useState<string[] | null>(null);
+  const appDir = form?.directory.appDir ?? '';
+  const { setError: setBrowseError } = browse;
+  const { setError: setDetectError } = detect;
+  // Errors of Browse and Detect belong to the path they were about.
+  useEffect(() => {
+    setBrowseError(null);
+    setDetectError(null);
+  }, [appDir, setBrowseError, setDetectError]);
   if (!form) return null;
   const d = form.directory;
   const unc = isUncPath(d.appDir);
