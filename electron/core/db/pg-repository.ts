@@ -23,6 +23,8 @@ import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from 
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
 import { pgThrottleStore } from './pg-throttle';
 import * as q from './pg-users';
+import { pgUsersPage } from './pg-users-page';
+import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
 import type { Dump, DumpCounts } from './dump';
@@ -211,6 +213,10 @@ export class PgRepository implements ArchiveRepository {
     } finally {
       client.release();
     }
+  }
+
+  usersPage(query: UsersPageQuery): Promise<UsersPage> {
+    return this.read((db) => pgUsersPage(db, query));
   }
 
   currentUsers(): Promise<UserSummary[]> {

@@ -15,6 +15,7 @@ export function userHandlers(
 ): Pick<
   Handlers,
   | 'users:list'
+  | 'users:page'
   | 'users:create'
   | 'users:update'
   | 'users:delete'
@@ -27,6 +28,7 @@ export function userHandlers(
   return {
     // Made as JSON text by the database: no object per user (100,000 users, a service's memory).
     'users:list': () => new JsonText(s.db.listUsersJson()),
+    'users:page': (query) => s.db.usersPage(query),
     'users:create': async (input, ctx) => {
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
