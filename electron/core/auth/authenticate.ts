@@ -64,8 +64,10 @@ export interface Authenticator {
 
 /** Same caller-facing text for an unknown user and a wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'The user name or password is not correct.';
-const APOP_HINT =
-  ' If you log on with your MDaemon password and it is right, ask your administrator to check MDaemon\'s "honor APOP & CRAM-MD5" setting.';
+/** For the person logging on: no administrator's settings (those are in the log, see LOG_APOP_HINT). */
+const APOP_HINT = ' If you use your MDaemon password and are sure it is right, tell your administrator.';
+/** For the administrator reading the log: the MDaemon setting that refuses right passwords. */
+const LOG_APOP_HINT = '; if the password is right, check MDaemon\'s "honor APOP & CRAM-MD5" setting';
 
 /** A well-formed hash no password matches: unknown users cost as much time as known ones. */
 const DUMMY_HASH = [
@@ -186,7 +188,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         if (result.ok) return true;
         const code = result.error?.code ?? 'network';
         const detail = result.error?.message ?? 'no details';
-        if (code === 'auth') return invalid(subject, `MDaemon refused the password for ${quote(address)}: ${detail}`);
+        if (code === 'auth')
+          return invalid(subject, `MDaemon refused the password for ${quote(address)}: ${detail}${LOG_APOP_HINT}`);
         deps.log(
           code === 'config' ? 'error' : 'warn',
           `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,

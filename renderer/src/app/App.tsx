@@ -100,7 +100,16 @@ export function App() {
       />
     );
   } else if (!session) {
-    body = <LogonScreen notice={notice} onLoggedOn={loggedOn} />;
+    body = (
+      <LogonScreen
+        notice={notice}
+        onLoggedOn={(user) => {
+          // What app:info tells a logged-on administrator (data directory, platform) it may keep from others.
+          info.reload();
+          loggedOn(user);
+        }}
+      />
+    );
   } else if (session.privileges.includes('admin')) {
     body = <AdminShell info={appInfo} />;
   } else {
@@ -113,7 +122,7 @@ export function App() {
       <Box component="main" sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
         {body}
       </Box>
-      <AppFooter info={appInfo} />
+      <AppFooter info={appInfo} user={session ?? null} />
       <ConfirmDialog
         open={askLogoff}
         title="Log off without saving?"

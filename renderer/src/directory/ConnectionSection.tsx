@@ -59,8 +59,12 @@ export function ConnectionSection({ info, dir, overview }: Props) {
   };
 
   const dirError: AppError | null = overview.error;
+  // In browser mode and the service, the path is read by the mdsync process, not by this browser.
+  const remote = info.mode !== 'electron';
   const status = !d.appDir.trim()
-    ? 'Enter the path of the App directory, which holds USERLIST.DAT and Groups.dat.'
+    ? remote
+      ? 'Enter the path of the App directory as the computer running mdsync sees it (the server, not this browser’s computer): it holds USERLIST.DAT and Groups.dat.'
+      : 'Enter the path of the App directory, which holds USERLIST.DAT and Groups.dat.'
     : overview.loading
       ? 'Reading the App directory…'
       : overview.overview
@@ -93,23 +97,28 @@ export function ConnectionSection({ info, dir, overview }: Props) {
             sx={{ flex: 1 }}
             spellCheck={false}
           />
-          <Button
-            sx={{ mt: 1.25 }}
-            onClick={() => void onBrowse()}
-            disabled={!info.canBrowse || browse.busy}
-            title={info.canBrowse ? undefined : 'A folder picker is only available in the desktop app'}
-          >
-            Browse…
-          </Button>
-          <Button
-            sx={{ mt: 1.25 }}
-            onClick={() => void onDetect()}
-            disabled={!canDetect || detect.busy}
-            title={canDetect ? undefined : 'MDaemon runs on Windows: detection looks in the registry of this computer'}
-          >
-            Detect
-          </Button>
+          {info.canBrowse && (
+            <Button sx={{ mt: 1.25 }} onClick={() => void onBrowse()} disabled={browse.busy}>
+              Browse…
+            </Button>
+          )}
+          {canDetect && (
+            <Button sx={{ mt: 1.25 }} onClick={() => void onDetect()} disabled={detect.busy}>
+              Detect
+            </Button>
+          )}
         </Box>
+        {(!info.canBrowse || !canDetect) && (
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.25 }}>
+            {!info.canBrowse && !canDetect
+              ? remote
+                ? 'Browse… and Detect are only in the desktop app: a browser cannot look into the server’s folders or registry.'
+                : 'Browse… and Detect need the desktop app on the Windows computer where MDaemon runs.'
+              : !info.canBrowse
+                ? 'Browse… is only in the desktop app: a browser cannot look into the server’s folders.'
+                : 'Detect reads MDaemon’s place from the Windows registry: it needs the computer where MDaemon runs.'}
+          </Typography>
+        )}
         <ErrorAlert error={browse.error ?? detect.error} />
         {!d.appDir.trim() && info.sampleAppDir && (
           <Alert
