@@ -12,7 +12,7 @@ import { startSilentServer } from './servers/silent-server';
 import { DirectoryServicesPage } from './pages/directory-services-page';
 import { LogonPage } from './pages/logon-page';
 
-const ADMIN_PASSWORD = 'Admin-e2e-Pass 1';
+const ADMIN_PASSWORD = 'Keeper-e2e-Pass 1';
 
 for (const vp of VIEWPORTS) {
   test.describe(`at ${vp.name}`, () => {

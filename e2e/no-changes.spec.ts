@@ -14,7 +14,7 @@ for (const vp of VIEWPORTS) {
 
     test('a run with nothing to change says so in one line', async ({ page, app }) => {
       await page.goto(app.url);
-      await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+      await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
       const ds = new DirectoryServicesPage(page);
       await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
       await ds.synchronizeNow();

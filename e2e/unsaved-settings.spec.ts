@@ -8,7 +8,7 @@ import { VIEWPORTS, expectNoHorizontalScroll } from './harness/viewports';
 import { DirectoryServicesPage } from './pages/directory-services-page';
 import { LogonPage } from './pages/logon-page';
 
-const ADMIN_PASSWORD = 'Admin-e2e-Pass 1';
+const ADMIN_PASSWORD = 'Keeper-e2e-Pass 1';
 
 for (const vp of VIEWPORTS) {
   test.describe(`at ${vp.name}`, () => {

@@ -25,7 +25,7 @@ for (const vp of VIEWPORTS) {
         });
       });
       await page.goto(app.url);
-      await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+      await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
       const ds = new DirectoryServicesPage(page);
       await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
       await ds.synchronizeNow();

@@ -24,7 +24,7 @@ const GOAL_MS = 3000;
 const USERS_GOAL_MS = 1000;
 const ROOT = path.resolve(__dirname, '../..');
 const APP = path.join(ROOT, 'bench-data', `ui-${COUNT}`, 'app');
-const ADMIN_PASSWORD = 'Bench-Admin-Pass 1';
+const ADMIN_PASSWORD = 'Bench-Keeper-Pass 1';
 
 /** What the init script records per WebSocket message. */
 interface Seen {

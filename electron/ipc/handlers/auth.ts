@@ -6,6 +6,7 @@
  * never sent back or logged.
  */
 import type { SessionUser } from '../../../shared/model';
+import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import type { LogonUser } from '../../core/db/repository';
 import type { Services } from '../../services';
@@ -28,6 +29,7 @@ export function authHandlers(
     'auth:setup-admin': async ({ password }, ctx) => {
       if (!(await s.db.needsAdminPassword()))
         throw new UserError('refused', 'the administrator password is already set');
+      checkNewPassword(password, 'admin');
       await s.db.setInitialAdminPassword(password);
       const admin = await s.db.getLogonUser('admin');
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
@@ -73,6 +75,7 @@ export function authHandlers(
       if (!(await s.db.verifyPassword(record.userName, current))) {
         throw new UserError('invalidCredentials', 'the current password is not correct');
       }
+      checkNewPassword(next, record.userName);
       await s.db.setPassword(record.userName, next);
       s.logger.log('info', `${record.userName} changed their password`);
       return { done: true };

@@ -1,5 +1,6 @@
 /** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
 import { JsonText } from '../../../shared/bridge-protocol';
+import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import type { Services } from '../../services';
@@ -30,11 +31,13 @@ export function userHandlers(
     'users:list': () => new JsonText(s.db.listUsersJson()),
     'users:page': (query) => s.db.usersPage(query),
     'users:create': async (input, ctx) => {
+      if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
       return row(u);
     },
     'users:update': async ({ originalUserName, ...input }, ctx) => {
+      if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
       if (
         ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() &&
         !input.privileges.includes('admin')

@@ -7,6 +7,7 @@ import FormLabel from '@mui/material/FormLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import TextField from '@mui/material/TextField';
+import { PASSWORD_RULE } from '../../../shared/password-rule';
 import type { Authentication } from '../../../shared/model';
 import type { UserDraft, validateDraft } from './user-draft';
 
@@ -82,7 +83,13 @@ export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtIn
             value={draft.password}
             onChange={(e) => onChange({ password: e.target.value })}
             error={!!errors.password}
-            helperText={errors.password ?? (isNew ? ' ' : 'Leave empty to keep the current password.')}
+            helperText={
+              errors.password
+                ? `${errors.password} ${PASSWORD_RULE}`
+                : isNew
+                  ? PASSWORD_RULE
+                  : `Leave empty to keep the current password. ${PASSWORD_RULE}`
+            }
           />
           <TextField
             label="Confirm password"
