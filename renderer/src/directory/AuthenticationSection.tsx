@@ -115,12 +115,16 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           />
         }
       />
-      {imap.pinnedFingerprint256 && (
+      {imap.pinnedFingerprint256 && encrypted && (
         <Alert
           severity="info"
           sx={{ my: 0.5, wordBreak: 'break-all' }}
           action={
-            <Button color="inherit" onClick={() => onChange({ pinnedFingerprint256: null })}>
+            <Button
+              color="inherit"
+              sx={{ whiteSpace: 'nowrap' }}
+              onClick={() => onChange({ pinnedFingerprint256: null })}
+            >
               Forget
             </Button>
           }
@@ -174,7 +178,11 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
             severity="warning"
             sx={{ mt: 0.5, wordBreak: 'break-all' }}
             action={
-              <Button color="inherit" onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}>
+              <Button
+                color="inherit"
+                sx={{ whiteSpace: 'nowrap' }}
+                onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}
+              >
                 Trust this certificate
               </Button>
             }
