@@ -1,7 +1,8 @@
 /**
  * Issue 18, points 4, 7 and 8 (Users): the list comes a page at a time from the server, sorted,
  * searched and filtered there, with the total; it says who is an administrator or may log on, and
- * shows the user name once (not again among the addresses).
+ * shows the user name once (not again among the addresses); a synchronized user's properties say
+ * what the next synchronization overwrites.
  */
 import { expect, test } from './harness/fixtures';
 import { SAMPLE_APP_DIR } from './harness/sample';
@@ -43,6 +44,12 @@ for (const vp of VIEWPORTS) {
       const anna = users.row('anna@company.test').getByRole('gridcell');
       await expect(anna.nth(2)).not.toContainText('anna@company.test');
       await expectNoHorizontalScroll(page);
+      // A synchronized user's name and addresses say that the next synchronization overwrites them.
+      const props = await users.openProperties('anna@company.test');
+      await expect(props.getByText(/Taken from MDaemon: the next synchronization overwrites/)).toHaveCount(2);
+      await expectNoHorizontalScroll(page);
+      await props.getByRole('button', { name: 'Cancel' }).click();
+      await expect(props).toBeHidden();
 
       // Filters and search go to the server; the total says how many of all.
       await page.getByRole('combobox', { name: 'Logon' }).click();
