@@ -1,7 +1,8 @@
 /**
  * Issue 18, points 7 and 8 (Directory Services): the untrusted-certificate box fits a small window
  * with its buttons on one line; the trusted-certificate line goes with Unencrypted access; the
- * Delete limit waits for automatic deletion; a filter's effect on deletion is said at the checkbox.
+ * Delete limit waits for automatic deletion; a filter's effect on deletion is said at the checkbox;
+ * the groups list is one Tab stop with arrow keys.
  */
 import { expect, test } from './harness/fixtures';
 import { SAMPLE_APP_DIR, SAMPLE_PASSWORD } from './harness/sample';
@@ -18,6 +19,17 @@ for (const vp of VIEWPORTS) {
       await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
       const ds = new DirectoryServicesPage(page);
       await ds.setAppDir(SAMPLE_APP_DIR, 'Sales');
+
+      // The groups are one Tab stop; the arrow keys, Home and End move inside the list.
+      const boxes = ds.groups.getByRole('checkbox');
+      await expect(ds.groups.locator('input[type="checkbox"][tabindex="0"]')).toHaveCount(1);
+      await boxes.nth(0).focus();
+      await page.keyboard.press('ArrowDown');
+      await expect(boxes.nth(1)).toBeFocused();
+      await page.keyboard.press('End');
+      await expect(boxes.last()).toBeFocused();
+      await page.keyboard.press('Tab');
+      expect(await boxes.evaluateAll((els) => els.some((el) => el === document.activeElement))).toBe(false);
 
       const deleteUsers = page.getByRole('checkbox', { name: 'Automatically delete users' });
       await expect(page.getByRole('textbox', { name: 'Delete limit' })).toBeDisabled();

@@ -28,6 +28,14 @@ interface Props {
   onAddressError: (error: string | null) => void;
 }
 
+/** A certificate alert in a small window: the fingerprint wraps, the button goes under the text. */
+const WRAPPING_ALERT = {
+  flexWrap: 'wrap',
+  wordBreak: 'break-all',
+  '& .MuiAlert-message': { flex: '1 1 240px', minWidth: 0 },
+  '& .MuiAlert-action': { ml: 'auto', pl: 1 },
+} as const;
+
 const SECURITY_LABELS: Record<ImapSecurity, string> = { none: 'Unencrypted', starttls: 'IMAP-TLS', ssl: 'IMAP-SSL' };
 
 /** The Authentication section. */
@@ -118,7 +126,7 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
       {imap.pinnedFingerprint256 && encrypted && (
         <Alert
           severity="info"
-          sx={{ my: 0.5, wordBreak: 'break-all' }}
+          sx={{ my: 0.5, ...WRAPPING_ALERT }}
           action={
             <Button
               color="inherit"
@@ -176,7 +184,7 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
         {cert && !cert.trusted && cert.fingerprint256 !== imap.pinnedFingerprint256 && (
           <Alert
             severity="warning"
-            sx={{ mt: 0.5, wordBreak: 'break-all' }}
+            sx={{ mt: 0.5, ...WRAPPING_ALERT }}
             action={
               <Button
                 color="inherit"

@@ -13,7 +13,9 @@ import { InlineNumberField } from '../common/InlineNumberField';
 import { Section } from '../common/Section';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { plural } from '../lib/format';
+import { call } from '../lib/call';
 import { useAction } from '../lib/use-action';
+import type { Result } from '../../../shared/result';
 import { useUnsavedChanges } from '../lib/unsaved-changes';
 import { parseDeleteLimit, parseHours, parseIdleMinutes, useParsedText } from '../lib/use-parsed-text';
 import { AuthenticationSection } from './AuthenticationSection';
@@ -110,18 +112,17 @@ export function DirectoryServicesScreen({ info }: Props) {
     }
   };
   /** Synchronize now runs with the settings on screen, and they become the configuration first. */
-  const saveDraft = async (): Promise<boolean> => {
-    if (!dir.dirty) return true;
-    const r = await save.run(probe);
-    if (!r.ok) return false;
+  const saveDraft = async (): Promise<Result<unknown>> => {
+    if (!dir.dirty) return { ok: true, value: null };
+    const r = await call('settings:save', probe);
+    if (!r.ok) return { ok: false, error: { ...r.error, message: `The settings were not saved: ${r.error.message}` } };
     dir.accept(r.value);
-    return true;
+    return r;
   };
   const sync = async (confirmDeletes: boolean) => {
     setConfirm(null);
     lastPlan.current = null;
-    if (!(await saveDraft())) return;
-    const r = await runner.sync(probe, confirmDeletes);
+    const r = await runner.sync(probe, confirmDeletes, saveDraft);
     if (r.ok) {
       setTriedDraft(false);
       setResultsOpen(true);
