@@ -42,10 +42,10 @@ test('Change Password: an integrated user changes it; the old one stops working'
   await page.getByRole('button', { name: 'Change Password' }).click();
   const dialog = page.getByRole('dialog', { name: 'Change Password' });
   await dialog.getByLabel('Current password').fill('wrong');
-  await dialog.getByLabel('New password', { exact: true }).fill('new pass 2');
-  await dialog.getByLabel('Confirm new password').fill('new pass 3');
+  await dialog.getByLabel('New password', { exact: true }).fill('a new pass 22');
+  await dialog.getByLabel('Confirm new password').fill('a new pass 33');
   await expect(dialog.getByText('The passwords do not match.')).toBeVisible();
-  await dialog.getByLabel('Confirm new password').fill('new pass 2');
+  await dialog.getByLabel('Confirm new password').fill('a new pass 22');
   await dialog.getByRole('button', { name: 'Change Password' }).click();
   await expect(dialog.getByRole('alert')).toContainText('current password is not correct');
   await dialog.getByLabel('Current password').fill('old pass 1');
@@ -55,6 +55,6 @@ test('Change Password: an integrated user changes it; the old one stops working'
   await new AppShell(page).logOff();
   await logon.logOn('clerk', 'old pass 1');
   await expect(logon.refusal()).toBeVisible();
-  await logon.logOn('clerk', 'new pass 2');
+  await logon.logOn('clerk', 'a new pass 22');
   await archive.expectLoaded('clerk');
 });

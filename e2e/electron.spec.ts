@@ -89,8 +89,8 @@ test.describe('Electron app', () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'mdsync-electron-remote-'));
     const serverDir = path.join(root, 'server');
     const desktopDir = path.join(root, 'desktop');
-    const SERVER_PASSWORD = 'Server-Admin-Pass-1';
-    const LOCAL_PASSWORD = 'Local-Admin-Pass-1';
+    const SERVER_PASSWORD = 'Server-Keeper-Pass-1';
+    const LOCAL_PASSWORD = 'Local-Keeper-Pass-1';
     // Both have an admin password, so the desktop app opens on its logon screen (not first start).
     setAdminPassword('dist', serverDir, SERVER_PASSWORD);
     setAdminPassword('dist', desktopDir, LOCAL_PASSWORD);
@@ -221,8 +221,8 @@ test('Desktop client in Chromium (main wiring in Node): untrusted, trusted, log 
   if (missing) console.log(`Desktop client flow skipped: ${missing}`);
   test.skip(missing !== null, missing ?? '');
   const root = await mkdtemp(path.join(os.tmpdir(), 'mdsync-client-flow-'));
-  const SERVER_PASSWORD = 'Server-Admin-Pass-1';
-  const LOCAL_PASSWORD = 'Local-Admin-Pass-1';
+  const SERVER_PASSWORD = 'Server-Keeper-Pass-1';
+  const LOCAL_PASSWORD = 'Local-Keeper-Pass-1';
   setAdminPassword('dist', path.join(root, 'server'), SERVER_PASSWORD);
   setAdminPassword('dist', path.join(root, 'desktop'), LOCAL_PASSWORD);
   let service = await startRealService('dist', path.join(root, 'server'));

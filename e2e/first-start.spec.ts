@@ -5,6 +5,7 @@
  */
 import { expect, test } from './harness/fixtures';
 import { SAMPLE_APP_DIR } from './harness/sample';
+import { VIEWPORTS, expectNoHorizontalScroll } from './harness/viewports';
 import { DirectoryServicesPage } from './pages/directory-services-page';
 import { LogonPage } from './pages/logon-page';
 
@@ -35,7 +36,7 @@ test('what is typed right after first start stays when app:info is read again', 
     });
   });
   await page.goto(app.url);
-  await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+  await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
   const ds = new DirectoryServicesPage(page);
   await ds.appDir.fill(SAMPLE_APP_DIR);
   // The form's own reading of the directory is done while app:info is still unanswered.
@@ -54,7 +55,7 @@ test('what is typed right after first start stays when app:info is read again', 
 
 test('Sessions: the idle time is checked as typed, saved, and read back', async ({ page, app }) => {
   await page.goto(app.url);
-  await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+  await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
   const ds = new DirectoryServicesPage(page);
   const idle = page.getByRole('textbox', { name: 'Log users off after … minutes without activity' });
   await expect(idle).toHaveValue('30');
@@ -66,3 +67,37 @@ test('Sessions: the idle time is checked as typed, saved, and read back', async 
   await page.reload();
   await expect(idle).toHaveValue('45');
 });
+
+for (const vp of VIEWPORTS) {
+  test(`first start states the password rule before typing and holds to it (${vp.name})`, async ({ page, app }) => {
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await page.goto(app.url);
+    await expect(page.getByRole('heading', { name: 'Set administrator password' })).toBeVisible();
+    const rule = page.getByText('At least 12 characters, not containing the user name.');
+    await expect(rule).toBeVisible();
+    const set = page.getByRole('button', { name: 'Set administrator password' });
+    const logon = new LogonPage(page);
+    for (const [weak, why] of [
+      ['abc', 'Use at least 12 characters.'],
+      ['my admin password', 'Do not use the user name in the password.'],
+    ] as const) {
+      await logon.password.fill(weak);
+      await page.getByLabel('Confirm password').fill(weak);
+      await expect(page.getByText(why)).toBeVisible();
+      await expect(set).toBeDisabled();
+    }
+    await expectNoHorizontalScroll(page);
+    // The server holds to the rule too, whatever the page lets through.
+    const answer = await page.evaluate(async () => {
+      const res = await fetch(`/api/call${location.search}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, channel: 'auth:setup-admin', input: { password: 'abc' } }),
+      });
+      return (await res.json()) as unknown;
+    });
+    expect(answer).toMatchObject({ result: { ok: false, error: { code: 'weakPassword' } } });
+    await logon.setAdminPassword('Keeper-e2e-Pass 1');
+    await expect(page.getByRole('heading', { level: 1, name: 'Directory Services' })).toBeVisible();
+  });
+}

@@ -10,7 +10,7 @@ import { DirectoryServicesPage } from './pages/directory-services-page';
 import { LogonPage } from './pages/logon-page';
 import { MyArchivePage } from './pages/my-archive-page';
 
-const ADMIN_PASSWORD = 'Admin-e2e-Pass 1';
+const ADMIN_PASSWORD = 'Keeper-e2e-Pass 1';
 const USER = 'anna@company.test';
 
 test('a self-signed IMAP certificate is refused, then trusted by its fingerprint', async ({ page, app, servers }) => {

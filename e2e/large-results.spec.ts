@@ -26,7 +26,7 @@ test('Test Settings with 100,000 accounts: a virtualized, filterable table', asy
     await writeFile(path.join(dir, 'Groups.dat'), '');
 
     await page.goto(app.url);
-    await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+    await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
     const ds = new DirectoryServicesPage(page);
     await ds.appDir.fill(dir);
     await expect(ds.domain('d0.example')).toBeVisible({ timeout: 30_000 });

@@ -73,7 +73,7 @@ for (const viewport of [
     test('progress and results of Test Settings and Synchronize now are in view', async ({ page, app }, testInfo) => {
       const gate = await answerGate(page);
       await page.goto(app.url);
-      await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+      await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
       const ds = new DirectoryServicesPage(page);
       await ds.appDir.fill(appDir);
       await expect(ds.domain('d0.example')).toBeVisible({ timeout: 30_000 });

@@ -19,7 +19,7 @@ test('held deletes: "Delete anyway" deletes them in a new run', async ({ page, a
   const appDir = await generatedAppDir(ACCOUNTS);
   try {
     await page.goto(app.url);
-    await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+    await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
     const ds = new DirectoryServicesPage(page);
     await ds.appDir.fill(appDir.dir);
     await expect(ds.domain('guard.test')).toBeVisible({ timeout: 20_000 });
@@ -51,7 +51,7 @@ test('CSV export: header, one line per change, fields quoted where needed', asyn
   const appDir = await generatedAppDir(ACCOUNTS);
   try {
     await page.goto(app.url);
-    await new LogonPage(page).setAdminPassword('Admin-e2e-Pass 1');
+    await new LogonPage(page).setAdminPassword('Keeper-e2e-Pass 1');
     const ds = new DirectoryServicesPage(page);
     await ds.appDir.fill(appDir.dir);
     await expect(ds.domain('guard.test')).toBeVisible({ timeout: 20_000 });

@@ -154,7 +154,7 @@ describe('Electron main wiring (stand-in of Electron)', () => {
       ok: true,
       value: { server: null, state: 'local', message: null, fingerprint256: null, subject: null },
     });
-    expect(await call('auth:setup-admin', { password: 'Local-Admin-1' })).toMatchObject({ ok: true });
+    expect(await call('auth:setup-admin', { password: 'Local-Keeper-1' })).toMatchObject({ ok: true });
     expect(await call('connection:set', { server: 'bad host' })).toMatchObject({
       ok: false,
       error: { code: 'badInput' },

@@ -60,7 +60,12 @@ describe('main-side stack', () => {
     });
     expect(await call('settings:get', {})).toMatchObject({ ok: false, error: { code: 'notLoggedOn' } });
 
-    expect(await call('auth:setup-admin', { password: 'Adm1n pass' })).toMatchObject({
+    // The password rule (shared/password-rule.ts) holds on the server too.
+    expect(await call('auth:setup-admin', { password: 'abc' })).toMatchObject({
+      ok: false,
+      error: { code: 'weakPassword' },
+    });
+    expect(await call('auth:setup-admin', { password: 'Adm1n pass 12' })).toMatchObject({
       ok: true,
       value: { userName: 'admin' },
     });
@@ -73,7 +78,7 @@ describe('main-side stack', () => {
       ok: true,
       value: { ok: false, reason: 'invalidCredentials' },
     });
-    expect(await call('auth:logon', { userName: 'admin', password: 'Adm1n pass' })).toMatchObject({
+    expect(await call('auth:logon', { userName: 'admin', password: 'Adm1n pass 12' })).toMatchObject({
       ok: true,
       value: { ok: true },
     });
@@ -135,11 +140,11 @@ describe('main-side stack', () => {
     for (const file of fs.readdirSync(dir)) {
       expect(fs.readFileSync(path.join(dir, file)).includes(Buffer.from(SECRET)), file).toBe(false);
     }
-    expect(fs.readFileSync(dataFiles(dir).log, 'utf8')).not.toContain('Adm1n pass');
+    expect(fs.readFileSync(dataFiles(dir).log, 'utf8')).not.toContain('Adm1n pass 12');
   }, 60_000);
 
   it("keeps non-administrators out of the administrative channels and ends a deleted user's session", async () => {
-    await call('auth:setup-admin', { password: 'Adm1n pass' });
+    await call('auth:setup-admin', { password: 'Adm1n pass 12' });
     const created = await call('users:create', {
       userName: 'clerk',
       fullName: 'Clerk',
@@ -147,7 +152,7 @@ describe('main-side stack', () => {
       authentication: 'integrated',
       privileges: ['login', 'changePassword'],
       folderAccess: [],
-      password: 'clerk pw',
+      password: 'Office pass 12',
     });
     expect(created).toMatchObject({ ok: true, value: { userName: 'clerk' } });
     const adminSession = session;
@@ -155,17 +160,19 @@ describe('main-side stack', () => {
     session = { user: null };
     const clerkSession = session;
     const release = services.trackSession(clerkSession, (event, payload) => events.push({ event, payload }));
-    expect(await call('auth:logon', { userName: 'Clerk', password: 'clerk pw' })).toMatchObject({
+    expect(await call('auth:logon', { userName: 'Clerk', password: 'Office pass 12' })).toMatchObject({
       ok: true,
       value: { ok: true },
     });
     expect(await call('users:list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await call('archive:mine', {})).toMatchObject({ ok: true, value: { folder: 'clerk', messages: 0 } });
-    expect(await call('auth:change-password', { current: 'nope', next: 'new pw' })).toMatchObject({
+    expect(await call('auth:change-password', { current: 'nope', next: 'New office pass 1' })).toMatchObject({
       ok: false,
       error: { code: 'invalidCredentials' },
     });
-    expect(await call('auth:change-password', { current: 'clerk pw', next: 'new pw' })).toMatchObject({ ok: true });
+    expect(await call('auth:change-password', { current: 'Office pass 12', next: 'New office pass 1' })).toMatchObject({
+      ok: true,
+    });
 
     session = adminSession;
     expect(await call('users:delete', { userName: 'admin' })).toMatchObject({ ok: false });

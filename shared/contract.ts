@@ -22,6 +22,7 @@ import {
   SyncRun,
 } from './model';
 import { ImapSettings, Settings } from './settings';
+import { UsersPage, UsersPageQuery } from './users-page';
 
 /** Who may call a channel: anyone, any logged-on user, or administrators only. */
 export type Access = 'public' | 'user' | 'admin';
@@ -185,6 +186,7 @@ export const contract = {
   ),
 
   'users:list': channel('admin', Empty, z.array(UserRow)),
+  'users:page': channel('admin', UsersPageQuery, UsersPage),
   'users:create': channel('admin', UserInput, ArchiveUser),
   'users:update': channel('admin', UserInput.extend({ originalUserName: z.string() }), ArchiveUser),
   'users:delete': channel(

@@ -344,7 +344,7 @@ async function main() {
     users: Array.from({ length: DS_USERS }, (_, i) => ({ email: `ds${i}@bench.test`, password: DS_PASSWORD })),
   });
   dovecotPid = dovecot.pid;
-  const dataDir = prepareDataDir('Bench-Admin-Pass 1', BOB_PASSWORD);
+  const dataDir = prepareDataDir('Bench-Keeper-Pass 1', BOB_PASSWORD);
   const appDir = path.join(dataDir, 'app');
   fs.mkdirSync(appDir);
   const accounts = [
@@ -409,7 +409,7 @@ async function main() {
     await verifyPassword(await hashPassword('x'), 'x');
     const hashMs = (performance.now() - t0) / 2;
     const integrated = await phase(service, 'integrated (scrypt)', () => ['bob', BOB_PASSWORD]);
-    const admin = await openBridge(service, { cookie: await logOn(service, 'admin', 'Bench-Admin-Pass 1') });
+    const admin = await openBridge(service, { cookie: await logOn(service, 'admin', 'Bench-Keeper-Pass 1') });
     const beforeList = rssMb(pid);
     const listed = await admin.call('users:list');
     admin.ws.close();

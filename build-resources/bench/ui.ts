@@ -1,7 +1,9 @@
 /**
- * Benchmark of the results UI with 100,000 MDaemon accounts: the time from clicking
- * "Test Settings" to the first result rows on screen, in browser mode driven through Debian's
- * Chromium. Run with `npx tsx build-resources/bench/ui.ts [count] [runs]` after `npm run build`.
+ * Benchmark of the UI with 100,000 MDaemon accounts, in browser mode driven through Debian's
+ * Chromium: the time from clicking "Test Settings" to the first result rows on screen (goal ≤ 3 s),
+ * the same for a run with nothing to change (its one-line "No changes" answer, goal ≤ 3 s), and
+ * from clicking "Users" to the first users listed (goal ≤ 1 s). `npm run bench -- ui`, or
+ * `npx tsx build-resources/bench/ui.ts [count] [runs]` after `npm run build`.
  *
  * The App directory is generated once under bench-data/ (gitignored); the data directory is a
  * fresh temp dir. The page's WebSocket is watched from an init script, so each run is split into
@@ -19,9 +21,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium';
 const COUNT = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 3);
 const GOAL_MS = 3000;
+const USERS_GOAL_MS = 1000;
 const ROOT = path.resolve(__dirname, '../..');
 const APP = path.join(ROOT, 'bench-data', `ui-${COUNT}`, 'app');
-const ADMIN_PASSWORD = 'Bench-Admin-Pass 1';
+const ADMIN_PASSWORD = 'Bench-Keeper-Pass 1';
 
 /** What the init script records per WebSocket message. */
 interface Seen {
@@ -107,7 +110,11 @@ async function arm(page: Page): Promise<void> {
     document.addEventListener('click', () => (b.click = performance.now()), { capture: true, once: true });
     const obs = new MutationObserver(() => {
       if (!b.click || b.rows) return;
-      if (!document.querySelector('[role="table"][aria-label="Changes"] [aria-rowindex="2"]')) return;
+      const rows = document.querySelector('[role="table"][aria-label="Changes"] [aria-rowindex="2"]');
+      const none = Array.from(document.querySelectorAll('[role="status"]')).some((e) =>
+        e.textContent?.startsWith('No changes:'),
+      );
+      if (!rows && !none) return;
       b.rows = performance.now();
       obs.disconnect();
       requestAnimationFrame(() => setTimeout(() => (b.paint = performance.now()), 0));
@@ -116,15 +123,41 @@ async function arm(page: Page): Promise<void> {
   });
 }
 
-/** Logs on as admin and waits until the saved App directory has been read. */
+/**
+ * After a reload the session may be kept (browser mode keeps it) or not: logs on as admin when the
+ * logon screen shows, then waits until the saved App directory has been read.
+ */
 async function logOn(page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: 'User name' }).fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log on' }).click();
-  await page
+  const logOnButton = page.getByRole('button', { name: 'Log on' });
+  const domain = page
     .getByRole('group', { name: 'Domains' })
-    .getByRole('checkbox', { name: 'd0.example', exact: true })
-    .waitFor({ timeout: 60_000 });
+    .getByRole('checkbox', { name: 'd0.example', exact: true });
+  await logOnButton.or(domain).first().waitFor({ timeout: 60_000 });
+  if (await logOnButton.isVisible()) {
+    await page.getByRole('textbox', { name: 'User name' }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+    await logOnButton.click();
+  }
+  await domain.waitFor({ timeout: 60_000 });
+}
+
+/** From a click on Users to its first users listed, on a freshly loaded page. */
+async function usersOnce(page: Page): Promise<number> {
+  await page.reload();
+  await logOn(page);
+  const nav = page.getByRole('navigation', { name: 'Administrative Tools' }).getByRole('button', { name: 'Users' });
+  const started = await page.evaluate(() => performance.now());
+  await nav.click();
+  await page.waitForFunction(() => !!document.querySelector('[role="grid"][aria-label="Users"] #user-row-0'), null, {
+    timeout: 120_000,
+    polling: 'raf',
+  });
+  const shown = await page.evaluate(() => performance.now());
+  await page
+    .getByRole('navigation', { name: 'Administrative Tools' })
+    .getByRole('button', { name: 'Directory Services' })
+    .click();
+  return shown - started;
 }
 
 /** One Test Settings run on a freshly loaded page (so no earlier result is on screen): its timings. */
@@ -137,11 +170,14 @@ async function testOnce(page: Page): Promise<Bench> {
     timeout: 120_000,
     polling: 100,
   });
-  await page.getByRole('button', { name: 'Test Settings' }).waitFor({ state: 'visible' });
   await page.waitForFunction(() => !document.querySelector('[aria-label="Synchronization progress"]'), null, {
     timeout: 120_000,
   });
-  return page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);
+  const bench = await page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);
+  // The results open in a dialog over the form: closed, the form's buttons are at hand again.
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('button', { name: 'Test Settings' }).waitFor({ state: 'visible' });
+  return bench;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -173,12 +209,12 @@ function breakdown(b: Bench): Record<string, number> {
   };
 }
 
-function printRuns(label: string, runs: Bench[]): void {
+function printRuns(label: string, runs: Bench[], goal = GOAL_MS): void {
   const parts = runs.map(breakdown);
   const total = median(parts.map((p) => p.total!));
   const mid = parts.find((p) => p.total === total)!;
   console.log(
-    `Test Settings → first rows, ${label}: ${s(total)} (goal ≤ ${s(GOAL_MS)}) [runs: ${parts.map((p) => s(p.total!)).join(', ')}]`,
+    `Test Settings → first rows, ${label}: ${s(total)} (goal ≤ ${s(goal)}) [runs: ${parts.map((p) => s(p.total!)).join(', ')}]`,
   );
   const fields = Object.entries(mid)
     .filter(([k]) => k !== 'total' && k !== 'MB')
@@ -217,7 +253,13 @@ async function main(): Promise<void> {
     );
     const same: Bench[] = [];
     for (let i = 0; i < RUNS; i++) same.push(await testOnce(page));
-    printRuns('no change', same);
+    printRuns('no change ("No changes: … up to date")', same);
+
+    const lists: number[] = [];
+    for (let i = 0; i < RUNS; i++) lists.push(await usersOnce(page));
+    console.log(
+      `Users → first rows, ${COUNT.toLocaleString('en-US')} users: ${s(median(lists))} (goal ≤ ${s(USERS_GOAL_MS)}) [runs: ${lists.map(s).join(', ')}]`,
+    );
   } finally {
     await browser.close();
     child.kill('SIGTERM');

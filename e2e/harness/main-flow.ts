@@ -14,7 +14,7 @@ import type { Servers } from './fixtures';
 import { SAMPLE_APP_DIR, SAMPLE_EMAILS, SAMPLE_PASSWORD } from './sample';
 import type { Shot } from './screenshots';
 
-const ADMIN_PASSWORD = 'Admin-e2e-Pass 1';
+const ADMIN_PASSWORD = 'Keeper-e2e-Pass 1';
 /** Members of Sales and Helpdesk in the sample's Groups.dat. */
 const IN_SCOPE = [
   'frank@company.test',

@@ -90,8 +90,10 @@ export interface Authenticator {
 
 /** Same caller-facing text for an unknown user and a wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'The user name or password is not correct.';
-const APOP_HINT =
-  ' If you log on with your MDaemon password and it is right, ask your administrator to check MDaemon\'s "honor APOP & CRAM-MD5" setting.';
+/** For the person logging on: no administrator's settings (those are in the log, see LOG_APOP_HINT). */
+const APOP_HINT = ' If you use your MDaemon password and are sure it is right, tell your administrator.';
+/** For the administrator reading the log: the MDaemon setting that refuses right passwords. */
+const LOG_APOP_HINT = '; if the password is right, check MDaemon\'s "honor APOP & CRAM-MD5" setting';
 
 function quote(name: string): string {
   return JSON.stringify(name.slice(0, 200));
@@ -196,7 +198,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const code = result.error?.code ?? 'network';
     const detail = result.error?.message ?? 'no details';
     if (code === 'auth')
-      return { right: false, why: `MDaemon refused the password for ${quote(address)}: ${detail}`, counts: true };
+      return {
+        right: false,
+        why: `MDaemon refused the password for ${quote(address)}: ${detail}${LOG_APOP_HINT}`,
+        counts: true,
+      };
     deps.log(
       code === 'config' ? 'error' : 'warn',
       `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,

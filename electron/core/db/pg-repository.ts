@@ -26,6 +26,8 @@ import { openSessionTable, type SessionTable } from './pg-sessions';
 import { pgAuthState, pgAuthStates } from './pg-auth-state';
 import type { AuthState } from './auth-state';
 import * as q from './pg-users';
+import { pgUsersPage } from './pg-users-page';
+import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
 import type { ThrottleStore } from './throttle-types';
 import type { Dump, DumpCounts } from './dump';
@@ -234,6 +236,10 @@ export class PgRepository implements ArchiveRepository {
     } finally {
       client.release();
     }
+  }
+
+  usersPage(query: UsersPageQuery): Promise<UsersPage> {
+    return this.read((db) => pgUsersPage(db, query));
   }
 
   currentUsers(): Promise<UserSummary[]> {

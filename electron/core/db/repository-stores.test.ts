@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
+import { UsersPageQuery } from '../../../shared/users-page';
 import { publicUser, type ArchiveRepository, type NewRun } from './repository';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
 
@@ -167,6 +168,38 @@ describe.each(STORES)('$kind store', ({ kind }) => {
       }
     }
     expect((await partsOf(repo.listUsersJson())).join('')).toBe(text);
+  });
+
+  it('pages the Users list: sorted, searched and filtered by the store, with the totals', async () => {
+    await repo.createUser({
+      userName: 'Zoë@Company.test',
+      fullName: 'Zoë Ünal',
+      emailAddresses: ['zoe@company.test', 'z_uenal@company.test'],
+      authentication: 'directoryServices',
+      privileges: ['login'],
+    });
+    await repo.createUser({ userName: 'anna', fullName: 'Anna Zeta', privileges: [] });
+    await repo.createUser({ userName: 'Boss', fullName: 'Bea Boss', privileges: ['login', 'admin'] });
+    await repo.createUser({ userName: 'carl', fullName: 'Carl 100%', emailAddresses: ['carl@other.test'] });
+    const page = (q: Partial<UsersPageQuery>) => repo.usersPage(UsersPageQuery.parse(q));
+    const names = async (q: Partial<UsersPageQuery>) => (await page(q)).rows.map((u) => u.userName);
+    const records = (await repo.listUsers()).map((u) => ({ ...publicUser(u), messages: u.messages }));
+
+    expect(await page({})).toStrictEqual({ rows: records, total: 5, all: 5 });
+    expect(await names({ offset: 1, limit: 2 })).toEqual(['anna', 'Boss']);
+    expect(await names({ descending: true, limit: 2 })).toEqual(['Zoë@Company.test', 'carl']);
+    expect(await names({ sort: 'fullName' })).toEqual(['admin', 'anna', 'Boss', 'carl', 'Zoë@Company.test']);
+    // Any case, in the name, full name or an address; %, _ and \ match only themselves.
+    expect(await page({ search: 'ZOE@' })).toMatchObject({ total: 1, all: 5 });
+    expect(await names({ search: 'zeta' })).toEqual(['anna']);
+    expect(await names({ search: '_uenal' })).toEqual(['Zoë@Company.test']);
+    expect(await names({ search: '100%' })).toEqual(['carl']);
+    expect(await names({ search: '%' })).toEqual(['carl']);
+    expect(await names({ authentication: 'directoryServices' })).toEqual(['Zoë@Company.test']);
+    expect(await names({ privilege: 'admin' })).toEqual(['admin', 'Boss']);
+    expect(await names({ privilege: 'login' })).toEqual(['admin', 'Boss', 'carl', 'Zoë@Company.test']);
+    expect(await names({ privilege: 'none' })).toEqual(['anna']);
+    expect(await page({ privilege: 'none', offset: 5 })).toStrictEqual({ rows: [], total: 1, all: 5 });
   });
 
   it('renames a user with its own folder, and replaces folder access', async () => {

@@ -16,6 +16,7 @@ import type {
   SyncRun,
 } from '../../../shared/model';
 import type { DefaultPrivileges } from '../../../shared/settings';
+import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import { UserError } from '../../../shared/result';
 import { SqliteRepository } from './sqlite-repository';
 import { isPostgresUrl } from './pg-connect';
@@ -132,6 +133,8 @@ export interface ArchiveRepository extends CopyableStore {
    * 100,000 users in a service that answers logons meanwhile.
    */
   listUsersJson(): AsyncIterable<string>;
+  /** One page of the Users list, sorted, searched and filtered by the store, with the totals. */
+  usersPage(query: UsersPageQuery): Promise<UsersPage>;
   /** Name, full name, addresses and authentication of every user: a plan's input. */
   currentUsers(): Promise<UserSummary[]>;
   /** Lower-cased names of the archive folders without an owner: a plan's input (re-attached folders). */

@@ -4,6 +4,8 @@
  * Reads always see what other processes committed (the file is reloaded when it changed); writes
  * take the cross-process writer lock and persist the whole file once per transaction.
  */
+import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
+import { sqliteUsersPage } from './users-page';
 import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
@@ -145,6 +147,10 @@ export class SqliteRepository implements ArchiveRepository {
       () => new Promise((resolve) => setImmediate(resolve)),
       chunk,
     );
+  }
+
+  async usersPage(query: UsersPageQuery): Promise<UsersPage> {
+    return Promise.resolve(sqliteUsersPage(this.read(), query));
   }
 
   async currentUsers(): Promise<users.UserSummary[]> {

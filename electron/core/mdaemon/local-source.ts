@@ -16,6 +16,8 @@ export function fsError(err: unknown, what: string): UserError {
   if (code === 'ENOENT') return new UserError('notFound', `${what} not found`);
   if (code === 'ENOTDIR') return new UserError('notFound', `${what} is not a directory`);
   if (code === 'EACCES' || code === 'EPERM') return new UserError('unreadable', `no permission to read ${what}`);
+  if (code === 'ERR_FS_FILE_TOO_LARGE')
+    return new UserError('tooLarge', `${what} is larger than 2 GB, more than can be read; is it the right file?`);
   return new UserError('unreadable', `cannot read ${what} (${code ?? 'error'})`);
 }
 

@@ -126,6 +126,11 @@ describe('createLocalSource', () => {
       message: 'App directory X is not a directory',
     });
     expect(fsError(err('EIO'), 'X')).toMatchObject({ code: 'unreadable', message: 'cannot read X (EIO)' });
+    // Node refuses files over 2 GB with a code, which is said in words.
+    expect(fsError(err('ERR_FS_FILE_TOO_LARGE'), 'USERLIST.DAT')).toMatchObject({
+      code: 'tooLarge',
+      message: 'USERLIST.DAT is larger than 2 GB, more than can be read; is it the right file?',
+    });
   });
 
   it('refuses a file given as the App directory', async () => {

@@ -6,6 +6,7 @@
  * never sent back or logged.
  */
 import type { SessionUser } from '../../../shared/model';
+import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import type { LogonUser } from '../../core/db/repository';
 import { serviceMetrics } from '../../core/metrics';
@@ -29,6 +30,7 @@ export function authHandlers(
     'auth:setup-admin': async ({ password }, ctx) => {
       if (!(await s.db.needsAdminPassword()))
         throw new UserError('refused', 'the administrator password is already set');
+      checkNewPassword(password, 'admin');
       await s.db.setInitialAdminPassword(password);
       const admin = await s.db.getLogonUser('admin');
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
@@ -93,6 +95,7 @@ export function authHandlers(
         }
         throw new UserError(checked.reason, checked.message, checked.retryAfterSeconds);
       }
+      checkNewPassword(next, record.userName);
       await s.db.setPassword(record.userName, next);
       // This session goes on with the new password; the user's other sessions end.
       await s.sessionGuard.bindByName(ctx.session, record.userName);

@@ -1,5 +1,6 @@
 /** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
 import { JsonText } from '../../../shared/bridge-protocol';
+import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import type { Services } from '../../services';
@@ -15,6 +16,7 @@ export function userHandlers(
 ): Pick<
   Handlers,
   | 'users:list'
+  | 'users:page'
   | 'users:create'
   | 'users:update'
   | 'users:delete'
@@ -27,12 +29,15 @@ export function userHandlers(
   return {
     // Made as JSON text by the database: no object per user (100,000 users, a service's memory).
     'users:list': () => new JsonText(s.db.listUsersJson()),
+    'users:page': (query) => s.db.usersPage(query),
     'users:create': async (input, ctx) => {
+      if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
       const u = await s.db.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
       return row(u);
     },
     'users:update': async ({ originalUserName, ...input }, ctx) => {
+      if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
       if (
         ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() &&
         !input.privileges.includes('admin')

@@ -11,6 +11,8 @@ import type { SessionUser } from '../../../shared/model';
 import { api } from '../api';
 import { call } from '../lib/call';
 import { useQuery } from '../lib/use-query';
+import { hasUnsavedChanges } from '../lib/unsaved-changes';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import type { AppError } from '../../../shared/result';
 import { AppFooter } from './AppFooter';
 import { FirstStartScreen } from './FirstStartScreen';
@@ -25,6 +27,7 @@ export function App() {
   const [session, setSession] = useState<SessionUser | null | undefined>(undefined);
   const [sessionError, setSessionError] = useState<AppError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [askLogoff, setAskLogoff] = useState(false);
 
   const loadSession = useCallback(() => {
     setSessionError(null);
@@ -48,6 +51,7 @@ export function App() {
   );
 
   const logoff = useCallback(async () => {
+    setAskLogoff(false);
     await call('auth:logoff', {});
     setNotice(null);
     setSession(null);
@@ -96,7 +100,16 @@ export function App() {
       />
     );
   } else if (!session) {
-    body = <LogonScreen notice={notice} onLoggedOn={loggedOn} />;
+    body = (
+      <LogonScreen
+        notice={notice}
+        onLoggedOn={(user) => {
+          // What app:info tells a logged-on administrator (data directory, platform) it may keep from others.
+          info.reload();
+          loggedOn(user);
+        }}
+      />
+    );
   } else if (session.privileges.includes('admin')) {
     body = <AdminShell info={appInfo} />;
   } else {
@@ -105,11 +118,21 @@ export function App() {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
-      <TopBar user={session ?? null} onLogoff={() => void logoff()} />
+      <TopBar user={session ?? null} onLogoff={() => (hasUnsavedChanges() ? setAskLogoff(true) : void logoff())} />
       <Box component="main" sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
         {body}
       </Box>
-      <AppFooter info={appInfo} />
+      <AppFooter info={appInfo} user={session ?? null} />
+      <ConfirmDialog
+        open={askLogoff}
+        title="Log off without saving?"
+        confirmLabel="Log off"
+        danger
+        onCancel={() => setAskLogoff(false)}
+        onConfirm={() => void logoff()}
+      >
+        Directory Services has unsaved changes. Logging off discards them.
+      </ConfirmDialog>
     </Box>
   );
 }

@@ -24,7 +24,7 @@ export function FirstStartScreen({ onDone }: Props) {
   const [serverUsable, setServerUsable] = useState(false);
   const onUsable = useCallback((u: boolean) => setServerUsable(u), []);
   const setup = useAction('auth:setup-admin');
-  const canSubmit = passwordsAgree(password, again) && !setup.busy && serverUsable;
+  const canSubmit = passwordsAgree(password, again, 'admin') && !setup.busy && serverUsable;
 
   const submit = async () => {
     if (!canSubmit) return;
@@ -45,6 +45,7 @@ export function FirstStartScreen({ onDone }: Props) {
         again={again}
         onChange={setPassword}
         onAgainChange={setAgain}
+        userName="admin"
         autoFocus
       />
       <ErrorAlert error={setup.error} />

@@ -13,10 +13,12 @@ import { NewPasswordFields, passwordsAgree } from '../common/NewPasswordFields';
 interface Props {
   open: boolean;
   onClose: (changed: boolean) => void;
+  /** The logged-on user's name: the new password must not contain it. */
+  userName: string;
 }
 
 /** The dialog; the fields are cleared whenever it opens. */
-export function ChangePasswordDialog({ open, onClose }: Props) {
+export function ChangePasswordDialog({ open, onClose, userName }: Props) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -32,7 +34,7 @@ export function ChangePasswordDialog({ open, onClose }: Props) {
     }
   }, [open, setError]);
 
-  const canSubmit = passwordsAgree(next, again) && !change.busy;
+  const canSubmit = passwordsAgree(next, again, userName) && !change.busy;
 
   const submit = async () => {
     if (!canSubmit) return;
@@ -61,6 +63,7 @@ export function ChangePasswordDialog({ open, onClose }: Props) {
             onChange={(e) => setCurrent(e.target.value)}
           />
           <NewPasswordFields
+            userName={userName}
             label="New password"
             value={next}
             again={again}

@@ -94,6 +94,7 @@ export function MyArchiveScreen({ user }: Props) {
         </>
       )}
       <ChangePasswordDialog
+        userName={user.userName}
         open={changing}
         onClose={(done) => {
           setChanging(false);

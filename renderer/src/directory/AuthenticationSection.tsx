@@ -7,6 +7,7 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
+import CircularProgress from '@mui/material/CircularProgress';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
@@ -27,6 +28,14 @@ interface Props {
   onAddressError: (error: string | null) => void;
 }
 
+/** A certificate alert in a small window: the fingerprint wraps, the button goes under the text. */
+const WRAPPING_ALERT = {
+  flexWrap: 'wrap',
+  wordBreak: 'break-all',
+  '& .MuiAlert-message': { flex: '1 1 240px', minWidth: 0 },
+  '& .MuiAlert-action': { ml: 'auto', pl: 1 },
+} as const;
+
 const SECURITY_LABELS: Record<ImapSecurity, string> = { none: 'Unencrypted', starttls: 'IMAP-TLS', ssl: 'IMAP-SSL' };
 
 /** The Authentication section. */
@@ -37,6 +46,15 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
   const [password, setPassword] = useState('');
   const [result, setResult] = useState<ChannelOutput<'imap:test'> | null>(null);
   const test = useAction('imap:test');
+  const { setError: setTestError } = test;
+
+  // A Test Logon result belongs to the values it was tried with: changing them (or trusting the
+  // certificate it reported) takes it away.
+  const triedKey = JSON.stringify([imap, user, password]);
+  useEffect(() => {
+    setResult(null);
+    setTestError(null);
+  }, [triedKey, setTestError]);
 
   // Follow the settings when they change from outside (load, save), not while the field is invalid.
   useEffect(() => {
@@ -105,12 +123,16 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           />
         }
       />
-      {imap.pinnedFingerprint256 && (
+      {imap.pinnedFingerprint256 && encrypted && (
         <Alert
           severity="info"
-          sx={{ my: 0.5, wordBreak: 'break-all' }}
+          sx={{ my: 0.5, ...WRAPPING_ALERT }}
           action={
-            <Button color="inherit" onClick={() => onChange({ pinnedFingerprint256: null })}>
+            <Button
+              color="inherit"
+              sx={{ whiteSpace: 'nowrap' }}
+              onClick={() => onChange({ pinnedFingerprint256: null })}
+            >
               Forget
             </Button>
           }
@@ -139,10 +161,20 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
             onChange={(e) => setPassword(e.target.value)}
             sx={{ flex: 1, minWidth: 140 }}
           />
-          <Button onClick={() => void runTest()} disabled={!canTest}>
+          <Button
+            onClick={() => void runTest()}
+            disabled={!canTest}
+            aria-busy={test.busy}
+            startIcon={test.busy ? <CircularProgress size={16} aria-label="Testing the logon" /> : undefined}
+          >
             Test Logon
           </Button>
         </Box>
+        {test.busy && (
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+            Logging on to {imap.host}…
+          </Typography>
+        )}
         <ErrorAlert error={test.error} />
         {result && (
           <Alert severity={result.ok ? 'success' : 'error'} role="status" sx={{ mt: 0.5 }}>
@@ -152,9 +184,13 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
         {cert && !cert.trusted && cert.fingerprint256 !== imap.pinnedFingerprint256 && (
           <Alert
             severity="warning"
-            sx={{ mt: 0.5, wordBreak: 'break-all' }}
+            sx={{ mt: 0.5, ...WRAPPING_ALERT }}
             action={
-              <Button color="inherit" onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}>
+              <Button
+                color="inherit"
+                sx={{ whiteSpace: 'nowrap' }}
+                onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}
+              >
                 Trust this certificate
               </Button>
             }

@@ -5,7 +5,7 @@
  * by its group or domain name. A selected name the App directory no longer has stays listed,
  * marked, so it can be unticked.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
@@ -42,6 +42,8 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** The checklist. */
 export function Checklist({ legend, items, selected, onChange, countUnit, noneHelper, emptyText, disabled }: Props) {
   const [search, setSearch] = useState('');
+  const [active, setActive] = useState(0);
+  const listRef = useRef<HTMLDivElement>(null);
   const all = useMemo(() => {
     const missing = selected.filter((s) => !items.some((i) => sameName(i.name, s)));
     return [
@@ -61,6 +63,21 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
   const selectNone = () => onChange(q ? selected.filter((s) => !shown.some((i) => sameName(i.name, s))) : []);
 
   const helperId = `${legend.replace(/\W+/g, '-')}-helper`;
+  // One Tab stop for the whole list; the arrow keys, Home and End move between its checkboxes.
+  const activeIndex = Math.min(active, Math.max(0, shown.length - 1));
+  const onListKey = (e: KeyboardEvent<HTMLElement>) => {
+    const moves: Record<string, number> = {
+      ArrowDown: activeIndex + 1,
+      ArrowUp: activeIndex - 1,
+      Home: 0,
+      End: shown.length - 1,
+    };
+    if (!(e.key in moves) || shown.length === 0) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(shown.length - 1, moves[e.key]!));
+    setActive(next);
+    listRef.current?.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')[next]?.focus();
+  };
   return (
     <FormControl component="fieldset" disabled={disabled} sx={{ flex: 1, minWidth: 240 }} aria-describedby={helperId}>
       <FormLabel component="legend" sx={{ fontWeight: 600, color: 'text.primary' }}>
@@ -82,7 +99,11 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
           Select none
         </Button>
       </Box>
-      <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, height: 168, overflow: 'auto', px: 1, py: 0.25 }}>
+      <Box
+        ref={listRef}
+        onKeyDown={onListKey}
+        sx={{ border: 1, borderColor: 'divider', borderRadius: 1, height: 168, overflow: 'auto', px: 1, py: 0.25 }}
+      >
         {all.length === 0 && (
           <Typography variant="body2" color="text.secondary" sx={{ py: 1 }}>
             {emptyText}
@@ -93,7 +114,7 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
             Nothing matches “{search}”.
           </Typography>
         )}
-        {shown.map((i) => (
+        {shown.map((i, index) => (
           <Box key={i.name} sx={{ display: 'flex', alignItems: 'center' }}>
             <FormControlLabel
               sx={{ flex: 1, mr: 0, minWidth: 0 }}
@@ -101,7 +122,8 @@ export function Checklist({ legend, items, selected, onChange, countUnit, noneHe
                 <Checkbox
                   checked={isSelected(i.name)}
                   onChange={(e) => toggle(i.name, e.target.checked)}
-                  slotProps={{ input: { 'aria-label': i.name } }}
+                  onFocus={() => setActive(index)}
+                  slotProps={{ input: { 'aria-label': i.name, tabIndex: index === activeIndex ? 0 : -1 } }}
                 />
               }
               label={

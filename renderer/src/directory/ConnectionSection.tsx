@@ -2,7 +2,7 @@
  * Integration and Connection: the directory service type, the MDaemon App directory (typed,
  * browsed or detected), share credentials for a UNC path, and the code page.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -31,6 +31,14 @@ export function ConnectionSection({ info, dir, overview }: Props) {
   const browse = useAction('mdaemon:browse');
   const detect = useAction('mdaemon:detect');
   const [tried, setTried] = useState<string[] | null>(null);
+  const appDir = form?.directory.appDir ?? '';
+  const { setError: setBrowseError } = browse;
+  const { setError: setDetectError } = detect;
+  // Errors of Browse and Detect belong to the path they were about.
+  useEffect(() => {
+    setBrowseError(null);
+    setDetectError(null);
+  }, [appDir, setBrowseError, setDetectError]);
   if (!form) return null;
   const d = form.directory;
   const unc = isUncPath(d.appDir);
@@ -51,8 +59,12 @@ export function ConnectionSection({ info, dir, overview }: Props) {
   };
 
   const dirError: AppError | null = overview.error;
+  // In browser mode and the service, the path is read by the mdsync process, not by this browser.
+  const remote = info.mode !== 'electron';
   const status = !d.appDir.trim()
-    ? 'Enter the path of the App directory, which holds USERLIST.DAT and Groups.dat.'
+    ? remote
+      ? 'Enter the path of the App directory as the computer running mdsync sees it (the server, not this browser’s computer): it holds USERLIST.DAT and Groups.dat.'
+      : 'Enter the path of the App directory, which holds USERLIST.DAT and Groups.dat.'
     : overview.loading
       ? 'Reading the App directory…'
       : overview.overview
@@ -85,23 +97,28 @@ export function ConnectionSection({ info, dir, overview }: Props) {
             sx={{ flex: 1 }}
             spellCheck={false}
           />
-          <Button
-            sx={{ mt: 1.25 }}
-            onClick={() => void onBrowse()}
-            disabled={!info.canBrowse || browse.busy}
-            title={info.canBrowse ? undefined : 'A folder picker is only available in the desktop app'}
-          >
-            Browse…
-          </Button>
-          <Button
-            sx={{ mt: 1.25 }}
-            onClick={() => void onDetect()}
-            disabled={!canDetect || detect.busy}
-            title={canDetect ? undefined : 'MDaemon runs on Windows: detection looks in the registry of this computer'}
-          >
-            Detect
-          </Button>
+          {info.canBrowse && (
+            <Button sx={{ mt: 1.25 }} onClick={() => void onBrowse()} disabled={browse.busy}>
+              Browse…
+            </Button>
+          )}
+          {canDetect && (
+            <Button sx={{ mt: 1.25 }} onClick={() => void onDetect()} disabled={detect.busy}>
+              Detect
+            </Button>
+          )}
         </Box>
+        {(!info.canBrowse || !canDetect) && (
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.25 }}>
+            {!info.canBrowse && !canDetect
+              ? remote
+                ? 'Browse… and Detect are only in the desktop app: a browser cannot look into the server’s folders or registry.'
+                : 'Browse… and Detect need the desktop app on the Windows computer where MDaemon runs.'
+              : !info.canBrowse
+                ? 'Browse… is only in the desktop app: a browser cannot look into the server’s folders.'
+                : 'Detect reads MDaemon’s place from the Windows registry: it needs the computer where MDaemon runs.'}
+          </Typography>
+        )}
         <ErrorAlert error={browse.error ?? detect.error} />
         {!d.appDir.trim() && info.sampleAppDir && (
           <Alert

@@ -2,7 +2,7 @@
  * Directory Services: the MDaemon connection, the scope and options of synchronization, logon
  * with MDaemon credentials, and Test Settings / Synchronize now / Save; a run's results open in a dialog.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -13,6 +13,10 @@ import { InlineNumberField } from '../common/InlineNumberField';
 import { Section } from '../common/Section';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { plural } from '../lib/format';
+import { call } from '../lib/call';
+import { useAction } from '../lib/use-action';
+import type { Result } from '../../../shared/result';
+import { useUnsavedChanges } from '../lib/unsaved-changes';
 import { parseDeleteLimit, parseHours, parseIdleMinutes, useParsedText } from '../lib/use-parsed-text';
 import { AuthenticationSection } from './AuthenticationSection';
 import { ConnectionSection } from './ConnectionSection';
@@ -45,7 +49,21 @@ export function DirectoryServicesScreen({ info }: Props) {
   const [confirm, setConfirm] = useState<Report['summary'] | null>(null);
   const [resultsOpen, setResultsOpen] = useState(false);
   const lastPlan = useRef<{ key: string; at: number; report: Report } | null>(null);
+  const save = useAction('settings:save');
+  /** The shown test results were a trial of settings that were not saved. */
+  const [triedDraft, setTriedDraft] = useState(false);
   const { form, update } = dir;
+  useUnsavedChanges('directory-services', dir.dirty);
+
+  // An error belongs to the values it came from: editing them takes it away.
+  const valuesKey = dir.probe ? JSON.stringify(dir.probe) : '';
+  const { clearError, clearCancelled } = runner;
+  const { setError: setSaveError } = save;
+  useEffect(() => {
+    clearError();
+    clearCancelled();
+    setSaveError(null);
+  }, [valuesKey, clearError, clearCancelled, setSaveError]);
 
   const deleteLimit = useParsedText(
     form?.sync.deleteLimit ?? null,
@@ -85,17 +103,30 @@ export function DirectoryServicesScreen({ info }: Props) {
   const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError;
 
   const test = async () => {
+    const draft = dir.dirty;
     const r = await runner.test(probe);
     if (r.ok) {
       lastPlan.current = { key: planKey, at: Date.now(), report: r.value };
+      setTriedDraft(draft);
       setResultsOpen(true);
     }
+  };
+  /** Synchronize now runs with the settings on screen, and they become the configuration first. */
+  const saveDraft = async (): Promise<Result<unknown>> => {
+    if (!dir.dirty) return { ok: true, value: null };
+    const r = await call('settings:save', probe);
+    if (!r.ok) return { ok: false, error: { ...r.error, message: `The settings were not saved: ${r.error.message}` } };
+    dir.accept(r.value);
+    return r;
   };
   const sync = async (confirmDeletes: boolean) => {
     setConfirm(null);
     lastPlan.current = null;
-    const r = await runner.sync(probe, confirmDeletes);
-    if (r.ok) setResultsOpen(true);
+    const r = await runner.sync(probe, confirmDeletes, saveDraft);
+    if (r.ok) {
+      setTriedDraft(false);
+      setResultsOpen(true);
+    }
   };
   const syncNow = async () => {
     if (form.sync.deleteUsers) {
@@ -154,6 +185,7 @@ export function DirectoryServicesScreen({ info }: Props) {
 
       <SyncActions
         dir={dir}
+        save={save}
         runner={runner}
         invalid={invalid}
         onTest={() => void test()}
@@ -167,6 +199,11 @@ export function DirectoryServicesScreen({ info }: Props) {
         onClose={() => setResultsOpen(false)}
         runner={runner}
         invalid={invalid}
+        triedDraft={triedDraft}
+        onSyncNow={() => {
+          setResultsOpen(false);
+          void syncNow();
+        }}
         onDeleteAnyway={() => void sync(true)}
       />
       <DefaultPrivilegesDialog

@@ -5,6 +5,7 @@ import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import type { Settings } from '../../../shared/settings';
 import { Section } from '../common/Section';
 
@@ -42,6 +43,12 @@ export function OptionsSection(p: Props) {
           sx={{ width: 260 }}
         />
       </Box>
+      {sync.deleteUsers && (sync.domains.length > 0 || sync.groups.length > 0) && (
+        <Typography variant="body2" color="warning.main" role="note" sx={{ mb: 0.5 }}>
+          With a domain or group filter, users outside the filter are deleted too: only the filtered MDaemon accounts
+          count as still there.
+        </Typography>
+      )}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
         <TextField
           select

@@ -23,10 +23,14 @@ interface Props {
   onDeleteAnyway: () => void;
   /** The form has an invalid field: no new run from here. */
   invalid: boolean;
+  /** The test ran with settings that are not saved. */
+  triedDraft: boolean;
+  /** Synchronize now, from the results of Test Settings. */
+  onSyncNow: () => void;
 }
 
 /** The dialog; nothing until there is a report to show. */
-export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid }: Props) {
+export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid, triedDraft, onSyncNow }: Props) {
   const titleId = useId();
   const report = runner.report;
   if (!report) return null;
@@ -35,6 +39,11 @@ export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid }
 
   const notice = (
     <>
+      {report.dryRun && triedDraft && (
+        <Alert severity="info">
+          A trial of the settings on screen, which are not saved. Synchronize now saves them and applies these changes.
+        </Alert>
+      )}
       {held > 0 && !busy && (
         <Alert
           severity="warning"
@@ -84,6 +93,11 @@ export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid }
         {busy && (
           <Button onClick={runner.cancel} disabled={runner.progress?.phase === 'apply'}>
             Cancel
+          </Button>
+        )}
+        {report.dryRun && !busy && (
+          <Button onClick={onSyncNow} disabled={invalid}>
+            Synchronize now
           </Button>
         )}
         <Button variant="contained" onClick={onClose}>

@@ -8,13 +8,15 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { useAction } from '../lib/use-action';
+import type { ActionState } from '../lib/use-action';
 import { RunStatus } from './RunStatus';
 import type { DirectoryForm } from './use-directory-form';
 import type { SyncRunner } from './use-sync-runner';
 
 interface Props {
   dir: DirectoryForm;
+  /** Save, shared with Synchronize now, which saves what it runs with. */
+  save: ActionState<'settings:save'>;
   runner: SyncRunner;
   invalid: boolean;
   onTest: () => void;
@@ -25,8 +27,7 @@ interface Props {
 }
 
 /** Sticks to the bottom of the view while the form is scrolled, so the actions stay at hand. */
-export function SyncActions({ dir, runner, invalid, onTest, onSyncNow, resultsOpen, onShowResults }: Props) {
-  const save = useAction('settings:save');
+export function SyncActions({ dir, save, runner, invalid, onTest, onSyncNow, resultsOpen, onShowResults }: Props) {
   const [saved, setSaved] = useState(false);
   const hasDir = !!dir.form?.directory.appDir.trim();
   const busy = runner.running !== null;
@@ -78,6 +79,11 @@ export function SyncActions({ dir, runner, invalid, onTest, onSyncNow, resultsOp
           Save
         </Button>
       </Box>
+      {dir.dirty && !busy && (
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+          Test Settings tries the unsaved settings without saving them; Synchronize now saves them first.
+        </Typography>
+      )}
       {!resultsOpen && <RunStatus runner={runner} />}
       <ErrorAlert error={save.error} onClose={() => save.setError(null)} />
     </Box>

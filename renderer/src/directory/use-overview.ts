@@ -41,6 +41,7 @@ export function useOverview(probe: ChannelParsedInput<'mdaemon:overview'> | null
       return;
     }
     setLoading(true);
+    setError(null);
     const timer = setTimeout(() => {
       const input = latest.current;
       if (!input) return;

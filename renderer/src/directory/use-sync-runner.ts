@@ -28,7 +28,8 @@ export interface SyncRunner {
   /** Set when the last run ended because Cancel was pressed. */
   cancelled: boolean;
   test: (probe: Probe) => Promise<Result<Report>>;
-  sync: (probe: Probe, confirmDeletes: boolean) => Promise<Result<Report>>;
+  /** `before` runs first, inside the run (its progress shows): Synchronize now saves the settings there. */
+  sync: (probe: Probe, confirmDeletes: boolean, before?: () => Promise<Result<unknown>>) => Promise<Result<Report>>;
   cancel: () => void;
   clearError: () => void;
   clearCancelled: () => void;
@@ -91,7 +92,12 @@ export function useSyncRunner(): SyncRunner {
 
   const test = useCallback((probe: Probe) => start('test', () => call('sync:test', probe)), [start]);
   const sync = useCallback(
-    (probe: Probe, confirmDeletes: boolean) => start('sync', () => call('sync:run', { ...probe, confirmDeletes })),
+    (probe: Probe, confirmDeletes: boolean, before?: () => Promise<Result<unknown>>) =>
+      start('sync', async () => {
+        const ready = before ? await before() : null;
+        if (ready && !ready.ok) return ready;
+        return call('sync:run', { ...probe, confirmDeletes });
+      }),
     [start],
   );
   const cancel = useCallback(() => {
@@ -100,6 +106,9 @@ export function useSyncRunner(): SyncRunner {
       if (!r.ok) setError(r.error);
     });
   }, []);
+
+  const clearError = useCallback(() => setError(null), []);
+  const clearCancelled = useCallback(() => setCancelled(false), []);
 
   return {
     running,
@@ -111,7 +120,7 @@ export function useSyncRunner(): SyncRunner {
     test,
     sync,
     cancel,
-    clearError: () => setError(null),
-    clearCancelled: () => setCancelled(false),
+    clearError,
+    clearCancelled,
   };
 }

@@ -3,6 +3,7 @@
  * the changes filtered by action, CSV export, and the source warnings with file and line.
  */
 import { useMemo, useState, type ReactNode } from 'react';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -11,6 +12,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import FileDownloadOutlinedIcon from '@mui/icons-material/FileDownloadOutlined';
 import type { Change, ChangeAction, PlanSummary, SourceWarning } from '../../../shared/model';
+import { plural } from '../lib/format';
 import { ACTIONS, ACTION_COLORS, ACTION_LABELS } from './actions';
 import { ChangesTable } from './ChangesTable';
 import { changesToCsv, downloadText, timestampedName } from './csv';
@@ -45,7 +47,14 @@ export function ResultsPanel({
   notice,
 }: Props) {
   const fill = tableHeight === 'fill';
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilterState] = useState<Filter>('all');
+  // A run that changes nothing says so in one line rather than listing every unchanged user.
+  const nothingChanged = ACTIONS.every((a) => a === 'unchanged' || summary[a] === 0) && summary.unchanged > 0;
+  const [collapsed, setCollapsed] = useState(nothingChanged);
+  const setFilter = (f: Filter) => {
+    setCollapsed(false);
+    setFilterState(f);
+  };
   const shown = useMemo(
     () => (filter === 'all' ? changes : changes.filter((c) => c.action === filter)),
     [changes, filter],
@@ -106,7 +115,21 @@ export function ResultsPanel({
           Export CSV
         </Button>
       </Box>
-      <ChangesTable changes={shown} height={tableHeight} />
+      {collapsed ? (
+        <Alert
+          severity="success"
+          role="status"
+          action={
+            <Button color="inherit" onClick={() => setCollapsed(false)}>
+              Show them
+            </Button>
+          }
+        >
+          No changes: {plural(summary.unchanged, 'user')} {summary.unchanged === 1 ? 'is' : 'are'} up to date.
+        </Alert>
+      ) : (
+        <ChangesTable changes={shown} height={tableHeight} />
+      )}
       <WarningsList warnings={warnings} maxHeight={fill ? 120 : undefined} />
     </Box>
   );

@@ -7,10 +7,14 @@ import FormLabel from '@mui/material/FormLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import TextField from '@mui/material/TextField';
+import { PASSWORD_RULE } from '../../../shared/password-rule';
 import type { Authentication } from '../../../shared/model';
 import type { UserDraft, validateDraft } from './user-draft';
 
 type Errors = ReturnType<typeof validateDraft>;
+
+/** Said under the fields a synchronization overwrites. */
+const SYNCED_NOTE = 'Taken from MDaemon: the next synchronization overwrites changes made here.';
 
 interface Props {
   draft: UserDraft;
@@ -25,6 +29,8 @@ interface Props {
 
 /** The tab's fields. */
 export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtInAdmin }: Props) {
+  // Directory Services users come from MDaemon: a synchronization writes these fields again.
+  const synced = !isNew && draft.authentication === 'directoryServices';
   const integrated = draft.authentication === 'integrated';
   const mismatch = draft.password2 ? liveErrors.password2 : errors.password2;
   return (
@@ -44,6 +50,7 @@ export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtIn
         fullWidth
         value={draft.fullName}
         onChange={(e) => onChange({ fullName: e.target.value })}
+        helperText={synced ? SYNCED_NOTE : undefined}
       />
       <TextField
         label="Email addresses"
@@ -54,7 +61,7 @@ export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtIn
         value={draft.addressesText}
         onChange={(e) => onChange({ addressesText: e.target.value })}
         error={!!errors.addresses}
-        helperText={errors.addresses ?? 'One address per line.'}
+        helperText={errors.addresses ?? (synced ? `One address per line. ${SYNCED_NOTE}` : 'One address per line.')}
       />
       <FormControl component="fieldset" disabled={builtInAdmin} sx={{ mt: 1 }}>
         <FormLabel component="legend">Authentication</FormLabel>
@@ -82,7 +89,13 @@ export function GeneralTab({ draft, onChange, errors, liveErrors, isNew, builtIn
             value={draft.password}
             onChange={(e) => onChange({ password: e.target.value })}
             error={!!errors.password}
-            helperText={errors.password ?? (isNew ? ' ' : 'Leave empty to keep the current password.')}
+            helperText={
+              errors.password
+                ? `${errors.password} ${PASSWORD_RULE}`
+                : isNew
+                  ? PASSWORD_RULE
+                  : `Leave empty to keep the current password. ${PASSWORD_RULE}`
+            }
           />
           <TextField
             label="Confirm password"

@@ -1,44 +1,76 @@
-/** Users: the archive's user database, searchable, with New user…, Properties… and Delete. */
-import { useMemo, useState } from 'react';
+/**
+ * Users: the archive's user database a page at a time from the server, sorted, searched and
+ * filtered there (authentication, who may log on), with New user…, Properties… and Delete.
+ */
+import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { plural } from '../lib/format';
 import { useAction } from '../lib/use-action';
-import { useQuery } from '../lib/use-query';
 import { UserPropertiesDialog } from './UserPropertiesDialog';
-import { UsersTable } from './UsersTable';
+import { UsersTable, type UsersSort } from './UsersTable';
+import { useUsersPages, type UsersListQuery } from './use-users-pages';
+
+type Auth = UsersListQuery['authentication'];
+type Priv = UsersListQuery['privilege'];
+
+/** Typing in the search box asks the server after this pause. */
+const SEARCH_DEBOUNCE_MS = 250;
 
 /** The screen. */
 export function UsersScreen() {
-  const list = useQuery('users:list', {});
   const remove = useAction('users:delete');
   const [search, setSearch] = useState('');
-  const [selected, setSelected] = useState<string | null>(null);
+  const [searched, setSearched] = useState('');
+  const [auth, setAuth] = useState<Auth>('all');
+  const [priv, setPriv] = useState<Priv>('all');
+  const [sort, setSort] = useState<UsersSort>({ by: 'userName', descending: false });
+  const list = useUsersPages({
+    search: searched,
+    sort: sort.by,
+    descending: sort.descending,
+    authentication: auth,
+    privilege: priv,
+  });
+  const [selected, setSelected] = useState<number | null>(null);
   const [editing, setEditing] = useState<{ kind: 'new' } | { kind: 'edit'; userName: string } | null>(null);
+  const [editUser, setEditUser] = useState<ReturnType<typeof list.rowAt> | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const users = useMemo(() => {
-    const all = list.data ?? [];
-    const q = search.trim().toLowerCase();
-    if (!q) return all;
-    return all.filter(
-      (u) =>
-        u.userName.toLowerCase().includes(q) ||
-        u.fullName.toLowerCase().includes(q) ||
-        u.emailAddresses.some((a) => a.toLowerCase().includes(q)),
-    );
-  }, [list.data, search]);
+  useEffect(() => {
+    const timer = setTimeout(() => setSearched(search.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+  // A new query is a new list: the selection was an index into the old one.
+  useEffect(() => setSelected(null), [searched, auth, priv, sort]);
 
-  const current = list.data?.find((u) => u.userName === selected) ?? null;
-  const editUser = editing?.kind === 'edit' ? (list.data?.find((u) => u.userName === editing.userName) ?? null) : null;
-  const isBuiltInAdmin = (name: string | null) => name?.toLowerCase() === 'admin';
+  const current = selected === null ? null : (list.rowAt(selected) ?? null);
+  const isBuiltInAdmin = (name: string | null | undefined) => name?.toLowerCase() === 'admin';
+  const open = (index: number) => {
+    const u = list.rowAt(index);
+    if (!u) return;
+    setEditUser(u);
+    setEditing({ kind: 'edit', userName: u.userName });
+  };
+  const askDelete = (index: number) => {
+    const name = list.rowAt(index)?.userName;
+    if (name && !isBuiltInAdmin(name)) setDeleting(name);
+  };
+  const filtered = searched !== '' || auth !== 'all' || priv !== 'all';
+  const countText =
+    list.total === null
+      ? ''
+      : filtered
+        ? `${plural(list.total, 'user')} of ${(list.all ?? 0).toLocaleString()}`
+        : plural(list.total, 'user');
 
   const confirmDelete = async () => {
     const name = deleting;
@@ -60,28 +92,55 @@ export function UsersScreen() {
       <Typography variant="h1" sx={{ mb: 1 }}>
         Users
       </Typography>
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1 }}>
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
         <TextField
           label="Search users"
           type="search"
           margin="none"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
-          sx={{ width: 280 }}
+          sx={{ width: 220 }}
         />
-        <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} role="status">
-          {list.data && `${plural(users.length, 'user')}${search ? ` of ${list.data.length.toLocaleString()}` : ''}`}
+        <TextField
+          select
+          label="Authentication"
+          margin="none"
+          value={auth}
+          onChange={(e) => setAuth(e.target.value as Auth)}
+          sx={{ width: 170 }}
+        >
+          <MenuItem value="all">All</MenuItem>
+          <MenuItem value="integrated">Integrated</MenuItem>
+          <MenuItem value="directoryServices">Directory Services</MenuItem>
+        </TextField>
+        <TextField
+          select
+          label="Logon"
+          margin="none"
+          value={priv}
+          onChange={(e) => setPriv(e.target.value as Priv)}
+          sx={{ width: 160 }}
+        >
+          <MenuItem value="all">All</MenuItem>
+          <MenuItem value="admin">Administrators</MenuItem>
+          <MenuItem value="login">May log on</MenuItem>
+          <MenuItem value="none">May not log on</MenuItem>
+        </TextField>
+        <Typography variant="body2" color="text.secondary" sx={{ flex: 1, minWidth: 100 }} role="status">
+          {countText}
         </Typography>
+      </Box>
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
         <Button variant="contained" onClick={() => setEditing({ kind: 'new' })}>
           New user…
         </Button>
-        <Button onClick={() => selected && setEditing({ kind: 'edit', userName: selected })} disabled={!current}>
+        <Button onClick={() => selected !== null && open(selected)} disabled={!current}>
           Properties…
         </Button>
         <Button
           color="error"
-          onClick={() => selected && setDeleting(selected)}
-          disabled={!current || isBuiltInAdmin(selected) || remove.busy}
+          onClick={() => selected !== null && askDelete(selected)}
+          disabled={!current || isBuiltInAdmin(current.userName) || remove.busy}
         >
           Delete
         </Button>
@@ -94,23 +153,25 @@ export function UsersScreen() {
       )}
       <ErrorAlert error={list.error} />
       <ErrorAlert error={remove.error} onClose={() => remove.setError(null)} />
-      {list.loading && !list.data && <LinearProgress aria-label="Loading users" />}
+      {list.loading && list.total === null && <LinearProgress aria-label="Loading users" />}
       <UsersTable
-        users={users}
+        count={list.total ?? 0}
+        rowAt={list.rowAt}
+        onRange={list.ensure}
         selected={selected}
         onSelect={setSelected}
-        onOpen={(name) => setEditing({ kind: 'edit', userName: name })}
-        onDelete={(name) => !isBuiltInAdmin(name) && setDeleting(name)}
+        onOpen={open}
+        onDelete={askDelete}
+        sort={sort}
+        onSort={setSort}
       />
       <UserPropertiesDialog
-        open={editing?.kind === 'new' || editUser !== null}
-        user={editUser}
+        open={editing?.kind === 'new' || (editing?.kind === 'edit' && !!editUser)}
+        user={editing?.kind === 'edit' ? (editUser ?? null) : null}
         onClose={(savedName) => {
           setEditing(null);
-          if (savedName) {
-            setSelected(savedName);
-            list.reload();
-          }
+          setEditUser(null);
+          if (savedName) list.reload();
         }}
       />
       <ConfirmDialog

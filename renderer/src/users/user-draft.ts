@@ -1,4 +1,5 @@
 /** The Properties dialog's editable copy of a user, and turning it into users:create/update input. */
+import { passwordProblem } from '../../../shared/password-rule';
 import type { ChannelOutput, ChannelParsedInput } from '../../../shared/contract';
 import type { FolderAccess } from '../../../shared/model';
 
@@ -65,6 +66,8 @@ export function validateDraft(
   if (d.authentication === 'integrated') {
     const needsPassword = !original || original.authentication !== 'integrated';
     if (needsPassword && !d.password) errors.password = 'Enter a password for integrated authentication.';
+    const problem = d.password ? passwordProblem(d.password, d.userName) : null;
+    if (problem) errors.password = problem;
     if (d.password !== d.password2) errors.password2 = 'The passwords do not match.';
   }
   return errors;
