@@ -158,7 +158,12 @@ export const contract = {
     Done,
   ),
 
-  'auth:setup-admin': channel('public', z.object({ password: Password.min(1) }), SessionUser),
+  'auth:setup-admin': channel(
+    'public',
+    // setupCode: the one-time code `mdsync server` prints on its console at first start (the service only).
+    z.object({ password: Password.min(1), setupCode: z.string().max(64).optional() }),
+    SessionUser,
+  ),
   'auth:logon': channel('public', z.object({ userName: z.string().max(255), password: Password }), LogonAnswer),
   'auth:session': channel('public', Empty, SessionUser.nullable()),
   'auth:logoff': channel('public', Empty, Done),

@@ -20,7 +20,7 @@ import {
   type ServiceProcess,
 } from './testing/service-process';
 
-const ADMIN_PW = 'Admin-Pass-1 hardening';
+const ADMIN_PW = 'Keeper-Pass-1 hardening';
 const BOB_PW = 'Bob-Pass-1 hardening';
 const MAX_CONNECTIONS = 12;
 

@@ -93,6 +93,7 @@ export function App() {
   } else if (appInfo.needsAdminPassword && !session) {
     body = (
       <FirstStartScreen
+        needsSetupCode={appInfo.mode === 'server'}
         onDone={(user) => {
           info.reload();
           loggedOn(user);
