@@ -214,6 +214,9 @@ export async function repositoryOptions(
       // A damaged file moved aside must reach the administrator's log too, not only a terminal.
       createFileLogger(dataFiles(dataDir).log).log('warn', `${name} from the command line: ${m}`);
     },
-    ...(waitMs === undefined ? {} : { lock: { waitMs } }),
+    lock: {
+      ...(waitMs === undefined ? {} : { waitMs }),
+      log: (m) => createFileLogger(dataFiles(dataDir).log).log('info', `${name} from the command line: ${m}`),
+    },
   };
 }
