@@ -210,9 +210,13 @@ function rotateBackup(file: string): void {
     fs.linkSync(file, tmp);
     fs.renameSync(tmp, bak);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    fs.rmSync(tmp, { force: true });
     writeFileAtomic(bak, fs.readFileSync(file));
+  } finally {
+    // A rename between two links of one file (the backup already is the current file, as after a
+    // failed commit) does nothing and leaves the temp link: it goes here either way.
+    fs.rmSync(tmp, { force: true });
   }
 }
 
