@@ -167,7 +167,7 @@ describeIfAvailable('mdsync sync on PostgreSQL, as processes', unavailable, () =
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter((l) => !l.startsWith('mdsync: '))).toEqual([
       expect.stringMatching(
-        /^mdsync sync: the PostgreSQL database postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ is unreachable or went away \(.+\); nothing was changed$/,
+        /^mdsync sync: the user database is unavailable: the PostgreSQL database postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ is unreachable or went away \(.+\); nothing was changed$/,
       ),
       '',
     ]);
