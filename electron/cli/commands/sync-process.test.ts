@@ -149,7 +149,7 @@ describe('two synchronizations at once', () => {
   it('the second one, not willing to wait, fails with "another synchronization is running"', async () => {
     writeUserlist(20_000, 'One');
     const a = sync();
-    await a.waitFor(/mdsync: read/);
+    await a.waitFor(/mdsync: plan/); // the lock is taken once the App directory is read
     a.pause(); // frozen with the lock held, whatever the machine's speed
     const b = await sync({ MDSYNC_LOCK_WAIT_MS: '0' }).exit;
     a.resume();
