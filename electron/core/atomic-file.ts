@@ -6,29 +6,42 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { writeError } from './write-error';
 
 /** The suffix of temp files; `cleanTempFiles` removes leftovers of a crash. */
 export const TEMP_SUFFIX = '.mdsync-tmp';
 
-/** Replaces `file` with `data` atomically and durably. */
+/**
+ * Replaces `file` with `data` atomically and durably. A failed write (a full disk) removes its
+ * temp file, leaves `file` as it was and throws one UserError naming the file and the cause.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-  const fd = fs.openSync(tmp, 'w', mode);
+  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  let fd: number | undefined;
   try {
+    fd = fs.openSync(tmp, 'w', mode);
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
-  } finally {
     fs.closeSync(fd);
-  }
-  try {
+    fd = undefined;
     fs.renameSync(tmp, file);
   } catch (err) {
+    if (fd !== undefined) closeQuietly(fd);
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw writeError(err, file, size);
   }
   fsyncDir(dir);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // the write's own error is the one to report
+  }
 }
 
 /** Flushes a directory entry (a rename) to disk; a no-op where the OS cannot open directories. */

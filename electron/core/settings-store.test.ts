@@ -68,6 +68,18 @@ describe('settings store', () => {
     expect(() => loadSettings(dir)).toThrow(/newer mdsync/);
   });
 
+  it('refuses a config.json holding null, a list or a bare value instead of taking it for defaults', () => {
+    const dir = tmp();
+    for (const [text, what] of [
+      ['null', 'null'],
+      ['[]', 'a list'],
+      ['7', 'a number'],
+    ] as const) {
+      fs.writeFileSync(dataFiles(dir).settings, text);
+      expect(() => loadSettings(dir)).toThrow(`config.json holds ${what}, not a settings object; fix or remove it`);
+    }
+  });
+
   it('refuses to save an invalid document and leaves the old file as it was', () => {
     const dir = tmp();
     const store = createFileSettingsStore(dir);

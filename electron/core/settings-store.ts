@@ -53,6 +53,11 @@ export function parseSettingsText(text: string, file: string): Settings {
   } catch {
     throw new UserError('config', `${file} is not valid JSON; fix or remove it`);
   }
+  // `null`, a list or a bare value would otherwise pass as "no settings": refused like other invalid content.
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const what = raw === null ? 'null' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`;
+    throw new UserError('config', `${file} holds ${what}, not a settings object; fix or remove it`);
+  }
   return migrateSettings(raw);
 }
 

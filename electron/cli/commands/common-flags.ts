@@ -15,6 +15,8 @@ import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/
 import { readDirectory } from '../../core/mdaemon/read-directory';
 import { parseDeleteLimit } from '../../core/sync/guard';
 import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
+import { createFileLogger } from '../../core/logger';
+import { dataFiles } from '../../core/paths';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
 import { DATABASE_FLAGS, type DatabaseValues, databaseOptions } from './database-flags';
 import type { MachineDeps } from './machine';
@@ -172,9 +174,13 @@ export function lockWaitMs(io: CliIo): number | undefined {
   return Number(raw);
 }
 
+/** Commands that only read the user database: they open it read-only (see RepositoryOptions.readOnly). */
+const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['login', 'folders']);
+
 /**
  * Opens the user database of command `name`: the store the database flags, MDSYNC_DATABASE_URL
- * or config.json choose, in `dataDir`; warnings on stderr.
+ * or config.json choose, in `dataDir`; warnings on stderr. `mode` defaults to `read` for the
+ * commands that only read (login, folders), else `write`.
  */
 export async function openRepository(
   io: CliIo,
@@ -182,9 +188,14 @@ export async function openRepository(
   name: string,
   db: DatabaseValues = {},
   stdinTaken?: string,
+  mode: 'read' | 'write' = READ_ONLY_COMMANDS.has(name) ? 'read' : 'write',
 ): Promise<ArchiveRepository> {
   const dir = dataDir ?? io.defaultDataDir;
-  return openStore({ ...(await repositoryOptions(io, name, dir, db, stdinTaken)), dataDir: dir });
+  return openStore({
+    ...(await repositoryOptions(io, name, dir, db, stdinTaken)),
+    dataDir: dir,
+    readOnly: mode === 'read',
+  });
 }
 
 /** Open options of a command's database: the store, lock wait from the environment, warnings on stderr. */
@@ -198,7 +209,14 @@ export async function repositoryOptions(
   const waitMs = lockWaitMs(io);
   return {
     ...(await databaseOptions(io, dataDir, db, stdinTaken)),
-    onWarning: (m) => io.stderr(`mdsync ${name}: warning: ${m}\n`),
-    ...(waitMs === undefined ? {} : { lock: { waitMs } }),
+    onWarning: (m) => {
+      io.stderr(`mdsync ${name}: warning: ${m}\n`);
+      // A damaged file moved aside must reach the administrator's log too, not only a terminal.
+      createFileLogger(dataFiles(dataDir).log).log('warn', `${name} from the command line: ${m}`);
+    },
+    lock: {
+      ...(waitMs === undefined ? {} : { waitMs }),
+      log: (m) => createFileLogger(dataFiles(dataDir).log).log('info', `${name} from the command line: ${m}`),
+    },
   };
 }

@@ -122,7 +122,7 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
     const closed = await cli(usersCommand, ['--database', 'postgres://u@127.0.0.1:1/db'], '', { PGPASSWORD: 'x' });
     expect(closed.code).toBe(1);
     expect(closed.stderr).toMatch(
-      /^the PostgreSQL database postgres:\/\/u@127\.0\.0\.1:1\/db is unreachable or went away \(ECONNREFUSED\); nothing was changed\n$/,
+      /^the user database is unavailable: the PostgreSQL database postgres:\/\/u@127\.0\.0\.1:1\/db is unreachable or went away \(ECONNREFUSED\); nothing was changed\n$/,
     );
     const both = await cli(
       usersCommand,

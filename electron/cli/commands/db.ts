@@ -1,5 +1,6 @@
 /**
- * `mdsync db copy`: moves the user database between the embedded file and PostgreSQL.
+ * `mdsync db copy`: moves the user database between the embedded file and PostgreSQL; `db check`,
+ * `db restore` and `db init` look after the embedded file (db-repair.ts).
  *
  * `--to URL` copies the data directory's file into an empty PostgreSQL database; `--from URL`
  * copies a PostgreSQL database into a data directory without a user database yet (the way back).
@@ -9,13 +10,16 @@
  */
 import fs from 'node:fs';
 import { copyDatabase } from '../../core/db/copy';
+import { madeMarker } from '../../core/db/db-check';
 import { openRepository as openStore } from '../../core/db/repository';
 import { dataFiles } from '../../core/paths';
 import { CliError, printJson, type CliIo, type Command } from '../io';
 import { parseFlags, repositoryOptions } from './common-flags';
+import { dbCheck, dbInit, dbRestore } from './db-repair';
 
 const USAGE =
-  'usage: mdsync db copy (--to postgres://USER@HOST:PORT/DB | --from postgres://USER@HOST:PORT/DB) [--data-dir D] [--database-password-stdin] [--json]';
+  'usage: mdsync db copy (--to postgres://USER@HOST:PORT/DB | --from postgres://USER@HOST:PORT/DB) [--data-dir D] [--database-password-stdin] [--json]' +
+  ' | mdsync db check [--data-dir D] [--json] | mdsync db restore --from FILE [--data-dir D] [--json] | mdsync db init [--data-dir D]';
 
 interface Values {
   to?: string;
@@ -45,7 +49,11 @@ export const dbCommand: Command = async (argv: string[], io: CliIo): Promise<num
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  if (positionals[0] !== 'copy' || positionals.length !== 1) throw new CliError(USAGE, 2);
+  if (positionals.length !== 1) throw new CliError(USAGE, 2);
+  if (positionals[0] === 'check') return dbCheck(v, io);
+  if (positionals[0] === 'restore') return dbRestore(v, io, USAGE);
+  if (positionals[0] === 'init') return dbInit(v, io);
+  if (positionals[0] !== 'copy') throw new CliError(USAGE, 2);
   if ((v.to === undefined) === (v.from === undefined)) throw new CliError(`give one of --to and --from; ${USAGE}`, 2);
   const dataDir = v['data-dir'] ?? io.defaultDataDir;
   const url = (v.to ?? v.from) as string;
@@ -57,6 +65,8 @@ export const dbCommand: Command = async (argv: string[], io: CliIo): Promise<num
     ...(await repositoryOptions(io, 'db copy', dataDir)),
     databaseUrl: undefined,
     databasePassword: undefined,
+    // The way back makes the data directory's first database (checked below: there is none).
+    allowNew: v.from !== undefined,
   };
   if (v.to !== undefined && !fs.existsSync(dataFiles(dataDir).database))
     throw new CliError(`there is no embedded user database in ${dataDir} to copy`, 2);
@@ -87,6 +97,7 @@ export const dbCommand: Command = async (argv: string[], io: CliIo): Promise<num
     if (v.from !== undefined && !copied) {
       fs.rmSync(dataFiles(dataDir).database, { force: true });
       fs.rmSync(`${dataFiles(dataDir).database}.bak`, { force: true });
+      fs.rmSync(madeMarker(dataFiles(dataDir).database), { force: true });
     }
   }
 };

@@ -132,7 +132,7 @@ describeIfAvailable('mdsync sync on PostgreSQL, as processes', unavailable, () =
   it('two syncs from two processes: one holding the lock makes the other fail busy; together they serialize', async () => {
     writeUserlist(8_000, 'Both');
     const a = sync();
-    await a.waitFor(/mdsync: read/);
+    await a.waitFor(/mdsync: plan/); // the lock is taken once the App directory is read
     a.pause(); // frozen with the advisory lock held
     const b = await sync({ MDSYNC_LOCK_WAIT_MS: '0' }).exit;
     a.resume();
@@ -167,7 +167,7 @@ describeIfAvailable('mdsync sync on PostgreSQL, as processes', unavailable, () =
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter((l) => !l.startsWith('mdsync: '))).toEqual([
       expect.stringMatching(
-        /^mdsync sync: the PostgreSQL database postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ is unreachable or went away \(.+\); nothing was changed$/,
+        /^mdsync sync: the user database is unavailable: the PostgreSQL database postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ is unreachable or went away \(.+\); nothing was changed$/,
       ),
       '',
     ]);

@@ -120,13 +120,17 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
       return 0;
     }
     const dataDir = values['data-dir'] ?? io.defaultDataDir;
-    const open = await repositoryOptions(
-      io,
-      name,
-      dataDir,
-      values,
-      values['share-password-stdin'] ? '--share-password-stdin' : undefined,
-    );
+    const open = {
+      ...(await repositoryOptions(
+        io,
+        name,
+        dataDir,
+        values,
+        values['share-password-stdin'] ? '--share-password-stdin' : undefined,
+      )),
+      // A test only reads: a damaged file is reported, never moved aside or replaced by its backup.
+      readOnly: dryRun,
+    };
     // PostgreSQL keeps the settings every server shares: open it first and read them from there.
     const repository = open.databaseUrl ? await openStore({ ...open, dataDir }) : undefined;
     let report: SyncReport;

@@ -130,6 +130,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
     'users',
     v,
     v['password-stdin'] ? '--password-stdin' : undefined,
+    sub === undefined || sub === 'list' || sub === 'show' ? 'read' : 'write',
   );
   try {
     switch (sub) {

@@ -17,15 +17,9 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
-import {
-  type FileStamp,
-  cleanLeftovers,
-  loadDatabase,
-  openImage,
-  persistDatabase,
-  sameStamp,
-  stampOf,
-} from './db-file';
+import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';
+import { fileHeaderProblem } from './db-check';
+import { loadDatabase } from './db-load';
 import { type LockOptions, acquireWriterLock } from './writer-lock';
 import { Sql } from './sql';
 
@@ -50,6 +44,14 @@ export interface ConnectionOptions {
   readonly lock?: LockOptions;
   /** Told about a damaged file and the fallback to the backup. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * A reading connection (`users`, `test`, `login`): it never creates, migrates on disk, moves
+   * aside or falls back; a damaged or missing file is one sentence. Its only write is a commit
+   * onto a file that passed the checks (the history entry of `test`), or into an empty directory.
+   */
+  readonly readOnly?: boolean;
+  /** Make a new database even where the data directory shows it had one (`db init`). */
+  readonly allowNew?: boolean;
 }
 
 /** Below this many bytes a reservation is not worth reopening the database for. */
@@ -94,7 +96,7 @@ export class DbConnection {
   static async open(opts: ConnectionOptions): Promise<DbConnection> {
     const SQL = await loadSqlJs(opts.wasmPath);
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 }); // the data directory: owner-only
-    const loaded = loadDatabase(SQL, opts.file);
+    const loaded = loadDatabase(SQL, opts.file, loadOptions(opts));
     const conn = new DbConnection(
       SQL,
       loaded.db ?? new SQL.Database(),
@@ -112,7 +114,11 @@ export class DbConnection {
         `the user database was written by a newer mdsync (schema ${version}); update mdsync`,
       );
     }
-    if (!loaded.db || version < SCHEMA_VERSION) await conn.transaction(() => undefined);
+    if (!loaded.db || version < SCHEMA_VERSION) {
+      // A reading connection migrates (or seeds) its memory only; the file stays as it is.
+      if (opts.readOnly) migrate(conn.db, conn.now());
+      else await conn.transaction(() => undefined);
+    }
     return conn;
   }
 
@@ -140,7 +146,7 @@ export class DbConnection {
   }
 
   private replaceFromDisk(): void {
-    const loaded = loadDatabase(this.SQL, this.opts.file);
+    const loaded = loadDatabase(this.SQL, this.opts.file, loadOptions(this.opts));
     if (loaded.warning) this.warn(loaded.warning);
     const next = loaded.db ?? new this.SQL.Database();
     const version = schemaVersion(next);
@@ -233,7 +239,9 @@ export class DbConnection {
     }
     try {
       const onDisk = stampOf(this.opts.file);
-      const keepBackup = this.mainGood && onDisk !== null && sameStamp(onDisk, this.stamp);
+      // Only a file that passed the checks when read, unchanged since and whole now, becomes the backup.
+      const keepBackup =
+        this.mainGood && onDisk !== null && sameStamp(onDisk, this.stamp) && fileHeaderProblem(this.opts.file) === null;
       this.stamp = persistDatabase(this.opts.file, this.db.export(), keepBackup);
       this.capacity = Math.max(this.capacity, imageSize(this.db));
       this.mainGood = true;
@@ -265,6 +273,10 @@ export class DbConnection {
     this.sqlHelper.free();
     this.db.close();
   }
+}
+
+function loadOptions(opts: ConnectionOptions) {
+  return { mode: opts.readOnly ? ('read' as const) : ('write' as const), now: opts.now, allowNew: opts.allowNew };
 }
 
 function rollback(db: Database): void {

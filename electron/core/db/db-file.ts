@@ -1,6 +1,6 @@
 /**
  * The database file on disk: crash-safe replacement, a backup of the previous good copy, and
- * recovery from a damaged file.
+ * checked reading (db-load.ts decides what a damaged file means).
  *
  * A commit writes the whole exported database to a temp file, fsyncs it and renames it over the
  * main file (writeFileAtomic), so a kill -9 at any moment leaves the old state or the new one.
@@ -17,6 +17,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { TEMP_SUFFIX, cleanTempFiles, writeFileAtomic } from '../atomic-file';
+import { headerProblem, markMade, quickCheckProblem } from './db-check';
 import { UserError } from '../../../shared/result';
 
 /** Identity of a file's content as far as a cheap stat can tell: a rewrite changes one of these. */
@@ -48,36 +49,12 @@ export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-/** A database read from disk. */
-export interface LoadedDatabase {
-  /** null when neither the file nor its backup exists (a new data directory). */
-  readonly db: Database | null;
-  /** Bytes the in-memory file holds before it must grow (0 without a database). */
-  readonly capacity: number;
-  /** The stamp of the main file as it was when read (null when missing). */
-  readonly stamp: FileStamp | null;
-  /** True when the content came from the backup because the main file was missing or damaged. */
-  readonly fromBackup: boolean;
-  /** What an administrator should hear about (a damaged file), or null. */
-  readonly warning: string | null;
-}
-
 /**
  * True when bytes look like a whole SQLite file: the magic string, a valid page size, and a
- * length that matches the page count the header records. That catches the damage a crash or a
- * full disk leaves (a truncated, zeroed or foreign file) in microseconds, where PRAGMA
- * quick_check would read all 40 MB of a 100,000-user database on every open.
+ * length that matches the page count the header records (microseconds; quick_check does the rest).
  */
 export function looksWhole(bytes: Uint8Array): boolean {
-  if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\u0000')
-    return false;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const raw = view.getUint16(16);
-  const pageSize = raw === 1 ? 65536 : raw;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0 || bytes.length % pageSize !== 0) return false;
-  const pages = view.getUint32(28);
-  const headerSizeValid = view.getUint32(92) === view.getUint32(24);
-  return !headerSizeValid || pages * pageSize === bytes.length;
+  return headerProblem(bytes, bytes.length) === null;
 }
 
 /** True when the header records the page count (so bytes after the last page are ignored). */
@@ -163,18 +140,25 @@ export function openImage(SQL: SqlJsStatic, bytes: Uint8Array, capacity: number)
   return { db, capacity };
 }
 
-/** Opens bytes as a database and checks them; null when they are not a sound SQLite database. */
-function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): OpenedImage | null {
-  if (!looksWhole(bytes)) return null;
-  let opened: OpenedImage | null = null;
+/**
+ * Opens bytes as a database and checks them (header against size, then quick_check); what is
+ * wrong with them when they are not a sound SQLite database.
+ */
+export function openChecked(SQL: SqlJsStatic, bytes: Uint8Array): OpenedImage | { problem: string } {
+  const header = headerProblem(bytes, bytes.length);
+  if (header) return { problem: header };
+  let opened: OpenedImage;
   try {
     opened = openImage(SQL, bytes, bytes.length + loadRoom(bytes.length));
-    opened.db.exec('SELECT count(*) FROM sqlite_master');
-    return opened;
-  } catch {
-    opened?.db.close();
-    return null;
+  } catch (err) {
+    return { problem: `SQLite cannot read it: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` };
   }
+  const problem = quickCheckProblem(opened.db);
+  if (problem) {
+    opened.db.close();
+    return { problem };
+  }
+  return opened;
 }
 
 /**
@@ -189,7 +173,7 @@ const READ_WITH_ROOM = new WeakSet<ArrayBuffer>();
  * room costs no memory); null when the file does not exist. The database file is replaced by
  * rename, never rewritten in place, so the open descriptor reads one consistent version.
  */
-function readWithRoom(file: string): Uint8Array | null {
+export function readWithRoom(file: string): Uint8Array | null {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -215,42 +199,6 @@ function readWithRoom(file: string): Uint8Array | null {
   }
 }
 
-/**
- * Reads the database, falling back to the backup when the main file is damaged or missing.
- * Throws UserError('corrupt') when both are unusable.
- */
-export function loadDatabase(SQL: SqlJsStatic, file: string): LoadedDatabase {
-  const stamp = stampOf(file);
-  const bytes = readWithRoom(file);
-  if (bytes) {
-    const opened = openChecked(SQL, bytes);
-    if (opened) return { ...opened, stamp, fromBackup: false, warning: null };
-  }
-  const bak = backupPath(file);
-  const bakBytes = readWithRoom(bak);
-  if (!bakBytes) {
-    if (!bytes) return { db: null, capacity: 0, stamp, fromBackup: false, warning: null };
-    throw new UserError(
-      'corrupt',
-      `the user database ${file} is damaged and there is no backup; restore it from your backups`,
-    );
-  }
-  const opened = openChecked(SQL, bakBytes);
-  if (!opened) {
-    throw new UserError(
-      'corrupt',
-      `the user database ${file} and its backup are damaged; restore them from your backups`,
-    );
-  }
-  const why = bytes ? 'is damaged' : 'is missing';
-  return {
-    ...opened,
-    stamp,
-    fromBackup: true,
-    warning: `the user database ${path.basename(file)} ${why}; using the backup ${path.basename(bak)} (changes since it was made are lost)`,
-  };
-}
-
 /** Keeps the current main file as the backup: a hard link, or a copy where links fail. */
 function rotateBackup(file: string): void {
   const bak = backupPath(file);
@@ -262,9 +210,13 @@ function rotateBackup(file: string): void {
     fs.linkSync(file, tmp);
     fs.renameSync(tmp, bak);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    fs.rmSync(tmp, { force: true });
     writeFileAtomic(bak, fs.readFileSync(file));
+  } finally {
+    // A rename between two links of one file (the backup already is the current file, as after a
+    // failed commit) does nothing and leaves the temp link: it goes here either way.
+    fs.rmSync(tmp, { force: true });
   }
 }
 
@@ -275,6 +227,7 @@ function rotateBackup(file: string): void {
 export function persistDatabase(file: string, bytes: Uint8Array, keepBackup: boolean): FileStamp {
   if (keepBackup) rotateBackup(file);
   writeFileAtomic(file, bytes);
+  markMade(file, new Date());
   const stamp = stampOf(file);
   if (!stamp) throw new UserError('unreadable', `${file} vanished right after it was written`);
   return stamp;

@@ -9,6 +9,9 @@
 import type { ClientConfig } from 'pg';
 import { UserError } from '../../../shared/result';
 
+/** The longest one statement may run (a 200,000-user first sync's largest takes a few seconds). */
+export const STATEMENT_TIMEOUT_MS = 120_000;
+
 /** sslmode values and what they ask of TLS. */
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
 
@@ -72,6 +75,9 @@ export function pgConfig(target: PgTarget, password: string | undefined, sslroot
     password,
     connectionTimeoutMillis: 10_000,
     application_name: 'mdsync',
+    // No statement outlives its purpose (a client gone, a plan gone wrong): PostgreSQL cancels it.
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
   };
   switch (target.sslmode) {
     case 'require':
@@ -109,7 +115,7 @@ export function pgError(err: unknown, target: PgTarget): Error {
   if (isConnectionError(err))
     return new UserError(
       'unavailable',
-      `${where} is unreachable or went away (${e.code ?? 'connection lost'}); nothing was changed`,
+      `the user database is unavailable: ${where} is unreachable or went away (${e.code ?? 'connection lost'}); nothing was changed`,
     );
   switch (e.code) {
     case '28P01':
@@ -121,6 +127,11 @@ export function pgError(err: unknown, target: PgTarget): Error {
       return new UserError('config', `${where}: permission denied (${firstLine(e.message)})`);
     case '23505':
       return new UserError('exists', `${where}: ${firstLine(e.message)}`);
+    case '57014':
+      return new UserError(
+        'unavailable',
+        `${where} cancelled a statement that ran longer than ${STATEMENT_TIMEOUT_MS / 1000} s; nothing was changed`,
+      );
     default:
       break;
   }

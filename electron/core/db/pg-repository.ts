@@ -38,6 +38,9 @@ import { ADMIN_USER } from './schema';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The user database in PostgreSQL. */
+/** The tables a synchronization changes, analysed in its transaction. */
+const ANALYZED_TABLES = 'users, user_emails, user_privileges, folders, folder_access';
+
 export class PgRepository implements ArchiveRepository {
   readonly kind = 'postgres';
   readonly warnings: readonly string[] = [];
@@ -157,7 +160,12 @@ export class PgRepository implements ArchiveRepository {
           apply: (input) =>
             this.tx(client, async (c, now) => {
               const applied = await applyPlanPg(c, now, input.changes, input.defaults, input.onProgress);
-              return { applied, runId: await q.insertRun(c, input.run(), applied) };
+              const runId = await q.insertRun(c, input.run(), applied);
+              // Statistics true as the data commits: right after a first sync the planner would
+              // otherwise take the tables for empty until autovacuum's ANALYZE comes round.
+              if (applied.some((ch) => ch.action === 'create' || ch.action === 'delete' || ch.action === 'update'))
+                await c.query(`ANALYZE ${ANALYZED_TABLES}`);
+              return { applied, runId };
             }),
           recordRun: (run, changes) => this.tx(client, (c) => q.insertRun(c, run, changes)),
         });

@@ -49,19 +49,39 @@ type UserJson = [
   number,
 ];
 
+/** Messages per folder owner, aggregated once (joined by the users lists). */
+const MESSAGE_COUNTS_SQL =
+  '(SELECT f.owner_id, count(*) AS n FROM messages m JOIN folders f ON f.id = m.folder_id GROUP BY f.owner_id)';
+
 /** Users (all, or the one with `id`) in name order, with addresses, privileges, access and message counts. */
 export async function loadUsers(db: Db, id: number | null = null): Promise<UserRecord[]> {
+  // The whole list joins each child table aggregated once (GROUP BY): a plan that needs no
+  // statistics, where per-user sub-selects planned on stale ones (right after a first sync) scan
+  // a child table once per user. One user keeps the sub-selects, which its indexes answer.
+  const whole = id === null;
   const rows = await json<UserJson[]>(
     db,
     `SELECT coalesce(json_agg(json_build_array(u.id, u.user_name, u.full_name, u.authentication,
         u.password_hash IS NOT NULL, u.built_in,
-        coalesce((SELECT json_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '[]'),
-        coalesce((SELECT json_agg(p.privilege) FROM user_privileges p WHERE p.user_id = u.id), '[]'),
-        coalesce((SELECT json_agg(json_build_array(f.name, a.can_read, a.can_write, a.can_delete) ORDER BY lower(f.name) COLLATE "C")
-                  FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]'),
-        (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))
+        ${whole ? "coalesce(e.a, '[]')" : "coalesce((SELECT json_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '[]')"},
+        ${whole ? "coalesce(p.a, '[]')" : "coalesce((SELECT json_agg(p.privilege) FROM user_privileges p WHERE p.user_id = u.id), '[]')"},
+        ${
+          whole
+            ? "coalesce(fa.a, '[]')"
+            : `coalesce((SELECT json_agg(json_build_array(f.name, a.can_read, a.can_write, a.can_delete) ORDER BY lower(f.name) COLLATE "C")
+                  FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]')`
+        },
+        ${whole ? 'coalesce(mc.n, 0)' : '(SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id)'})
       ORDER BY lower(u.user_name) COLLATE "C", u.id), '[]')::text AS j
-     FROM users u ${id === null ? '' : 'WHERE u.id = $1'}`,
+     FROM users u ${
+       whole
+         ? `LEFT JOIN (SELECT user_id, json_agg(address ORDER BY position) AS a FROM user_emails GROUP BY user_id) e ON e.user_id = u.id
+            LEFT JOIN (SELECT user_id, json_agg(privilege) AS a FROM user_privileges GROUP BY user_id) p ON p.user_id = u.id
+            LEFT JOIN (SELECT a.user_id, json_agg(json_build_array(f.name, a.can_read, a.can_write, a.can_delete) ORDER BY lower(f.name) COLLATE "C") AS a
+                       FROM folder_access a JOIN folders f ON f.id = a.folder_id GROUP BY a.user_id) fa ON fa.user_id = u.id
+            LEFT JOIN ${MESSAGE_COUNTS_SQL} mc ON mc.owner_id = u.id`
+         : 'WHERE u.id = $1'
+     }`,
     id === null ? [] : [id],
   );
   return rows.map(
@@ -130,16 +150,21 @@ export async function* usersListJson(client: ClientBase, chunk = LIST_CHUNK): As
        SELECT json_build_object(
         'userName', u.user_name,
         'fullName', u.full_name,
-        'emailAddresses', coalesce((SELECT json_agg(e.address ORDER BY e.position) FROM user_emails e WHERE e.user_id = u.id), '[]'),
+        'emailAddresses', coalesce(e.a, '[]'),
         'authentication', u.authentication,
-        'privileges', (SELECT CASE WHEN bool_or(p.privilege = 'admin') THEN json_build_array('admin')
-                                   ELSE coalesce(json_agg(p.privilege ORDER BY ${PRIVILEGE_ORDER_SQL}), '[]') END
-                       FROM user_privileges p WHERE p.user_id = u.id),
-        'folderAccess', coalesce((SELECT json_agg(json_build_object('folder', f.name, 'read', a.can_read, 'write', a.can_write, 'delete', a.can_delete)
-                                           ORDER BY lower(f.name) COLLATE "C")
-                                  FROM folder_access a JOIN folders f ON f.id = a.folder_id WHERE a.user_id = u.id), '[]'),
-        'messages', (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.owner_id = u.id))::text AS j
-       FROM users u ORDER BY lower(u.user_name) COLLATE "C", u.id`,
+        'privileges', coalesce(p.a, '[]'),
+        'folderAccess', coalesce(fa.a, '[]'),
+        'messages', coalesce(mc.n, 0))::text AS j
+       FROM users u
+       LEFT JOIN (SELECT user_id, json_agg(address ORDER BY position) AS a FROM user_emails GROUP BY user_id) e ON e.user_id = u.id
+       LEFT JOIN (SELECT p.user_id, CASE WHEN bool_or(p.privilege = 'admin') THEN json_build_array('admin')
+                                         ELSE json_agg(p.privilege ORDER BY ${PRIVILEGE_ORDER_SQL}) END AS a
+                  FROM user_privileges p GROUP BY p.user_id) p ON p.user_id = u.id
+       LEFT JOIN (SELECT a.user_id, json_agg(json_build_object('folder', f.name, 'read', a.can_read, 'write', a.can_write, 'delete', a.can_delete)
+                                             ORDER BY lower(f.name) COLLATE "C") AS a
+                  FROM folder_access a JOIN folders f ON f.id = a.folder_id GROUP BY a.user_id) fa ON fa.user_id = u.id
+       LEFT JOIN ${MESSAGE_COUNTS_SQL} mc ON mc.owner_id = u.id
+       ORDER BY lower(u.user_name) COLLATE "C", u.id`,
     );
     let first = true;
     for (;;) {

@@ -53,6 +53,13 @@ export interface RepositoryOptions {
   readonly lock?: LockOptions;
   /** Told about a damaged file and the fallback to its backup. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Opened by a command that only reads (`users`, `test`, `login`): the embedded file is never
+   * created, moved aside or replaced by its backup; damage is one sentence (see connection.ts).
+   */
+  readonly readOnly?: boolean;
+  /** Make a new embedded database even where the data directory shows it had one (`mdsync db init`). */
+  readonly allowNew?: boolean;
 }
 
 /** A user to create by hand (the Properties dialog, `mdsync users add`). */

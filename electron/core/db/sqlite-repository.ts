@@ -48,6 +48,8 @@ export class SqliteRepository implements ArchiveRepository {
       now: opts.now,
       lock: opts.lock,
       onWarning: opts.onWarning,
+      readOnly: opts.readOnly,
+      allowNew: opts.allowNew,
     });
     return new SqliteRepository(connection, files.database, path.join(opts.dataDir, 'schedule.lock'));
   }

@@ -10,6 +10,12 @@ import path from 'node:path';
 import { UserError } from '../../../shared/result';
 import type { AppDirSource, SourceFile } from './source';
 
+/** How long one file may take to read before the run stops (a share or disk that stopped answering). */
+export const READ_TIMEOUT_MS = 120_000;
+
+/** Reads of a file that changed meanwhile before the run gives up. */
+const STABLE_READ_ATTEMPTS = 3;
+
 /** Turns a file system error into the one-line UserError an administrator sees. */
 export function fsError(err: unknown, what: string): UserError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -39,7 +45,7 @@ export function createLocalSource(dir: string): AppDirSource {
   const statOf = async (file: string) => {
     try {
       const st = await fs.stat(file);
-      return { size: st.size, mtimeMs: st.mtimeMs };
+      return { size: st.size, mtimeMs: st.mtimeMs, regular: st.isFile(), fifo: st.isFIFO() };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw fsError(err, file);
@@ -50,18 +56,43 @@ export function createLocalSource(dir: string): AppDirSource {
     async readFile(name): Promise<SourceFile | null> {
       const file = await resolveName(name);
       if (file === null) return null;
-      const st = await statOf(file);
-      if (st === null) return null;
-      try {
-        return { data: await fs.readFile(file), size: st.size, mtimeMs: st.mtimeMs };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw fsError(err, file);
+      for (let attempt = 1; ; attempt++) {
+        const before = await statOf(file);
+        if (before === null) return null;
+        // A FIFO or device would never finish reading (and hold the writer lock meanwhile).
+        if (!before.regular)
+          throw new UserError(
+            'unreadable',
+            `${file} is not a regular file (${before.fifo ? 'a FIFO' : 'a device or directory'}); only regular files are read`,
+          );
+        let data: Buffer;
+        try {
+          data = await fs.readFile(file, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+          if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError')
+            throw new UserError(
+              'unreadable',
+              `reading ${file} took longer than ${READ_TIMEOUT_MS / 1000} s; nothing was applied`,
+            );
+          throw fsError(err, file);
+        }
+        const after = await statOf(file);
+        // The same size and time before and after, and as many bytes as the size: not read mid-rewrite.
+        if (after && after.size === before.size && after.mtimeMs === before.mtimeMs && data.length === before.size)
+          return { data, size: before.size, mtimeMs: before.mtimeMs };
+        if (attempt >= STABLE_READ_ATTEMPTS)
+          throw new UserError(
+            'unstable',
+            `${file} changed while it was read, ${STABLE_READ_ATTEMPTS} times (is MDaemon rewriting it?); nothing was applied: run again in a moment`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     },
     async stat(name) {
       const file = await resolveName(name);
-      return file === null ? null : statOf(file);
+      const st = file === null ? null : await statOf(file);
+      return st && { size: st.size, mtimeMs: st.mtimeMs };
     },
     close: () => Promise.resolve(),
   };

@@ -57,7 +57,20 @@ function oneLine(err: unknown): string {
 export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const repo = opts.repository ?? (await openFor(opts));
   try {
-    return opts.dryRun ? await testRun(repo, opts) : await repo.exclusive((session) => syncRun(session, opts));
+    if (opts.dryRun) return await testRun(repo, opts);
+    // The App directory is read before the writer lock is taken: a slow or hung read (a share
+    // that stopped answering) keeps no other writer waiting. The plan is made under the lock.
+    const startedAt = (opts.now?.() ?? new Date()).toISOString();
+    let read: DirectoryRead;
+    try {
+      read = await readSource(opts);
+    } catch (err) {
+      await repo.recordRun(failedRow(opts, startedAt, err), []).catch(() => null);
+      throw err;
+    }
+    return await repo.exclusive((session) =>
+      syncRun(session, { ...opts, readDirectory: () => Promise.resolve(read) }, startedAt),
+    );
   } finally {
     if (!opts.repository) await repo.close();
   }
@@ -66,6 +79,21 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
 async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
   if (!opts.dataDir) throw new Error('runSync needs a repository or a dataDir');
   return openRepository({ ...opts.open, dataDir: opts.dataDir, now: opts.now ?? opts.open?.now });
+}
+
+/** Reads the App directory, checking for cancellation around it. */
+async function readSource(opts: RunSyncOptions): Promise<DirectoryRead> {
+  checkAbort(opts.signal);
+  opts.onProgress?.({ phase: 'read', done: 0, total: 0 });
+  let read: DirectoryRead;
+  try {
+    read = await opts.readDirectory();
+  } catch (err) {
+    checkAbort(opts.signal); // a reader stopped by the signal says so in its own way
+    throw err;
+  }
+  checkAbort(opts.signal);
+  return read;
 }
 
 /** What a run keeps of its read and plan phases. */
@@ -85,16 +113,7 @@ async function readAndPlan(
   opts: RunSyncOptions,
 ): Promise<Planned> {
   const progress = opts.onProgress;
-  checkAbort(opts.signal);
-  progress?.({ phase: 'read', done: 0, total: 0 });
-  let read: DirectoryRead;
-  try {
-    read = await opts.readDirectory();
-  } catch (err) {
-    checkAbort(opts.signal); // a reader stopped by the signal says so in its own way
-    throw err;
-  }
-  checkAbort(opts.signal);
+  const read = await readSource(opts);
   progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
   const [current, keptFolders] = await Promise.all([repo.currentUsers(), repo.keptFolderNames()]);
   const plan = planSync(read, opts.settings, current, {
@@ -167,8 +186,7 @@ async function testRun(repo: ArchiveRepository, opts: RunSyncOptions): Promise<S
 }
 
 /** Synchronize now: plan and apply with the writer lock held throughout, applied in one transaction. */
-async function syncRun(session: SyncSession, opts: RunSyncOptions): Promise<SyncReport> {
-  const startedAt = (opts.now?.() ?? new Date()).toISOString();
+async function syncRun(session: SyncSession, opts: RunSyncOptions, startedAt: string): Promise<SyncReport> {
   let result: Planned;
   try {
     result = await readAndPlan(session, opts);
