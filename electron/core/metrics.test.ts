@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScrape, valueOf } from '../web/testing/metrics-reader';
+import { parseScrape, valueOf } from './testing/metrics-reader';
 import { CheckGate } from './auth/check-gate';
 import { countRefusals, countRun, createMetrics } from './metrics';
 

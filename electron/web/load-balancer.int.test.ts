@@ -15,7 +15,7 @@ import { haproxyUnavailable, startHaproxy, type HaproxyServer } from '../../e2e/
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
 import { freePort } from '../../e2e/servers/free-port';
 import { describeIfAvailable } from '../../e2e/servers/suite-needs';
-import { parseScrape, valueOf } from './testing/metrics-reader';
+import { parseScrape, valueOf } from '../core/testing/metrics-reader';
 import {
   CLI,
   logOn,

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeIfAvailable } from '../../e2e/servers/suite-needs';
 import { RECONNECT_CODE } from '../../shared/bridge-protocol';
-import { labelValues, observations, parseScrape, valueOf } from './testing/metrics-reader';
+import { labelValues, observations, parseScrape, valueOf } from '../core/testing/metrics-reader';
 import {
   CLI,
   callHttp,
