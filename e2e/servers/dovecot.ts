@@ -1,7 +1,7 @@
 /**
  * A private Dovecot IMAP server on 127.0.0.1, standing in for MDaemon's IMAP server in tests.
  *
- * Follows docs/test-servers.md: a private temp directory (0755, so the dovecot user can reach
+ * Follows docs/architecture.md, "The test servers": a private temp directory (0755, so the dovecot user can reach
  * it), a short base_dir for unix sockets, a fresh self-signed certificate, free ports, started
  * with `dovecot -F` and stopped by PID. Passwords are stored as {PLAIN.BASE64}, so any character
  * (':', spaces, quotes, backslashes, umlauts) survives the passwd-file format and no password is

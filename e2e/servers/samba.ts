@@ -2,7 +2,7 @@
  * A private Samba server on 127.0.0.1 sharing a fake MDaemon App directory, for tests.
  *
  * Plain Node (no test framework), so Vitest integration tests and Playwright fixtures share it.
- * Follows docs/test-servers.md: a private temp directory, a free port, the recipe's smb.conf
+ * Follows docs/architecture.md, "The test servers": a private temp directory, a free port, the recipe's smb.conf
  * (async I/O off, as the recipe found it steadier), `smbd --foreground` started here in its own
  * process group and stopped by that PID; an exit hook kills any still running when the test
  * process ends. A policy adds what hardened servers demand: signing, a dialect range, encryption.

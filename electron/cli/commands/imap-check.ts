@@ -2,7 +2,7 @@
  * `mdsync imap-check`: logs on to MDaemon's IMAP server with a user's password, and out again.
  *
  * The administrator's test of the Directory Services settings (and of a user's password), and
- * the JSON source for scripts: `{ ok, error?, ms, certificate? }` (docs/cli-contract.md). The
+ * the JSON source for scripts: `{ ok, error?, ms, certificate? }` (docs/architecture.md, "The command line's JSON"). The
  * saved IMAP settings of the data directory apply, flags override them for this run only. The
  * password comes only from standard input and is never printed.
  */

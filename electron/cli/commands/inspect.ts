@@ -2,7 +2,7 @@
  * `mdsync inspect`: what the product reads from an MDaemon App directory, nothing written.
  *
  * The administrator's first check of a path and a code page, and the JSON source of scripts
- * (shape in docs/cli-contract.md). UNC paths off Windows are read over SMB with the share user
+ * (shape in docs/architecture.md, "The command line's JSON"). UNC paths off Windows are read over SMB with the share user
  * from --share-user/--share-domain and the password from MDSYNC_SHARE_PASSWORD or standard input.
  */
 import { parseArgs } from 'node:util';

@@ -1,7 +1,7 @@
 /**
  * `mdsync sync` (and, through makeRunCommand, `mdsync test`): the plan, applied all or nothing.
  *
- * For schedules and scripts: JSON on stdout (docs/cli-contract.md), one line on stderr for what
+ * For schedules and scripts: JSON on stdout (docs/architecture.md, "The command line's JSON"), one line on stderr for what
  * needs the administrator. Exit 0 done; 1 refused, failed or deletes held; 2 bad usage or an
  * unreadable source.
  */

@@ -1,7 +1,7 @@
 /**
  * `mdsync users`: list and administer the archive's users.
  *
- * `users [--json]` lists (JSON shape in docs/cli-contract.md); `add`, `passwd`, `show`, `delete`,
+ * `users [--json]` lists (JSON shape in docs/architecture.md, "The command line's JSON"); `add`, `passwd`, `show`, `delete`,
  * `set-privileges`, `set-auth` and `unlock` are what an administrator needs without the app.
  * Passwords come only from standard input and are stored as slow salted hashes. A running
  * service sees every change within a second (its sessions are checked against the store).
