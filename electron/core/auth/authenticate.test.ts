@@ -218,8 +218,10 @@ describe('createAuthenticator', () => {
       users: [await integrated('anna')],
       deps: { throttle: { lockoutFailures: 5, lockoutMs: 60_000, baseDelayMs: 10 } },
     });
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 4; i++)
       expect(await auth.authenticate('anna', 'wrong')).toMatchObject({ reason: 'invalidCredentials' });
+    // The failure that locks says so.
+    expect(await auth.authenticate('anna', 'wrong')).toMatchObject({ reason: 'lockedOut' });
     const locked = await auth.authenticate('Anna', SECRET);
     expect(locked).toMatchObject({ ok: false, reason: 'lockedOut' });
     if (!locked.ok) expect(locked.message).toMatch(/Try again in 1 minute/);
@@ -309,6 +311,73 @@ describe('createAuthenticator', () => {
     open();
     expect(await first).toMatchObject({ reason: 'invalidCredentials' });
     expect(await mine).toMatchObject({ ok: true });
+  });
+
+  it('50 users logging on at once from one address with the right password are never locked out', async () => {
+    const waiting: Array<() => void> = [];
+    const users = Array.from({ length: 50 }, (_, i) => ds(`ds${i}@b.test`));
+    const { auth } = setup({
+      users,
+      deps: {
+        failureFloorMs: 400,
+        gate: new CheckGate(4, 8), // this machine's default: twice its 2 cores
+        checkImap: async (_s, _user, pw) => {
+          await new Promise<void>((r) => waiting.push(r));
+          return pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'no' } };
+        },
+      },
+    });
+    const from = { clientAddress: '192.0.2.10' };
+    for (let round = 0; round < 5; round++) {
+      const all = users.map((u) => auth.authenticate(u.userName, SECRET, from));
+      // All 50 have arrived before the first check ends; then the checks end, the queued ones after them.
+      await new Promise((r) => setTimeout(r, 5));
+      const settled = Promise.all(all);
+      let done = false;
+      void settled.then(() => (done = true));
+      while (!done) {
+        waiting.splice(0).forEach((end) => end());
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const answers = (await settled).map((a) => (a.ok ? 'ok' : a.reason));
+      expect(answers).not.toContain('lockedOut');
+      // 16 in flight from the address: 4 checking, 8 queued, 4 refused by the gate; the rest busy.
+      expect(answers.filter((a) => a === 'ok')).toHaveLength(12);
+      expect(answers.filter((a) => a === 'busy')).toHaveLength(38);
+    }
+  });
+
+  it('40 concurrent wrong logons of one user at one address count as 40; a double click with the right one counts nothing', async () => {
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    const { auth, imapCalls, logs } = setup({
+      users: [ds('bob@b.test'), ds('carl@b.test')],
+      imapResult: (_u, pw) =>
+        pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'no' } },
+      deps: {
+        checkImap: async (_s, user, pw) => {
+          imapCalls.push({ user });
+          await held;
+          return pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'no' } };
+        },
+      },
+    });
+    const from = { clientAddress: '192.0.2.20' };
+    const guesses = Array.from({ length: 40 }, (_, i) => auth.authenticate('bob@b.test', `Wrong-${i}`, from));
+    const clicks = Array.from({ length: 12 }, () => auth.authenticate('carl@b.test', SECRET, from));
+    await new Promise((r) => setTimeout(r, 10));
+    open();
+    const answers = (await Promise.all(guesses)).map((a) => (a.ok ? 'ok' : a.reason));
+    expect(imapCalls.filter((c) => c.user === 'bob@b.test')).toHaveLength(1);
+    expect(answers.filter((a) => a === 'busy')).toHaveLength(39);
+    expect(answers).toContain('lockedOut');
+    expect(logs.join('\n')).toMatch(/logons of "bob@b.test" from 192\.0\.2\.20 locked for 5 minutes/);
+    expect(await auth.authenticate('bob@b.test', SECRET, from)).toMatchObject({ reason: 'lockedOut' });
+    // Carl's eleven extra clicks waited for his right password: nothing counted, no delay, no lock.
+    expect((await Promise.all(clicks)).filter((a) => a.ok)).toHaveLength(1);
+    for (let i = 0; i < 3; i++)
+      expect(await auth.authenticate('carl@b.test', SECRET, from)).toMatchObject({ ok: true });
+    expect(logs.join('\n')).not.toMatch(/"carl@b.test".*(delayed|locked)/);
   });
 
   it('refuses at once beyond the global bound, and drops a queued check whose client went', async () => {

@@ -6,9 +6,12 @@
  * answer after the same time floor, and whether a user may log on at all is only told once the
  * password was right. The administrator's log says what really happened.
  *
- * Work is bounded: each attempt is counted before its check (logon-throttle.ts), at most one
- * check runs per user name (a known-good device aside) and a few per address — more answer
- * "busy, try again in N s" at once — and every check passes the global CheckGate. Logons and
+ * Work is bounded: each attempt is reserved before its check (logon-throttle.ts), at most one
+ * check runs per user name (a known-good device aside) and 16 per address — more answer "busy,
+ * try again in N s" at once — and every check passes the global CheckGate (about twice the cores,
+ * with a short queue), which is what bounds the CPU. The per-address bound only stops one address
+ * from taking every place: it is well above the gate so that an office behind one NAT address,
+ * logging on at 9:00, is not made to go one at a time. Logons and
  * failures are logged with the client address; no password reaches a log line, a message or an error.
  */
 import type { LogonFailure, Privilege, SessionUser } from '../../../shared/model';
@@ -17,7 +20,7 @@ import { assertNever } from '../../../shared/result';
 import { checkImapLogin } from '../imap/imap-check';
 import { CheckGate, InFlight } from './check-gate';
 import { clientKey } from './client-key';
-import { DEFAULT_THROTTLE, LogonThrottle, isLocked, nameKey, type ThrottleOptions } from './logon-throttle';
+import { DEFAULT_THROTTLE, LogonThrottle, isHeldBack, isLocked, nameKey, type ThrottleOptions } from './logon-throttle';
 import { createMemoryThrottleStore, type ThrottleStore } from './throttle-store';
 
 /** What logon needs to know about a user. */
@@ -56,7 +59,7 @@ export interface AuthenticatorDeps {
   pendingUnlocks?: () => string[];
   /** Every refusal of a password takes at least this long from its check's start (default 400 ms). */
   failureFloorMs?: number;
-  /** Checks in flight at most per client address (default 3) and per user name (default 1). */
+  /** Checks in flight at most per client address (default 16) and per user name (default 1). */
   inFlight?: { perAddress: number; perUserName: number };
 }
 
@@ -144,8 +147,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const checkImap = deps.checkImap ?? checkImapLogin;
   const gate = deps.gate ?? new CheckGate();
   const floorMs = deps.failureFloorMs ?? 400;
-  const limits = deps.inFlight ?? { perAddress: 3, perUserName: 1 };
+  const limits = deps.inFlight ?? { perAddress: 16, perUserName: 1 };
   const inFlight = new InFlight();
+  /** Per user name at an address with a check running: the parallel attempts turned away meanwhile. */
+  const alongside = new Map<string, { count: number }>();
 
   const refuse = (reason: LogonFailure, extra = '', retryAfterSeconds?: number): Refusal => ({
     ok: false,
@@ -154,6 +159,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
   });
   const busy = (seconds: number) => refuse('busy', ` Try again in ${seconds} s.`, seconds);
+  const locked = (ms: number) => refuse('lockedOut', ` Try again in ${minutes(ms)}.`, Math.ceil(ms / 1000));
 
   /** The same answer for every refused password, whatever the reason; the hint depends on global settings only. */
   async function invalid(): Promise<Refusal> {
@@ -222,31 +228,57 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       deps.log('info', `failed logons of ${quote(unlocked)} forgotten (mdsync users unlock)`);
     }
     const subject = { userName: name, clientAddress: origin.clientAddress, trustedDevice: origin.trustedDevice };
-    const reserved = await throttle.reserve(subject);
+    // The in-flight places first (no store, no await): one check per user name, a bounded few per address.
+    const addressSlot = origin.clientAddress ? `addr:${clientKey(origin.clientAddress)}` : null;
+    const here = origin.clientAddress ? clientKey(origin.clientAddress) : '';
+    const nameSlot = origin.trustedDevice ? `device:${nameKey(name)}|${here}` : `user:${nameKey(name)}`;
+    const pair = `${nameSlot}|${here}`;
+    const slots: [string, number][] = addressSlot ? [[addressSlot, limits.perAddress]] : [];
+    slots.push([nameSlot, limits.perUserName]);
+    const taken = inFlight.tryTake(slots);
+    if ('full' in taken) {
+      // A parallel attempt of the same user name at the same address waits for that check's
+      // verdict: counted with it if that password was wrong (a flood of guesses is a flood of
+      // guesses), forgotten if it was right (a double click).
+      const running = alongside.get(pair);
+      if (taken.full === nameSlot && running) running.count++;
+      deps.log(
+        'info',
+        `${what} of ${quote(name)}${from(origin)} refused at once: another check of it or its address is running`,
+      );
+      return busy(1);
+    }
+    const mine = { count: 0 };
+    const own = !alongside.has(pair);
+    if (own) alongside.set(pair, mine);
+    const release = () => {
+      if (own) alongside.delete(pair);
+      taken.release();
+    };
+    let reserved: Awaited<ReturnType<LogonThrottle['reserve']>>;
+    try {
+      reserved = await throttle.reserve(subject);
+    } catch (err) {
+      release();
+      throw err;
+    }
     if (isLocked(reserved)) {
+      release();
       const by =
         reserved.lockedBy === 'address' ? `its address ${origin.clientAddress ?? ''}` : 'the user name at this address';
       deps.log(
         'warn',
         `${what} refused for ${quote(name)}${from(origin)}: ${by} is locked out for another ${minutes(reserved.lockedFor)}`,
       );
-      return refuse('lockedOut', ` Try again in ${minutes(reserved.lockedFor)}.`, Math.ceil(reserved.lockedFor / 1000));
+      return locked(reserved.lockedFor);
     }
-    const slots: [string, number][] = [];
-    if (origin.clientAddress) slots.push([`addr:${clientKey(origin.clientAddress)}`, limits.perAddress]);
-    slots.push([
-      origin.trustedDevice ? `device:${nameKey(name)}|${origin.clientAddress ?? ''}` : `user:${nameKey(name)}`,
-      limits.perUserName,
-    ]);
-    const release = inFlight.tryTake(slots);
-    const retryAfter = Math.max(1, Math.ceil(reserved.delayMs / 1000) + 1);
-    if (!release) {
-      // Counted all the same: a flood of parallel guesses is a flood of guesses.
+    if (isHeldBack(reserved)) {
+      release();
       deps.log(
         'info',
-        `${what} of ${quote(name)}${from(origin)} refused at once: another check of it or its address is running`,
+        `${what} of ${quote(name)}${from(origin)} held back: failures and checks in flight of its ${reserved.heldBy === 'address' ? 'address' : 'user name at this address'} reach the lock-out limit`,
       );
-      return busy(retryAfter);
+      return busy(2);
     }
     try {
       if (reserved.delayMs > 0) {
@@ -275,13 +307,17 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       const why = verdict.right ? 'no such user' : verdict.why;
       if (verdict.right || verdict.counts) {
-        const locked = await reserved.failed();
-        if (locked.lockedMs > 0) {
+        const lock = await reserved.failed(mine.count);
+        if (lock.lockedMs > 0) {
           const key =
-            locked.lockedBy === 'address'
+            lock.lockedBy === 'address'
               ? `logons from ${origin.clientAddress}`
               : `logons of ${quote(name)}${from(origin)}`;
-          deps.log('warn', `${key} locked for ${minutes(locked.lockedMs)} after repeated failures`);
+          deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
+          deps.log('warn', `${key} locked for ${minutes(lock.lockedMs)} after repeated failures`);
+          const left = started + floorMs - deps.now();
+          if (left > 0) await deps.sleep(left);
+          return locked(lock.lockedMs);
         }
       } else {
         await reserved.released();

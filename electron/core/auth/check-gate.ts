@@ -84,16 +84,19 @@ export class CheckGate {
 /** Checks in flight per key (this process): the one-per-user-name and few-per-address limits. */
 export class InFlight {
   private readonly counts = new Map<string, number>();
-  /** Takes a place under every key, or none (null) when one of them is full; returns the release. */
-  tryTake(keys: readonly [string, number][]): (() => void) | null {
-    if (keys.some(([k, max]) => (this.counts.get(k) ?? 0) >= max)) return null;
+  /** Takes a place under every key; or none, naming the first key that is full. */
+  tryTake(keys: readonly [string, number][]): { release: () => void } | { full: string } {
+    const full = keys.find(([k, max]) => (this.counts.get(k) ?? 0) >= max);
+    if (full) return { full: full[0] };
     for (const [k] of keys) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-    return () => {
-      for (const [k] of keys) {
-        const n = (this.counts.get(k) ?? 1) - 1;
-        if (n <= 0) this.counts.delete(k);
-        else this.counts.set(k, n);
-      }
+    return {
+      release: () => {
+        for (const [k] of keys) {
+          const n = (this.counts.get(k) ?? 1) - 1;
+          if (n <= 0) this.counts.delete(k);
+          else this.counts.set(k, n);
+        }
+      },
     };
   }
 }

@@ -8,9 +8,12 @@
  * known-good device skips. Guesses for `admin` from other addresses therefore cost the guessers,
  * not `admin` at its own address.
  *
- * An attempt is *reserved* (counted as a failure) before the expensive check and released when
- * the password was right, so N concurrent attempts count as N, whatever their timing. The clock
- * is injected so tests need not wait.
+ * An attempt is *reserved* before the expensive check: kept apart from the failures, as an attempt
+ * in flight, and settled after it (a failure when the password was wrong, forgotten otherwise).
+ * Failures plus attempts in flight never pass a key's lock-out limit (beyond it an attempt is held
+ * back, "busy"), but only failures that happened lock a key out: many people logging on at once
+ * from one NAT address hold each other back a moment, never lock that address. The clock is
+ * injected so tests need not wait.
  */
 import { clientKey } from './client-key';
 import type { ThrottleStore } from './throttle-store';
@@ -37,6 +40,13 @@ export interface ThrottleOptions extends ThrottleLimits {
 }
 
 const MINUTE = 60_000;
+/** A reservation older than this is a check that never settled (a process that died): ignored. */
+const PENDING_MS = 2 * MINUTE;
+
+/** Where a key's attempts in flight are kept, apart from its failures. */
+function pendingKey(key: string): string {
+  return `inflight:${key}`;
+}
 
 /**
  * The defaults. User name at one address: 3 free, then 1 s doubling up to 16 s; 10 failures in
@@ -86,8 +96,18 @@ export interface Reservation {
   succeeded(): Promise<void>;
   /** The check could not tell (MDaemon unreachable, the client went): the attempt is not counted. */
   released(): Promise<void>;
-  /** The password was wrong: the reservation stays; returns a lock-out it caused (0: none). */
-  failed(): Promise<{ lockedMs: number; lockedBy: 'user' | 'address' | null }>;
+  /**
+   * The password was wrong: one failure, plus `alongside` attempts of the same user name at the
+   * same address that were turned away while this one ran (parallel guesses are guesses; they
+   * count for the pair and the user name, not the address). Returns the lock-out the pair or the
+   * address is now under (0: none).
+   */
+  failed(alongside?: number): Promise<{ lockedMs: number; lockedBy: 'user' | 'address' | null }>;
+}
+
+/** Refused before any check, uncounted: failures plus attempts in flight already reach a lock-out limit. */
+export interface HeldBack {
+  readonly heldBy: 'user' | 'address' | 'userName';
 }
 
 /** Refused before any check: locked out (per user at this address, or the address). */
@@ -125,56 +145,64 @@ export class LogonThrottle {
   }
 
   /**
-   * Counts the attempt (before its check) and says how long it must wait, or that it is locked
-   * out (an attempt beyond the lock-out limit locks its key at once).
+   * Reserves the attempt before its check and says how long it must wait; or that it is locked
+   * out; or that it is held back, because the failures and the attempts in flight of its pair or
+   * its address already reach that key's lock-out limit. A reservation is an attempt in flight,
+   * not a failure: it holds admission back but never locks anything by itself.
    */
-  async reserve(s: ThrottleSubject): Promise<Reservation | Locked> {
+  async reserve(s: ThrottleSubject): Promise<Reservation | Locked | HeldBack> {
     const t = this.now();
     const keys = this.keys(s);
-    for (const k of keys) {
-      if (k.kind === 'userName') continue;
-      const { lockedUntil } = await this.store.get(k.key, t - k.limits.windowMs);
-      if (lockedUntil > t) return { lockedFor: lockedUntil - t, lockedBy: k.kind };
-    }
+    const bounded = keys.filter((k) => Number.isFinite(k.limits.lockoutFailures));
+    const unreserve = async () => {
+      for (const k of bounded) await this.store.remove(pendingKey(k.key), t);
+    };
+    // This attempt's own reservation is in the count, so however concurrent attempts interleave,
+    // failures plus attempts in flight never pass the lock-out limit.
+    for (const k of bounded) await this.store.addFailure(pendingKey(k.key), t);
     let delayMs = 0;
     for (const k of keys) {
-      await this.store.addFailure(k.key, t);
-      // This attempt's own reservation is in the count: earlier attempts are those before it. A
-      // lock set meanwhile (it forgets the failures) is seen here too.
       const { failures, lockedUntil } = await this.store.get(k.key, t - k.limits.windowMs);
-      if (k.kind !== 'userName' && lockedUntil > t) return { lockedFor: lockedUntil - t, lockedBy: k.kind };
-      if (k.kind !== 'userName' && failures > k.limits.lockoutFailures) {
-        await this.store.lock(k.key, t + k.limits.lockoutMs);
-        return { lockedFor: k.limits.lockoutMs, lockedBy: k.kind };
+      if (k.kind !== 'userName' && lockedUntil > t) {
+        await unreserve();
+        return { lockedFor: lockedUntil - t, lockedBy: k.kind };
+      }
+      if (Number.isFinite(k.limits.lockoutFailures)) {
+        const inFlight = (await this.store.get(pendingKey(k.key), t - PENDING_MS)).failures;
+        if (failures + inFlight > k.limits.lockoutFailures) {
+          await unreserve();
+          return { heldBy: k.kind };
+        }
       }
       if (k.kind === 'userName' && s.trustedDevice) continue;
-      const before = failures - 1;
-      if (before >= k.limits.freeFailures) {
-        const exponent = Math.min(before - k.limits.freeFailures, 30);
+      if (failures >= k.limits.freeFailures) {
+        const exponent = Math.min(failures - k.limits.freeFailures, 30);
         delayMs = Math.max(delayMs, Math.min(k.limits.maxDelayMs, k.limits.baseDelayMs * 2 ** exponent));
       }
     }
     return {
       delayMs,
       succeeded: async () => {
-        for (const k of keys) {
-          if (k.kind === 'user') await this.store.clear(k.key);
-          else await this.store.remove(k.key, t);
-        }
+        await unreserve();
+        await this.store.clear(keys[0]!.key);
       },
-      released: async () => {
-        for (const k of keys) await this.store.remove(k.key, t);
-      },
-      failed: async () => {
+      released: unreserve,
+      failed: async (alongside = 0) => {
+        await unreserve();
+        const at = this.now();
+        let lock: { lockedMs: number; lockedBy: 'user' | 'address' | null } = { lockedMs: 0, lockedBy: null };
         for (const k of keys) {
-          if (k.kind === 'userName') continue;
-          const { failures } = await this.store.get(k.key, this.now() - k.limits.windowMs);
-          if (failures >= k.limits.lockoutFailures) {
-            await this.store.lock(k.key, this.now() + k.limits.lockoutMs);
-            return { lockedMs: k.limits.lockoutMs, lockedBy: k.kind };
+          const times = k.kind === 'address' ? 1 : 1 + alongside;
+          for (let i = 0; i < times; i++) await this.store.addFailure(k.key, at);
+          if (k.kind === 'userName' || lock.lockedBy) continue;
+          const { failures, lockedUntil } = await this.store.get(k.key, at - k.limits.windowMs);
+          if (lockedUntil > at) lock = { lockedMs: lockedUntil - at, lockedBy: k.kind };
+          else if (failures >= k.limits.lockoutFailures) {
+            await this.store.lock(k.key, at + k.limits.lockoutMs);
+            lock = { lockedMs: k.limits.lockoutMs, lockedBy: k.kind };
           }
         }
-        return { lockedMs: 0, lockedBy: null };
+        return lock;
       },
     };
   }
@@ -186,6 +214,11 @@ export class LogonThrottle {
 }
 
 /** True when a reservation was refused by a lock-out. */
-export function isLocked(r: Reservation | Locked): r is Locked {
+export function isLocked(r: Reservation | Locked | HeldBack): r is Locked {
   return 'lockedFor' in r;
+}
+
+/** True when a reservation was held back by attempts in flight (not counted, not locked). */
+export function isHeldBack(r: Reservation | Locked | HeldBack): r is HeldBack {
+  return 'heldBy' in r;
 }
