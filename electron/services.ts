@@ -29,7 +29,7 @@ import { createScheduler, type Scheduler } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
 import { checkImapLogin } from './core/imap/imap-check';
 import { countRefusals, countRun, serviceMetrics } from './core/metrics';
-import { CheckGate } from './core/auth/check-gate';
+import { CheckGate, imapGateSize } from './core/auth/check-gate';
 import { SessionGuard } from './core/auth/session-guard';
 import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
 import { watchUnlockRequests } from './core/auth/unlock-requests';
@@ -158,6 +158,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     verifyPassword,
     // The bound on checks in flight, its refusals for load counted for the metrics.
     gate: countRefusals(new CheckGate()),
+    imapGate: countRefusals(new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued)),
     // The repository keeps the hash to itself: it verifies by user name.
     verifyUserPassword: async (userName, password) => {
       serviceMetrics.passwordChecksInFlight.inc();

@@ -320,7 +320,7 @@ describe('createAuthenticator', () => {
       users,
       deps: {
         failureFloorMs: 400,
-        gate: new CheckGate(4, 8), // this machine's default: twice its 2 cores
+        imapGate: new CheckGate(4, 8), // Directory Services users pass the IMAP checks' bound: 4 checking, 8 queued
         checkImap: async (_s, _user, pw) => {
           await new Promise<void>((r) => waiting.push(r));
           return pw === SECRET ? { ok: true, ms: 5 } : { ok: false, ms: 5, error: { code: 'auth', message: 'no' } };
@@ -378,6 +378,32 @@ describe('createAuthenticator', () => {
     for (let i = 0; i < 3; i++)
       expect(await auth.authenticate('carl@b.test', SECRET, from)).toMatchObject({ ok: true });
     expect(logs.join('\n')).not.toMatch(/"carl@b.test".*(delayed|locked)/);
+  });
+
+  it('IMAP checks and stored-hash checks have separate bounds: a full IMAP bound does not hold an integrated logon', async () => {
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    const { auth } = setup({
+      users: [ds('d1@b.test'), ds('d2@b.test'), await integrated('alice')],
+      deps: {
+        gate: new CheckGate(1, 0),
+        imapGate: new CheckGate(1, 0),
+        checkImap: async () => {
+          await held;
+          return { ok: true, ms: 5 };
+        },
+      },
+    });
+    const first = auth.authenticate('d1@b.test', SECRET, { clientAddress: '10.0.0.1' });
+    await new Promise((r) => setTimeout(r, 5));
+    // The IMAP bound is full: a second Directory Services logon is refused, an integrated one goes ahead.
+    expect(await auth.authenticate('d2@b.test', SECRET, { clientAddress: '10.0.0.2' })).toMatchObject({
+      ok: false,
+      reason: 'busy',
+    });
+    expect(await auth.authenticate('alice', SECRET, { clientAddress: '10.0.0.3' })).toMatchObject({ ok: true });
+    open();
+    expect(await first).toMatchObject({ ok: true });
   });
 
   it('refuses at once beyond the global bound, and drops a queued check whose client went', async () => {

@@ -8,8 +8,9 @@
  *
  * Work is bounded: each attempt is reserved before its check (logon-throttle.ts), at most one
  * check runs per user name (a known-good device aside) and 16 per address — more answer "busy,
- * try again in N s" at once — and every check passes the global CheckGate (about twice the cores,
- * with a short queue), which is what bounds the CPU. The per-address bound only stops one address
+ * try again in N s" at once — and every check passes a global CheckGate: stored-hash checks (scrypt)
+ * about twice the cores with a short queue, which is what bounds the CPU; IMAP checks, which mostly
+ * wait on MDaemon, 8 per core (16 to 64). The per-address bound only stops one address
  * from taking every place: it is well above the gate so that an office behind one NAT address,
  * logging on at 9:00, is not made to go one at a time. Logons and
  * failures are logged with the client address; no password reaches a log line, a message or an error.
@@ -18,7 +19,7 @@ import type { LogonFailure, Privilege, SessionUser } from '../../../shared/model
 import type { ImapSettings } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
 import { checkImapLogin } from '../imap/imap-check';
-import { CheckGate, InFlight } from './check-gate';
+import { CheckGate, InFlight, imapGateSize } from './check-gate';
 import { clientKey } from './client-key';
 import { DEFAULT_THROTTLE, LogonThrottle, isHeldBack, isLocked, nameKey, type ThrottleOptions } from './logon-throttle';
 import { createMemoryThrottleStore, type ThrottleStore } from './throttle-store';
@@ -53,8 +54,10 @@ export interface AuthenticatorDeps {
   throttle?: Partial<ThrottleOptions>;
   /** Where failures are counted; default: this process's memory. */
   throttleStore?: ThrottleStore;
-  /** The global bound on checks in flight; default twice the cores. */
+  /** The global bound on stored-hash checks (scrypt, CPU) in flight; default twice the cores. */
   gate?: CheckGate;
+  /** The global bound on IMAP checks in flight (network-bound); default imapGateSize(). */
+  imapGate?: CheckGate;
   /** User names `mdsync users unlock` asked to clear since the last look (the embedded store). */
   pendingUnlocks?: () => string[];
   /** Every refusal of a password takes at least this long from its check's start (default 400 ms). */
@@ -146,6 +149,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   );
   const checkImap = deps.checkImap ?? checkImapLogin;
   const gate = deps.gate ?? new CheckGate();
+  const imapGate = deps.imapGate ?? new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued);
   const floorMs = deps.failureFloorMs ?? 400;
   const limits = deps.inFlight ?? { perAddress: 16, perUserName: 1 };
   const inFlight = new InFlight();
@@ -290,7 +294,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       const started = deps.now();
       const user = name === '' ? null : await deps.findUser(name);
-      const ran = await gate.run(() => check(user, name, password), origin.signal);
+      // Directory Services users wait on MDaemon, the others on the CPU: each kind has its own bound.
+      const bound = user?.authentication === 'directoryServices' ? imapGate : gate;
+      const ran = await bound.run(() => check(user, name, password), origin.signal);
       if (!ran.ran) {
         await reserved.released();
         if (ran.why === 'gone') {

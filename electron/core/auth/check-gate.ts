@@ -16,6 +16,16 @@ export function defaultGateSize(): { maxInFlight: number; maxQueued: number } {
   return { maxInFlight, maxQueued: 2 * maxInFlight };
 }
 
+/**
+ * The bound of IMAP checks: they mostly wait on MDaemon (a TLS handshake and two commands), so more
+ * may run than the cores, but not without end: 8 per core (at least 16, at most 64), a queue as long.
+ */
+export function imapGateSize(): { maxInFlight: number; maxQueued: number } {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const maxInFlight = Math.min(64, Math.max(16, 8 * cores));
+  return { maxInFlight, maxQueued: maxInFlight };
+}
+
 interface Waiter {
   start(): void;
   signal?: AbortSignal;
