@@ -155,7 +155,7 @@ export function ConnectionSection({ info, dir, overview }: Props) {
           </Alert>
         )}
         {needsShare && (
-          <Box sx={{ mt: 0.5, p: 1, bgcolor: '#f6f8fa', borderRadius: 1 }}>
+          <Box sx={{ mt: 0.5, p: 1, bgcolor: 'app.surface', borderRadius: 1 }}>
             <Typography variant="body2" color="text.secondary">
               This is a network share. Enter an account that may read it.
             </Typography>
