@@ -28,9 +28,13 @@ test('a self-signed IMAP certificate is refused, then trusted by its fingerprint
   const pinned = page.getByRole('alert').filter({ hasText: 'Trusted certificate (SHA-256)' });
 
   await test.step('IMAP-TLS (STARTTLS): refused, fingerprint shown, trusted, succeeds', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
     await ds.setImap(`127.0.0.1:${dovecot.imapPort}`, 'IMAP-TLS');
     expect(await ds.testLogon(USER, SAMPLE_PASSWORD)).not.toContain('Logon succeeded');
     await expect(untrusted).toContainText(dovecot.fingerprint256);
+    // Shown once, in the certificate's box: the logon's message does not repeat it (issue 18, point 7).
+    expect((await box.innerText()).split(dovecot.fingerprint256).length - 1, 'fingerprint shown once').toBe(1);
+    await page.setViewportSize({ width: 1280, height: 860 });
     await untrusted.getByRole('button', { name: 'Trust this certificate' }).click();
     await expect(pinned).toContainText(dovecot.fingerprint256);
     expect(await ds.testLogon(USER, SAMPLE_PASSWORD)).toContain('Logon succeeded');

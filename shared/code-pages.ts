@@ -45,3 +45,16 @@ export function findCodePage(input: string): CodePageInfo | undefined {
   const id = /^\d+$/.test(s) ? `cp${s}` : s.replace(/^windows-/, 'cp');
   return CODE_PAGES.find((c) => c.id === id);
 }
+
+/**
+ * The Code Page field's help: which code page is preselected when the settings name none, and why.
+ * On Windows it is the ANSI code page of the computer running mdsync (the registry's ACP); on other
+ * systems MDaemon's code page cannot be read, so the fallback is preselected and the help says so.
+ */
+export function codePageHelp(p: { platform: string; defaultCodePage: string; onServer: boolean }): string {
+  const label = findCodePage(p.defaultCodePage)?.label ?? findCodePage(FALLBACK_CODE_PAGE)?.label ?? '';
+  const computer = p.onServer ? 'the server' : 'this computer';
+  if (p.platform === 'win32')
+    return `Default: the Windows code page of ${computer}, ${label}. Change it only if USERLIST.DAT and Groups.dat were written with another one.`;
+  return `Default: ${label}, as ${computer} is not Windows and has no ANSI code page to follow. Choose the code page of the Windows computer running MDaemon if it differs.`;
+}

@@ -71,6 +71,17 @@ export function scope(read: DirectoryRead, settings: Settings, warnings: SourceW
   );
 }
 
+/**
+ * The reason of a delete line. With a domain or group filter, a user whose account is outside the
+ * filter is deleted like one whose account is gone: the reason says so, as the checkbox does.
+ */
+export function deleteReason(settings: Settings): string {
+  const { domains, groups } = settings.sync;
+  const filtered = [groups.length > 0 && 'groups', domains.length > 0 && 'domains'].filter(Boolean);
+  if (filtered.length === 0) return 'no longer an MDaemon account in scope';
+  return `not an MDaemon account in the selected ${filtered.join(' and ')}: users outside the filter are deleted too`;
+}
+
 /** One line of a plan. */
 export function line(
   action: Change['action'],

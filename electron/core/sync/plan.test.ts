@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Change, DirectoryRead } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
 import { readDirectory } from '../mdaemon/read-directory';
 import { makeUserlist } from '../mdaemon/testing/make-userlist';
@@ -255,6 +256,28 @@ describe('deletes and the deletion guard', () => {
     expect(
       actions(two, [ds('keep@one.test'), ds('other@two.test')], { deleteUsers: true, domains: ['one.test'] }),
     ).toEqual(['unchanged keep@one.test', 'delete other@two.test']);
+  });
+
+  it('says in the reason that, with a domain or group filter, users outside it are deleted too', () => {
+    const two = directory([account('keep@one.test'), account('other@two.test', { groups: ['Sales'] })]);
+    const users = [ds('keep@one.test'), ds('other@two.test'), ds('gone@one.test')];
+    const reasons = (filter: Partial<Settings['sync']>) =>
+      planSync(two, settingsWith({ deleteUsers: true, ...filter }), users)
+        .changes.filter((c) => c.action === 'delete')
+        .map((c) => `${c.userName}: ${c.reason}`);
+    const outside = 'users outside the filter are deleted too';
+    expect(reasons({})).toEqual(['gone@one.test: no longer an MDaemon account in scope']);
+    expect(reasons({ domains: ['one.test'] })).toEqual([
+      `gone@one.test: not an MDaemon account in the selected domains: ${outside}`,
+      `other@two.test: not an MDaemon account in the selected domains: ${outside}`,
+    ]);
+    expect(reasons({ groups: ['Sales'] })).toEqual([
+      `gone@one.test: not an MDaemon account in the selected groups: ${outside}`,
+      `keep@one.test: not an MDaemon account in the selected groups: ${outside}`,
+    ]);
+    expect(reasons({ groups: ['Sales'], domains: ['two.test'] })[0]).toBe(
+      `gone@one.test: not an MDaemon account in the selected groups and domains: ${outside}`,
+    );
   });
 
   const many = Array.from({ length: 60 }, (_, i) => ds(`old${String(i).padStart(2, '0')}@one.test`));

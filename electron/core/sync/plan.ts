@@ -18,7 +18,18 @@ import type {
 import type { Settings } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
 import { holdReason, parseDeleteLimit } from './guard';
-import { ADMIN, EMAIL_RE, MAX_NAME, addressesOf, byKey, duplicateLines, line, lower, scope } from './plan-parts';
+import {
+  ADMIN,
+  EMAIL_RE,
+  MAX_NAME,
+  addressesOf,
+  byKey,
+  deleteReason,
+  duplicateLines,
+  line,
+  lower,
+  scope,
+} from './plan-parts';
 
 /** A user of the archive as the plan compares it. */
 export type CurrentUser = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddresses' | 'authentication'>;
@@ -310,17 +321,10 @@ export function planSync(
   // accounts (they have no trustworthy user name) and before the deletes.
   for (const r of read.rejected ?? [])
     changes.push(line('skip', `(${r.file} line ${r.line})`, '', [], `invalid record: ${r.reason}`));
+  const reason = deleteReason(settings);
   for (const p of gone) {
     const g = current[p] as CurrentUser;
-    changes.push(
-      line(
-        held ? 'held' : 'delete',
-        g.userName,
-        g.fullName,
-        [...g.emailAddresses],
-        held ?? 'no longer an MDaemon account in scope',
-      ),
-    );
+    changes.push(line(held ? 'held' : 'delete', g.userName, g.fullName, [...g.emailAddresses], held ?? reason));
   }
   return { changes, summary: summarize(changes), warnings };
 }

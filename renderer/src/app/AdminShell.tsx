@@ -39,7 +39,7 @@ export function AdminShell({ info }: Props) {
       <Box
         component="nav"
         aria-label="Administrative Tools"
-        sx={{ width: 220, flexShrink: 0, borderRight: 1, borderColor: 'divider', bgcolor: '#f6f7f9' }}
+        sx={{ width: 220, flexShrink: 0, borderRight: 1, borderColor: 'divider', bgcolor: 'app.surface' }}
       >
         <List
           dense

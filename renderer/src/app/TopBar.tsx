@@ -1,9 +1,10 @@
-/** The title bar: product name, who is logged on, and "Log off" on every screen after logon. */
+/** The title bar: product name, the theme menu, who is logged on, and "Log off" on every screen after logon. */
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import LogoutIcon from '@mui/icons-material/Logout';
 import type { SessionUser } from '../../../shared/model';
+import { ThemeMenu } from './ThemeMenu';
 
 interface Props {
   user: SessionUser | null;
@@ -22,7 +23,7 @@ export function TopBar({ user, onLogoff }: Props) {
         gap: 1.5,
         px: 2,
         py: 0.75,
-        bgcolor: '#25435f',
+        bgcolor: 'app.topBar',
         color: '#fff',
       }}
     >
@@ -35,6 +36,7 @@ export function TopBar({ user, onLogoff }: Props) {
         </Typography>
       )}
       <Box sx={{ flex: 1 }} />
+      <ThemeMenu />
       {user && (
         <>
           <Typography component="div" sx={{ opacity: 0.85 }} aria-label="Logged on user">

@@ -28,6 +28,11 @@ interface Props {
   onAddressError: (error: string | null) => void;
 }
 
+/** The message without the fingerprints shown elsewhere ("certificate (SHA-256 AB:…) is" → "certificate is"). */
+function withoutFingerprints(message: string, fingerprints: readonly string[]): string {
+  return fingerprints.reduce((m, f) => m.split(` (SHA-256 ${f})`).join(''), message);
+}
+
 /** A certificate alert in a small window: the fingerprint wraps, the button goes under the text. */
 const WRAPPING_ALERT = {
   flexWrap: 'wrap',
@@ -81,6 +86,8 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
     if (r.ok) setResult(r.value);
   };
   const cert = result?.certificate;
+  // The untrusted certificate's box shows its fingerprint: the logon's message does not repeat it.
+  const showCert = !!cert && !cert.trusted && cert.fingerprint256 !== imap.pinnedFingerprint256;
   const encrypted = imap.security !== 'none';
 
   return (
@@ -178,10 +185,12 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
         <ErrorAlert error={test.error} />
         {result && (
           <Alert severity={result.ok ? 'success' : 'error'} role="status" sx={{ mt: 0.5 }}>
-            {result.ok ? `Logon succeeded (${Math.round(result.ms)} ms).` : (result.error?.message ?? 'Logon failed.')}
+            {result.ok
+              ? `Logon succeeded (${Math.round(result.ms)} ms).`
+              : withoutFingerprints(result.error?.message ?? 'Logon failed.', showCert ? [cert.fingerprint256] : [])}
           </Alert>
         )}
-        {cert && !cert.trusted && cert.fingerprint256 !== imap.pinnedFingerprint256 && (
+        {showCert && (
           <Alert
             severity="warning"
             sx={{ mt: 0.5, ...WRAPPING_ALERT }}

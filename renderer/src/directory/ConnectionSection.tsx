@@ -9,7 +9,7 @@ import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { CODE_PAGES } from '../../../shared/code-pages';
+import { CODE_PAGES, codePageHelp } from '../../../shared/code-pages';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import { Section } from '../common/Section';
@@ -155,7 +155,7 @@ export function ConnectionSection({ info, dir, overview }: Props) {
           </Alert>
         )}
         {needsShare && (
-          <Box sx={{ mt: 0.5, p: 1, bgcolor: '#f6f8fa', borderRadius: 1 }}>
+          <Box sx={{ mt: 0.5, p: 1, bgcolor: 'app.surface', borderRadius: 1 }}>
             <Typography variant="body2" color="text.secondary">
               This is a network share. Enter an account that may read it.
             </Typography>
@@ -204,7 +204,11 @@ export function ConnectionSection({ info, dir, overview }: Props) {
           label="Code Page"
           value={d.codePage}
           onChange={(e) => update('directory', { codePage: e.target.value })}
-          helperText="Change only if USERLIST.DAT and Groups.dat use another encoding than this computer."
+          helperText={codePageHelp({
+            platform: info.platform,
+            defaultCodePage: info.defaultCodePage,
+            onServer: remote,
+          })}
           sx={{ width: 420, mt: 1 }}
         >
           {d.codePage === '' && <MenuItem value="">System default</MenuItem>}

@@ -50,7 +50,7 @@ export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props
         '& .cell': { px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
         '& .head': {
           fontWeight: 600,
-          bgcolor: '#f3f5f7',
+          bgcolor: 'app.surface',
           borderBottom: 1,
           borderColor: 'divider',
           height: ROW_HEIGHT + 2,
@@ -63,9 +63,10 @@ export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props
           width: '100%',
           minWidth: MIN_WIDTH,
           height: ROW_HEIGHT,
-          borderBottom: '1px solid #eef0f2',
+          borderBottom: '1px solid',
+          borderBottomColor: 'divider',
         },
-        '& .body .row:hover': { bgcolor: '#f5f8fb' },
+        '& .body .row:hover': { bgcolor: 'app.rowHover' },
         '& .action': { fontWeight: 600 },
       }}
     >

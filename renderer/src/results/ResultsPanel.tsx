@@ -83,7 +83,7 @@ export function ResultsPanel({
               color: ACTION_COLORS[a],
               borderColor: ACTION_COLORS[a],
               fontWeight: 600,
-              bgcolor: filter === a ? '#e8edf2' : undefined,
+              bgcolor: filter === a ? 'app.rowSelected' : undefined,
             }}
           />
         ))}

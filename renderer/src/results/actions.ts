@@ -1,5 +1,6 @@
 /** Labels and colours of the change actions, in the order the summary shows them. */
 import { ChangeAction } from '../../../shared/model';
+import { theme } from '../theme';
 
 /** All actions, in display order. */
 export const ACTIONS = ChangeAction.options;
@@ -14,12 +15,5 @@ export const ACTION_LABELS: Record<ChangeAction, string> = {
   held: 'Held',
 };
 
-/** A calm colour per action, readable on white (contrast ≥ 4.5:1). */
-export const ACTION_COLORS: Record<ChangeAction, string> = {
-  create: '#1b6e2e',
-  update: '#1f5c99',
-  delete: '#b3261e',
-  unchanged: '#5c6670',
-  skip: '#8a5300',
-  held: '#6b3fa0',
-};
+/** A calm colour per action, readable on the paper of either colour scheme (CSS variables of the theme). */
+export const ACTION_COLORS: Record<ChangeAction, string> = theme.vars!.palette.app.changes;

@@ -115,17 +115,18 @@ export function UsersTable({ count, rowAt, onRange, selected, onSelect, onOpen, 
           height: ROW,
         },
         '& .cell': { px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-        '& .head': { fontWeight: 600, bgcolor: '#f3f5f7', borderBottom: 1, borderColor: 'divider' },
+        '& .head': { fontWeight: 600, bgcolor: 'app.surface', borderBottom: 1, borderColor: 'divider' },
         '& .body .row': {
           position: 'absolute',
           top: 0,
           left: 0,
           width: '100%',
-          borderBottom: '1px solid #eef0f2',
+          borderBottom: '1px solid',
+          borderBottomColor: 'divider',
           cursor: 'default',
         },
-        '& .body .row:hover': { bgcolor: '#f5f8fb' },
-        '& .body .row[aria-selected="true"]': { bgcolor: '#dce8f4' },
+        '& .body .row:hover': { bgcolor: 'app.rowHover' },
+        '& .body .row[aria-selected="true"]': { bgcolor: 'app.rowSelected' },
       }}
     >
       <Box

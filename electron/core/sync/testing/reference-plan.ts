@@ -6,7 +6,18 @@
 import type { Change, DirectoryRead, MdaemonAccount, SourceWarning } from '../../../../shared/model';
 import type { Settings } from '../../../../shared/settings';
 import { holdReason, parseDeleteLimit } from '../guard';
-import { ADMIN, EMAIL_RE, MAX_NAME, addressesOf, byKey, duplicateLines, line, lower, scope } from '../plan-parts';
+import {
+  ADMIN,
+  EMAIL_RE,
+  MAX_NAME,
+  addressesOf,
+  byKey,
+  deleteReason,
+  duplicateLines,
+  line,
+  lower,
+  scope,
+} from '../plan-parts';
 import {
   type CurrentUser,
   type Plan,
@@ -143,13 +154,7 @@ export function referencePlan(
     confirmed: opts.confirmDeletes === true,
   });
   const deleteLines = gone.map((u) =>
-    line(
-      held ? 'held' : 'delete',
-      u.userName,
-      u.fullName,
-      [...u.emailAddresses],
-      held ?? 'no longer an MDaemon account in scope',
-    ),
+    line(held ? 'held' : 'delete', u.userName, u.fullName, [...u.emailAddresses], held ?? deleteReason(settings)),
   );
   // Records the reader refused cannot be synchronized: each is a skip with its reason, after the
   // accounts (they have no trustworthy user name) and before the deletes.
