@@ -21,6 +21,7 @@ import { parseDeleteLimit, parseHours, parseIdleMinutes, useParsedText } from '.
 import { AuthenticationSection } from './AuthenticationSection';
 import { ConnectionSection } from './ConnectionSection';
 import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
+import { NotificationsSection } from './NotificationsSection';
 import { OptionsSection } from './OptionsSection';
 import { ResultsDialog } from './ResultsDialog';
 import { SyncActions } from './SyncActions';
@@ -114,7 +115,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   /** Synchronize now runs with the settings on screen, and they become the configuration first. */
   const saveDraft = async (): Promise<Result<unknown>> => {
     if (!dir.dirty) return { ok: true, value: null };
-    const r = await call('settings:save', probe);
+    const r = await call('settings:save', dir.saveInput ?? probe);
     if (!r.ok) return { ok: false, error: { ...r.error, message: `The settings were not saved: ${r.error.message}` } };
     dir.accept(r.value);
     return r;
@@ -172,6 +173,7 @@ export function DirectoryServicesScreen({ info }: Props) {
           help="0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history."
         />
       </Section>
+      <NotificationsSection dir={dir} />
       <Section title="Sessions">
         <InlineNumberField
           id="session-idle-minutes"
