@@ -55,6 +55,7 @@ function manualTimers() {
 describeIfAvailable('notifications over the main-side stack', smtpUnavailable(), () => {
   let smtp: SmtpServer;
   let secure: SmtpServer;
+  let guarded: SmtpServer;
   let dir: string;
   let services: Services;
   let session: Session;
@@ -80,10 +81,14 @@ describeIfAvailable('notifications over the main-side stack', smtpUnavailable(),
   }
 
   beforeAll(async () => {
-    [smtp, secure] = await Promise.all([startSmtp(), startSmtp({ starttls: true })]);
+    [smtp, secure, guarded] = await Promise.all([
+      startSmtp(),
+      startSmtp({ starttls: true }),
+      startSmtp({ auth: { user: 'mailer', password: SMTP_SECRET } }),
+    ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([smtp?.stop(), secure?.stop()]);
+    await Promise.all([smtp?.stop(), secure?.stop(), guarded?.stop()]);
   });
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-notify-'));
@@ -170,6 +175,25 @@ describeIfAvailable('notifications over the main-side stack', smtpUnavailable(),
       value: { ok: true },
     });
     expect(fs.readFileSync(dataFiles(dir).log, 'utf8')).not.toContain(SMTP_SECRET);
+  }, 60_000);
+
+  it('Send test message logs on with the typed or the stored SMTP password, and says when it is refused', async () => {
+    const notify = notifyTo(guarded, { userName: 'mailer' });
+    const where = `127.0.0.1:${guarded.port}`;
+    expect(await call('notify:test', { notify, smtpPassword: 'wrong one' })).toEqual({
+      ok: true,
+      value: { ok: false, error: `the SMTP server ${where} refused the SMTP user name or password` },
+    });
+    expect(await call('notify:test', { notify, smtpPassword: SMTP_SECRET })).toEqual({ ok: true, value: { ok: true } });
+    const settings = defaultSettings();
+    settings.notify = notify;
+    await call('settings:save', { settings, sharePassword: null, smtpPassword: SMTP_SECRET });
+    const before = guarded.messages().length;
+    expect(await call('notify:test', { notify })).toEqual({ ok: true, value: { ok: true } });
+    expect(guarded.messages()).toHaveLength(before + 1);
+    expect(guarded.messages().join('\n')).not.toContain(SMTP_SECRET);
+    expect(transcript.join('\n')).not.toContain(SMTP_SECRET);
+    for (const [name, bytes] of files()) expect(bytes.includes(Buffer.from(SMTP_SECRET)), name).toBe(false);
   }, 60_000);
 
   it('a scheduled run that holds deletions sends exactly one message, through the real scheduler', async () => {
