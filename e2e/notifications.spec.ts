@@ -1,7 +1,8 @@
 /**
  * Issue 20: Directory Services → Notifications in Chromium against a real SMTP server on 127.0.0.1
  * (Debian's aiosmtpd): the section is filled and saved, Send test message delivers one message to
- * the server, and a typed SMTP password is neither in config.json, nor in the message, nor read back.
+ * the server (plain, and STARTTLS with a self-signed certificate trusted by its fingerprint), and a
+ * typed SMTP password is neither in config.json, nor in the message, nor read back.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,11 +19,12 @@ const unavailable = smtpUnavailable();
 test.skip(!!unavailable, unavailable ?? '');
 
 let smtp: SmtpServer;
+let secure: SmtpServer;
 test.beforeAll(async () => {
-  smtp = await startSmtp();
+  [smtp, secure] = await Promise.all([startSmtp(), startSmtp({ starttls: true })]);
 });
 test.afterAll(async () => {
-  await smtp?.stop();
+  await Promise.all([smtp?.stop(), secure?.stop()]);
 });
 
 test('Notifications are saved and Send test message reaches the SMTP server', async ({ page, app }) => {
@@ -71,8 +73,30 @@ test('Notifications are saved and Send test message reaches the SMTP server', as
     expect(app.output()).not.toContain(SMTP_PASSWORD);
   });
 
+  await test.step('STARTTLS with a self-signed certificate: refused, shown, trusted, sent', async () => {
+    await field('SMTP port').fill(String(secure.port));
+    await section.getByRole('combobox', { name: 'SMTP security' }).click();
+    await page.getByRole('option', { name: 'STARTTLS' }).click();
+    await section.getByRole('button', { name: 'Send test message' }).click();
+    await expect(section.getByRole('status')).toContainText('presented a certificate that is not trusted', {
+      timeout: 30_000,
+    });
+    const untrusted = section.getByRole('alert').filter({ hasText: 'not trusted' }).last();
+    await expect(untrusted).toContainText(secure.fingerprint256!);
+    await untrusted.getByRole('button', { name: 'Trust this certificate' }).click();
+    await expect(section.getByRole('alert').filter({ hasText: 'Trusted SMTP certificate' })).toContainText(
+      secure.fingerprint256!,
+    );
+    const before = secure.messages().length;
+    await section.getByRole('button', { name: 'Send test message' }).click();
+    await expect(section.getByRole('status')).toContainText('The test message was sent', { timeout: 30_000 });
+    expect(secure.messages()).toHaveLength(before + 1);
+  });
+
   await test.step('a dead SMTP server is one line on the page', async () => {
     const dead = await freePort();
+    await section.getByRole('combobox', { name: 'SMTP security' }).click();
+    await page.getByRole('option', { name: 'None' }).click();
     await field('SMTP port').fill(String(dead));
     await section.getByRole('button', { name: 'Send test message' }).click();
     await expect(section.getByRole('status')).toHaveText(
