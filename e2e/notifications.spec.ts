@@ -41,6 +41,9 @@ test('Notifications are saved and Send test message reaches the SMTP server', as
     await page.getByRole('option', { name: 'None' }).click();
     await field('SMTP password').fill(SMTP_PASSWORD);
     await field('Sender').fill('mdsync@company.test');
+    await field('Recipients').fill('admin@company.test, nobody');
+    await expect(section.getByText('nobody is not an email address.')).toBeVisible();
+    await expect(ds.saveButton).toBeDisabled();
     await field('Recipients').fill('admin@company.test, ops@company.test');
     await ds.save();
     await expect(field('SMTP password')).toHaveValue('');

@@ -47,6 +47,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   const runner = useSyncRunner();
   const [privilegesOpen, setPrivilegesOpen] = useState(false);
   const [addressError, setAddressError] = useState<string | null>(null);
+  const [notifyInvalid, setNotifyInvalid] = useState(false);
   const [confirm, setConfirm] = useState<Report['summary'] | null>(null);
   const [resultsOpen, setResultsOpen] = useState(false);
   const lastPlan = useRef<{ key: string; at: number; report: Report } | null>(null);
@@ -101,7 +102,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   }
   const probe = dir.probe;
   const planKey = JSON.stringify(probe.settings);
-  const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError;
+  const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError || notifyInvalid;
 
   const test = async () => {
     const draft = dir.dirty;
@@ -173,7 +174,7 @@ export function DirectoryServicesScreen({ info }: Props) {
           help="0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history."
         />
       </Section>
-      <NotificationsSection dir={dir} />
+      <NotificationsSection dir={dir} onInvalid={setNotifyInvalid} />
       <Section title="Sessions">
         <InlineNumberField
           id="session-idle-minutes"

@@ -51,10 +51,12 @@ function parsePort(text: string): { port: number | null; error: string | null } 
 
 interface Props {
   dir: DirectoryForm;
+  /** Reports whether a field holds something unusable (port, recipients), so Save can wait for a fix. */
+  onInvalid: (invalid: boolean) => void;
 }
 
 /** The Notifications section. */
-export function NotificationsSection({ dir }: Props) {
+export function NotificationsSection({ dir, onInvalid }: Props) {
   const notify = dir.form!.notify;
   const onChange = (patch: Partial<Notify>) => dir.update('notify', patch);
   const [portText, setPortText] = useState(notify.port === null ? '' : String(notify.port));
@@ -64,6 +66,9 @@ export function NotificationsSection({ dir }: Props) {
   const { setError: setTestError } = test;
   const port = parsePort(portText);
   const recipients = parseRecipients(recipientsText);
+
+  const invalid = !!port.error || !!recipients.error;
+  useEffect(() => onInvalid(invalid), [invalid, onInvalid]);
 
   // Follow the settings when they change from outside (load, save).
   useEffect(() => {
