@@ -25,7 +25,7 @@ import { createSmbSource } from './core/smb/smb-source';
 import { runSync } from './core/sync/run';
 import type { Session } from './ipc/registry';
 import type { EventName, EventPayload } from '../shared/contract';
-import { createScheduler, type Scheduler } from './core/scheduler';
+import { createScheduler, type Scheduler, type Timers } from './core/scheduler';
 import type { CheckPool } from './core/imap/check-pool';
 import { checkImapLogin } from './core/imap/imap-check';
 import { countRefusals, countRun, serviceMetrics } from './core/metrics';
@@ -53,6 +53,8 @@ export interface ServiceDeps {
   readonly database?: Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>;
   /** Where logon checks against MDaemon run (the network service's worker threads); default this thread. Closed with the services. */
   readonly imapChecks?: Pick<CheckPool, 'check' | 'close'>;
+  /** The automatic synchronization's timers (tests drive the real scheduler with their own clock). */
+  readonly schedulerTimers?: Timers;
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -203,6 +205,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
+    timers: deps.schedulerTimers,
     hours: () => settingsStore.load().sync.autoSyncHours,
     // The history is the truth, so a restart does not reset the schedule.
     lastScheduledRunAt: async () => {

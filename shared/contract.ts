@@ -10,6 +10,7 @@ import {
   ArchiveUser,
   ArchivedMessage,
   Authentication,
+  CertificateInfo,
   Change,
   FolderAccess,
   ImapCheckResult,
@@ -21,7 +22,7 @@ import {
   SyncReport,
   SyncRun,
 } from './model';
-import { ImapSettings, Settings } from './settings';
+import { ImapSettings, NotifySettings, Settings } from './settings';
 import { UsersPage, UsersPageQuery } from './users-page';
 
 /** Who may call a channel: anyone, any logged-on user, or administrators only. */
@@ -67,6 +68,8 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const SettingsView = z.object({
   settings: Settings,
   sharePasswordStored: z.boolean(),
+  /** Whether an SMTP password (Notifications) is stored; the password itself never comes back. */
+  smtpPasswordStored: z.boolean(),
   /** Why secrets cannot be stored here, when they cannot (no safeStorage). */
   secretStoreUnavailable: z.string().nullable(),
 });
@@ -81,6 +84,18 @@ export const DirectoryProbe = z.object({
   sharePassword: Password.nullable().default(null),
 });
 export type DirectoryProbe = z.infer<typeof DirectoryProbe>;
+
+/** What Save sends: the probe plus an SMTP password typed once (null: keep the stored one, '': remove it). */
+export const SettingsSave = DirectoryProbe.extend({ smtpPassword: Password.nullable().default(null) });
+export type SettingsSave = z.infer<typeof SettingsSave>;
+
+/** The answer of Send test message: sent, or one line why not, with the certificate when it was not trusted. */
+export const NotifyTestResult = z.object({
+  ok: z.boolean(),
+  error: z.string().optional(),
+  certificate: CertificateInfo.optional(),
+});
+export type NotifyTestResult = z.infer<typeof NotifyTestResult>;
 
 /** What the dialog's checklists need from an App directory. */
 export const DirectoryOverview = z.object({
@@ -170,7 +185,13 @@ export const contract = {
   'auth:change-password': channel('user', z.object({ current: Password, next: Password.min(1) }), Done),
 
   'settings:get': channel('admin', Empty, SettingsView),
-  'settings:save': channel('admin', DirectoryProbe, SettingsView),
+  'settings:save': channel('admin', SettingsSave, SettingsView),
+  /** Send test message: one mail with the Notifications settings on screen (a typed password, or the stored one). */
+  'notify:test': channel(
+    'admin',
+    z.object({ notify: NotifySettings, smtpPassword: Password.nullable().default(null) }),
+    NotifyTestResult,
+  ),
 
   'mdaemon:detect': channel('admin', Empty, z.object({ appDir: z.string().nullable(), tried: z.array(z.string()) })),
   'mdaemon:browse': channel(

@@ -33,8 +33,33 @@ export interface SmtpServer {
   stop(): Promise<void>;
 }
 
-/** Starts aiosmtpd on a free port; `starttls` offers STARTTLS with a self-signed certificate. */
-export async function startSmtp(opts: { starttls?: boolean } = {}): Promise<SmtpServer> {
+/**
+ * aiosmtpd requiring a logon (AUTH PLAIN/LOGIN without TLS): its command line has no authenticator,
+ * so a few lines of Python start its Controller; the user and password come in the environment.
+ */
+const AUTH_SERVER = `
+import os, signal, sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult
+def check(server, session, envelope, mechanism, data):
+    ok = data.login.decode() == os.environ['SMTP_USER'] and data.password.decode() == os.environ['SMTP_PASSWORD']
+    return AuthResult(success=ok, handled=False)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+c = Controller(Mailbox(sys.argv[2]), hostname='127.0.0.1', port=int(sys.argv[1]), authenticator=check,
+               auth_required=True, auth_require_tls=False)
+c.start()
+signal.sigwait({signal.SIGTERM, signal.SIGINT})
+c.stop()
+`;
+
+/**
+ * Starts aiosmtpd on a free port; `starttls` offers STARTTLS with a self-signed certificate, `auth`
+ * requires a logon with this user and password (plain connections only).
+ */
+export async function startSmtp(
+  opts: { starttls?: boolean; auth?: { user: string; password: string } } = {},
+): Promise<SmtpServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-smtp-'));
   const maildir = path.join(dir, 'Maildir');
   const port = await freePort();
@@ -66,7 +91,12 @@ export async function startSmtp(opts: { starttls?: boolean } = {}): Promise<Smtp
     args.push('--tlscert', cert, '--tlskey', key, '--no-requiretls');
   }
   args.push(maildir);
-  const child: ChildProcess = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = opts.auth
+    ? spawn(PYTHON, ['-c', AUTH_SERVER, String(port), maildir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SMTP_USER: opts.auth.user, SMTP_PASSWORD: opts.auth.password },
+      })
+    : spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -4,6 +4,7 @@ import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { connectionHandlers } from './handlers/connection';
 import { mdaemonHandlers } from './handlers/mdaemon';
+import { notifyHandlers } from './handlers/notify';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
 import { userHandlers } from './handlers/users';
@@ -17,6 +18,7 @@ export function createHandlers(s: Services): Handlers {
     ...connectionHandlers(),
     ...settingsHandlers(s),
     ...mdaemonHandlers(s),
+    ...notifyHandlers(s),
     ...syncHandlers(s),
     ...userHandlers(s),
     [AUTHORIZE]: (session) => s.sessionGuard.authorize(session),

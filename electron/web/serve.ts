@@ -99,7 +99,24 @@ function secretStore(mode: ServeOptions['mode'], sharePassword: string | null | 
       : 'the service keeps a typed share password in memory only; give it to the service for good as the systemd credential "share-password" or with --share-password-file (see the README)',
   );
   if (sharePassword) store.set('sharePassword', sharePassword);
+  const smtpPassword = mode === 'server' ? serviceSmtpPassword(process.env) : null;
+  if (smtpPassword) store.set('smtpPassword', smtpPassword);
   return store;
+}
+
+/**
+ * The SMTP password (Directory Services → Notifications) handed to the service for good: systemd's
+ * credential `smtp-password` (`LoadCredential=`); null without one (a password typed on the page
+ * then lasts until the service stops).
+ */
+export function serviceSmtpPassword(env: NodeJS.ProcessEnv): string | null {
+  const dir = env.CREDENTIALS_DIRECTORY;
+  if (!dir) return null;
+  try {
+    return firstLine(fs.readFileSync(path.join(dir, 'smtp-password'), 'utf8')) || null;
+  } catch {
+    return null; // no such credential
+  }
 }
 
 /** The service's pool of logon-check workers, or undefined to check on this thread. */

@@ -78,7 +78,7 @@ export async function sendMail(s: NotifySettings, password: string | null, mail:
 }
 
 /** Reads the SMTP server's certificate (PEM) without sending anything but EHLO and STARTTLS. */
-function probeCertificate(host: string, port: number, direct: boolean): Promise<string> {
+export function probeCertificate(host: string, port: number, direct: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (why: string) => reject(new Error(`cannot read the SMTP server's certificate: ${why}`));
     const upgrade = (socket?: net.Socket) => {

@@ -17,13 +17,15 @@ export function settingsHandlers(s: Services): Pick<Handlers, 'settings:get' | '
   const view = () => ({
     settings: s.settings.load(),
     sharePasswordStored: s.secrets.has('sharePassword'),
+    smtpPasswordStored: s.secrets.has('smtpPassword'),
     secretStoreUnavailable: s.secrets.unavailableReason,
   });
   return {
     'settings:get': view,
-    'settings:save': async ({ settings, sharePassword }, ctx) => {
+    'settings:save': async ({ settings, sharePassword, smtpPassword }, ctx) => {
       const valid = checkSettings(settings);
       if (sharePassword !== null) s.secrets.set('sharePassword', sharePassword === '' ? null : sharePassword);
+      if (smtpPassword !== null) s.secrets.set('smtpPassword', smtpPassword === '' ? null : smtpPassword);
       s.settings.save(valid);
       await s.settings.flush?.(); // a shared store: the database has it before we say so
       s.scheduler.reschedule();

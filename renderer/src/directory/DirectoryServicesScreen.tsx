@@ -21,6 +21,7 @@ import { parseDeleteLimit, parseHours, parseIdleMinutes, useParsedText } from '.
 import { AuthenticationSection } from './AuthenticationSection';
 import { ConnectionSection } from './ConnectionSection';
 import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
+import { NotificationsSection } from './NotificationsSection';
 import { OptionsSection } from './OptionsSection';
 import { ResultsDialog } from './ResultsDialog';
 import { SyncActions } from './SyncActions';
@@ -46,6 +47,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   const runner = useSyncRunner();
   const [privilegesOpen, setPrivilegesOpen] = useState(false);
   const [addressError, setAddressError] = useState<string | null>(null);
+  const [notifyInvalid, setNotifyInvalid] = useState(false);
   const [confirm, setConfirm] = useState<Report['summary'] | null>(null);
   const [resultsOpen, setResultsOpen] = useState(false);
   const lastPlan = useRef<{ key: string; at: number; report: Report } | null>(null);
@@ -100,7 +102,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   }
   const probe = dir.probe;
   const planKey = JSON.stringify(probe.settings);
-  const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError;
+  const invalid = !!deleteLimit.error || !!hours.error || !!idle.error || !!addressError || notifyInvalid;
 
   const test = async () => {
     const draft = dir.dirty;
@@ -114,7 +116,7 @@ export function DirectoryServicesScreen({ info }: Props) {
   /** Synchronize now runs with the settings on screen, and they become the configuration first. */
   const saveDraft = async (): Promise<Result<unknown>> => {
     if (!dir.dirty) return { ok: true, value: null };
-    const r = await call('settings:save', probe);
+    const r = await call('settings:save', dir.saveInput ?? probe);
     if (!r.ok) return { ok: false, error: { ...r.error, message: `The settings were not saved: ${r.error.message}` } };
     dir.accept(r.value);
     return r;
@@ -172,6 +174,7 @@ export function DirectoryServicesScreen({ info }: Props) {
           help="0 = off. Runs in mdsync server, or while the app is open; after Save. Each run is recorded in the history."
         />
       </Section>
+      <NotificationsSection dir={dir} onInvalid={setNotifyInvalid} />
       <Section title="Sessions">
         <InlineNumberField
           id="session-idle-minutes"

@@ -34,9 +34,9 @@ export function SyncActions({ dir, save, runner, invalid, onTest, onSyncNow, res
   const canCancel = busy && runner.progress?.phase !== 'apply';
 
   const onSave = async () => {
-    if (!dir.probe) return;
+    if (!dir.saveInput) return;
     setSaved(false);
-    const r = await save.run(dir.probe);
+    const r = await save.run(dir.saveInput);
     if (r.ok) {
       dir.accept(r.value);
       setSaved(true);

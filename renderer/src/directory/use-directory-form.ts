@@ -32,12 +32,17 @@ export interface DirectoryForm {
   reload: () => void;
   sharePassword: string;
   setSharePassword: (value: string) => void;
+  /** The SMTP password typed for Notifications; '' = keep the stored one. */
+  smtpPassword: string;
+  setSmtpPassword: (value: string) => void;
   update: <K extends Exclude<keyof Settings, 'version'>>(key: K, patch: Partial<Settings[K]>) => void;
   /** Replaces the form with the saved view's settings (after Save). */
   accept: (view: SettingsView) => void;
   dirty: boolean;
   /** The settings plus share password, as the probing channels take them. */
   probe: ChannelParsedInput<'sync:test'> | null;
+  /** What Save sends: the probe plus a typed SMTP password. */
+  saveInput: ChannelParsedInput<'settings:save'> | null;
 }
 
 /**
@@ -51,6 +56,7 @@ export function useDirectoryForm(info: AppInfo): DirectoryForm {
   const [baseline, setBaseline] = useState<Settings | null>(null);
   const [form, setForm] = useState<Settings | null>(null);
   const [sharePassword, setSharePassword] = useState('');
+  const [smtpPassword, setSmtpPassword] = useState('');
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [tick, setTick] = useState(0);
 
@@ -61,6 +67,7 @@ export function useDirectoryForm(info: AppInfo): DirectoryForm {
       setBaseline(s);
       setForm(s);
       setSharePassword('');
+      setSmtpPassword('');
     },
     [defaultCodePage],
   );
@@ -86,13 +93,17 @@ export function useDirectoryForm(info: AppInfo): DirectoryForm {
   );
 
   const dirty = useMemo(
-    () => sharePassword !== '' || JSON.stringify(form) !== JSON.stringify(baseline),
-    [form, baseline, sharePassword],
+    () => sharePassword !== '' || smtpPassword !== '' || JSON.stringify(form) !== JSON.stringify(baseline),
+    [form, baseline, sharePassword, smtpPassword],
   );
 
   const probe = useMemo(
     () => (form ? { settings: form, sharePassword: sharePassword === '' ? null : sharePassword } : null),
     [form, sharePassword],
+  );
+  const saveInput = useMemo(
+    () => (probe ? { ...probe, smtpPassword: smtpPassword === '' ? null : smtpPassword } : null),
+    [probe, smtpPassword],
   );
 
   return {
@@ -102,9 +113,12 @@ export function useDirectoryForm(info: AppInfo): DirectoryForm {
     reload: () => setTick((t) => t + 1),
     sharePassword,
     setSharePassword,
+    smtpPassword,
+    setSmtpPassword,
     update,
     accept,
     dirty,
     probe,
+    saveInput,
   };
 }
