@@ -23,6 +23,8 @@ export function haproxyUnavailable(): string | null {
 export interface HaproxyServer {
   readonly port: number;
   output(): string;
+  /** How many of its servers the balancer's health checks have marked UP (from its stats socket). */
+  serversUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +51,13 @@ export async function startHaproxy(servers: readonly number[], port?: number): P
   port ??= await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-haproxy-'));
   const file = path.join(dir, 'haproxy.cfg');
-  fs.writeFileSync(file, haproxyConfig(port, servers, `127.0.0.1:${port}`));
+  const socket = path.join(dir, 'admin.sock');
+  // The test's own addition: a stats socket, so a test can wait until the checks see its servers UP.
+  const config = haproxyConfig(port, servers, `127.0.0.1:${port}`).replace(
+    /^global\n/m,
+    `global\n    stats socket ${socket} mode 600 level user\n`,
+  );
+  fs.writeFileSync(file, config);
   const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -65,6 +73,7 @@ export async function startHaproxy(servers: readonly number[], port?: number): P
   return {
     port,
     output: () => out,
+    serversUp: () => serversUp(socket),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -80,5 +89,26 @@ function listening(port: number): Promise<boolean> {
       resolve(true);
     });
     s.on('error', () => resolve(false));
+  });
+}
+
+/** Counts the backend servers `show stat` reports as UP. */
+function serversUp(socket: string): Promise<number> {
+  return new Promise((resolve) => {
+    let text = '';
+    const s = net.connect(socket, () => s.write('show stat\n'));
+    s.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    s.on('error', () => resolve(0));
+    s.on('close', () => {
+      const header = text.split('\n', 1)[0]?.replace(/^# /, '').split(',') ?? [];
+      const name = header.indexOf('svname');
+      const status = header.indexOf('status');
+      const up = text
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((f) => /^mdsync\d+$/.test(f[name] ?? '') && (f[status] ?? '').startsWith('UP'));
+      resolve(up.length);
+    });
   });
 }

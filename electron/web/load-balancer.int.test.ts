@@ -28,7 +28,7 @@ import {
 
 const ADMIN_PW = 'Admin-Pass-1 balancer';
 const BOB_PW = 'Bob-Pass-1 balancer';
-const DORA_PW = 'Dora-Pass-1 balancer';
+const DORA_PW = 'Explorer-Key-1 balancer';
 const SAMPLE = path.resolve(__dirname, '../../build-resources/sample-app');
 const missing =
   postgresUnavailable() ?? haproxyUnavailable() ?? (fs.existsSync(CLI) ? null : 'dist/cli.cjs is not built');
@@ -65,7 +65,10 @@ describeIfAvailable('two servers behind HAProxy on one PostgreSQL', missing, () 
       if ((await ready(a)) === 200 && (await ready(b)) === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 1000)); // the balancer's checks: rise 2 × inter 300 ms
+    // The balancer's own checks (rise 2 × inter 300 ms) must have seen both, however slow the machine.
+    for (let t = Date.now(); Date.now() - t < 20_000 && (await proxy.serversUp()) < 2;) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   };
 
   beforeAll(async () => {

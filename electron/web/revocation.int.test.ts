@@ -128,7 +128,7 @@ describe('taking rights away', () => {
     const first = await adminSocket('finn', 'Finn-Pass-1 revocation');
     const second = await adminSocket('finn', 'Finn-Pass-1 revocation');
     expect(
-      await first.call('auth:change-password', { current: 'Finn-Pass-1 revocation', next: 'Finn-Pass-2' }),
+      await first.call('auth:change-password', { current: 'Finn-Pass-1 revocation', next: 'Second-Key-2 revocation' }),
     ).toEqual({ ok: true, value: { done: true } });
     expect(code(await first.call('archive:mine'))).toBe('ok');
     expect(code(await second.call('archive:mine'))).toBe('notLoggedOn');
@@ -144,7 +144,7 @@ describe('taking rights away', () => {
       authentication: 'integrated',
       privileges: ['login', 'changePassword'],
       folderAccess: [],
-      password: 'Finn-Pass-3 reset',
+      password: 'Third-Key-3 reset',
     });
     expect(code(reset)).toBe('ok');
     expect(code(await first.call('archive:mine'))).toBe('notLoggedOn');
