@@ -56,11 +56,11 @@ describeIfAvailable('two services on one PostgreSQL database', unavailable, () =
       authentication: 'integrated',
       privileges: ['login'],
       folderAccess: [],
-      password: 'Carol-Pass-1 two services',
+      password: 'Singer-Key-1 two services',
     });
     expect(created).toMatchObject({ ok: true });
     adminFirst.ws.close();
-    await logOn(second, 'carol', 'Carol-Pass-1 two services');
+    await logOn(second, 'carol', 'Singer-Key-1 two services');
     const adminSecond = await openBridge(second, { cookie: await logOn(second, 'admin', ADMIN_PW) });
     const users = (await adminSecond.call('users:list')) as { ok: boolean; value: { userName: string }[] };
     expect(users.value.map((u) => u.userName)).toEqual(['admin', 'bob', 'carol']);
