@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { connectionHandlers } from './handlers/connection';
+import { dbHandlers } from './handlers/db';
 import { mdaemonHandlers } from './handlers/mdaemon';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
@@ -19,6 +20,7 @@ export function createHandlers(s: Services): Handlers {
     ...mdaemonHandlers(s),
     ...syncHandlers(s),
     ...userHandlers(s),
+    ...dbHandlers(s),
     [AUTHORIZE]: (session) => s.sessionGuard.authorize(session),
   };
 }

@@ -1,0 +1,10 @@
+/** Handler of `db:state`: what the administrators' banner says about the user database. */
+import type { Services } from '../../services';
+import type { Handlers } from '../registry';
+
+/** `db:state`: the fallbacks to the backup the database open (or a reload) reported in this process. */
+export function dbHandlers(s: Services): Pick<Handlers, 'db:state'> {
+  return {
+    'db:state': () => ({ fallbacks: [...(s.db.fallbacks ?? [])] }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The administrators' banner about the user database: it was damaged (moved aside, kept) or
+ * missing when opened, and its backup is used from now on. It says how many users each copy
+ * holds, where the damaged copy is kept, and what to do. Nothing shows while there is nothing to tell.
+ */
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import type { DbFallback } from '../../../shared/db-notice';
+import { formatDate, plural } from '../lib/format';
+import { useQuery } from '../lib/use-query';
+
+const users = (n: number | null) => (n === null ? 'its users cannot be counted' : plural(n, 'user'));
+
+/** One fallback in words. */
+function FallbackText({ f }: { f: DbFallback }) {
+  return (
+    <>
+      {f.damagedCopy ? (
+        <>
+          On {formatDate(f.at)} the user database {f.database} was found damaged ({f.problem}). It was moved aside to{' '}
+          <b>{f.damagedCopy}</b> in the data directory ({users(f.damagedUsers)}), where it is kept until you remove it.
+        </>
+      ) : (
+        <>
+          On {formatDate(f.at)} the user database {f.database} was missing.
+        </>
+      )}{' '}
+      Its backup {f.backup} ({users(f.backupUsers)}) is used from now on: changes made after that backup are lost.
+      <Box component="span" sx={{ display: 'block', mt: 0.5 }}>
+        What to do: run <code>mdsync db check</code> to see the state of every copy; to put a copy back, run{' '}
+        <code>mdsync db restore --from {f.damagedCopy ?? 'FILE'}</code> (it keeps what it replaces aside).
+      </Box>
+    </>
+  );
+}
+
+/** The banner; empty unless the database open reported a fallback to the backup. */
+export function DbStateBanner() {
+  const state = useQuery('db:state', {});
+  const fallbacks = state.data?.fallbacks ?? [];
+  if (fallbacks.length === 0) return null;
+  return (
+    <Box sx={{ px: 2, pt: 2 }}>
+      {fallbacks.map((f) => (
+        <Alert
+          key={f.at + f.database}
+          severity="error"
+          sx={{ mb: 1 }}
+          aria-label="User database restored from its backup"
+        >
+          <AlertTitle>
+            {f.damagedCopy
+              ? 'The user database was damaged: its backup is in use'
+              : 'The user database was missing: its backup is in use'}
+          </AlertTitle>
+          <FallbackText f={f} />
+        </Alert>
+      ))}
+    </Box>
+  );
+}
