@@ -23,6 +23,10 @@ export const DbFallback = z.object({
 });
 export type DbFallback = z.infer<typeof DbFallback>;
 
-/** What `db:state` answers: the fallbacks this process met, oldest first (empty: nothing to tell). */
-export const DbStateView = z.object({ fallbacks: z.array(DbFallback) });
+/**
+ * What `db:state` answers: the fallbacks this process met, oldest first, and the names of the
+ * damaged copies kept in the data directory (also those of earlier runs, until an administrator
+ * removes them). Both empty: nothing to tell.
+ */
+export const DbStateView = z.object({ fallbacks: z.array(DbFallback), keptAside: z.array(z.string()) });
 export type DbStateView = z.infer<typeof DbStateView>;

@@ -64,7 +64,7 @@ it('tells administrators that the damaged file was moved aside and the backup us
   await open();
   expect(await call('auth:setup-admin', { password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
   // Nothing to tell on a sound database.
-  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [] } });
+  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [], keptAside: [] } });
   // Each commit rotates the previous file into the backup: admin + 2 clerks in the backup, 3 in the file.
   for (const n of [1, 2, 3]) expect(await call('users:create', clerk(n))).toMatchObject({ ok: true });
   await services!.close();
@@ -101,10 +101,21 @@ it('tells administrators that the damaged file was moved aside and the backup us
   expect(copy).toMatch(/^archive\.sqlite\.damaged-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
   // The name is the file kept beside the database, byte for byte the damaged one.
   expect(fs.readFileSync(path.join(dir, copy)).equals(damaged)).toBe(true);
+  expect(state.ok && state.value.keptAside).toEqual([copy]);
 
   // A logged-on user without the Administrator privilege hears nothing.
   session = {
     user: { userName: 'clerk1', fullName: 'Clerk 1', authentication: 'directoryServices', privileges: ['login'] },
   };
   expect(await call('db:state', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+  // A change writes the database file again (until then it is missing and the backup is read).
+  session = { user: null };
+  expect(await call('auth:logon', { userName: 'admin', password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
+  expect(await call('users:create', clerk(4))).toMatchObject({ ok: true });
+  // Opened again: this process met no damage, but the copy kept aside is still named.
+  await services!.close();
+  await open();
+  expect(await call('auth:logon', { userName: 'admin', password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
+  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [], keptAside: [copy] } });
 });

@@ -35,11 +35,13 @@ function FallbackText({ f }: { f: DbFallback }) {
   );
 }
 
-/** The banner; empty unless the database open reported a fallback to the backup. */
+/** The banner; empty unless the database open reported a fallback or damaged copies are kept. */
 export function DbStateBanner() {
   const state = useQuery('db:state', {});
   const fallbacks = state.data?.fallbacks ?? [];
-  if (fallbacks.length === 0) return null;
+  const told = new Set(fallbacks.map((f) => f.damagedCopy));
+  const earlier = (state.data?.keptAside ?? []).filter((name) => !told.has(name));
+  if (fallbacks.length === 0 && earlier.length === 0) return null;
   return (
     <Box sx={{ px: 2, pt: 2 }}>
       {fallbacks.map((f) => (
@@ -57,6 +59,19 @@ export function DbStateBanner() {
           <FallbackText f={f} />
         </Alert>
       ))}
+      {earlier.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }} aria-label="Damaged copies of the user database">
+          A damaged copy of the user database was moved aside earlier and is kept in the data directory:{' '}
+          {earlier.map((name, i) => (
+            <span key={name}>
+              {i > 0 && ', '}
+              <b>{name}</b>
+            </span>
+          ))}
+          . Run <code>mdsync db check</code> to see how many users each copy holds;{' '}
+          <code>mdsync db restore --from FILE</code> puts one back. Remove the copies once you no longer need them.
+        </Alert>
+      )}
     </Box>
   );
 }
