@@ -122,6 +122,10 @@ export class DbConnection {
       // A reading connection migrates (or seeds) its memory only; the file stays as it is.
       if (opts.readOnly) migrate(conn.db, conn.now());
       else await conn.transaction(() => undefined);
+    } else if (loaded.fromBackup && !opts.readOnly) {
+      // The backup in use is written back as the database file at once, so that the commands
+      // that only read (and the next start) find one, not a missing file beside its backup.
+      await conn.transaction(() => undefined);
     }
     return conn;
   }

@@ -109,11 +109,9 @@ it('tells administrators that the damaged file was moved aside and the backup us
   };
   expect(await call('db:state', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-  // A change writes the database file again (until then it is missing and the backup is read).
-  session = { user: null };
-  expect(await call('auth:logon', { userName: 'admin', password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
-  expect(await call('users:create', clerk(4))).toMatchObject({ ok: true });
-  // Opened again: this process met no damage, but the copy kept aside is still named.
+  // The backup in use was written back as the database file at once (no change needed), so the
+  // next start finds a sound file: this process met no damage, but the copy kept aside is still named.
+  expect(fs.existsSync(file)).toBe(true);
   await services!.close();
   await open();
   expect(await call('auth:logon', { userName: 'admin', password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
