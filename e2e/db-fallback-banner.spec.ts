@@ -29,12 +29,13 @@ test('a damaged database replaced by its backup is told to the administrator, wi
     fs.writeSync(fd, Buffer.alloc(16, 0x41), 0, 16, 0); // no SQLite header any more
     fs.closeSync(fd);
 
+    let aside: string | undefined;
     const app = await startWebApp({ dataDir });
     try {
       await page.goto(app.url);
       await new LogonPage(page).logOn('admin', ADMIN_PASSWORD);
       await expect(page.getByRole('heading', { level: 1, name: 'Directory Services' })).toBeVisible();
-      const aside = fs.readdirSync(dataDir).find((n) => n.startsWith('archive.sqlite.damaged-'));
+      aside = fs.readdirSync(dataDir).find((n) => n.startsWith('archive.sqlite.damaged-'));
       expect(aside).toBeDefined();
       const banner = page.getByRole('alert', { name: 'User database restored from its backup' });
       await expect(banner).toContainText('The user database was damaged: its backup is in use');
@@ -45,6 +46,19 @@ test('a damaged database replaced by its backup is told to the administrator, wi
       await expect(banner).toContainText(`mdsync db restore --from ${aside!}`);
     } finally {
       await app.stop();
+    }
+
+    // Started again: the backup was written back as the database, and the copy kept aside is still named.
+    const again = await startWebApp({ dataDir });
+    try {
+      await page.goto(again.url);
+      await new LogonPage(page).logOn('admin', ADMIN_PASSWORD);
+      await expect(page.getByRole('heading', { level: 1, name: 'Directory Services' })).toBeVisible();
+      const kept = page.getByRole('alert', { name: 'Damaged copies of the user database' });
+      await expect(kept).toContainText(`kept in the data directory: ${aside}`);
+      await expect(page.getByRole('alert', { name: 'User database restored from its backup' })).toHaveCount(0);
+    } finally {
+      await again.stop();
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
