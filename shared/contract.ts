@@ -22,6 +22,7 @@ import {
   SyncReport,
   SyncRun,
 } from './model';
+import { DbStateView } from './db-notice';
 import { ImapSettings, NotifySettings, Settings } from './settings';
 import { UsersPage, UsersPageQuery } from './users-page';
 
@@ -221,6 +222,8 @@ export const contract = {
     z.object({ folderKept: z.boolean(), messages: z.number().int() }),
   ),
   'folders:list': channel('admin', Empty, z.array(ArchiveFolder)),
+  /** The user database's fallbacks to its backup this process met (the administrators' banner). */
+  'db:state': channel('admin', Empty, DbStateView),
 
   'history:list': channel(
     'admin',

@@ -35,13 +35,20 @@ Usage:
                         [--privilege P]... [--password-stdin] [--data-dir D]
   mdsync users passwd NAME --password-stdin [--data-dir D]
   mdsync users show|delete NAME, users set-privileges NAME --privilege P...|none, users set-auth NAME AUTH
+  mdsync users unlock NAME [--data-dir D]                forget a name's failed logons
   mdsync folders [--data-dir D] [--json]
   mdsync archive import --user NAME FILE.eml... [--data-dir D]
   mdsync db copy --to URL | --from URL [--data-dir D]   the embedded file to PostgreSQL, or back
+  mdsync db check [--data-dir D] [--json]               the database file, its backup, copies moved aside
+  mdsync db restore --from FILE [--data-dir D]          put a sound copy back (the replaced file is kept)
+  mdsync db init [--data-dir D]                         a new empty database where one was lost
   mdsync login --user NAME --password-stdin [imap] [--data-dir D] [--json]
   mdsync imap-check --user U --password-stdin [imap] [--json]
-  mdsync server  [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE]
-                 [--session-idle 30m] [--session-lifetime 12h]   the network service (HTTPS)
+  mdsync server  [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [db]
+                 [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address 64]
+                 [--max-connections N] [--connection-idle 60s] [--imap-workers N]
+                 [--share-password-file FILE|-] [--public-url URL]... [--proxy-protocol-from CIDR]...
+                 [--metrics-allow CIDR]... [--drain-grace 10s]   the network service (HTTPS; mdsync server --help)
 
 common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group G]...
         [--delete-users] [--delete-limit N|P%]
@@ -50,7 +57,7 @@ common: [--data-dir D] [--app-dir DIR] [--code-page CP] [--domain D]... [--group
 imap:   [--imap-host H] [--imap-port P] [--imap-security none|starttls|ssl] [--ignore-cert]
         [--fingerprint SHA256] [--login-method auto|login|plain]
 db:     [--database postgres://USER@HOST:PORT/DB[?sslmode=require]] [--database-password-stdin]
-        on test, sync, users, folders, archive, login (or MDSYNC_DATABASE_URL, or "database" in
+        on test, sync, users, folders, archive, login and server (or MDSYNC_DATABASE_URL, or "database" in
         config.json); the password from PGPASSWORD, a pgpass file or standard input.
         Without one: the embedded SQLite file in the data directory.
 

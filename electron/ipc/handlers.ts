@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { connectionHandlers } from './handlers/connection';
+import { dbHandlers } from './handlers/db';
 import { mdaemonHandlers } from './handlers/mdaemon';
 import { notifyHandlers } from './handlers/notify';
 import { settingsHandlers } from './handlers/settings';
@@ -21,6 +22,7 @@ export function createHandlers(s: Services): Handlers {
     ...notifyHandlers(s),
     ...syncHandlers(s),
     ...userHandlers(s),
+    ...dbHandlers(s),
     [AUTHORIZE]: (session) => s.sessionGuard.authorize(session),
   };
 }

@@ -16,10 +16,13 @@ import { parseFlags } from './common-flags';
 import { balancerOptions } from './server-balancer-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, databaseOptions, type DatabaseValues } from './database-flags';
 
-const USAGE =
-  'usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address N] [--max-connections N] [--connection-idle 60s] [--imap-workers N] [--share-password-file FILE|-] ' +
-  '[--public-url URL]… [--proxy-protocol-from CIDR]… [--metrics-allow CIDR]… [--drain-grace 10s] ' +
-  DATABASE_USAGE;
+/** The usage, as README.md's "The network service" shows it (a test keeps the two equal). */
+export const USAGE = `usage: mdsync server [--listen HOST:PORT] [--data-dir D] [--tls-cert FILE --tls-key FILE]
+                     [--session-idle 30m] [--session-lifetime 12h] [--max-connections-per-address 64]
+                     [--max-connections N] [--connection-idle 60s] [--imap-workers N]
+                     [--share-password-file FILE|-] [--public-url URL]… [--proxy-protocol-from CIDR]…
+                     [--metrics-allow CIDR]… [--drain-grace 10s]
+                     ${DATABASE_USAGE}`;
 
 const FLAGS = {
   listen: { type: 'string' },

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
+import type { DbFallback } from '../../../shared/db-notice';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
 import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';
@@ -77,6 +78,8 @@ export class DbConnection {
   /** total_changes() when the running transaction's body started; null outside a body or after a migration. */
   private txMark: number | null = null;
   readonly warnings: string[] = [];
+  /** The same as facts, for the administrators' banner (`db:state`). */
+  readonly fallbacks: DbFallback[] = [];
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -106,6 +109,7 @@ export class DbConnection {
       opts,
     );
     if (loaded.warning) conn.warn(loaded.warning);
+    if (loaded.fallback) conn.fallbacks.push(loaded.fallback);
     const version = schemaVersion(conn.db);
     if (version > SCHEMA_VERSION) {
       conn.close();
@@ -118,6 +122,10 @@ export class DbConnection {
       // A reading connection migrates (or seeds) its memory only; the file stays as it is.
       if (opts.readOnly) migrate(conn.db, conn.now());
       else await conn.transaction(() => undefined);
+    } else if (loaded.fromBackup && !opts.readOnly) {
+      // The backup in use is written back as the database file at once, so that the commands
+      // that only read (and the next start) find one, not a missing file beside its backup.
+      await conn.transaction(() => undefined);
     }
     return conn;
   }
@@ -148,6 +156,7 @@ export class DbConnection {
   private replaceFromDisk(): void {
     const loaded = loadDatabase(this.SQL, this.opts.file, loadOptions(this.opts));
     if (loaded.warning) this.warn(loaded.warning);
+    if (loaded.fallback) this.fallbacks.push(loaded.fallback);
     const next = loaded.db ?? new this.SQL.Database();
     const version = schemaVersion(next);
     if (version > SCHEMA_VERSION) {

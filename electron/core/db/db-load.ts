@@ -12,6 +12,7 @@ import { countUsers, damagedPath, signsOfHistory, usersPhrase } from './db-check
 import { backupPath, openChecked, readWithRoom, stampOf } from './db-file';
 import type { Database } from 'sql.js';
 import type { FileStamp } from './db-file';
+import type { DbFallback } from '../../../shared/db-notice';
 
 /** A database read from disk. */
 export interface LoadedDatabase {
@@ -25,6 +26,8 @@ export interface LoadedDatabase {
   readonly fromBackup: boolean;
   /** What an administrator should hear about (a damaged file moved aside), or null. */
   readonly warning: string | null;
+  /** The same as facts for the administrators' banner, or null. */
+  readonly fallback?: DbFallback | null;
 }
 
 /** How to load: a reading connection never moves or replaces a file, a writing one may. */
@@ -139,15 +142,28 @@ export function loadDatabase(SQL: SqlJsStatic, file: string, opts: LoadOptions =
       `the user database ${file} ${main} and its backup is damaged too (${opened.problem}); nothing was changed: ${WHAT_TO_DO}`,
     );
   }
-  const backupUsers = usersPhrase(countUsers(opened.db));
+  const now = opts.now?.() ?? new Date();
+  const backupCount = countUsers(opened.db);
+  const backupUsers = usersPhrase(backupCount);
+  let fallback: DbFallback = {
+    at: now.toISOString(),
+    database: path.basename(file),
+    problem: null,
+    damagedCopy: null,
+    damagedUsers: null,
+    backup: path.basename(bak),
+    backupUsers: backupCount,
+  };
   let warning = `the user database ${path.basename(file)} is missing; its backup ${path.basename(bak)} (${backupUsers}) is used from now on (changes made since it are lost)`;
   if (bytes && problem !== null) {
-    const damagedUsers = usersPhrase(usersIn(SQL, bytes));
-    const aside = moveAside(file, opts.now?.() ?? new Date());
+    const damagedCount = usersIn(SQL, bytes);
+    const damagedUsers = usersPhrase(damagedCount);
+    const aside = moveAside(file, now);
+    fallback = { ...fallback, problem, damagedCopy: path.basename(aside), damagedUsers: damagedCount };
     warning =
       `the user database ${path.basename(file)} is damaged (${problem}): it was moved aside to ${path.basename(aside)} (${damagedUsers}) ` +
       `and its backup ${path.basename(bak)} (${backupUsers}) is used from now on; ` +
       `"mdsync db restore --from ${aside}" puts the damaged copy back`;
   }
-  return { ...opened, stamp: null, fromBackup: true, warning };
+  return { ...opened, stamp: null, fromBackup: true, warning, fallback };
 }

@@ -10,6 +10,7 @@ import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege,
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import path from 'node:path';
+import type { DbFallback } from '../../../shared/db-notice';
 import { dataFiles } from '../paths';
 import { applyPlan } from '../sync/apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
@@ -57,6 +58,11 @@ export class SqliteRepository implements ArchiveRepository {
   /** Warnings met while opening or reloading (a damaged file replaced by its backup). */
   get warnings(): readonly string[] {
     return this.connection.warnings;
+  }
+
+  /** The same as facts, for the administrators' banner (`db:state`). */
+  get fallbacks(): readonly DbFallback[] {
+    return this.connection.fallbacks;
   }
 
   /** Frees the in-memory database; the file stays as last committed. */

@@ -5,16 +5,25 @@
  * own names vary (`USERLIST.DAT`, `Userlist.dat`) and a copied directory may sit on a
  * case-sensitive file system.
  */
-import fs from 'node:fs/promises';
+import fsPromises from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../../shared/result';
 import type { AppDirSource, SourceFile } from './source';
+import { readStableFile, type StableReadOptions } from './stable-read';
 
-/** How long one file may take to read before the run stops (a share or disk that stopped answering). */
-export const READ_TIMEOUT_MS = 120_000;
+export { READ_TIMEOUT_MS } from './stable-read';
 
-/** Reads of a file that changed meanwhile before the run gives up. */
-const STABLE_READ_ATTEMPTS = 3;
+/** The file-system calls a local source makes (tests inject fakes to change a file between them). */
+export interface LocalFs {
+  readdir(dir: string): Promise<string[]>;
+  stat(file: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean; isFIFO(): boolean }>;
+  readFile(file: string, opts: { signal: AbortSignal }): Promise<Buffer>;
+}
+
+/** Options of {@link createLocalSource}: the file system and the read limits (tests only). */
+export interface LocalSourceOptions extends StableReadOptions {
+  readonly fs?: LocalFs;
+}
 
 /** Turns a file system error into the one-line UserError an administrator sees. */
 export function fsError(err: unknown, what: string): UserError {
@@ -28,7 +37,8 @@ export function fsError(err: unknown, what: string): UserError {
 }
 
 /** A read-only AppDirSource for a local directory; errors are UserErrors naming the path. */
-export function createLocalSource(dir: string): AppDirSource {
+export function createLocalSource(dir: string, opts: LocalSourceOptions = {}): AppDirSource {
+  const fs: LocalFs = opts.fs ?? fsPromises;
   const describe = `App directory ${dir}`;
   const resolveName = async (name: string): Promise<string | null> => {
     let entries: string[];
@@ -56,38 +66,31 @@ export function createLocalSource(dir: string): AppDirSource {
     async readFile(name): Promise<SourceFile | null> {
       const file = await resolveName(name);
       if (file === null) return null;
-      for (let attempt = 1; ; attempt++) {
-        const before = await statOf(file);
-        if (before === null) return null;
-        // A FIFO or device would never finish reading (and hold the writer lock meanwhile).
-        if (!before.regular)
-          throw new UserError(
-            'unreadable',
-            `${file} is not a regular file (${before.fifo ? 'a FIFO' : 'a device or directory'}); only regular files are read`,
-          );
-        let data: Buffer;
-        try {
-          data = await fs.readFile(file, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-          if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError')
-            throw new UserError(
-              'unreadable',
-              `reading ${file} took longer than ${READ_TIMEOUT_MS / 1000} s; nothing was applied`,
-            );
-          throw fsError(err, file);
-        }
-        const after = await statOf(file);
-        // The same size and time before and after, and as many bytes as the size: not read mid-rewrite.
-        if (after && after.size === before.size && after.mtimeMs === before.mtimeMs && data.length === before.size)
-          return { data, size: before.size, mtimeMs: before.mtimeMs };
-        if (attempt >= STABLE_READ_ATTEMPTS)
-          throw new UserError(
-            'unstable',
-            `${file} changed while it was read, ${STABLE_READ_ATTEMPTS} times (is MDaemon rewriting it?); nothing was applied: run again in a moment`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-      }
+      return readStableFile(
+        file,
+        {
+          stat: async () => {
+            const st = await statOf(file);
+            // A FIFO or device would never finish reading (and hold the writer lock meanwhile).
+            if (st && !st.regular)
+              throw new UserError(
+                'unreadable',
+                `${file} is not a regular file (${st.fifo ? 'a FIFO' : 'a device or directory'}); only regular files are read`,
+              );
+            return st;
+          },
+          read: async (signal) => {
+            try {
+              return await fs.readFile(file, { signal });
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+              if (signal.aborted) throw err; // the time limit: readStableFile says so
+              throw fsError(err, file);
+            }
+          },
+        },
+        opts,
+      );
     },
     async stat(name) {
       const file = await resolveName(name);

@@ -32,7 +32,7 @@ describe('pickName', () => {
 });
 
 describe('createSmbSource', () => {
-  it('resolves names in the folder listing, then stats and reads', async () => {
+  it('resolves names in the folder listing, then stats, reads and stats again', async () => {
     const f = fakeClient({ 'MD\\App\\Userlist.dat': 'abc' }, { 'MD\\App': ['Userlist.dat', 'Groups.dat'] });
     const src = createSmbSource({
       unc: '//srv:4450/share/MD/App',
@@ -44,7 +44,12 @@ describe('createSmbSource', () => {
     expect(src.description).toBe('\\\\srv:4450\\share\\MD\\App');
     expect(f.seen()).toMatchObject({ host: 'srv', port: 4450, share: 'share', domain: 'CORP', userName: 'u' });
     expect(await src.readFile('USERLIST.DAT')).toEqual({ data: Buffer.from('abc'), size: 3, mtimeMs: 42 });
-    expect(f.calls).toEqual(['list MD\\App', 'stat MD\\App\\Userlist.dat', 'read MD\\App\\Userlist.dat']);
+    expect(f.calls).toEqual([
+      'list MD\\App',
+      'stat MD\\App\\Userlist.dat',
+      'read MD\\App\\Userlist.dat',
+      'stat MD\\App\\Userlist.dat',
+    ]);
     expect(await src.stat('Alias.dat')).toBeNull();
     expect(await src.readFile('Alias.dat')).toBeNull();
     await src.close();

@@ -7,6 +7,7 @@
  */
 import { UserError } from '../../../shared/result';
 import type { AppDirSource, SourceFile } from '../mdaemon/source';
+import { readStableFile, type StableReadOptions } from '../mdaemon/stable-read';
 import { connectSmb, type SmbClient, type SmbConnectOptions } from './smb-client';
 import { formatUnc, joinSharePath, parseUnc } from './unc';
 
@@ -21,6 +22,8 @@ export interface SmbSourceOptions {
   timeoutMs?: number;
   /** Opens the SMB client (tests inject fakes); default our SMB 2/3 client. */
   connect?: (o: SmbConnectOptions) => SmbClient;
+  /** The whole-read limit and the re-reads of a file that changed meanwhile, as for local reads (tests pass small ones). */
+  read?: StableReadOptions;
 }
 
 /** Picks the folder entry that matches `name` case-insensitively, preferring an exact match. */
@@ -61,11 +64,13 @@ export function createSmbSource(o: SmbSourceOptions): AppDirSource {
     async readFile(name: string): Promise<SourceFile | null> {
       const path = await resolve(name);
       if (path === null) return null;
-      const before = await client.stat(path);
-      if (before === null) return null;
-      const data = await client.readFile(path);
-      if (data === null) return null;
-      return { data, size: before.size, mtimeMs: before.mtimeMs };
+      // The inactivity timeout stops a silent server; this limits the whole read (a share that
+      // trickles), and a file MDaemon rewrote meanwhile is read again, as local reads are.
+      return readStableFile(
+        `${formatUnc(unc)}\\${name}`,
+        { stat: () => client.stat(path), read: () => client.readFile(path) },
+        o.read,
+      );
     },
     async stat(name: string) {
       const path = await resolve(name);

@@ -18,6 +18,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { DirectoryServicesScreen } from '../directory/DirectoryServicesScreen';
 import { UsersScreen } from '../users/UsersScreen';
 import { HistoryScreen } from '../history/HistoryScreen';
+import { DbStateBanner } from './DbStateBanner';
 
 type ScreenId = 'directory' | 'users' | 'history';
 
@@ -63,6 +64,7 @@ export function AdminShell({ info }: Props) {
         </List>
       </Box>
       <Box sx={{ flex: 1, minWidth: 0, overflow: 'auto' }}>
+        <DbStateBanner />
         <Box hidden={screen !== 'directory'} sx={{ height: '100%' }}>
           <DirectoryServicesScreen info={info} active={screen === 'directory'} />
         </Box>

@@ -1,0 +1,20 @@
+/** Handler of `db:state`: what the administrators' banner says about the user database. */
+import path from 'node:path';
+import { damagedCopies } from '../../core/db/db-check';
+import { dataFiles } from '../../core/paths';
+import type { Services } from '../../services';
+import type { Handlers } from '../registry';
+
+/**
+ * `db:state`: the fallbacks to the backup the database open (or a reload) reported in this
+ * process, and the damaged copies kept beside the embedded file (names only: a directory listing).
+ */
+export function dbHandlers(s: Services): Pick<Handlers, 'db:state'> {
+  return {
+    'db:state': () => ({
+      fallbacks: [...(s.db.fallbacks ?? [])],
+      keptAside:
+        s.db.kind === 'sqlite' ? damagedCopies(dataFiles(s.dataDir).database).map((f) => path.basename(f)) : [],
+    }),
+  };
+}
