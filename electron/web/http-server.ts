@@ -243,7 +243,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (call.channel === 'auth:logoff') {
       const ctx = { session: previous?.session ?? { user: null }, emit, clientAddress };
       const result = await dispatch(opts.handlers, call.channel, call.input, ctx, logger);
-      if (previous) store.end(previous.id, 'you logged off');
+      if (previous) {
+        store.end(previous.id, 'you logged off');
+        await store.recorded(previous.id); // no server accepts it after this answer
+      }
       reply['set-cookie'] = sessionCookie(policy, null);
       res.writeHead(200, reply);
       return res.end(answerText(call, result));
@@ -278,7 +281,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // The services follow the session itself, not only its sockets: deleting the user or taking
       // away its logon privilege ends it even while no page of it is open.
       const release = opts.onSession?.(fresh, () => {});
-      cookies.push(sessionCookie(policy, store.create(fresh, clientAddress, release).id));
+      const made = store.create(fresh, clientAddress, release);
+      // Answered once the shared table holds it: the next connection may reach another server.
+      await Promise.all([store.recorded(made.id), previous ? store.recorded(previous.id) : undefined]);
+      cookies.push(sessionCookie(policy, made.id));
       if (device.issued) cookies.push(device.issued);
     }
     res.writeHead(200, cookies.length > 0 ? { ...reply, 'set-cookie': cookies } : reply);

@@ -47,12 +47,14 @@ type EndListener = (reason: string) => void;
 /**
  * Where a store shares its sessions with other servers (shared-sessions.ts): told of each session
  * made, used and ended by a person's act (logoff, a new logon). Expiry and a server's stop end
- * sessions here only; the shared store judges expiry for all servers itself.
+ * sessions here only; the shared store judges expiry for all servers itself. Each hook returns
+ * its write (which never rejects), so that a logon or a logoff is answered only once every
+ * server can see it.
  */
 export interface SessionSharing {
-  created(entry: ServerSession): void;
-  touched(entry: ServerSession): void;
-  ended(entry: ServerSession, reason: string): void;
+  created(entry: ServerSession): Promise<void>;
+  touched(entry: ServerSession): Promise<void>;
+  ended(entry: ServerSession, reason: string): Promise<void>;
 }
 
 /** The sessions of one server. */
@@ -65,6 +67,8 @@ export class SessionStore {
   private idleNow: number;
   /** The shared store, with PostgreSQL (set once by the server). */
   sharing: SessionSharing | null = null;
+  /** The shared store's writes not yet done, by session id (made or ended by a person's act). */
+  private readonly writes = new Map<string, Promise<void>>();
 
   /**
    * `idleMs`, when given, is asked for the idle time instead of `limits.idleMs`: the service's
@@ -123,8 +127,24 @@ export class SessionStore {
     };
     this.byId.set(entry.id, entry);
     if (release) this.releases.set(entry.id, release);
-    this.sharing?.created(entry);
+    this.record(entry.id, this.sharing?.created(entry));
     return entry;
+  }
+
+  /**
+   * Resolves once the shared store holds what this server did to the session `id` (made, ended),
+   * so that the next connection, whichever server it reaches, finds it so; at once without one.
+   */
+  recorded(id: string): Promise<void> {
+    return this.writes.get(id) ?? Promise.resolve();
+  }
+
+  private record(id: string, write: Promise<void> | undefined): void {
+    if (!write) return;
+    const done = write.finally(() => {
+      if (this.writes.get(id) === done) this.writes.delete(id);
+    });
+    this.writes.set(id, done);
   }
 
   /** Takes in a live session another server made (read from the shared store). */
@@ -154,7 +174,7 @@ export class SessionStore {
   touch(entry: ServerSession): boolean {
     if (!this.get(entry.id)) return false;
     entry.lastSeen = this.now();
-    this.sharing?.touched(entry);
+    void this.sharing?.touched(entry);
     // Most recently used last, so eviction takes the least recently used.
     this.byId.delete(entry.id);
     this.byId.set(entry.id, entry);
@@ -176,7 +196,7 @@ export class SessionStore {
    */
   end(id: string, reason: string | null, scope: 'everywhere' | 'here' = 'everywhere'): void {
     const entry = this.byId.get(id);
-    if (entry && scope === 'everywhere' && reason !== null) this.sharing?.ended(entry, reason);
+    if (entry && scope === 'everywhere' && reason !== null) this.record(id, this.sharing?.ended(entry, reason));
     this.byId.delete(id);
     const listeners = this.listeners.get(id);
     this.listeners.delete(id);

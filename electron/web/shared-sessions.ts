@@ -50,6 +50,7 @@ export class SharedSessions {
   private readonly ids = new Map<string, string>();
   private readonly written = new Map<string, number>();
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly turns = new Map<string, Promise<void>>();
   private readonly timer: NodeJS.Timeout;
   private readonly stopListening: () => Promise<void>;
   private readonly now: () => number;
@@ -67,23 +68,32 @@ export class SharedSessions {
       created: (entry) => {
         this.ids.set(sessionHash(entry.id), entry.id);
         this.written.set(entry.id, entry.lastSeen);
-        void deps.table
-          .create(sessionHash(entry.id), {
-            userName: entry.session.user?.userName ?? '',
-            clientAddress: entry.clientAddress,
-            createdAt: entry.createdAt,
-            lastSeen: entry.lastSeen,
-          })
-          .catch(fail('recording a session'));
+        const stored = {
+          userName: entry.session.user?.userName ?? '',
+          clientAddress: entry.clientAddress,
+          createdAt: entry.createdAt,
+          lastSeen: entry.lastSeen,
+        };
+        return this.inTurn(
+          entry.id,
+          () => deps.table.create(sessionHash(entry.id), stored),
+          fail('recording a session'),
+        );
       },
       touched: (entry) => {
         const last = this.written.get(entry.id) ?? 0;
-        if (entry.lastSeen - last < this.seenEveryMs()) return;
+        if (entry.lastSeen - last < this.seenEveryMs()) return Promise.resolve();
         this.written.set(entry.id, entry.lastSeen);
-        void deps.table.seen(sessionHash(entry.id), entry.lastSeen).catch(fail('recording a session’s use'));
+        const at = entry.lastSeen;
+        return this.inTurn(
+          entry.id,
+          () => deps.table.seen(sessionHash(entry.id), at),
+          fail('recording a session’s use'),
+        );
       },
       ended: (entry, reason) => {
-        void deps.table.end(sessionHash(entry.id), reason, this.now()).catch(fail('ending a session'));
+        const at = this.now();
+        return this.inTurn(entry.id, () => deps.table.end(sessionHash(entry.id), reason, at), fail('ending a session'));
       },
     };
     this.stopListening = deps.table.listen(
@@ -92,6 +102,19 @@ export class SharedSessions {
     );
     this.timer = setInterval(() => void this.check().catch(fail('the session check')), deps.checkEveryMs ?? 2000);
     this.timer.unref();
+  }
+
+  /**
+   * Runs one session's writes one after the other (an end never overtakes the row's insert, which
+   * would leave it live in the table); the returned write never rejects (`failed` hears why).
+   */
+  private inTurn(id: string, write: () => Promise<void>, failed: (err: unknown) => void): Promise<void> {
+    const done = (this.turns.get(id) ?? Promise.resolve()).then(write).catch(failed);
+    this.turns.set(id, done);
+    void done.then(() => {
+      if (this.turns.get(id) === done) this.turns.delete(id);
+    });
+    return done;
   }
 
   /** Use is written at most this often: a quarter of the idle time, at most 15 s. */
