@@ -1,6 +1,6 @@
 // ESLint flat config: typescript-eslint (typed), react-hooks, and the layer boundaries of
-// docs/architecture.md: `electron` only in main, preload and adapters; raw ipcMain/ipcRenderer only
-// in the IPC layer and the preload.
+// docs/architecture.md: `electron` only in the desktop shell (electron/desktop/); raw ipcMain/ipcRenderer
+// only in its IPC carrier and the preload.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -9,14 +9,13 @@ import { layersConfig } from './build-resources/lint/layers.mjs';
 
 const noElectron = {
   name: 'electron',
-  message:
-    'electron may be imported only by electron/main.ts, electron/preload.ts, electron/adapters/ and electron/ipc/electron-ipc.ts',
+  message: 'electron may be imported only by the desktop shell, electron/desktop/',
 };
 const rawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
   message:
-    'raw ipcMain/ipcRenderer belong to electron/preload.ts and electron/ipc/ only: add a channel to shared/contract.ts',
+    'raw ipcMain/ipcRenderer belong to electron/desktop/preload.ts and electron/desktop/electron-ipc.ts only: add a channel to shared/contract.ts',
 };
 
 export default tseslint.config(
@@ -74,7 +73,8 @@ export default tseslint.config(
       'electron/core/**/*.ts',
       'electron/cli/**/*.ts',
       'electron/web/**/*.ts',
-      'electron/services.ts',
+      'electron/api/**/*.ts',
+      'electron/app/**/*.ts',
       'e2e/**/*.ts',
       'build-resources/**/*.ts',
     ],
@@ -93,12 +93,7 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'electron/main.ts',
-      'electron/adapters/**/*.ts',
-      'electron/ipc/handlers*.ts',
-      'electron/ipc/handlers/**/*.ts',
-    ],
+    files: ['electron/desktop/main.ts', 'electron/desktop/wiring*.ts', 'electron/desktop/adapters/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
   },
   {

@@ -1,7 +1,7 @@
 /**
  * The same flow in the Electron app, where an Electron binary is installed, and the app as a
  * client of `mdsync server`. Where no binary is installed (it cannot be downloaded on the build
- * machines), the tests are skipped and say why; electron/app-wiring.test.ts and
+ * machines), the tests are skipped and say why; electron/desktop/wiring.test.ts and
  * electron/core/remote/*.test.ts cover the wiring and the remote path in plain Node.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, chromium, expect, type ElectronApplication, type Page } from '@playwright/test';
 import * as esbuild from 'esbuild';
-import type * as Wiring from '../electron/app-wiring';
-import type * as StandIn from '../electron/app-wiring-stand-in';
+import type * as Wiring from '../electron/desktop/wiring';
+import type * as StandIn from '../electron/desktop/testing/stand-in';
 import type * as SecretStore from '../electron/core/secret-store';
 import type * as SettingsStore from '../electron/core/settings-store';
 import { realServiceMissing, setAdminPassword, startRealService } from '../electron/core/remote/testing/real-service';
@@ -192,8 +192,8 @@ async function loadWiring(): Promise<WiringModules> {
     absWorkingDir: ROOT,
     stdin: {
       contents: [
-        "export * from './electron/app-wiring';",
-        "export * from './electron/app-wiring-stand-in';",
+        "export * from './electron/desktop/wiring';",
+        "export * from './electron/desktop/testing/stand-in';",
         "export { createMemorySecretStore } from './electron/core/secret-store';",
         "export { createFileSettingsStore } from './electron/core/settings-store';",
       ].join('\n'),

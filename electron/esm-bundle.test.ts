@@ -17,7 +17,7 @@ describe("the main process's ESM bundle", () => {
     fs.mkdirSync(dir, { recursive: true });
     await esbuild.build({
       absWorkingDir: root,
-      entryPoints: ['electron/services.ts'],
+      entryPoints: ['electron/app/services.ts'],
       outfile: path.join(dir, 'services.mjs'),
       bundle: true,
       platform: 'node',

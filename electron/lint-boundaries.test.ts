@@ -9,8 +9,10 @@ const probes = [
   'electron/core/probe.ts',
   'electron/cli/probe.ts',
   'electron/web/probe.ts',
+  'electron/api/probe.ts',
+  'electron/app/probe.ts',
   'renderer/src/probe.ts',
-  'electron/adapters/probe.ts',
+  'electron/desktop/adapters/probe.ts',
 ];
 const eslint = new ESLint({
   cwd: root,
@@ -43,6 +45,8 @@ describe('layer boundaries (lint)', () => {
       'electron/core/probe.ts',
       'electron/cli/probe.ts',
       'electron/web/probe.ts',
+      'electron/api/probe.ts',
+      'electron/app/probe.ts',
       'renderer/src/probe.ts',
     ]) {
       expect(await restricted(file, useElectron), file).not.toEqual([]);
@@ -56,10 +60,10 @@ describe('layer boundaries (lint)', () => {
     expect(await restricted('electron/core/probe.ts', code)).toEqual([]);
   }, 60_000);
 
-  it('allows electron in adapters and main, but raw ipcMain only in the IPC layer', async () => {
-    expect(await restricted('electron/adapters/probe.ts', useElectron)).toEqual([]);
-    expect(await restricted('electron/adapters/probe.ts', useIpcMain)).not.toEqual([]);
-    expect(await restricted('electron/main.ts', useIpcMain)).not.toEqual([]);
-    expect(await restricted('electron/ipc/electron-ipc.ts', useIpcMain)).toEqual([]);
+  it('allows electron in the desktop shell, but raw ipcMain only in its IPC carrier', async () => {
+    expect(await restricted('electron/desktop/adapters/probe.ts', useElectron)).toEqual([]);
+    expect(await restricted('electron/desktop/adapters/probe.ts', useIpcMain)).not.toEqual([]);
+    expect(await restricted('electron/desktop/main.ts', useIpcMain)).not.toEqual([]);
+    expect(await restricted('electron/desktop/electron-ipc.ts', useIpcMain)).toEqual([]);
   }, 60_000);
 });

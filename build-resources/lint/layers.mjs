@@ -13,16 +13,7 @@ export const LAYER_ZONES = [
   },
   {
     target: './electron/core',
-    from: [
-      './electron/ipc',
-      './electron/web',
-      './electron/cli',
-      './electron/adapters',
-      './electron/services.ts',
-      './electron/main.ts',
-      './electron/preload.ts',
-      './renderer',
-    ],
+    from: ['./electron/api', './electron/app', './electron/web', './electron/cli', './electron/desktop', './renderer'],
     message:
       'electron/core is the domain and infrastructure: it imports neither the API layer, the carriers, the CLI nor the renderer.',
   },

@@ -22,10 +22,10 @@ describe('layer rules', () => {
   const planted: [string, string, string][] = [
     ['shared/planted.ts', "import { Logger } from '../electron/core/logger';", 'shared/ imports nothing of ours'],
     ['shared/planted.ts', "import { App } from '../renderer/src/app/App';", 'shared/ imports nothing of ours'],
-    ['electron/core/planted.ts', "import { dispatch } from '../ipc/registry';", 'electron/core is the domain'],
+    ['electron/core/planted.ts', "import { dispatch } from '../api/registry';", 'electron/core is the domain'],
     ['electron/core/planted.ts', "import { startServer } from '../web/http-server';", 'electron/core is the domain'],
     ['electron/core/db/planted.ts', "import { main } from '../../cli/main';", 'electron/core is the domain'],
-    ['electron/core/planted.ts', "import { createServices } from '../services';", 'electron/core is the domain'],
+    ['electron/core/planted.ts', "import { createServices } from '../app/services';", 'electron/core is the domain'],
     [
       'renderer/src/planted.ts',
       "import { Logger } from '../../electron/core/logger';",
@@ -43,7 +43,7 @@ describe('layer rules', () => {
 
   it('allows what the layers allow', async () => {
     expect(await lintAs('renderer/src/planted.ts', "import { CONTRACT } from '../../shared/contract';")).toEqual([]);
-    expect(await lintAs('electron/cli/planted.ts', "import { dispatch } from '../ipc/registry';")).toEqual([]);
+    expect(await lintAs('electron/cli/planted.ts', "import { dispatch } from '../api/registry';")).toEqual([]);
     expect(await lintAs('electron/core/planted.ts', "import { x } from '../../shared/contract';")).toEqual([]);
   });
 });

@@ -48,9 +48,14 @@ const targets = [
   // The network service's logon-check workers (electron/core/imap/check-pool.ts): one small file.
   { entryPoints: ['electron/core/imap/check-worker.ts'], outfile: 'dist/imap-worker.cjs', format: 'cjs', minify: true },
   // The main process is ESM so electron-store (ESM only) loads natively.
-  { entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', packages: 'external' },
+  { entryPoints: ['electron/desktop/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', packages: 'external' },
   // A sandboxed preload may require only 'electron': everything else is bundled into it.
-  { entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] },
+  {
+    entryPoints: ['electron/desktop/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  },
 ];
 
 async function buildNode() {

@@ -1,7 +1,7 @@
 /**
  * Where secrets typed into the app are kept: never in plain text.
  *
- * The app keeps them encrypted with Electron's safeStorage (electron/adapters/safe-storage.ts).
+ * The app keeps them encrypted with Electron's safeStorage (electron/desktop/adapters/safe-storage.ts).
  * Browser mode and the CLI cannot encrypt at rest, so they refuse to store and keep a typed secret
  * in memory only, for the life of the process.
  */

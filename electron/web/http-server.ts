@@ -14,7 +14,7 @@ import type { WebSocketServer } from 'ws';
 import { CALL_PATH, SESSION_CHANNELS, BridgeCall, answerText } from '../../shared/bridge-protocol';
 import { fail } from '../../shared/result';
 import type { Logger } from '../core/logger';
-import { dispatch, type Handlers, type Session } from '../ipc/registry';
+import { dispatch, type Handlers, type Session } from '../api/registry';
 import { contentType } from './content-types';
 import { buildCsp, injectNonce } from './csp';
 import { guardConnections, readBody } from './connection-guards';

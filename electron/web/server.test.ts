@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMemoryLogger } from '../core/logger';
-import type { CallContext, Handlers } from '../ipc/registry';
+import type { CallContext, Handlers } from '../api/registry';
 import { startWebServer, type WebServer } from './server';
 
 let dir: string;

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { Logger } from '../core/logger';
-import type { Handlers } from '../ipc/registry';
+import type { Handlers } from '../api/registry';
 import { startServer, type RunningServer, type ServerOptions } from './http-server';
 
 /** What browser mode needs to run. */

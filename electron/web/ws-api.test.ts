@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { JsonText } from '../../shared/bridge-protocol';
 import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
-import type { CallContext, Handlers, Session } from '../ipc/registry';
+import type { CallContext, Handlers, Session } from '../api/registry';
 import { startWebServer, type WebServer } from './server';
 import type { Change } from '../../shared/model';
 import { defaultSettings } from '../../shared/settings';

@@ -7,7 +7,7 @@ import { createWsApi } from './ws-api';
 
 declare global {
   interface Window {
-    /** Installed by electron/preload.ts in the desktop app; absent in browser mode. */
+    /** Installed by electron/desktop/preload.ts in the desktop app; absent in browser mode. */
     api?: Api;
   }
 }

@@ -10,7 +10,7 @@ import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import type { LogonUser } from '../../core/db/repository';
 import { serviceMetrics } from '../../core/metrics';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { CallContext, Handlers } from '../registry';
 
 /** The caller's address, where the carrier knows it (the web carrier; Electron IPC has none). */

@@ -7,9 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APP_ORIGIN } from './ipc/sender-check';
-import { contentType } from './web/content-types';
-import { buildCsp, injectNonce } from './web/csp';
+import { APP_ORIGIN } from './sender-check';
+import { contentType } from '../web/content-types';
+import { buildCsp, injectNonce } from '../web/csp';
 
 /** The scheme registration main makes before the app is ready. */
 export const APP_SCHEME = {

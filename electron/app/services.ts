@@ -3,37 +3,37 @@
  * network service (`mdsync server`).
  *
  * Electron-free: what differs between the two (settings store, secret store, folder picker) comes
- * in as dependencies. The handlers in electron/ipc/ are thin layers over what is built here.
+ * in as dependencies. The handlers in electron/api/ are thin layers over what is built here.
  */
 import { randomBytes } from 'node:crypto';
-import type { DirectoryProbe } from '../shared/contract';
-import type { DirectoryRead, SyncProgress, SyncReport } from '../shared/model';
-import { UserError } from '../shared/result';
-import type { Settings } from '../shared/settings';
-import { createAuthenticator } from './core/auth/authenticate';
-import { verifyPassword } from './core/auth/passwords';
-import { type ArchiveRepository, type RepositoryOptions, openRepository } from './core/db/repository';
-import { chooseDatabase } from './core/db/database-choice';
-import type { Logger } from './core/logger';
-import { systemCodePage } from './core/mdaemon/default-code-page';
-import { openAppDirSource } from './core/mdaemon/open-source';
-import { readDirectory } from './core/mdaemon/read-directory';
-import { readWindowsRegistry } from './core/mdaemon/windows-registry';
-import type { SecretStore } from './core/secret-store';
-import { type SettingsStore, openSharedSettingsStore } from './core/settings-store';
-import { createSmbSource } from './core/smb/smb-source';
-import { runSync } from './core/sync/run';
-import type { Session } from './ipc/registry';
-import type { EventName, EventPayload } from '../shared/contract';
-import { createScheduler, type Scheduler, type Timers } from './core/scheduler';
-import type { CheckPool } from './core/imap/check-pool';
-import { checkImapLogin } from './core/imap/imap-check';
-import { countRefusals, countRun, serviceMetrics } from './core/metrics';
-import { CheckGate, imapGateSize } from './core/auth/check-gate';
-import { SessionGuard } from './core/auth/session-guard';
-import { createDeviceCookies, deviceKey, type DeviceCookies } from './core/auth/device-cookie';
-import { watchUnlockRequests } from './core/auth/unlock-requests';
-import { notifyAfterRun, type RunOutcome } from './core/notify/run-notice';
+import type { DirectoryProbe } from '../../shared/contract';
+import type { DirectoryRead, SyncProgress, SyncReport } from '../../shared/model';
+import { UserError } from '../../shared/result';
+import type { Settings } from '../../shared/settings';
+import { createAuthenticator } from '../core/auth/authenticate';
+import { verifyPassword } from '../core/auth/passwords';
+import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/repository';
+import { chooseDatabase } from '../core/db/database-choice';
+import type { Logger } from '../core/logger';
+import { systemCodePage } from '../core/mdaemon/default-code-page';
+import { openAppDirSource } from '../core/mdaemon/open-source';
+import { readDirectory } from '../core/mdaemon/read-directory';
+import { readWindowsRegistry } from '../core/mdaemon/windows-registry';
+import type { SecretStore } from '../core/secret-store';
+import { type SettingsStore, openSharedSettingsStore } from '../core/settings-store';
+import { createSmbSource } from '../core/smb/smb-source';
+import { runSync } from '../core/sync/run';
+import type { Session } from '../api/registry';
+import type { EventName, EventPayload } from '../../shared/contract';
+import { createScheduler, type Scheduler, type Timers } from '../core/scheduler';
+import type { CheckPool } from '../core/imap/check-pool';
+import { checkImapLogin } from '../core/imap/imap-check';
+import { countRefusals, countRun, serviceMetrics } from '../core/metrics';
+import { CheckGate, imapGateSize } from '../core/auth/check-gate';
+import { SessionGuard } from '../core/auth/session-guard';
+import { createDeviceCookies, deviceKey, type DeviceCookies } from '../core/auth/device-cookie';
+import { watchUnlockRequests } from '../core/auth/unlock-requests';
+import { notifyAfterRun, type RunOutcome } from '../core/notify/run-notice';
 import os from 'node:os';
 
 /** What differs between the desktop app, browser mode and the network service. */

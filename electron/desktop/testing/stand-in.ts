@@ -1,9 +1,9 @@
 /**
  * A recording stand-in of the Electron API the main process uses, so that its wiring
- * (electron/app-wiring.ts) runs in plain Node: the unit test asserts what it records, and the
+ * (electron/desktop/wiring.ts) runs in plain Node: the unit test asserts what it records, and the
  * Chromium flow in e2e/electron.spec.ts drives the real renderer through its ipcMain handlers.
  */
-import type { ElectronApi } from './app-wiring';
+import type { ElectronApi } from '../wiring';
 
 type Listener = (...args: unknown[]) => unknown;
 /** A handler as ipcMain.handle got it. */

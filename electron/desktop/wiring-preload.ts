@@ -4,7 +4,7 @@
  *
  * The renderer sees only `invoke` and `on`, and only for channels and events the contract names.
  */
-import { CHANNEL_NAMES, EVENT_NAMES } from '../shared/contract';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../shared/contract';
 
 /** The parts of contextBridge and ipcRenderer the preload uses. */
 export interface PreloadElectron {

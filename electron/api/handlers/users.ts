@@ -3,7 +3,7 @@ import { JsonText } from '../../../shared/bridge-protocol';
 import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
 function row(u: UserRecord) {

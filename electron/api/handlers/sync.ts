@@ -1,6 +1,6 @@
 /** Handlers of `sync:*` and `imap:test`: Test Settings, Synchronize now, Test Logon. */
 import { checkImapLogin } from '../../core/imap/imap-check';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 import { checkSettings } from './settings';
 

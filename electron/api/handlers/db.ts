@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { damagedCopies } from '../../core/db/db-check';
 import { dataFiles } from '../../core/paths';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
 /**

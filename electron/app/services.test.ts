@@ -2,20 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelName, ChannelInput, ChannelOutput } from '../shared/contract';
-import type { Result } from '../shared/result';
-import type { SyncProgress } from '../shared/model';
-import { createFileLogger } from './core/logger';
-import { dataFiles } from './core/paths';
-import { createMemorySecretStore } from './core/secret-store';
-import { createFileSettingsStore } from './core/settings-store';
-import { createHandlers } from './ipc/handlers';
-import { dispatch, type CallContext, type Session } from './ipc/registry';
+import type { ChannelName, ChannelInput, ChannelOutput } from '../../shared/contract';
+import type { Result } from '../../shared/result';
+import type { SyncProgress } from '../../shared/model';
+import { createFileLogger } from '../core/logger';
+import { dataFiles } from '../core/paths';
+import { createMemorySecretStore } from '../core/secret-store';
+import { createFileSettingsStore } from '../core/settings-store';
+import { createHandlers } from '../api/handlers';
+import { dispatch, type CallContext, type Session } from '../api/registry';
 import { createServices, type Services } from './services';
 
 // The whole main-side stack, as the renderer reaches it: handlers over real services, a real
 // SQLite file and the sample App directory; only the window is missing.
-const sample = path.resolve(__dirname, '../build-resources/sample-app');
+const sample = path.resolve(__dirname, '../../build-resources/sample-app');
 const SECRET = 'Sample-Pass-1';
 
 let dir: string;

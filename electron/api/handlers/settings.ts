@@ -2,7 +2,7 @@
 import { findCodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
 /** Checks what the schema cannot: the code page allowlist. */

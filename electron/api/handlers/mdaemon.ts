@@ -2,7 +2,7 @@
 import { UserError } from '../../../shared/result';
 import { detectAppDir, directoryExists } from '../../core/mdaemon/detect';
 import { readWindowsRegistry } from '../../core/mdaemon/windows-registry';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 import { checkSettings } from './settings';
 

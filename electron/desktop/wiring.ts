@@ -1,5 +1,5 @@
 /**
- * The Electron main process's wiring, given Electron's API as an object: electron/main.ts passes
+ * The Electron main process's wiring, given Electron's API as an object: electron/desktop/main.ts passes
  * the real module, and a test passes a recording stand-in and runs the same wiring in plain Node
  * (window options, the app:// protocol, the permission, navigation and window-open handlers, the
  * IPC registration) where no Electron binary can be had.
@@ -10,25 +10,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { EVENT_NAMES } from '../shared/contract';
-import { createFileLogger, type Logger } from './core/logger';
-import { dataFiles } from './core/paths';
-import { createConnectionManager, type ConnectionManager } from './core/remote/connection-manager';
-import { createServerStore } from './core/remote/server-store';
-import type { SecretStore } from './core/secret-store';
-import type { SettingsStore } from './core/settings-store';
+import { EVENT_NAMES } from '../../shared/contract';
+import { createFileLogger, type Logger } from '../core/logger';
+import { dataFiles } from '../core/paths';
+import { createConnectionManager, type ConnectionManager } from '../core/remote/connection-manager';
+import { createServerStore } from '../core/remote/server-store';
+import type { SecretStore } from '../core/secret-store';
+import type { SettingsStore } from '../core/settings-store';
 import {
   APP_SCHEME,
   guardContents,
   rendererResponse,
   windowPreferences,
   type GuardedContents,
-} from './app-wiring-renderer';
-import { menuTemplate } from './app-wiring-menu';
-import { createHandlers } from './ipc/handlers';
-import { desktopConnectionHandlers } from './ipc/handlers/connection';
-import { APP_ORIGIN, registerIpc, type IpcMainLike, type IpcRegistration } from './ipc/electron-ipc';
-import { createServices, type Services } from './services';
+} from './wiring-renderer';
+import { menuTemplate } from './wiring-menu';
+import { createHandlers } from '../api/handlers';
+import { desktopConnectionHandlers } from '../api/handlers/connection';
+import { APP_ORIGIN, registerIpc, type IpcMainLike, type IpcRegistration } from './electron-ipc';
+import { createServices, type Services } from '../app/services';
 
 /** A window, as far as the wiring uses it. */
 export interface WindowLike {

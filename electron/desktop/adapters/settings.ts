@@ -5,8 +5,8 @@
  * still checked and migrated by the core's zod schema on every load.
  */
 import Store from 'electron-store';
-import { Settings } from '../../shared/settings';
-import { migrateSettings, type SettingsStore } from '../core/settings-store';
+import { Settings } from '../../../shared/settings';
+import { migrateSettings, type SettingsStore } from '../../core/settings-store';
 
 /** A SettingsStore on electron-store, in `dataDir`. */
 export function createElectronSettingsStore(dataDir: string): SettingsStore {

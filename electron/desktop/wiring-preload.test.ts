@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Api } from '../shared/contract';
-import { exposeApi } from './app-wiring-preload';
+import type { Api } from '../../shared/contract';
+import { exposeApi } from './wiring-preload';
 
 // The preload's work run in plain Node against a recording stand-in of contextBridge and ipcRenderer.
 type Listener = (...args: unknown[]) => unknown;

@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import { safeStorage } from 'electron';
-import { UserError } from '../../shared/result';
-import { writeFileAtomic } from '../core/atomic-file';
-import type { SecretName, SecretStore } from '../core/secret-store';
+import { UserError } from '../../../shared/result';
+import { writeFileAtomic } from '../../core/atomic-file';
+import type { SecretName, SecretStore } from '../../core/secret-store';
 
 function unavailable(): string | null {
   if (!safeStorage.isEncryptionAvailable()) return 'the operating system offers no secret storage here';

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, EVENT_NAMES } from '../shared/contract';
-import { startApp, type RunningApp, type WiringDeps } from './app-wiring';
-import { ipcEvent, standIn, type Recording } from './app-wiring-stand-in';
-import { createMemorySecretStore } from './core/secret-store';
-import { createFileSettingsStore } from './core/settings-store';
-import { FAKE_PASSWORD, startFakeService, type FakeService } from './core/remote/testing/fake-service';
-import { selfSignedCertificate, type TestCertificate } from './core/remote/testing/self-signed';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../shared/contract';
+import { startApp, type RunningApp, type WiringDeps } from './wiring';
+import { ipcEvent, standIn, type Recording } from './testing/stand-in';
+import { createMemorySecretStore } from '../core/secret-store';
+import { createFileSettingsStore } from '../core/settings-store';
+import { FAKE_PASSWORD, startFakeService, type FakeService } from '../core/remote/testing/fake-service';
+import { selfSignedCertificate, type TestCertificate } from '../core/remote/testing/self-signed';
 
 // The main process's wiring run in plain Node against a recording stand-in of Electron's API:
 // what cannot run here (the window) is still asserted as it is set up.

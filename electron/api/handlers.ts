@@ -1,5 +1,5 @@
 /** Every channel's handler, built over the services: the registry's input. */
-import type { Services } from '../services';
+import type { Services } from '../app/services';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { connectionHandlers } from './handlers/connection';

@@ -1,7 +1,7 @@
 /** Handler of `notify:test`: Send test message with the Notifications settings on screen. */
 import os from 'node:os';
 import { sendTestMessage, testMail } from '../../core/notify/test-message';
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
 /** `notify:test`: a typed SMTP password is used once; else the stored one. Never logged. */

@@ -4,7 +4,7 @@
  * Kept apart from electron-ipc.ts so it is tested in plain Node, without the Electron binary.
  */
 
-/** The origin the renderer is served from (electron/main.ts registers the protocol). */
+/** The origin the renderer is served from (electron/desktop/main.ts registers the protocol). */
 export const APP_ORIGIN = 'app://mdsync';
 
 /** The parts of an IPC event the check reads. */

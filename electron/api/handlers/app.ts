@@ -1,5 +1,5 @@
 /** Handlers of `app:*`: what the renderer needs to know about this installation. */
-import type { Services } from '../../services';
+import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
 /** `app:log` lines one user may write: a burst, then one a minute. */

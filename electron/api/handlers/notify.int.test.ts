@@ -20,7 +20,7 @@ import { dataFiles } from '../../core/paths';
 import type { Timers } from '../../core/scheduler';
 import { createMemorySecretStore } from '../../core/secret-store';
 import { createFileSettingsStore } from '../../core/settings-store';
-import { createServices, type Services } from '../../services';
+import { createServices, type Services } from '../../app/services';
 import { createHandlers } from '../handlers';
 import { dispatch, type CallContext, type Session } from '../registry';
 

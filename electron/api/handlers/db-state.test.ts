@@ -13,7 +13,7 @@ import { createMemoryLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { createMemorySecretStore } from '../../core/secret-store';
 import { createFileSettingsStore } from '../../core/settings-store';
-import { createServices, type Services } from '../../services';
+import { createServices, type Services } from '../../app/services';
 import { createHandlers } from '../handlers';
 import { dispatch, type Session } from '../registry';
 
