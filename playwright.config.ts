@@ -12,8 +12,9 @@ export default defineConfig({
   outputDir: 'test-results',
   timeout: 120_000,
   expect: { timeout: 10_000 },
-  // One worker: the servers (Dovecot, Samba) are started once per worker and the flow is sequential.
-  workers: 1,
+  // Two workers: each starts its own servers (Dovecot, Samba) on free ports; the specs mostly wait on
+  // the app, the servers and countdowns, so two at once finish sooner even on two cores.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [
     ['list'],
