@@ -119,10 +119,11 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
     directory.appDir = found.appDir;
   }
   const cp = v['code-page'] ?? directory.codePage;
-  directory.codePage =
+  const codePage =
     cp.trim() !== ''
       ? resolveCodePage(cp)
       : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+  directory.codePage = codePage;
   const settings: Settings = { ...saved, directory, sync };
   const sharePassword = v['share-password-stdin']
     ? await readPasswordFromStdin(io)
@@ -140,7 +141,7 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
         createSmbSource,
       });
       try {
-        return await readDirectory(source, { codePage: directory.codePage, signal });
+        return await readDirectory(source, { codePage, signal });
       } finally {
         await source.close();
       }
