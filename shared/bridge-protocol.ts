@@ -8,11 +8,15 @@
  */
 import { z } from 'zod';
 import { ChangeAction, type Change } from './model';
+import { type ErrorCode, isErrorCode } from './error-codes';
 import type { Result } from './result';
 
-/** A failure on the wire: a stable code and a one-line message. */
+/**
+ * A failure on the wire: a stable code and a one-line message. A code this build does not know
+ * (a newer server's) arrives as `internal`, its message kept.
+ */
 export const AppError = z.object({
-  code: z.string(),
+  code: z.string().transform((c): ErrorCode => (isErrorCode(c) ? c : 'internal')),
   message: z.string(),
   retryAfterSeconds: z.number().int().positive().optional(),
 });

@@ -1,7 +1,16 @@
-/** The code pages the product offers for USERLIST.DAT and Groups.dat, with readable labels. */
+/**
+ * The code pages the product offers for USERLIST.DAT and Groups.dat, with readable labels.
+ *
+ * A code page is parsed once where it comes in (settings, `--code-page`, an API input) into a
+ * `CodePage`, the closed union of the allowlisted ids; the readers and decoders take only that type
+ * and never check a spelling again.
+ */
+import { type Result, fail, ok } from './result';
+
+/** One allowlisted code page. */
 export interface CodePageInfo {
   /** The iconv-lite encoding name, as saved in settings and given to `--code-page`. */
-  readonly id: string;
+  readonly id: CodePage;
   /** What the Code Page list shows. */
   readonly label: string;
   /** True for the DBCS code pages whose characters take one or two bytes. */
@@ -14,7 +23,7 @@ export interface CodePageInfo {
  * Windows ANSI code pages first (what MDaemon writes on each system locale), then the DOS OEM
  * code pages a file may have passed through, then KOI8-R.
  */
-export const CODE_PAGES: readonly CodePageInfo[] = [
+const LIST = [
   { id: 'cp1252', label: 'Windows-1252 (Western European)', multiByte: false },
   { id: 'cp1250', label: 'Windows-1250 (Central European)', multiByte: false },
   { id: 'cp1251', label: 'Windows-1251 (Cyrillic)', multiByte: false },
@@ -34,16 +43,38 @@ export const CODE_PAGES: readonly CodePageInfo[] = [
   { id: 'cp852', label: 'DOS-852 (Central European)', multiByte: false },
   { id: 'cp866', label: 'DOS-866 (Cyrillic)', multiByte: false },
   { id: 'koi8-r', label: 'KOI8-R (Russian)', multiByte: false },
-];
+] as const;
+
+/** An allowlisted code page id: only parseCodePage (or a literal id in code) makes one. */
+export type CodePage = (typeof LIST)[number]['id'];
+
+/** The allowlist, in the order the Code Page list shows it. */
+export const CODE_PAGES: readonly CodePageInfo[] = LIST;
 
 /** The code page used where the system's ANSI code page cannot be known. */
-export const FALLBACK_CODE_PAGE = 'cp1252';
+export const FALLBACK_CODE_PAGE: CodePage = 'cp1252';
 
 /** Finds an allowlisted code page by id, accepting `1252`, `CP1252` and `windows-1252` spellings. */
 export function findCodePage(input: string): CodePageInfo | undefined {
   const s = input.trim().toLowerCase();
   const id = /^\d+$/.test(s) ? `cp${s}` : s.replace(/^windows-/, 'cp');
   return CODE_PAGES.find((c) => c.id === id);
+}
+
+/**
+ * Parses a code page spelling (`1252`, `CP1252`, `windows-1252`) into its allowlisted id, or fails
+ * with code `codePage` and a message naming the valid ids (what someone typing `--code-page` needs).
+ */
+export function parseCodePage(text: string): Result<CodePage> {
+  const found = findCodePage(text);
+  if (found) return ok(found.id);
+  const shown = text.trim() === '' ? '(empty)' : `'${text.trim().slice(0, 40)}'`;
+  return fail('codePage', `unknown code page ${shown}; valid code pages: ${CODE_PAGES.map((c) => c.id).join(', ')}`);
+}
+
+/** True for the DBCS code pages (cp932, cp936, cp949, cp950), whose characters take one or two bytes. */
+export function isMultiByte(cp: CodePage): boolean {
+  return CODE_PAGES.some((c) => c.id === cp && c.multiByte);
 }
 
 /**

@@ -4,10 +4,13 @@
  * No zod here: every command line run loads this module, and zod's start-up cost is paid only by
  * the paths that parse (the schema of AppError is in bridge-protocol.ts).
  */
+import type { ErrorCode } from './error-codes';
+
+export type { ErrorCode } from './error-codes';
 
 /** A failure an administrator can act on: a stable code and a one-line message. */
 export interface AppError {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   /** For `busy` and throttled refusals: when to try again (the page can count down). */
   readonly retryAfterSeconds?: number;
@@ -22,7 +25,7 @@ export function ok<T>(value: T): Result<T> {
 }
 
 /** Builds an expected failure. */
-export function fail<T = never>(code: string, message: string): Result<T> {
+export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
   return { ok: false, error: { code, message } };
 }
 
@@ -33,7 +36,7 @@ export function fail<T = never>(code: string, message: string): Result<T> {
  */
 export class UserError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** When to try again, for `busy` and throttled refusals. */
     readonly retryAfterSeconds?: number,

@@ -5,13 +5,20 @@
  * safeStorage in the app; standard input or MDSYNC_SHARE_PASSWORD on the command line).
  */
 import { z } from 'zod';
+import { parseDeleteLimit } from './delete-limit';
 import { Privilege } from './model';
 
 /** The current settings document version; older documents are migrated on load. */
 export const SETTINGS_VERSION = 1;
 
-/** A deletion guard limit: a count (`5`) or a percentage of Directory Services users (`10%`). */
-export const DeleteLimit = z.string().regex(/^\d{1,7}%?$/, 'a number of users, or a percentage such as 10%');
+/**
+ * A deletion guard limit as saved: a count (`5`) or a percentage of Directory Services users
+ * (`10%`, at most 100), checked by the one parser (shared/delete-limit.ts) with its message.
+ */
+export const DeleteLimit = z.string().superRefine((text, ctx) => {
+  const parsed = parseDeleteLimit(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error.message });
+});
 
 /** Where and how to read MDaemon's App directory. */
 export const DirectorySettings = z.object({

@@ -22,7 +22,7 @@ import { dataFiles } from '../../electron/core/paths';
 import { runSync } from '../../electron/core/sync/run';
 
 const COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100_000, 200_000];
-const CODE_PAGE = 'windows-1252';
+const CODE_PAGE = 'cp1252';
 const ROOT = path.resolve(__dirname, '../..');
 const GOAL_LIST_MS = 3000;
 const RUNS = 3;

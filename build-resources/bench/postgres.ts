@@ -18,7 +18,7 @@ import { type RepositoryOptions, openRepository } from '../../electron/core/db/r
 import { runSync } from '../../electron/core/sync/run';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
-const CODE_PAGE = 'windows-1252';
+const CODE_PAGE = 'cp1252';
 const ROOT = path.resolve(__dirname, '../..');
 const BENCH = path.join(ROOT, 'bench-data', `stores-${COUNT}`);
 const APP = path.join(BENCH, 'app');

@@ -15,6 +15,7 @@ import { verifyPassword } from '../core/auth/passwords';
 import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/repository';
 import { chooseDatabase } from '../core/db/database-choice';
 import type { Logger } from '../core/logger';
+import { resolveCodePage } from '../core/mdaemon/code-page';
 import { systemCodePage } from '../core/mdaemon/default-code-page';
 import { openAppDirSource } from '../core/mdaemon/open-source';
 import { readDirectory } from '../core/mdaemon/read-directory';
@@ -257,7 +258,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         createSmbSource,
       });
       try {
-        return await readDirectory(source, { codePage: settings.directory.codePage, signal, onProgress });
+        const codePage = resolveCodePage(settings.directory.codePage);
+        return await readDirectory(source, { codePage, signal, onProgress });
       } finally {
         await source.close();
       }

@@ -4,7 +4,7 @@
  * Commands never call process.exit or print stacks: they return an exit status, or throw a
  * CliError / UserError that the dispatcher turns into one line on stderr.
  */
-import { UserError } from '../../shared/result';
+import { type ErrorCode, UserError, assertNever } from '../../shared/result';
 
 /** Streams and environment of one command run (fakes in tests, the process in real life). */
 export interface CliIo {
@@ -31,22 +31,67 @@ export class CliError extends Error {
   }
 }
 
-/** UserError codes that mean "bad usage or unreadable input" (exit 2); every other code exits 1. */
-export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'usage',
-  'input',
-  'config',
-  'codePage',
-  'notFound',
-  'notUserlist',
-  'unreadable',
-  'encoding',
-]);
+/**
+ * The exit status of an error code: 2 for bad usage or unreadable input, 1 for refused or failed.
+ * Exhaustive over ErrorCode: a new code does not compile until it is given its status here.
+ */
+export function exitCodeOf(code: ErrorCode): 1 | 2 {
+  switch (code) {
+    case 'usage':
+    case 'input':
+    case 'config':
+    case 'codePage':
+    case 'notFound':
+    case 'notUserlist':
+    case 'unreadable':
+    case 'encoding':
+      return 2;
+    case 'unstable':
+    case 'corrupt':
+    case 'exists':
+    case 'tooLarge':
+    case 'unsupported':
+    case 'weakPassword':
+    case 'diskFull':
+    case 'writeFailed':
+    case 'secretStore':
+    case 'busy':
+    case 'cancelled':
+    case 'failed':
+    case 'refused':
+    case 'forbidden':
+    case 'notLoggedOn':
+    case 'invalidCredentials':
+    case 'notPermitted':
+    case 'serverUnreachable':
+    case 'tlsError':
+    case 'notConfigured':
+    case 'lockedOut':
+    case 'setupCode':
+    case 'auth':
+    case 'network':
+    case 'timeout':
+    case 'protocol':
+    case 'listen':
+    case 'certificateChanged':
+    case 'disconnected':
+    case 'unavailable':
+    case 'useHttp':
+    case 'notCarried':
+    case 'badInput':
+    case 'unknownChannel':
+    case 'invalid':
+    case 'internal':
+      return 1;
+    default:
+      return assertNever(code);
+  }
+}
 
 /** The exit status for an error thrown by a command. */
 export function exitCodeFor(err: unknown): 1 | 2 {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof UserError) return INPUT_ERROR_CODES.has(err.code) ? 2 : 1;
+  if (err instanceof UserError) return exitCodeOf(err.code);
   return 1;
 }
 

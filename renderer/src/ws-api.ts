@@ -18,7 +18,7 @@ import {
   type PackedChanges,
 } from '../../shared/bridge-protocol';
 import type { Api, ChannelName, EventName } from '../../shared/contract';
-import type { Result } from '../../shared/result';
+import type { ErrorCode, Result } from '../../shared/result';
 
 /**
  * The part of the browser's WebSocket this client uses; declared here so the module also
@@ -44,7 +44,7 @@ interface Pending {
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
 
-function failure(code: string, message: string): Result<never> {
+function failure(code: ErrorCode, message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 

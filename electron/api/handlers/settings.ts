@@ -1,5 +1,5 @@
 /** Handlers of `settings:*`: the dialog's saved state, without ever sending a password back. */
-import { findCodePage } from '../../../shared/code-pages';
+import { parseCodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
 import type { Services } from '../../app/services';
@@ -8,8 +8,10 @@ import type { Handlers } from '../registry';
 /** Checks what the schema cannot: the code page allowlist. */
 export function checkSettings(settings: Settings): Settings {
   const cp = settings.directory.codePage;
-  if (cp && !findCodePage(cp)) throw new UserError('codePage', `${cp} is not a supported code page`);
-  return { ...settings, directory: { ...settings.directory, codePage: cp ? findCodePage(cp)!.id : '' } };
+  if (!cp) return settings;
+  const parsed = parseCodePage(cp);
+  if (!parsed.ok) throw new UserError('codePage', `${cp} is not a supported code page`);
+  return { ...settings, directory: { ...settings.directory, codePage: parsed.value } };
 }
 
 /** `settings:get` and `settings:save`. */

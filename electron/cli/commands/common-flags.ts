@@ -7,13 +7,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
+import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
 import type { Settings } from '../../../shared/settings';
 import { resolveCodePage } from '../../core/mdaemon/code-page';
 import { systemCodePage } from '../../core/mdaemon/default-code-page';
 import { detectAppDir } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
-import { parseDeleteLimit } from '../../core/sync/guard';
+import { deleteLimitOf } from '../../core/sync/guard';
 import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
@@ -91,14 +92,15 @@ export function parseFlags<T>(
 export interface PreparedRun {
   readonly dataDir: string;
   readonly settings: Settings;
-  readonly deleteLimit: string | undefined;
+  /** `--delete-limit`, parsed before anything is read. */
+  readonly deleteLimit: ParsedDeleteLimit | undefined;
   readonly readDirectory: (signal?: AbortSignal) => Promise<DirectoryRead>;
 }
 
 /** Applies the flags over the saved settings and prepares the source reader. */
 export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps): Promise<PreparedRun> {
   const dataDir = v['data-dir'] ?? io.defaultDataDir;
-  if (v['delete-limit'] !== undefined) parseDeleteLimit(v['delete-limit'], 0);
+  const deleteLimit = v['delete-limit'] === undefined ? undefined : deleteLimitOf(v['delete-limit']);
   const saved = deps.loadSettings(dataDir);
   const directory = { ...saved.directory, share: { ...saved.directory.share } };
   const sync = { ...saved.sync };
@@ -119,10 +121,11 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
     directory.appDir = found.appDir;
   }
   const cp = v['code-page'] ?? directory.codePage;
-  directory.codePage =
+  const codePage =
     cp.trim() !== ''
       ? resolveCodePage(cp)
       : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+  directory.codePage = codePage;
   const settings: Settings = { ...saved, directory, sync };
   const sharePassword = v['share-password-stdin']
     ? await readPasswordFromStdin(io)
@@ -132,7 +135,7 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
   return {
     dataDir,
     settings,
-    deleteLimit: v['delete-limit'],
+    deleteLimit,
     readDirectory: async (signal) => {
       const source = openAppDirSource(directory, {
         platform: deps.platform,
@@ -140,7 +143,7 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
         createSmbSource,
       });
       try {
-        return await readDirectory(source, { codePage: directory.codePage, signal });
+        return await readDirectory(source, { codePage, signal });
       } finally {
         await source.close();
       }

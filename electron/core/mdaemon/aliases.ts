@@ -13,6 +13,7 @@
  *   gets a note saying it is ignored;
  * - any other `$…$` macro is not known to mdsync: ignored with a note.
  */
+import type { CodePage } from '../../../shared/code-pages';
 import type { SourceWarning } from '../../../shared/model';
 import { decodeLines } from './text-file';
 
@@ -43,8 +44,8 @@ export interface AliasesParse {
 /** The macro MDaemon replaces by each of its local domains. */
 const LOCAL_DOMAIN = '$localdomain$';
 
-/** Parses Alias.dat bytes in an allowlisted code page; throws only UserError `codePage`/`encoding`. */
-export function parseAliases(data: Buffer, codePage: string, file = 'Alias.dat'): AliasesParse {
+/** Parses Alias.dat bytes in an allowlisted code page; throws only UserError `encoding`. */
+export function parseAliases(data: Buffer, codePage: CodePage, file = 'Alias.dat'): AliasesParse {
   const rules: AliasRule[] = [];
   const warnings: SourceWarning[] = [];
   let wildcards = 0;

@@ -22,6 +22,9 @@ describe('resolveCodePage and detectUnicode', () => {
     expect(() => resolveCodePage('utf8')).toThrow(/unknown code page 'utf8'/);
     expect(() => resolveCodePage('')).toThrow(/unknown code page \(empty\)/);
   });
+  it('allowlists only encodings iconv-lite has (so the readers never check again)', () => {
+    for (const c of CODE_PAGES) expect(iconv.encodingExists(c.id)).toBe(true);
+  });
   it('tells UTF-16 and a UTF-8 BOM from code page bytes', () => {
     expect(detectUnicode(Buffer.from([0xef, 0xbb, 0xbf, 0x41]))).toBe('utf8Bom');
     expect(detectUnicode(Buffer.from('hello world, this is text', 'utf16le'))).toBe('utf16');

@@ -1,29 +1,24 @@
 /**
- * Code page checks shared by the MDaemon readers.
+ * Code pages for the MDaemon readers: the edge's parse, Unicode detection, the field decoders.
  *
  * Only allowlisted code pages are accepted, so a typo in settings or on the command line is a
- * clear error instead of iconv-lite silently decoding with something else.
+ * clear error instead of iconv-lite silently decoding with something else. The readers take a
+ * parsed `CodePage` and do not check it again.
  */
 import iconv from 'iconv-lite';
-import { CODE_PAGES, findCodePage } from '../../../shared/code-pages';
+import { type CodePage, isMultiByte, parseCodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
 
 /**
- * Resolves a code page spelling (`1252`, `CP1252`, `windows-1252`) to its allowlisted id.
+ * Parses a code page spelling (`1252`, `CP1252`, `windows-1252`) at an edge (a flag, the settings).
  *
  * Throws UserError `codePage` naming the valid ids, because the caller is usually an
  * administrator typing `--code-page` who needs to see what is accepted.
  */
-export function resolveCodePage(input: string): string {
-  const found = findCodePage(input);
-  if (!found || !iconv.encodingExists(found.id)) {
-    const shown = input.trim() === '' ? '(empty)' : `'${input.trim().slice(0, 40)}'`;
-    throw new UserError(
-      'codePage',
-      `unknown code page ${shown}; valid code pages: ${CODE_PAGES.map((c) => c.id).join(', ')}`,
-    );
-  }
-  return found.id;
+export function resolveCodePage(input: string): CodePage {
+  const parsed = parseCodePage(input);
+  if (!parsed.ok) throw new UserError(parsed.error.code, parsed.error.message);
+  return parsed.value;
 }
 
 /** Kind of Unicode text a file is, when its first bytes tell; null for a plain byte file. */
@@ -56,7 +51,7 @@ export function detectUnicode(data: Buffer): UnicodeKind {
 /** Decodes bytes [from, to) of a buffer in one code page. */
 export type FieldDecoder = (data: Buffer, from: number, to: number) => string;
 
-const decoders = new Map<string, FieldDecoder>();
+const decoders = new Map<CodePage, FieldDecoder>();
 
 /**
  * A decoder for short fields in an allowlisted code page.
@@ -65,12 +60,10 @@ const decoders = new Map<string, FieldDecoder>();
  * code pages use a table built once from iconv-lite (same mapping, U+FFFD for undefined bytes)
  * applied to a native latin1 slice; multi-byte code pages go through iconv-lite.
  */
-export function fieldDecoder(codePage: string): FieldDecoder {
-  const cp = resolveCodePage(codePage);
+export function fieldDecoder(cp: CodePage): FieldDecoder {
   let decoder = decoders.get(cp);
   if (decoder) return decoder;
-  const info = findCodePage(cp);
-  const table = info && !info.multiByte ? singleByteTable(cp) : null;
+  const table = isMultiByte(cp) ? null : singleByteTable(cp);
   if (table === null) {
     decoder = (data, from, to) => iconv.decode(data.subarray(from, to), cp);
   } else {
@@ -91,7 +84,7 @@ export function fieldDecoder(codePage: string): FieldDecoder {
   return decoder;
 }
 
-function singleByteTable(cp: string): Uint16Array | null {
+function singleByteTable(cp: CodePage): Uint16Array | null {
   const all = Buffer.alloc(256);
   for (let i = 0; i < 256; i++) all[i] = i;
   const text = iconv.decode(all, cp);
@@ -101,7 +94,7 @@ function singleByteTable(cp: string): Uint16Array | null {
   return table;
 }
 
-const plainTables = new Map<string, Uint8Array>();
+const plainTables = new Map<CodePage, Uint8Array>();
 
 /**
  * Bytes that decode, alone, to the character with the same code in an allowlisted code page
@@ -111,14 +104,12 @@ const plainTables = new Map<string, Uint8Array>();
  * A field whose text bytes are all plain (and does not end in a space) decodes to exactly its
  * native latin1 slice, so the reader can skip the decoder and the trimming.
  */
-export function plainBytes(codePage: string): Uint8Array {
-  const cp = resolveCodePage(codePage);
+export function plainBytes(cp: CodePage): Uint8Array {
   let plain = plainTables.get(cp);
   if (plain) return plain;
   plain = new Uint8Array(256);
   for (let b = 0x20; b < 0x7f; b++) plain[b] = 1;
-  const info = findCodePage(cp);
-  const table = info && !info.multiByte ? singleByteTable(cp) : null;
+  const table = isMultiByte(cp) ? null : singleByteTable(cp);
   if (table !== null) for (let b = 0xa1; b < 0x100; b++) if (table[b] === b) plain[b] = 1;
   plainTables.set(cp, plain);
   return plain;

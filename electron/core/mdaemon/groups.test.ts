@@ -1,10 +1,11 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import type { CodePage } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
 import { parseAliases } from './aliases';
 import { parseGroups } from './groups';
 
-const enc = (text: string, cp = 'cp1252') => iconv.encode(text.replace(/\n/g, '\r\n'), cp);
+const enc = (text: string, cp: CodePage = 'cp1252') => iconv.encode(text.replace(/\n/g, '\r\n'), cp);
 
 describe('parseGroups', () => {
   it('reads the documented layout', () => {
@@ -74,7 +75,7 @@ describe('parseGroups', () => {
     ]);
   });
 
-  it.each([
+  it.each<[CodePage, string]>([
     ['cp932', '営業部表示'], // 表 has the trail byte 0x5C
     ['cp1251', 'Отдел продаж'],
     ['cp1250', 'Zarząd Łódź'],

@@ -12,6 +12,7 @@
  * section is found does not parse: one warning names its first line, rather than no groups
  * passing silently.
  */
+import type { CodePage } from '../../../shared/code-pages';
 import type { MdaemonGroup, SourceWarning } from '../../../shared/model';
 import { decodeLines } from './text-file';
 
@@ -31,8 +32,8 @@ export interface GroupsParse {
 
 const MEMBER_KEY = /^member\d*$/;
 
-/** Parses Groups.dat bytes in an allowlisted code page; throws only UserError `codePage`/`encoding`. */
-export function parseGroups(data: Buffer, codePage: string, file = 'Groups.dat'): GroupsParse {
+/** Parses Groups.dat bytes in an allowlisted code page; throws only UserError `encoding`. */
+export function parseGroups(data: Buffer, codePage: CodePage, file = 'Groups.dat'): GroupsParse {
   const warnings: SourceWarning[] = [];
   const groups: ParsedGroup[] = [];
   const byName = new Map<string, ParsedGroup>();

@@ -5,11 +5,11 @@
  * read again when it changed; a file that keeps changing is a UserError `unstable` rather than
  * a half-written account list that could make a synchronization delete users.
  */
+import type { CodePage } from '../../../shared/code-pages';
 import type { DirectoryRead, MdaemonAccount, SourceWarning } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import { resolveAliases } from './alias-resolve';
 import { parseAliases } from './aliases';
-import { resolveCodePage } from './code-page';
 import { parseGroups } from './groups';
 import { releaseBuffer } from '../release-buffer';
 import type { AppDirSource, SourceFile } from './source';
@@ -17,7 +17,8 @@ import { parseUserlistIndexed } from './userlist';
 
 /** Options of readDirectory. */
 export interface ReadDirectoryOptions {
-  codePage: string;
+  /** Parsed at the edge (resolveCodePage), never checked again here. */
+  codePage: CodePage;
   /** Aborts between files; the promise rejects with the signal's reason (an AbortError). */
   signal?: AbortSignal;
   /** Files done out of 3 (USERLIST.DAT, Groups.dat, Alias.dat). */
@@ -37,7 +38,7 @@ const REREAD_DELAY_MS = 250;
  * or aliases. Warnings come in file order: USERLIST.DAT, Groups.dat, Alias.dat.
  */
 export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOptions): Promise<DirectoryRead> {
-  const codePage = resolveCodePage(opts.codePage);
+  const codePage = opts.codePage;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const step = (done: number) => {
     opts.signal?.throwIfAborted();

@@ -7,7 +7,8 @@
  */
 import iconv from 'iconv-lite';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, resolveCodePage } from './code-page';
+import type { CodePage } from '../../../shared/code-pages';
+import { detectUnicode } from './code-page';
 
 /**
  * Decodes a text file to lines (1-based line = index + 1).
@@ -15,8 +16,7 @@ import { detectUnicode, resolveCodePage } from './code-page';
  * A UTF-8 byte-order mark means an editor saved it as UTF-8, so it is decoded as UTF-8;
  * UTF-16 is a UserError `encoding`.
  */
-export function decodeLines(data: Buffer, codePage: string, file: string): string[] {
-  const cp = resolveCodePage(codePage);
+export function decodeLines(data: Buffer, cp: CodePage, file: string): string[] {
   const kind = detectUnicode(data);
   if (kind === 'utf16') throw new UserError('encoding', `${file} is UTF-16 text; save it in the ANSI code page ${cp}`);
   const text = kind === 'utf8Bom' ? data.toString('utf8', 3) : iconv.decode(data, cp);

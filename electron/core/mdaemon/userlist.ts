@@ -34,9 +34,9 @@
  *   kept without that byte, with the "does not decode cleanly" warning.
  */
 import type { AccessType, DuplicateRecord, MdaemonAccount, RejectedRecord, SourceWarning } from '../../../shared/model';
-import { findCodePage } from '../../../shared/code-pages';
+import { type CodePage, isMultiByte } from '../../../shared/code-pages';
 import { UserError } from '../../../shared/result';
-import { detectUnicode, fieldDecoder, plainBytes, resolveCodePage } from './code-page';
+import { detectUnicode, fieldDecoder, plainBytes } from './code-page';
 import { domainProblem, mailboxProblem } from './address-check';
 import { EmailIndex, hashString } from './email-index';
 import { field, isBlank, latin1Slice, sameBytes, withoutDanglingByte } from './field-text';
@@ -71,11 +71,11 @@ export interface UserlistParse {
 /**
  * Parses USERLIST.DAT bytes in an allowlisted code page.
  *
- * Throws UserError `codePage`, `encoding` or `notUserlist`; every other problem is a warning.
+ * Throws UserError `encoding` or `notUserlist`; every other problem is a warning.
  * Each account's `groups` and `aliases` is one shared, frozen empty array (200,000 fewer
  * allocations on a big file): give an account its own array, never push into these.
  */
-export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.DAT'): UserlistParse {
+export function parseUserlist(data: Buffer, codePage: CodePage, file = 'USERLIST.DAT'): UserlistParse {
   const { accounts, warnings, invalidRecords, rejected, duplicates, framing } = parseUserlistIndexed(
     data,
     codePage,
@@ -90,10 +90,9 @@ export function parseUserlist(data: Buffer, codePage: string, file = 'USERLIST.D
  */
 export function parseUserlistIndexed(
   data: Buffer,
-  codePage: string,
+  cp: CodePage,
   file = 'USERLIST.DAT',
 ): UserlistParse & { index: EmailIndex } {
-  const cp = resolveCodePage(codePage);
   const decode = fieldDecoder(cp);
   const warnings: SourceWarning[] = [];
   const accounts: MdaemonAccount[] = [];
@@ -114,7 +113,7 @@ export function parseUserlistIndexed(
   const end = tail.end;
   const stride = isStrideFramed(data, pos, tail);
   const seenLines: LineFramingSeen = { lfOnly: 0, firstLfOnly: 0, lineEnds: 0, blank: 0, wrongLength: 0 };
-  const multiByte = findCodePage(cp)?.multiByte === true;
+  const multiByte = isMultiByte(cp);
 
   const seen = new EmailIndex(Math.ceil((end - pos) / (RECORD_BYTES + 2)));
   const plain = plainBytes(cp);

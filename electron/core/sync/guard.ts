@@ -7,7 +7,7 @@
  * never empty the user database. A duplicate account is not an invalid record (the reader lists
  * it apart and the plan skips it): the first record stands for the account, so nothing is lost.
  */
-import { DeleteLimit } from '../../../shared/settings';
+import { type ParsedDeleteLimit, deleteLimitUsers, parseDeleteLimit } from '../../../shared/delete-limit';
 import { UserError } from '../../../shared/result';
 
 /** The default limit for a number of Directory Services users. */
@@ -15,21 +15,11 @@ export function defaultDeleteLimit(directoryUsers: number): number {
   return Math.max(5, Math.floor(directoryUsers / 10));
 }
 
-/** Turns `12` or `10%` (of `directoryUsers`) into a number of users; UserError('usage') otherwise. */
-export function parseDeleteLimit(text: string, directoryUsers: number): number {
-  const value = text.trim();
-  if (!DeleteLimit.safeParse(value).success) {
-    throw new UserError(
-      'usage',
-      `the delete limit ${JSON.stringify(text)} is not a number of users or a percentage such as 10%`,
-    );
-  }
-  if (value.endsWith('%')) {
-    const percent = Number(value.slice(0, -1));
-    if (percent > 100) throw new UserError('usage', `the delete limit ${value} is more than 100%`);
-    return Math.floor((directoryUsers * percent) / 100);
-  }
-  return Number(value);
+/** Parses a typed limit (`12`, `10%`) at an edge that throws: UserError('usage') with the one message. */
+export function deleteLimitOf(text: string): ParsedDeleteLimit {
+  const parsed = parseDeleteLimit(text);
+  if (!parsed.ok) throw new UserError(parsed.error.code, parsed.error.message);
+  return parsed.value;
 }
 
 /** What the guard needs to know about a run. */
@@ -38,8 +28,8 @@ export interface GuardInput {
   readonly directoryUsers: number;
   readonly invalidRecords: number;
   readonly accountsInScope: number;
-  /** The limit from the command line or the settings; null for the default. */
-  readonly limit: string | null;
+  /** The limit from the command line or the settings, parsed where it was typed; null for the default. */
+  readonly limit: ParsedDeleteLimit | null;
   readonly confirmed: boolean;
 }
 
@@ -53,7 +43,7 @@ export function holdReason(g: GuardInput): string | null {
   if (g.accountsInScope === 0) {
     return 'held: no MDaemon account is in scope (empty list or filters that match nobody); nothing is deleted';
   }
-  const limit = g.limit === null ? defaultDeleteLimit(g.directoryUsers) : parseDeleteLimit(g.limit, g.directoryUsers);
+  const limit = g.limit === null ? defaultDeleteLimit(g.directoryUsers) : deleteLimitUsers(g.limit, g.directoryUsers);
   if (g.deletes > limit && !g.confirmed) {
     return `held by the deletion guard: ${g.deletes} deletes exceed the limit of ${limit}; confirm the deletes to apply them`;
   }

@@ -15,7 +15,7 @@ import {
   sameAddresses,
   summarize,
 } from './plan';
-import { type GuardInput, defaultDeleteLimit, holdReason, parseDeleteLimit } from './guard';
+import { type GuardInput, defaultDeleteLimit, deleteLimitOf, holdReason } from './guard';
 import { account, directory, settingsWith } from './test-fixtures';
 import { referencePlan } from './testing/reference-plan';
 
@@ -301,19 +301,21 @@ describe('deletes and the deletion guard', () => {
     const r = directory([account('x@one.test')]);
     const s = settingsWith({ deleteUsers: true });
     expect(planSync(r, s, many, {}).summary.held).toBe(60);
-    expect(planSync(r, s, many, { deleteLimitOverride: '60' }).summary.delete).toBe(60);
-    expect(planSync(r, s, many, { deleteLimitOverride: '50%' }).summary.held).toBe(60);
-    expect(planSync(r, s, many, { deleteLimitOverride: '100%' }).summary.delete).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: deleteLimitOf('60') }).summary.delete).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: deleteLimitOf('50%') }).summary.held).toBe(60);
+    expect(planSync(r, s, many, { deleteLimitOverride: deleteLimitOf('100%') }).summary.delete).toBe(60);
     expect(planSync(r, settingsWith({ deleteUsers: true, deleteLimit: '60' }), many).summary.delete).toBe(60);
+    // the override replaces the saved limit
+    const saved = settingsWith({ deleteUsers: true, deleteLimit: '60' });
+    expect(planSync(r, saved, many, { deleteLimitOverride: deleteLimitOf('59') }).summary.held).toBe(60);
     expect(planSync(r, s, many, { confirmDeletes: true }).summary.delete).toBe(60);
-    expect(parseDeleteLimit('10%', 95)).toBe(9);
-    expect(() => planSync(r, s, many, { deleteLimitOverride: 'lots' })).toThrow(/not a number of users/);
+    expect(() => planSync(r, settingsWith({ deleteLimit: 'lots' }), many)).toThrow(/not a number of users/);
   });
 
   it('holds every delete, even confirmed, when the source has invalid records', () => {
     const plan = planSync({ ...read, invalidRecords: 2 }, settingsWith({ deleteUsers: true }), current, {
       confirmDeletes: true,
-      deleteLimitOverride: '100',
+      deleteLimitOverride: deleteLimitOf('100'),
     });
     expect(plan.summary).toMatchObject({ delete: 0, held: 2, unchanged: 1 });
     expect(plan.changes[1]?.reason).toBe(
@@ -331,7 +333,7 @@ describe('deletes and the deletion guard', () => {
     expect(filtered.summary.held).toBe(3);
   });
 
-  it('refuses a percentage over 100 %, saved or given for the run, before planning anything', () => {
+  it('refuses a percentage over 100 % saved in the settings, before planning anything', () => {
     const r = directory([account('x@one.test')]);
     const refusal = (sync: object, opts: object) => {
       try {
@@ -341,21 +343,23 @@ describe('deletes and the deletion guard', () => {
       }
       return 'accepted';
     };
-    expect(refusal({ deleteUsers: true }, { deleteLimitOverride: '101%' })).toBe(
+    expect(refusal({ deleteUsers: true, deleteLimit: '101%' }, {})).toBe(
       'usage: the delete limit 101% is more than 100%',
     );
     // refused even when this run deletes nobody: the limit is checked first
     expect(refusal({ deleteLimit: '250%' }, {})).toBe('usage: the delete limit 250% is more than 100%');
-    expect(refusal({ deleteUsers: true }, { deleteLimitOverride: '100%' })).toBe('accepted');
-    expect(refusal({}, { deleteLimitOverride: 'lots' })).toBe(
+    expect(refusal({ deleteUsers: true, deleteLimit: '100%' }, {})).toBe('accepted');
+    expect(refusal({ deleteLimit: 'lots' }, {})).toBe(
       'usage: the delete limit "lots" is not a number of users or a percentage such as 10%',
     );
+    // the same refusal where a limit is given for the run (--delete-limit)
+    expect(() => deleteLimitOf('101%')).toThrow(new UserError('usage', 'the delete limit 101% is more than 100%'));
   });
 
   it('reads a limit with spaces around it, as typed on a command line', () => {
-    expect(parseDeleteLimit(' 12 ', 0)).toBe(12);
-    expect(parseDeleteLimit('\t10% ', 95)).toBe(9);
-    expect(() => parseDeleteLimit('1 2', 0)).toThrow('the delete limit "1 2" is not a number of users');
+    expect(deleteLimitOf(' 12 ')).toEqual({ kind: 'count', n: 12 });
+    expect(deleteLimitOf('\t10% ')).toEqual({ kind: 'percent', p: 10 });
+    expect(() => deleteLimitOf('1 2')).toThrow('the delete limit "1 2" is not a number of users');
   });
 
   const guard = (g: Partial<GuardInput>) =>
@@ -370,9 +374,14 @@ describe('deletes and the deletion guard', () => {
     });
 
   it('holds nothing when nothing is to be deleted, even from a broken or empty source', () => {
-    expect(guard({ deletes: 0, invalidRecords: 3, accountsInScope: 0, limit: '0' })).toBeNull();
+    expect(guard({ deletes: 0, invalidRecords: 3, accountsInScope: 0, limit: { kind: 'count', n: 0 } })).toBeNull();
     expect(guard({ deletes: 5 })).toBeNull();
     expect(guard({ deletes: 6 })).toMatch(/^held by the deletion guard: 6 deletes exceed the limit of 5;/);
+    expect(guard({ deletes: 10, directoryUsers: 95, limit: { kind: 'percent', p: 10 } })).toMatch(
+      /^held by the deletion guard: 10 deletes exceed the limit of 9;/,
+    );
+    expect(guard({ deletes: 9, directoryUsers: 95, limit: { kind: 'percent', p: 10 } })).toBeNull();
+    expect(guard({ deletes: 7, directoryUsers: 10, limit: { kind: 'count', n: 7 } })).toBeNull();
   });
 
   it('names a single invalid record in the singular', () => {

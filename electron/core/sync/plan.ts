@@ -17,7 +17,8 @@ import type {
 } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { assertNever } from '../../../shared/result';
-import { holdReason, parseDeleteLimit } from './guard';
+import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
+import { deleteLimitOf, holdReason } from './guard';
 import {
   ADMIN,
   EMAIL_RE,
@@ -38,8 +39,8 @@ export type CurrentUser = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddr
 export interface PlanOptions {
   /** Release deletes the guard's limit holds (not those held for invalid records or an empty scope). */
   readonly confirmDeletes?: boolean;
-  /** `N` or `P%`, replacing the saved limit for this run. */
-  readonly deleteLimitOverride?: string;
+  /** A limit replacing the saved one for this run (`--delete-limit`, parsed there). */
+  readonly deleteLimitOverride?: ParsedDeleteLimit;
   /**
    * Archive folders that outlived their user (lower-case names), when the caller knows them: a
    * create whose folder is among them says that folder will be re-attached.
@@ -243,8 +244,9 @@ export function planSync(
 ): Plan {
   let directoryUsers = 0;
   for (const u of current) if (u.authentication === 'directoryServices') directoryUsers++;
-  const limit = opts.deleteLimitOverride ?? settings.sync.deleteLimit;
-  if (limit !== null) parseDeleteLimit(limit, directoryUsers);
+  // The saved text is checked by the settings schema; turned into a limit here, once, before planning.
+  const saved = settings.sync.deleteLimit;
+  const limit = opts.deleteLimitOverride ?? (saved === null ? null : deleteLimitOf(saved));
   const warnings: SourceWarning[] = [];
   const inScope = scope(read, settings, warnings);
   const named = nameAccounts(inScope, settings);

@@ -7,6 +7,7 @@
  * recorded as failed. A cancelled run changes nothing either.
  */
 import type { DirectoryRead, SourceWarning, SyncProgress, SyncReport, SyncRun } from '../../../shared/model';
+import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
 import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
 import {
@@ -28,8 +29,8 @@ export interface RunSyncOptions {
   readonly settings: Settings;
   readonly dryRun: boolean;
   readonly confirmDeletes?: boolean;
-  /** `N` or `P%` for this run only. */
-  readonly deleteLimit?: string;
+  /** A limit for this run only (`--delete-limit`, parsed there). */
+  readonly deleteLimit?: ParsedDeleteLimit;
   /** Who started it: a user name, `cli` or `schedule`. */
   readonly actor: string;
   readonly signal?: AbortSignal;

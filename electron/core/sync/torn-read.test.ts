@@ -55,7 +55,7 @@ const sync = (fs: LocalFs) =>
   runSync({
     repository: repo,
     readDirectory: () =>
-      readDirectory(createLocalSource('/app', { fs, sleep: noSleep }), { codePage: 'windows-1252', sleep: noSleep }),
+      readDirectory(createLocalSource('/app', { fs, sleep: noSleep }), { codePage: 'cp1252', sleep: noSleep }),
     settings: settingsWith({ deleteUsers: true, deleteLimit: '100%' }),
     dryRun: false,
     confirmDeletes: true,

@@ -38,7 +38,7 @@ export function OptionsSection(p: Props) {
           onChange={(e) => p.onDeleteLimitText(e.target.value)}
           disabled={!sync.deleteUsers}
           error={!!p.deleteLimitError}
-          helperText={p.deleteLimitError ?? 'N users or N%; empty: 5 or 10 %, whichever is more'}
+          helperText={p.deleteLimitError ?? 'N users or N% (up to 100 %); empty: 5 or 10 %, whichever is more'}
           placeholder="default"
           sx={{ width: 260 }}
         />

@@ -3,6 +3,7 @@
  * parse (with its error), and follows the setting when that changes from outside.
  */
 import { useEffect, useRef, useState } from 'react';
+import { parseDeleteLimit as parseSharedDeleteLimit } from '../../../shared/delete-limit';
 
 /** What parsing the text gives: a value to store, or why not. */
 export type Parsed<T> = { value: T } | { error: string };
@@ -44,7 +45,8 @@ export function useParsedText<T>(
 export function parseDeleteLimit(text: string): Parsed<string | null> {
   const t = text.trim();
   if (!t) return { value: null };
-  return /^\d{1,7}%?$/.test(t) ? { value: t } : { error: 'Enter a number of users (5) or a percentage (10%).' };
+  const parsed = parseSharedDeleteLimit(t);
+  return parsed.ok ? { value: t } : { error: parsed.error.message };
 }
 
 /** Hours between automatic runs: 0 (off) to 168. */

@@ -5,7 +5,7 @@
  */
 import type { Change, DirectoryRead, MdaemonAccount, SourceWarning } from '../../../../shared/model';
 import type { Settings } from '../../../../shared/settings';
-import { holdReason, parseDeleteLimit } from '../guard';
+import { deleteLimitOf, holdReason } from '../guard';
 import {
   ADMIN,
   EMAIL_RE,
@@ -119,8 +119,8 @@ export function referencePlan(
   opts: PlanOptions = {},
 ): Plan {
   const directoryUsers = current.filter((u) => u.authentication === 'directoryServices').length;
-  const limit = opts.deleteLimitOverride ?? settings.sync.deleteLimit;
-  if (limit !== null) parseDeleteLimit(limit, directoryUsers);
+  const saved = settings.sync.deleteLimit;
+  const limit = opts.deleteLimitOverride ?? (saved === null ? null : deleteLimitOf(saved));
   const warnings: SourceWarning[] = [];
   const inScope = scope(read, settings, warnings);
   const { valid, skips, names } = candidates(inScope, settings);
