@@ -13,7 +13,9 @@
  * service runs as it does by default (its IMAP checks in one worker thread where there are two cores
  * or more), and its CPU per logon counts both threads.
  *
- * Run: npx tsx build-resources/bench/server.ts [seconds-per-phase]
+ * Run: npx tsx build-resources/bench/server.ts [seconds-per-phase]; MDSYNC_BENCH_PHASES=embedded or
+ * =balancer runs only the phases on the embedded store or only those on PostgreSQL (both by default);
+ * MDSYNC_BENCH_USERS=N loads N users (and messages) instead of 100,000, for a quick look.
  */
 import fs from 'node:fs';
 import https from 'node:https';
@@ -43,11 +45,14 @@ import {
 const SECONDS = Number(process.argv[2] ?? 10);
 const CLIENTS = 50;
 const DS_USERS = 50;
-const BULK = 100_000;
-const MESSAGES = 100_000;
+/** Users in the database, and as many archived messages (MDSYNC_BENCH_USERS: fewer for a quick look). */
+const BULK = Number(process.env.MDSYNC_BENCH_USERS ?? 100_000);
+const MESSAGES = BULK;
 const DS_PASSWORD = 'Bench-DS-Pass 1';
 const BOB_PASSWORD = 'Bench-Integrated 1';
 const GOALS = { logonsPerSecond: 200, p99Ms: 250, rssMb: 300 };
+/** Which groups of phases run (MDSYNC_BENCH_PHASES, comma-separated): all by default. */
+const PHASES = (process.env.MDSYNC_BENCH_PHASES ?? 'embedded,balancer').split(',').map((p) => p.trim());
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -242,7 +247,15 @@ async function timed(attempt: () => Promise<boolean>): Promise<number | string> 
   return (await attempt()) ? performance.now() - t : 'refused';
 }
 
-const dsUser = (c: number, n: number) => `ds${(c + n) % DS_USERS}@bench.test`;
+/** Client c is one person: its own Directory Services user (n, its n-th logon, does not change it). */
+const dsUser = (c: number, _n: number) => `ds${c % DS_USERS}@bench.test`;
+
+/**
+ * Client c's own source address on the loopback network (127.0.1.1 onwards), as the people of a
+ * real site each have theirs: the service's per-address bounds (checks in flight, the throttle's
+ * count of attempts) are for one address taking every place, not for 50 people at 50 desks.
+ */
+const clientAddress = (c: number) => `127.0.1.${c + 1}`;
 
 /** CLIENTS bare logons at a time for SECONDS: Dovecot's own ceiling here. */
 async function bareReference(label: string, port: number, ssl: boolean) {
@@ -269,6 +282,27 @@ async function reference(label: string, imap: ReturnType<typeof saveSettings>['i
   report(label, load, `check ${checkCpu.toFixed(2)}, Dovecot ${dovecotCpu.toFixed(2)}`, 'reference, no service');
 }
 
+/** The service's log (every server of the run writes the data directory's). */
+const logSize = (dataDir: string) => fs.statSync(path.join(dataDir, 'mdsync.log')).size;
+
+/** Why logons were refused as busy since `from` (a log offset), from the service's log: for the printed note. */
+function busyReasons(dataDir: string, from: number): string {
+  const fd = fs.openSync(path.join(dataDir, 'mdsync.log'), 'r');
+  const buf = Buffer.alloc(Math.max(0, logSize(dataDir) - from));
+  fs.readSync(fd, buf, 0, buf.length, from);
+  fs.closeSync(fd);
+  const text = buf.toString('utf8');
+  const reasons = {
+    'another check of the name or address': /refused at once/g,
+    'held back by the throttle': /held back/g,
+    'too many checks at once': /too many password checks/g,
+  };
+  const found = Object.entries(reasons)
+    .map(([why, re]) => [why, text.match(re)?.length ?? 0] as const)
+    .filter(([, n]) => n > 0);
+  return found.length ? `; busy in the log: ${found.map(([why, n]) => `${n} ${why}`).join(', ')}` : '';
+}
+
 /** CLIENTS concurrent clients logging on through the service for SECONDS; prints rate and latency. */
 async function phase(
   service: ServiceProcess,
@@ -278,10 +312,16 @@ async function phase(
 ) {
   const cpuBefore = cpuMs(service.child.pid!);
   const dovecotBefore = treeCpuMs(dovecotPid);
+  const logBefore = logSize(service.dataDir);
   const benchCpu = process.cpuUsage();
   const load = await drive((c) => {
     // The certificate options go to the agent: given per request, Node 24 opens a new connection each time.
-    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ...pinned(service) });
+    const agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 1,
+      localAddress: clientAddress(c),
+      ...pinned(service),
+    });
     return {
       connect: () => connectAgent(service, agent),
       once: (n) => logonOnce(service, agent, ...user(c, n)),
@@ -297,7 +337,7 @@ async function phase(
     label,
     load,
     `service ${serviceCpu.toFixed(2)}${dovecotCpu}, clients ${clientCpu.toFixed(2)}; RSS ${rssMb(service.child.pid!).toFixed(0)} MB`,
-    `${load.count} logons, ${CLIENTS} clients`,
+    `${load.count} logons, ${CLIENTS} clients${busyReasons(service.dataDir, logBefore)}`,
   );
   return { rate: load.rate, p99: percentile(load.sorted, 99) };
 }
@@ -323,8 +363,6 @@ async function balancerPhases(dataDir: string, ds: (c: number, n: number) => [st
   const flags = [
     '--database',
     url,
-    '--max-connections-per-address',
-    String(CLIENTS * 2),
     '--public-url',
     `https://127.0.0.1:${lbPort}/`,
     '--proxy-protocol-from',
@@ -346,6 +384,15 @@ async function balancerPhases(dataDir: string, ds: (c: number, n: number) => [st
     await Promise.all([a.stop(), b.stop()]);
     await pg.stop();
   }
+}
+
+type Figures = { rate: number; p99: number };
+
+/** The balancer's goal line: through HAProxy next to one server reached directly. */
+function printBalancerGoal(b: { direct: Figures; lb: Figures }): void {
+  console.log(
+    `goal: through HAProxy to two servers >= 0.8x one server direct (PostgreSQL, shared sessions): ${b.lb.rate.toFixed(0)}/s p99 ${b.lb.p99.toFixed(0)} ms vs ${b.direct.rate.toFixed(0)}/s p99 ${b.direct.p99.toFixed(0)} ms = ${(b.lb.rate / b.direct.rate).toFixed(2)}x`,
+  );
 }
 
 async function main() {
@@ -399,14 +446,19 @@ async function main() {
     });
   useImap('none');
   console.log(
-    `${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${BULK.toLocaleString('en')} users and ${MESSAGES.toLocaleString('en')} archived messages in the database; Node ${process.version}`,
+    `${CLIENTS} concurrent clients (each its own user and source address), ${SECONDS} s per phase, ${BULK.toLocaleString('en')} users and ${MESSAGES.toLocaleString('en')} archived messages in the database; Node ${process.version}`,
   );
 
-  const service = await startService(dataDir, ['--max-connections-per-address', String(CLIENTS * 2)]);
+  const service = await startService(dataDir);
   try {
     const pid = service.child.pid!;
     const idleRss = rssMb(pid);
     const ds = (c: number, n: number): [string, string] => [dsUser(c, n), DS_PASSWORD];
+    if (!PHASES.includes('embedded')) {
+      const balanced = PHASES.includes('balancer') ? await balancerPhases(dataDir, ds) : null;
+      if (balanced) printBalancerGoal(balanced);
+      return;
+    }
     await phase(service, 'warm-up', ds);
     await bareReference('bare IMAP logons, plain IMAP', dovecot.imapPort, false);
     await reference('IMAP check alone, plain IMAP', useImap('none').imap);
@@ -427,7 +479,7 @@ async function main() {
     console.log(
       `Users list of ${(listed.value as unknown[] | undefined)?.length ?? '?'} rows: RSS ${beforeList.toFixed(0)} MB before, ${busyRss.toFixed(0)} MB after`,
     );
-    const balanced = await balancerPhases(dataDir, ds);
+    const balanced = PHASES.includes('balancer') ? await balancerPhases(dataDir, ds) : null;
     console.log('');
     console.log(
       `goal: >= ${GOALS.logonsPerSecond} Directory Services logons/s with p99 <= ${GOALS.p99Ms} ms: plain ${plain.rate.toFixed(0)}/s p99 ${plain.p99.toFixed(0)} ms, IMAP-SSL ${ssl.rate.toFixed(0)}/s p99 ${ssl.p99.toFixed(0)} ms`,
@@ -435,11 +487,7 @@ async function main() {
     console.log(
       `integrated logons are bounded by scrypt (N=${SCRYPT_PARAMS.N}, r=${SCRYPT_PARAMS.r}, p=${SCRYPT_PARAMS.p}): one hash ~${hashMs.toFixed(0)} ms in this process -> ${integrated.rate.toFixed(1)} logons/s`,
     );
-    if (balanced) {
-      console.log(
-        `goal: through HAProxy to two servers >= 0.8x one server direct (PostgreSQL, shared sessions): ${balanced.lb.rate.toFixed(0)}/s p99 ${balanced.lb.p99.toFixed(0)} ms vs ${balanced.direct.rate.toFixed(0)}/s p99 ${balanced.direct.p99.toFixed(0)} ms = ${(balanced.lb.rate / balanced.direct.rate).toFixed(2)}x`,
-      );
-    }
+    if (balanced) printBalancerGoal(balanced);
     console.log(
       `resident memory with ${BULK.toLocaleString('en')} users: ${idleRss.toFixed(0)} MB after start, ${busyRss.toFixed(0)} MB after the benchmark and a ${(listed.value as unknown[] | undefined)?.length ?? '?'}-row Users list (goal <= ${GOALS.rssMb} MB)`,
     );

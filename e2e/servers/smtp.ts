@@ -1,7 +1,8 @@
 /**
  * A private SMTP server on 127.0.0.1 for tests: Debian's aiosmtpd (`python3 -m aiosmtpd`, package
- * python3-aiosmtpd) delivering into a Maildir, plain or with STARTTLS and a fresh self-signed
- * certificate. The messages it received are read back from the Maildir.
+ * python3-aiosmtpd) delivering into a Maildir, plain, with STARTTLS, or over implicit TLS (SMTPS,
+ * the "SSL" choice) with a fresh self-signed certificate. The messages it received are read back
+ * from the Maildir.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { freePort } from './free-port';
 
 const PYTHON = '/usr/bin/python3';
@@ -26,7 +28,7 @@ export function smtpUnavailable(): string | null {
 /** A running SMTP server. */
 export interface SmtpServer {
   readonly port: number;
-  /** The STARTTLS certificate's SHA-256 fingerprint (AB:CD:… form), when started with TLS. */
+  /** The certificate's SHA-256 fingerprint (AB:CD:… form), when started with STARTTLS or SMTPS. */
   readonly fingerprint256: string | null;
   /** The raw messages received so far. */
   messages(): string[];
@@ -54,18 +56,19 @@ c.stop()
 `;
 
 /**
- * Starts aiosmtpd on a free port; `starttls` offers STARTTLS with a self-signed certificate, `auth`
- * requires a logon with this user and password (plain connections only).
+ * Starts aiosmtpd on a free port; `starttls` offers STARTTLS with a self-signed certificate, `smtps`
+ * speaks TLS from the first byte with one (implicit TLS, as on port 465), `auth` requires a logon
+ * with this user and password (plain connections only).
  */
 export async function startSmtp(
-  opts: { starttls?: boolean; auth?: { user: string; password: string } } = {},
+  opts: { starttls?: boolean; smtps?: boolean; auth?: { user: string; password: string } } = {},
 ): Promise<SmtpServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-smtp-'));
   const maildir = path.join(dir, 'Maildir');
   const port = await freePort();
   const args = ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox'];
   let fingerprint256: string | null = null;
-  if (opts.starttls) {
+  if (opts.starttls || opts.smtps) {
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     execFileSync(
@@ -88,7 +91,8 @@ export async function startSmtp(
       { stdio: 'ignore' },
     );
     fingerprint256 = new X509Certificate(fs.readFileSync(cert)).fingerprint256;
-    args.push('--tlscert', cert, '--tlskey', key, '--no-requiretls');
+    if (opts.smtps) args.push('--smtpscert', cert, '--smtpskey', key);
+    else args.push('--tlscert', cert, '--tlskey', key, '--no-requiretls');
   }
   args.push(maildir);
   const child: ChildProcess = opts.auth
@@ -102,7 +106,7 @@ export async function startSmtp(
   child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 10_000;
-  while (!(await answers(port))) {
+  while (!(await answers(port, opts.smtps === true))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`aiosmtpd did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -126,9 +130,12 @@ export async function startSmtp(
   };
 }
 
-function answers(port: number): Promise<boolean> {
+/** Whether the server greets on `port` (over TLS when `secure`; the test certificate is not checked here). */
+function answers(port: number, secure: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
+    const s = secure
+      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false })
+      : net.connect(port, '127.0.0.1');
     s.once('data', () => {
       s.destroy();
       resolve(true);

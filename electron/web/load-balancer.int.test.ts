@@ -7,6 +7,7 @@
  * tells its pages to reconnect; a synchronization's progress reaches a page on the other server.
  */
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -18,8 +19,11 @@ import { describeIfAvailable } from '../../e2e/servers/suite-needs';
 import { parseScrape, valueOf } from '../core/testing/metrics-reader';
 import {
   CLI,
+  callHttp,
+  cli,
   logOn,
   openBridge,
+  pinned,
   prepareDataDir,
   request,
   startService,
@@ -29,6 +33,7 @@ import {
 const ADMIN_PW = 'Admin-Pass-1 balancer';
 const BOB_PW = 'Bob-Pass-1 balancer';
 const DORA_PW = 'Explorer-Key-1 balancer';
+const ERIN_PW = 'Erin-Device-1 balancer';
 const SAMPLE = path.resolve(__dirname, '../../build-resources/sample-app');
 const missing =
   postgresUnavailable() ?? haproxyUnavailable() ?? (fs.existsSync(CLI) ? null : 'dist/cli.cjs is not built');
@@ -59,6 +64,29 @@ describeIfAvailable('two servers behind HAProxy on one PostgreSQL', missing, () 
     ]);
     return { ...started, dataDir: dirs[0]! };
   };
+  /** A wrong logon of `userName` straight to A from another loopback address; resolves with the answer. */
+  const wrongLogonFrom = (address: string, userName: string) =>
+    new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: a.port,
+          method: 'POST',
+          path: '/api/call',
+          localAddress: address,
+          agent: false,
+          headers: { 'content-type': 'application/json', origin: a.origin },
+          ...pinned(a),
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve(body));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ id: 1, channel: 'auth:logon', input: { userName, password: 'Not-Her-Password 1' } }));
+    });
   /** Both servers in the balancer's rotation: calls through it land on each. */
   const bothUp = async () => {
     for (let t = Date.now(); Date.now() - t < 10_000;) {
@@ -136,6 +164,31 @@ describeIfAvailable('two servers behind HAProxy on one PostgreSQL', missing, () 
     expect(await page.call('auth:session')).toMatchObject({ ok: true, value: { userName: 'dora' } });
     admin.ws.close();
     page.ws.close();
+  });
+
+  it('a device cookie issued by A is good on B: a right password from that browser skips the slowdown strangers caused', async () => {
+    const added = cli(
+      ['users', 'add', 'erin', '--auth', 'integrated', '--privilege', 'login', '--password-stdin'],
+      `${ERIN_PW}\n`,
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const first = await callHttp(a, 'auth:logon', { userName: 'erin', password: ERIN_PW });
+    const device = [first.headers['set-cookie'] ?? []]
+      .flat()
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('__Host-mdsync_device='));
+    expect(device).toBeDefined();
+    // Three wrong passwords for erin from another address: the name alone is slowed down now.
+    for (let i = 0; i < 3; i++) expect(await wrongLogonFrom('127.0.0.9', 'erin')).toContain('invalidCredentials');
+    const log = () => fs.readFileSync(path.join(dirs[1]!, 'mdsync.log'), 'utf8');
+    const delayed = () => log().match(/logon of "erin" from 127\.0\.0\.1 delayed/g)?.length ?? 0;
+    // Without the cookie B slows erin down (the failures are shared)…
+    await logOn(b, 'erin', ERIN_PW);
+    expect(delayed()).toBe(1);
+    // …with the cookie A issued, B knows the device.
+    const known = await callHttp(b, 'auth:logon', { userName: 'erin', password: ERIN_PW }, device);
+    expect(known.body).toContain('"ok":true');
+    expect(delayed()).toBe(1);
   });
 
   it('a synchronization started on A shows its progress to a page on B', async () => {

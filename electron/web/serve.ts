@@ -24,6 +24,7 @@ import { VERSION } from '../version';
 import { drainThenStop, type Draining } from './drain';
 import { FirstStartCode } from './first-start-code';
 import { SharedSessions } from './shared-sessions';
+import { deviceKey } from '../core/auth/device-cookie';
 import { withinTime } from './ops-routes';
 import { startServer, type RunningServer } from './http-server';
 import { parsePublicUrl, serviceNames, type ServerPolicy } from './policy';
@@ -195,6 +196,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const draining: Draining = { on: false };
   // With PostgreSQL every server on the database shares the sessions; the embedded store keeps them here.
   const table = opts.mode === 'server' && services.db.sessionTable ? await services.db.sessionTable() : null;
+  // …and one device-cookie key, so that a device known to one server is known to all of them.
+  if (table) services.devices.useKey(await table.sharedKey('device-cookie', deviceKey(opts.dataDir)));
   let shared: SharedSessions | null = null;
   let server: RunningServer;
   try {

@@ -35,6 +35,7 @@ function slowTable(insertMs: number) {
     expire: () => Promise.resolve(0),
     endedSince: () => Promise.resolve([]),
     async publish() {},
+    sharedKey: (_name, offered) => Promise.resolve(offered),
     listen: () => async () => {},
   };
   return { table, rows };

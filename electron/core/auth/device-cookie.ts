@@ -1,6 +1,8 @@
 /**
  * Known-good devices: a browser that logged on successfully gets a device cookie (HttpOnly,
- * Secure), `<name>.<issued>.<mac>` signed with a key kept in the data directory (mode 0600). A
+ * Secure), `<name>.<issued>.<mac>` signed with a key kept in the data directory (mode 0600), or,
+ * for servers sharing a PostgreSQL database, in the database: one key for every server behind
+ * one name, so that a cookie one of them issued is good on the others. A
  * right password from such a device skips the per-user-name slowdown that strangers' guesses
  * cause (see logon-throttle.ts), so guessing `admin` elsewhere does not slow `admin` down here.
  */
@@ -21,6 +23,8 @@ export interface DeviceCookies {
   issue(userName: string): string;
   /** True when `value` is a live cookie issued to this user name. */
   trusts(value: string | null | undefined, userName: string): boolean;
+  /** Signs and checks with `key` from now on (the key shared by the servers on one database). */
+  useKey(key: Buffer): void;
 }
 
 /** The signing key of a data directory, created on first use; an in-memory one where it cannot be kept. */
@@ -43,8 +47,12 @@ export function deviceKey(dataDir: string): Buffer {
 
 /** Device cookies signed with `key`. */
 export function createDeviceCookies(key: Buffer, now: () => number = Date.now): DeviceCookies {
-  const mac = (payload: string) => crypto.createHmac('sha256', key).update(payload).digest('base64url');
+  let signing = key;
+  const mac = (payload: string) => crypto.createHmac('sha256', signing).update(payload).digest('base64url');
   return {
+    useKey(shared) {
+      signing = shared;
+    },
     issue(userName) {
       const payload = `${Buffer.from(nameKey(userName)).toString('base64url')}.${now().toString(36)}`;
       return `${payload}.${mac(payload)}`;

@@ -154,25 +154,33 @@ export class LogonThrottle {
     const t = this.now();
     const keys = this.keys(s);
     const bounded = keys.filter((k) => Number.isFinite(k.limits.lockoutFailures));
+    // The store's reads and writes of one step go out at once, not one key after another (each a
+    // round trip to a database); the answers are judged in the keys' order.
     const unreserve = async () => {
-      for (const k of bounded) await this.store.remove(pendingKey(k.key), t);
+      await Promise.all(bounded.map((k) => this.store.remove(pendingKey(k.key), t)));
     };
     // This attempt's own reservation is in the count, so however concurrent attempts interleave,
     // failures plus attempts in flight never pass the lock-out limit.
-    for (const k of bounded) await this.store.addFailure(pendingKey(k.key), t);
+    await Promise.all(bounded.map((k) => this.store.addFailure(pendingKey(k.key), t)));
+    const counts = await Promise.all(
+      keys.map(async (k) => {
+        const [own, pending] = await Promise.all([
+          this.store.get(k.key, t - k.limits.windowMs),
+          Number.isFinite(k.limits.lockoutFailures) ? this.store.get(pendingKey(k.key), t - PENDING_MS) : null,
+        ]);
+        return { ...own, inFlight: pending?.failures ?? 0 };
+      }),
+    );
     let delayMs = 0;
-    for (const k of keys) {
-      const { failures, lockedUntil } = await this.store.get(k.key, t - k.limits.windowMs);
+    for (const [i, k] of keys.entries()) {
+      const { failures, lockedUntil, inFlight } = counts[i]!;
       if (k.kind !== 'userName' && lockedUntil > t) {
         await unreserve();
         return { lockedFor: lockedUntil - t, lockedBy: k.kind };
       }
-      if (Number.isFinite(k.limits.lockoutFailures)) {
-        const inFlight = (await this.store.get(pendingKey(k.key), t - PENDING_MS)).failures;
-        if (failures + inFlight > k.limits.lockoutFailures) {
-          await unreserve();
-          return { heldBy: k.kind };
-        }
+      if (Number.isFinite(k.limits.lockoutFailures) && failures + inFlight > k.limits.lockoutFailures) {
+        await unreserve();
+        return { heldBy: k.kind };
       }
       if (k.kind === 'userName' && s.trustedDevice) continue;
       if (failures >= k.limits.freeFailures) {
@@ -183,8 +191,7 @@ export class LogonThrottle {
     return {
       delayMs,
       succeeded: async () => {
-        await unreserve();
-        await this.store.clear(keys[0]!.key);
+        await Promise.all([unreserve(), this.store.clear(keys[0]!.key)]);
       },
       released: unreserve,
       failed: async (alongside = 0) => {

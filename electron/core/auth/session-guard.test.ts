@@ -86,4 +86,60 @@ describe('session guard', () => {
     expect(keep!.user?.userName).toBe('ann');
     expect(end!.user).toBeNull();
   });
+
+  it('a sweep judges only the sessions it read the state of: one bound while it waits on the store is not ended', async () => {
+    const { states, put } = setup();
+    put({ id: 2, userName: 'admin', privileges: ['admin'] });
+    // The store answers the sweep only when the test says so, with the states as they were asked.
+    let answer: () => void = () => undefined;
+    const slow = new SessionGuard({
+      getAuthState: async (name) => [...states.values()].find((s) => s.userName === name) ?? null,
+      getAuthStates: (ids) =>
+        new Promise((resolve) => {
+          const now = ids.flatMap((id) => (states.has(id) ? [states.get(id)!] : []));
+          answer = () => resolve(now);
+        }),
+      log: () => undefined,
+      sweepMs: 0,
+    });
+    const ann: GuardedSession = { user: null };
+    await slow.bindByName(ann, 'ann');
+    slow.follow(ann, () => undefined);
+    const sweep = slow.sweep(true);
+    // An administrator logs on while the sweep's query is out (its state is not in the answer).
+    const admin: GuardedSession = { user: null };
+    await slow.bindByName(admin, 'admin');
+    slow.follow(admin, () => undefined);
+    answer();
+    await sweep;
+    expect(admin.user?.userName).toBe('admin');
+    expect(await slow.authorize(admin)).not.toBeNull();
+  });
+
+  it('a sweep that read a state before a session was bound again does not end it, nor cache the older state', async () => {
+    const { states, put } = setup();
+    let answer: () => void = () => undefined;
+    const slow = new SessionGuard({
+      getAuthState: async (name) => [...states.values()].find((s) => s.userName === name) ?? null,
+      getAuthStates: (ids) =>
+        new Promise((resolve) => {
+          const now = ids.flatMap((id) => (states.has(id) ? [{ ...states.get(id)! }] : []));
+          answer = () => resolve(now);
+        }),
+      log: () => undefined,
+      sweepMs: 0,
+      ttlMs: 60_000,
+    });
+    const ann: GuardedSession = { user: null };
+    await slow.bindByName(ann, 'ann');
+    slow.follow(ann, () => undefined);
+    const sweep = slow.sweep(true);
+    // Ann changes her own password meanwhile: this session is bound to the new stamp.
+    put({ id: 1, stamp: 'two' });
+    await slow.bindByName(ann, 'ann');
+    answer();
+    await sweep;
+    expect(ann.user?.userName).toBe('ann');
+    expect(await slow.authorize(ann)).not.toBeNull();
+  });
 });

@@ -69,7 +69,9 @@ function userOf(state: AuthState): SessionUser {
 export class SessionGuard {
   private readonly bindings = new WeakMap<GuardedSession, Binding>();
   private readonly followed = new Map<GuardedSession, Set<EndedEmit>>();
-  private readonly cache = new Map<number, { state: AuthState | null; at: number }>();
+  private readonly cache = new Map<number, { state: AuthState | null; at: number; seq: number }>();
+  /** Cache writes so far: a sweep keeps a state cached after its query went out. */
+  private cacheWrites = 0;
   private readonly timer: NodeJS.Timeout | null;
   private sweeping: Promise<void> | null = null;
   private readonly now: () => number;
@@ -90,7 +92,7 @@ export class SessionGuard {
       return false;
     }
     this.bindings.set(session, { id: state.id, stamp: state.stamp });
-    this.cache.set(state.id, { state, at: this.now() });
+    this.cacheState(state.id, state, this.now());
     session.user = userOf(state);
     return true;
   }
@@ -168,30 +170,48 @@ export class SessionGuard {
   }
 
   private async check(): Promise<void> {
-    const ids = new Set<number>();
+    // The sessions judged are those bound when the query went out, to the binding they had then: a
+    // session bound (logged on) or bound again (its own password changed) while the query is out
+    // was bound to a state read after it, which the answer may not hold or may hold older.
+    const judged = new Map<GuardedSession, Binding>();
     for (const session of this.followed.keys()) {
       const b = session.user ? this.bindings.get(session) : undefined;
-      if (b) ids.add(b.id);
+      if (b) judged.set(session, b);
     }
+    const ids = new Set([...judged.values()].map((b) => b.id));
     if (ids.size === 0) return;
     const at = this.now();
+    const asked = this.cacheWrites;
     const states = new Map((await this.deps.getAuthStates([...ids])).map((s) => [s.id, s]));
-    for (const id of ids) this.cache.set(id, { state: states.get(id) ?? null, at });
-    for (const session of [...this.followed.keys()]) {
-      const b = session.user ? this.bindings.get(session) : undefined;
-      if (!b) continue;
+    for (const id of ids) {
+      // A state cached meanwhile (a bind) is newer than this answer: it stays.
+      if ((this.cache.get(id)?.seq ?? -1) < asked) this.cacheState(id, states.get(id) ?? null, at);
+    }
+    for (const [session, b] of judged) {
+      if (!this.followed.has(session) || this.bindings.get(session) !== b || !session.user) continue;
       const state = states.get(b.id) ?? null;
       const why = verdict(b, state);
       if (why !== null) this.end(session, why);
       else if (state && session.user) session.user = userOf(state);
     }
     // States of users no session follows any more are dropped.
-    for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
+    const live = new Set<number>();
+    for (const session of this.followed.keys()) {
+      const b = session.user ? this.bindings.get(session) : undefined;
+      if (b) live.add(b.id);
+    }
+    for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);
+  }
+
+  /** Caches a user's state, numbered in the order cached. */
+  private cacheState(id: number, state: AuthState | null, at: number): void {
+    this.cache.set(id, { state, at, seq: this.cacheWrites++ });
   }
 
   private async load(id: number): Promise<AuthState | null> {
+    const asked = this.cacheWrites;
     const [state] = await this.deps.getAuthStates([id]);
-    this.cache.set(id, { state: state ?? null, at: this.now() });
+    if ((this.cache.get(id)?.seq ?? -1) < asked) this.cacheState(id, state ?? null, this.now());
     return state ?? null;
   }
 

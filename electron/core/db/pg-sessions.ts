@@ -10,7 +10,8 @@
  * (a synchronization's progress) travel on a second channel.
  *
  * The table is made when first opened (`IF NOT EXISTS`), beside the versioned schema: it holds
- * only what can be lost (a lost table logs people off, nothing more).
+ * only what can be lost (a lost table logs people off, nothing more). So is `web_keys`, the
+ * servers' shared signing key of device cookies (lost: devices are strangers once more).
  */
 import pg from 'pg';
 import type { ClientConfig, Pool } from 'pg';
@@ -49,6 +50,11 @@ export interface SessionTable {
   /** Sessions ended since `since` (the safety net when a notification was missed). */
   endedSince(since: number): Promise<{ idHash: string; reason: string }[]>;
   publish(e: BusEvent): Promise<void>;
+  /**
+   * The key every server on the database signs with for `name` (the device cookies): the first
+   * server's `offered` key, kept in the database, so that what one server signed the others accept.
+   */
+  sharedKey(name: string, offered: Buffer): Promise<Buffer>;
   /** Listens for ends and events until the returned stop is called. */
   listen(onEnd: (n: EndNotice) => void, onEvent: (e: BusEvent) => void): () => Promise<void>;
 }
@@ -68,14 +74,15 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS web_sessions (
   end_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions (lower(user_name)) WHERE ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS web_sessions_ended ON web_sessions (ended_at) WHERE ended_at IS NOT NULL`;
+CREATE INDEX IF NOT EXISTS web_sessions_ended ON web_sessions (ended_at) WHERE ended_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS web_keys (name TEXT PRIMARY KEY, key BYTEA NOT NULL)`;
 
 /** Opens the session table on a pool; `config` dials the LISTEN connection. */
 export async function openSessionTable(pool: Pool, config: ClientConfig): Promise<SessionTable> {
   await pool.query(SCHEMA).catch(async (err: unknown) => {
     // Two servers creating it at once: one wins, the other sees it made.
     if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P07') throw err;
-    await pool.query('SELECT 1 FROM web_sessions LIMIT 0');
+    await pool.query(SCHEMA);
   });
   const notify = (channel: string, payload: unknown) => {
     const text = JSON.stringify(payload);
@@ -142,6 +149,14 @@ export async function openSessionTable(pool: Pool, config: ClientConfig): Promis
         [since],
       );
       return r.rows.map((row) => ({ idHash: row.id_hash, reason: row.end_reason }));
+    },
+    async sharedKey(name, offered) {
+      await pool.query('INSERT INTO web_keys (name, key) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+        name,
+        offered,
+      ]);
+      const r = await pool.query<{ key: Buffer }>('SELECT key FROM web_keys WHERE name = $1', [name]);
+      return r.rows[0]?.key ?? offered;
     },
     publish: (e) => notify(EVENTS, e),
     listen(onEnd, onEvent) {

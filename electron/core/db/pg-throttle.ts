@@ -54,8 +54,10 @@ export function pgThrottleStore(pool: Pool): ThrottleStore {
       }
     },
     async remove(key, at) {
+      // SKIP LOCKED: two removals of equal rows (the same millisecond) each take their own; without
+      // it both pick the same row, one deletes nothing, and an attempt stays "in flight" for good.
       await pool.query(
-        'DELETE FROM logon_failures WHERE ctid IN (SELECT ctid FROM logon_failures WHERE key = $1 AND at = $2 LIMIT 1)',
+        'DELETE FROM logon_failures WHERE ctid = (SELECT ctid FROM logon_failures WHERE key = $1 AND at = $2 LIMIT 1 FOR UPDATE SKIP LOCKED)',
         [key, at],
       );
     },

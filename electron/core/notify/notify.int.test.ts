@@ -1,7 +1,8 @@
 /**
- * Mail to a real SMTP server on 127.0.0.1 (Debian's aiosmtpd): plain, and STARTTLS with a
- * self-signed certificate trusted by its pinned fingerprint; a run that holds deletions sends one
- * message with the right counts; a dead server is one log line and no failure.
+ * Mail to a real SMTP server on 127.0.0.1 (Debian's aiosmtpd): plain, STARTTLS and implicit TLS
+ * (SMTPS, the "SSL" choice) with a self-signed certificate trusted by its pinned fingerprint; a
+ * run that holds deletions sends one message with the right counts; a dead server or a
+ * certificate not trusted is one log line and no failure.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSettings, type NotifySettings } from '../../../shared/settings';
@@ -11,6 +12,7 @@ import { smtpUnavailable, startSmtp, type SmtpServer } from '../../../e2e/server
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 import { sendMail } from './mailer';
 import { notifyAfterRun } from './run-notice';
+import { sendTestMessage } from './test-message';
 
 const held: SyncReport = {
   dryRun: false,
@@ -34,12 +36,17 @@ function settings(port: number, more: Partial<NotifySettings> = {}): NotifySetti
 describeIfAvailable('notification mail', smtpUnavailable(), () => {
   let plain: SmtpServer;
   let secure: SmtpServer;
+  let smtps: SmtpServer;
 
   beforeAll(async () => {
-    [plain, secure] = await Promise.all([startSmtp(), startSmtp({ starttls: true })]);
+    [plain, secure, smtps] = await Promise.all([
+      startSmtp(),
+      startSmtp({ starttls: true }),
+      startSmtp({ smtps: true }),
+    ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([plain?.stop(), secure?.stop()]);
+    await Promise.all([plain?.stop(), secure?.stop(), smtps?.stop()]);
   });
 
   it('a run that held deletions sends one message with the counts, reasons and what to do', async () => {
@@ -78,6 +85,51 @@ describeIfAvailable('notification mail', smtpUnavailable(), () => {
     await expect(sendMail(other, null, { subject: 'x', text: 'x' })).rejects.toThrow(/is not the trusted one/);
     const unverified = settings(secure.port, { security: 'starttls' });
     await expect(sendMail(unverified, null, { subject: 'x', text: 'x' })).rejects.toThrow(/self.signed/);
+  });
+
+  it('SSL (implicit TLS): a run that held deletions is mailed over TLS to a server trusted by its pinned fingerprint', async () => {
+    const logs: string[] = [];
+    const ssl = settings(smtps.port, { security: 'ssl', pinnedFingerprint256: smtps.fingerprint256 });
+    await notifyAfterRun(
+      { ok: true, report: held },
+      { settings: ssl, password: null, server: 'archive1', log: (_l, m) => logs.push(m) },
+    );
+    expect(logs).toEqual(["the scheduled run's notice was mailed to 2 recipient(s)"]);
+    const [message, ...more] = smtps.messages().map(readable);
+    expect(more).toEqual([]);
+    expect(message).toContain('deletions held for confirmation: 7');
+  });
+
+  it('SSL (implicit TLS): a certificate not trusted is refused, and the run is told in one log line', async () => {
+    const untrusted: [Partial<NotifySettings>, RegExp][] = [
+      [{ pinnedFingerprint256: null }, /self.signed certificate/],
+      [{ pinnedFingerprint256: 'AB'.repeat(32) }, /is not the trusted one/],
+    ];
+    for (const [bad, why] of untrusted) {
+      const logs: string[] = [];
+      const before = smtps.messages().length;
+      const ssl = settings(smtps.port, { security: 'ssl', ...bad });
+      await expect(
+        notifyAfterRun(
+          { ok: true, report: held },
+          { settings: ssl, password: 'Smtp-Secret-2', server: 'archive1', log: (_l, m) => logs.push(m) },
+        ),
+      ).resolves.toBeUndefined();
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toMatch(/^the scheduled run's notice could not be mailed: mail to 127\.0\.0\.1:\d+ failed: /);
+      expect(logs[0]).toMatch(why);
+      expect(logs[0]).not.toMatch(/\n|Smtp-Secret-2| {4}at /);
+      expect(smtps.messages()).toHaveLength(before);
+    }
+  });
+
+  it('SSL (implicit TLS): Send test message refuses a self-signed certificate in one line with its fingerprint', async () => {
+    const answer = await sendTestMessage(settings(smtps.port, { security: 'ssl' }), null, { subject: 'x', text: 'x' });
+    expect(answer).toEqual({
+      ok: false,
+      error: `the SMTP server 127.0.0.1:${smtps.port} presented a certificate that is not trusted`,
+      certificate: { subject: 'CN=localhost', fingerprint256: smtps.fingerprint256, trusted: false },
+    });
   });
 
   it('a dead SMTP server is one log line, and the run is not failed', async () => {
