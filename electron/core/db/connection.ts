@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback, LockTakeover } from '../../../shared/db-notice';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
 import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';
@@ -80,6 +80,8 @@ export class DbConnection {
   readonly warnings: string[] = [];
   /** The same as facts, for the administrators' banner (`db:state`). */
   readonly fallbacks: DbFallback[] = [];
+  /** Writer locks taken over from a dead holder (also logged), for the same banner. */
+  readonly lockTakeovers: LockTakeover[] = [];
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -215,7 +217,17 @@ export class DbConnection {
    */
   async exclusive<T>(fn: (session: WriterSession) => Promise<T>): Promise<T> {
     return this.serialize(async () => {
-      const lock = await acquireWriterLock(this.opts.lockFile, { waitMs: 5000, ...this.opts.lock, now: this.opts.now });
+      const lock = await acquireWriterLock(this.opts.lockFile, {
+        waitMs: 5000,
+        ...this.opts.lock,
+        now: this.opts.now,
+        // A take-over is told: to the caller's lock log (the app's log) or as a warning (the CLI's).
+        log: (message) => {
+          this.lockTakeovers.push({ at: this.now(), message });
+          if (this.opts.lock?.log) this.opts.lock.log(message);
+          else this.warn(message);
+        },
+      });
       try {
         this.refresh();
         cleanLeftovers(this.opts.file);

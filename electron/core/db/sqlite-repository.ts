@@ -10,7 +10,7 @@ import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege,
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import path from 'node:path';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback, LockTakeover } from '../../../shared/db-notice';
 import { dataFiles } from '../paths';
 import { applyPlan } from '../sync/apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
@@ -63,6 +63,11 @@ export class SqliteRepository implements ArchiveRepository {
   /** The same as facts, for the administrators' banner (`db:state`). */
   get fallbacks(): readonly DbFallback[] {
     return this.connection.fallbacks;
+  }
+
+  /** Writer locks taken over from a dead holder, for the same banner. */
+  get lockTakeovers(): readonly LockTakeover[] {
+    return this.connection.lockTakeovers;
   }
 
   /** Frees the in-memory database; the file stays as last committed. */
