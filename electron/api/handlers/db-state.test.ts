@@ -137,4 +137,17 @@ it('tells administrators, and the log, that the writer lock was taken over from 
     value: { lockTakeovers: [{ at: expect.stringMatching(/^\d{4}-/), message: said }] },
   });
   expect(logged()).toContainEqual(expect.stringContaining(`user database: ${said}`));
+
+  // The schedule's lock too (the automatic synchronization runs alone under it).
+  const scheduleLock = `${dir}/schedule.lock`;
+  fs.writeFileSync(
+    scheduleLock,
+    JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T07:00:00.000Z', token: 's' }),
+  );
+  expect(await services!.db.runAlone(() => Promise.resolve())).toBe(true);
+  const state = await call('db:state', {});
+  expect(state.ok && state.value.lockTakeovers.map((t) => t.message)).toEqual([
+    said,
+    `took over the stale lock ${scheduleLock}: it names this process (${process.pid}) from an earlier run`,
+  ]);
 });

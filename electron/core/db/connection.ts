@@ -137,6 +137,13 @@ export class DbConnection {
     this.opts.onWarning?.(message);
   }
 
+  /** A lock taken over from a dead holder: to the lock log (the app's) or a warning (the CLI's), and kept. */
+  lockTakenOver(message: string): void {
+    this.lockTakeovers.push({ at: this.now(), message });
+    if (this.opts.lock?.log) this.opts.lock.log(message);
+    else this.warn(message);
+  }
+
   private now(): string {
     return (this.opts.now?.() ?? new Date()).toISOString();
   }
@@ -221,12 +228,7 @@ export class DbConnection {
         waitMs: 5000,
         ...this.opts.lock,
         now: this.opts.now,
-        // A take-over is told: to the caller's lock log (the app's log) or as a warning (the CLI's).
-        log: (message) => {
-          this.lockTakeovers.push({ at: this.now(), message });
-          if (this.opts.lock?.log) this.opts.lock.log(message);
-          else this.warn(message);
-        },
+        log: (message) => this.lockTakenOver(message),
       });
       try {
         this.refresh();

@@ -89,7 +89,10 @@ export class SqliteRepository implements ArchiveRepository {
   async runAlone(fn: () => Promise<void>): Promise<boolean> {
     let lock;
     try {
-      lock = await acquireWriterLock(this.scheduleLock, { waitMs: 0 });
+      lock = await acquireWriterLock(this.scheduleLock, {
+        waitMs: 0,
+        log: (message) => this.connection.lockTakenOver(message),
+      });
     } catch (err) {
       if (err instanceof UserError && err.code === busyError().code) return false;
       throw err;
