@@ -76,8 +76,8 @@ export function DbStateBanner() {
       )}
       {takeovers.length > 0 && (
         <Alert severity="info" sx={{ mb: 1 }} aria-label="Writer lock taken over">
-          The user database's writer lock was taken over from a process that had ended without releasing it (a crash or
-          a restart):
+          A lock of the user database (the writer's or the schedule's) was taken over from a process that had ended
+          without releasing it (a crash or a restart):
           {takeovers.map((t) => (
             <Box component="span" key={t.at + t.message} sx={{ display: 'block' }}>
               {formatDate(t.at)}: {t.message}
