@@ -2,9 +2,10 @@
  * A data directory whose archive.sqlite header is damaged while archive.sqlite.bak is sound:
  * browser mode starts on it (moving the damaged file aside, using the backup), and the
  * administrator sees a banner with what happened, the users each copy holds, the damaged copy's
- * name and what to do.
+ * name and what to do; a writer lock left by a process that is gone (a crash) is taken over and
+ * told on the same banner.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,10 @@ test('a damaged database replaced by its backup is told to the administrator, wi
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.alloc(16, 0x41), 0, 16, 0); // no SQLite header any more
     fs.closeSync(fd);
+    // The lock of a process that ended without releasing it (a crash): a pid that is gone.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const lock = { pid: gone, startedAt: '2026-12-05T07:00:00.000Z', token: 'crashed' };
+    fs.writeFileSync(path.join(dataDir, 'archive.lock'), JSON.stringify(lock));
 
     let aside: string | undefined;
     const app = await startWebApp({ dataDir });
@@ -44,6 +49,10 @@ test('a damaged database replaced by its backup is told to the administrator, wi
       await expect(banner).toContainText('Its backup archive.sqlite.bak (4 users) is used from now on');
       await expect(banner).toContainText('mdsync db check');
       await expect(banner).toContainText(`mdsync db restore --from ${aside!}`);
+      // Writing the backup back took the lock over from the crashed process.
+      const takeover = page.getByRole('alert', { name: 'Writer lock taken over' });
+      await expect(takeover).toContainText(`took over the stale lock ${path.join(dataDir, 'archive.lock')}`);
+      await expect(takeover).toContainText(`process ${gone} is gone`);
     } finally {
       await app.stop();
     }
@@ -57,6 +66,7 @@ test('a damaged database replaced by its backup is told to the administrator, wi
       const kept = page.getByRole('alert', { name: 'Damaged copies of the user database' });
       await expect(kept).toContainText(`kept in the data directory: ${aside}`);
       await expect(page.getByRole('alert', { name: 'User database restored from its backup' })).toHaveCount(0);
+      await expect(page.getByRole('alert', { name: 'Writer lock taken over' })).toHaveCount(0);
     } finally {
       await again.stop();
     }

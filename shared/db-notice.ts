@@ -23,10 +23,24 @@ export const DbFallback = z.object({
 });
 export type DbFallback = z.infer<typeof DbFallback>;
 
+/** A writer lock taken over from a holder that was gone (a crash, a restart), as the lock reported it. */
+export const LockTakeover = z.object({
+  /** When it happened (ISO 8601). */
+  at: z.string(),
+  /** The log line: the lock file and why its holder was judged gone. */
+  message: z.string(),
+});
+export type LockTakeover = z.infer<typeof LockTakeover>;
+
 /**
- * What `db:state` answers: the fallbacks this process met, oldest first, and the names of the
+ * What `db:state` answers: the fallbacks this process met, oldest first, the names of the
  * damaged copies kept in the data directory (also those of earlier runs, until an administrator
- * removes them). Both empty: nothing to tell.
+ * removes them), and the writer locks this process took over from a dead holder. All empty:
+ * nothing to tell.
  */
-export const DbStateView = z.object({ fallbacks: z.array(DbFallback), keptAside: z.array(z.string()) });
+export const DbStateView = z.object({
+  fallbacks: z.array(DbFallback),
+  keptAside: z.array(z.string()),
+  lockTakeovers: z.array(LockTakeover),
+});
 export type DbStateView = z.infer<typeof DbStateView>;

@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'certificateChanged',
   'disconnected',
   'unavailable',
+  'readOnly',
   'useHttp',
   'notCarried',
   // The carriers and the API layer.

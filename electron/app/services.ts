@@ -123,6 +123,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const db = await openRepository({
     dataDir: deps.dataDir,
     ...(deps.database ?? { databaseUrl: chooseDatabase({ env: process.env, dataDir: deps.dataDir }).databaseUrl }),
+    // A writer lock taken over from a dead holder is a log line (and on the administrators' banner).
+    lock: { log: (m) => deps.logger.log('warn', `user database: ${m}`) },
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
   // With PostgreSQL the settings document lives beside the user database, shared by every server.

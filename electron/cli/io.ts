@@ -76,6 +76,7 @@ export function exitCodeOf(code: ErrorCode): 1 | 2 {
     case 'certificateChanged':
     case 'disconnected':
     case 'unavailable':
+    case 'readOnly':
     case 'useHttp':
     case 'notCarried':
     case 'badInput':

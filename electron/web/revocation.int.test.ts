@@ -6,30 +6,13 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cli,
-  logOn,
-  openBridge,
-  prepareDataDir,
-  startService,
-  type BridgeClient,
-  type ServiceProcess,
-} from './testing/service-process';
+import { answerCode as code, logOnSocket, within } from './testing/logon';
+import { cli, prepareDataDir, startService, type ServiceProcess } from './testing/service-process';
 
 const ADMIN_PW = 'Admin-Pass-1 revocation';
 const BOB_PW = 'Bob-Pass-1 revocation';
 let service: ServiceProcess;
 let dataDir: string;
-
-/** Resolves with the milliseconds until `probe` holds; fails after `limitMs`. */
-async function within(limitMs: number, probe: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - started;
-}
 
 function addUser(name: string, password: string, privileges: string[]): void {
   const args = ['users', 'add', name, '--auth', 'integrated', '--password-stdin', '--data-dir', dataDir];
@@ -38,11 +21,7 @@ function addUser(name: string, password: string, privileges: string[]): void {
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
-async function adminSocket(name: string, password: string): Promise<BridgeClient> {
-  return openBridge(service, { cookie: await logOn(service, name, password) });
-}
-
-const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+const adminSocket = (name: string, password: string) => logOnSocket(service, name, password);
 
 beforeAll(async () => {
   dataDir = prepareDataDir(ADMIN_PW, BOB_PW);

@@ -8,15 +8,8 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cli,
-  logOn,
-  openBridge,
-  pinned,
-  prepareDataDir,
-  startService,
-  type ServiceProcess,
-} from './testing/service-process';
+import { logOnSocket } from './testing/logon';
+import { cli, pinned, prepareDataDir, startService, type ServiceProcess } from './testing/service-process';
 
 const ADMIN_PW = 'Admin-Pass-1 throttle';
 const BOB_PW = 'Bob-Pass-1 throttle';
@@ -118,7 +111,7 @@ describe('the logon throttle', () => {
   it('auth:change-password is throttled and logged like a logon', async () => {
     const args = ['users', 'set-privileges', 'bob', '--privilege', 'login', '--privilege', 'changePassword'];
     expect(cli([...args, '--data-dir', dataDir]).status).toBe(0);
-    const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });
+    const bob = await logOnSocket(service, 'bob', BOB_PW);
     const results = await Promise.all(
       Array.from({ length: 15 }, (_, i) =>
         bob.call('auth:change-password', { current: `Wrong-${i}-current`, next: 'Brand-New-Key-1' }),

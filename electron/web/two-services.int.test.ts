@@ -5,50 +5,26 @@
  * database, not in either process).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
-import {
-  callHttp,
-  logOn,
-  openBridge,
-  prepareDataDir,
-  startService,
-  type ServiceProcess,
-} from './testing/service-process';
+import { expect, it } from 'vitest';
+import { postgresUnavailable } from '../../e2e/servers/postgres';
 import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { logOnSocket } from './testing/logon';
+import { callHttp, logOn } from './testing/service-process';
+import { useTwoServices } from './testing/two-services';
 
 const ADMIN_PW = 'Admin-Pass-1 two services';
 const BOB_PW = 'Bob-Pass-1 two services';
 const unavailable = postgresUnavailable();
 
 describeIfAvailable('two services on one PostgreSQL database', unavailable, () => {
-  let pg: PostgresServer;
-  let first: ServiceProcess;
-  let second: ServiceProcess;
-  const dirs: string[] = [];
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-    // This test file runs in its own process: the CLI and both services inherit the choice.
-    process.env.MDSYNC_DATABASE_URL = await pg.createDatabase('two_services');
-    process.env.PGPASSWORD = pg.password;
-    dirs.push(prepareDataDir(ADMIN_PW, BOB_PW), fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-service-')));
-    [first, second] = await Promise.all([startService(dirs[0]!), startService(dirs[1]!)]);
-  }, 180_000);
-
-  afterAll(async () => {
-    const codes = await Promise.all([first?.stop('SIGTERM'), second?.stop('SIGTERM')]);
-    await pg?.stop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-    expect(codes).toEqual([0, 0]);
-  }, 120_000);
+  const services = useTwoServices('two_services', { admin: ADMIN_PW, bob: BOB_PW });
 
   it('both serve logons of the same users, and each sees what the other changed', async () => {
+    const [first, second] = [services.first(), services.second()];
     await logOn(first, 'bob', BOB_PW);
     await logOn(second, 'bob', BOB_PW);
-    const adminFirst = await openBridge(first, { cookie: await logOn(first, 'admin', ADMIN_PW) });
+    const adminFirst = await logOnSocket(first, 'admin', ADMIN_PW);
     const created = await adminFirst.call('users:create', {
       userName: 'carol',
       fullName: 'Carol on the first server',
@@ -61,13 +37,14 @@ describeIfAvailable('two services on one PostgreSQL database', unavailable, () =
     expect(created).toMatchObject({ ok: true });
     adminFirst.ws.close();
     await logOn(second, 'carol', 'Singer-Key-1 two services');
-    const adminSecond = await openBridge(second, { cookie: await logOn(second, 'admin', ADMIN_PW) });
+    const adminSecond = await logOnSocket(second, 'admin', ADMIN_PW);
     const users = (await adminSecond.call('users:list')) as { ok: boolean; value: { userName: string }[] };
     expect(users.value.map((u) => u.userName)).toEqual(['admin', 'bob', 'carol']);
     adminSecond.ws.close();
   }, 120_000);
 
   it('a user whose password is guessed on one server is throttled on the other', async () => {
+    const [first, second, dirs] = [services.first(), services.second(), services.dirs()];
     // Three failures are free per user name; the next attempt anywhere waits.
     for (let i = 0; i < 4; i++) {
       const res = await callHttp(first, 'auth:logon', { userName: 'carol', password: `Wrong-${i}-guess` });

@@ -1,7 +1,8 @@
 /**
  * `db:state` over the real stack: services opened on a data directory whose archive.sqlite
  * header was damaged while archive.sqlite.bak is sound tell an administrator (and nobody else)
- * what happened, the users each copy holds and where the damaged copy is kept.
+ * what happened, the users each copy holds and where the damaged copy is kept; and a writer lock
+ * taken over from a process that was gone is on the same banner and in the log.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ const ADMIN_PASSWORD = 'Adm1n pass 12';
 let dir: string;
 let services: Services | null = null;
 let session: Session;
+let logger = createMemoryLogger();
+const logged = () => logger.lines;
 
 async function open(): Promise<Services> {
   services = await createServices({
@@ -28,7 +31,7 @@ async function open(): Promise<Services> {
     dataDir: dir,
     version: 'test',
     platform: 'linux',
-    logger: createMemoryLogger(),
+    logger: (logger = createMemoryLogger()),
     settings: createFileSettingsStore(dir),
     secrets: createMemorySecretStore('tests keep secrets in memory'),
   });
@@ -64,7 +67,7 @@ it('tells administrators that the damaged file was moved aside and the backup us
   await open();
   expect(await call('auth:setup-admin', { password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
   // Nothing to tell on a sound database.
-  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [], keptAside: [] } });
+  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [], keptAside: [], lockTakeovers: [] } });
   // Each commit rotates the previous file into the backup: admin + 2 clerks in the backup, 3 in the file.
   for (const n of [1, 2, 3]) expect(await call('users:create', clerk(n))).toMatchObject({ ok: true });
   await services!.close();
@@ -115,5 +118,36 @@ it('tells administrators that the damaged file was moved aside and the backup us
   await services!.close();
   await open();
   expect(await call('auth:logon', { userName: 'admin', password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
-  expect(await call('db:state', {})).toEqual({ ok: true, value: { fallbacks: [], keptAside: [copy] } });
+  expect(await call('db:state', {})).toEqual({
+    ok: true,
+    value: { fallbacks: [], keptAside: [copy], lockTakeovers: [] },
+  });
+});
+
+it('tells administrators, and the log, that the writer lock was taken over from a process that was gone', async () => {
+  await open();
+  expect(await call('auth:setup-admin', { password: ADMIN_PASSWORD })).toMatchObject({ ok: true });
+  // A lock left by a run of this same process id before (a crash), which this process does not hold.
+  const lockFile = dataFiles(dir).lock;
+  fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T07:00:00.000Z', token: 'old' }));
+  expect(await call('users:create', clerk(1))).toMatchObject({ ok: true });
+  const said = `took over the stale lock ${lockFile}: it names this process (${process.pid}) from an earlier run`;
+  expect(await call('db:state', {})).toMatchObject({
+    ok: true,
+    value: { lockTakeovers: [{ at: expect.stringMatching(/^\d{4}-/), message: said }] },
+  });
+  expect(logged()).toContainEqual(expect.stringContaining(`user database: ${said}`));
+
+  // The schedule's lock too (the automatic synchronization runs alone under it).
+  const scheduleLock = `${dir}/schedule.lock`;
+  fs.writeFileSync(
+    scheduleLock,
+    JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T07:00:00.000Z', token: 's' }),
+  );
+  expect(await services!.db.runAlone(() => Promise.resolve())).toBe(true);
+  const state = await call('db:state', {});
+  expect(state.ok && state.value.lockTakeovers.map((t) => t.message)).toEqual([
+    said,
+    `took over the stale lock ${scheduleLock}: it names this process (${process.pid}) from an earlier run`,
+  ]);
 });

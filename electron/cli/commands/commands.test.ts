@@ -203,6 +203,18 @@ describe('mdsync test and sync', () => {
     await repo.close();
   });
 
+  it('says on stderr and in the log that it took over a lock its dead holder left', async () => {
+    // A lock naming this process's own pid, which it does not hold: a run of it before (a crash).
+    const lockFile = dataFiles(dataDir).lock;
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T07:00:00.000Z', token: 'x' }));
+    const r = await cli(syncCommand, ['--app-dir', appDir, '--code-page', 'windows-1252']);
+    expect(r.code).toBe(0);
+    const said = `took over the stale lock ${lockFile}: it names this process (${process.pid}) from an earlier run`;
+    expect(r.stderr).toContain(`mdsync sync: warning: ${said}\n`);
+    expect(fs.readFileSync(dataFiles(dataDir).log, 'utf8')).toContain(said);
+  });
+
   it('never let a USERLIST.DAT password reach the output, the history or the database files', async () => {
     const outputs = [
       await cli(testCommand, ['--app-dir', appDir, '--code-page', 'windows-1252', '--json']),

@@ -219,7 +219,11 @@ export async function repositoryOptions(
     },
     lock: {
       ...(waitMs === undefined ? {} : { waitMs }),
-      log: (m) => createFileLogger(dataFiles(dataDir).log).log('info', `${name} from the command line: ${m}`),
+      // A lock taken over from a dead holder: on stderr and in the log, like the other warnings.
+      log: (m) => {
+        io.stderr(`mdsync ${name}: warning: ${m}\n`);
+        createFileLogger(dataFiles(dataDir).log).log('warn', `${name} from the command line: ${m}`);
+      },
     },
   };
 }

@@ -106,6 +106,33 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
     expect(JSON.parse(test.stdout)).toMatchObject({ summary: { create: 0, unchanged: 2 } });
   });
 
+  it('users, test and login on an empty database say so in one line and create no schema', async () => {
+    const env = { PGPASSWORD: server.password };
+    const app = path.join(root, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(
+      path.join(app, 'USERLIST.DAT'),
+      makeUserlist([{ domain: 'c.test', mailbox: 'anna' }], 'windows-1252'),
+    );
+    const empty =
+      /^the PostgreSQL database postgres:\/\/\S+ holds no mdsync user database yet; a command that only reads does not create one: run mdsync sync \(or mdsync db init\) first\n$/;
+    const runs = [
+      await cli(usersCommand, ['--database', url], '', env),
+      await cli(
+        makeRunCommand(true, deps),
+        ['--app-dir', app, '--code-page', 'windows-1252', '--database', url],
+        '',
+        env,
+      ),
+      await cli(loginCommand, ['--user', 'anna', '--password-stdin', '--database', url], 'pw\n', env),
+    ];
+    for (const r of runs) expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(empty) });
+    // Nothing was created: a writing command still finds the database empty and sets it up.
+    const added = await cli(usersCommand, ['add', 'first', '--database', url], '', env);
+    expect(added.code).toBe(0);
+    expect(JSON.parse((await cli(usersCommand, ['--json', '--database', url], '', env)).stdout)).toHaveLength(2);
+  });
+
   it('bad choices are one line each, with the password nowhere', async () => {
     const withPw = url.replace('mdsync_test@', `mdsync_test:${encodeURIComponent('hunter2')}@`);
     const inUrl = await cli(usersCommand, ['--database', withPw]);

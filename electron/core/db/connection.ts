@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../shared/result';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback, LockTakeover } from '../../../shared/db-notice';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
 import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';
@@ -80,6 +80,8 @@ export class DbConnection {
   readonly warnings: string[] = [];
   /** The same as facts, for the administrators' banner (`db:state`). */
   readonly fallbacks: DbFallback[] = [];
+  /** Writer locks taken over from a dead holder (also logged), for the same banner. */
+  readonly lockTakeovers: LockTakeover[] = [];
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -133,6 +135,13 @@ export class DbConnection {
   private warn(message: string): void {
     this.warnings.push(message);
     this.opts.onWarning?.(message);
+  }
+
+  /** A lock taken over from a dead holder: to the lock log (the app's) or a warning (the CLI's), and kept. */
+  lockTakenOver(message: string): void {
+    this.lockTakeovers.push({ at: this.now(), message });
+    if (this.opts.lock?.log) this.opts.lock.log(message);
+    else this.warn(message);
   }
 
   private now(): string {
@@ -215,7 +224,12 @@ export class DbConnection {
    */
   async exclusive<T>(fn: (session: WriterSession) => Promise<T>): Promise<T> {
     return this.serialize(async () => {
-      const lock = await acquireWriterLock(this.opts.lockFile, { waitMs: 5000, ...this.opts.lock, now: this.opts.now });
+      const lock = await acquireWriterLock(this.opts.lockFile, {
+        waitMs: 5000,
+        ...this.opts.lock,
+        now: this.opts.now,
+        log: (message) => this.lockTakenOver(message),
+      });
       try {
         this.refresh();
         cleanLeftovers(this.opts.file);

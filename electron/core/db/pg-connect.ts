@@ -64,10 +64,18 @@ export function parsePgUrl(raw: string): PgTarget {
 /**
  * node-postgres settings for a target. `prefer`/`allow` use no TLS (node-postgres cannot fall
  * back); `require` encrypts without checking the certificate, as libpq does; `verify-ca` and
- * `verify-full` check it against `sslrootcert` or the system's CAs.
+ * `verify-full` check it against `sslrootcert` or the system's CAs. `readOnly` makes every
+ * connection's transactions read-only by default (default_transaction_read_only).
  */
-export function pgConfig(target: PgTarget, password: string | undefined, sslrootcert?: string): ClientConfig {
+export function pgConfig(
+  target: PgTarget,
+  password: string | undefined,
+  sslrootcert?: string,
+  readOnly = false,
+): ClientConfig {
   const base: ClientConfig = {
+    // A command that only reads: every transaction is read-only unless it says READ WRITE itself.
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
     host: target.host,
     port: target.port,
     user: target.user,
@@ -127,6 +135,11 @@ export function pgError(err: unknown, target: PgTarget): Error {
       return new UserError('config', `${where}: permission denied (${firstLine(e.message)})`);
     case '23505':
       return new UserError('exists', `${where}: ${firstLine(e.message)}`);
+    case '25006':
+      return new UserError(
+        'readOnly',
+        `${where} was opened read-only (a command that only reads) and refused a change; nothing was changed`,
+      );
     case '57014':
       return new UserError(
         'unavailable',

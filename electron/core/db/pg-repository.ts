@@ -20,7 +20,7 @@ import type { MessageMeta } from './folder-store';
 import type { LogonUser, UserRecord, UserSummary } from './user-store';
 import { applyPlanPg } from './pg-apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './pg-connect';
-import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './pg-schema';
+import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, checkPgSchema, migratePg } from './pg-schema';
 import { pgThrottleStore } from './pg-throttle';
 import { openSessionTable, type SessionTable } from './pg-sessions';
 import { pgAuthState, pgAuthStates } from './pg-auth-state';
@@ -58,7 +58,10 @@ export class PgRepository implements ArchiveRepository {
     return this.target.display;
   }
 
-  /** Connects, and creates or migrates the schema (once, under the migration lock). */
+  /**
+   * Connects, and creates or migrates the schema (once, under the migration lock); opened
+   * read-only (`readOnly`), its transactions are read-only by default and the schema must exist.
+   */
   static async open(opts: RepositoryOptions): Promise<PgRepository> {
     const target = parsePgUrl(opts.databaseUrl ?? '');
     const url = new URL((opts.databaseUrl ?? '').trim());
@@ -69,13 +72,15 @@ export class PgRepository implements ArchiveRepository {
     } catch {
       throw new UserError('unreadable', `cannot read the sslrootcert file ${rootcert}`);
     }
-    const config = pgConfig(target, opts.databasePassword, ca);
+    const config = pgConfig(target, opts.databasePassword, ca, opts.readOnly);
     const pool = new pg.Pool({ ...config, max: 4, idleTimeoutMillis: 10_000 });
     // An idle connection the server dropped: the pool discards it and dials again when asked.
     pool.on('error', () => undefined);
     const repo = new PgRepository(pool, target, opts, config);
     try {
-      await repo.withClient((c) => migratePg(c, repo.now()));
+      // A command that only reads neither creates nor migrates the schema.
+      if (opts.readOnly) await repo.withClient((c) => checkPgSchema(c, target.display));
+      else await repo.withClient((c) => migratePg(c, repo.now()));
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw pgError(err, target);
@@ -126,8 +131,12 @@ export class PgRepository implements ArchiveRepository {
   }
 
   /** One transaction, all or nothing. */
-  private async tx<T>(client: PoolClient, fn: (c: PoolClient, now: string) => Promise<T>): Promise<T> {
-    await client.query('BEGIN');
+  private async tx<T>(
+    client: PoolClient,
+    fn: (c: PoolClient, now: string) => Promise<T>,
+    begin: 'BEGIN' | 'BEGIN READ WRITE' = 'BEGIN',
+  ): Promise<T> {
+    await client.query(begin);
     try {
       const result = await fn(client, this.now());
       await client.query('COMMIT');
@@ -426,7 +435,8 @@ export class PgRepository implements ArchiveRepository {
   }
 
   recordRun(run: NewRun, changes: readonly Change[]): Promise<number> {
-    return this.transaction((c) => q.insertRun(c, run, changes));
+    // A test's history entry is written even by a read-only opening, as the embedded store does.
+    return this.withClient((client) => this.tx(client, (c) => q.insertRun(c, run, changes), 'BEGIN READ WRITE'));
   }
 
   exportAll(): Promise<Dump> {
@@ -461,11 +471,17 @@ export class PgRepository implements ArchiveRepository {
   }
 
   async saveSettingsDoc(doc: unknown): Promise<void> {
-    await this.read((db) =>
-      db.query(
-        `INSERT INTO settings_doc (id, doc, updated_at) VALUES (1, $1::jsonb, $2)
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
-        [JSON.stringify(doc), this.now()],
+    // Explicitly READ WRITE: a read-only opening seeds the shared settings on first use too.
+    await this.withClient((client) =>
+      this.tx(
+        client,
+        (c, now) =>
+          c.query(
+            `INSERT INTO settings_doc (id, doc, updated_at) VALUES (1, $1::jsonb, $2)
+             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
+            [JSON.stringify(doc), now],
+          ),
+        'BEGIN READ WRITE',
       ),
     );
   }

@@ -110,6 +110,25 @@ function newer(version: number): UserError {
   return new UserError('config', `the user database was written by a newer mdsync (schema ${version}); update mdsync`);
 }
 
+/**
+ * For a command that only reads: the database must already hold the current schema (nothing is
+ * created or migrated); anything else is one sentence saying which command makes it so.
+ */
+export async function checkPgSchema(client: PoolClient, display: string): Promise<void> {
+  const version = await versionOf(client);
+  if (version > SCHEMA_VERSION) throw newer(version);
+  if (version === 0)
+    throw new UserError(
+      'notFound',
+      `the PostgreSQL database ${display} holds no mdsync user database yet; a command that only reads does not create one: run mdsync sync (or mdsync db init) first`,
+    );
+  if (version < SCHEMA_VERSION)
+    throw new UserError(
+      'config',
+      `the user database in ${display} has an older schema (${version}, this mdsync uses ${SCHEMA_VERSION}); a command that only reads does not update it: run mdsync sync first`,
+    );
+}
+
 /** Brings the database up to the current schema, once, under the migration lock. Returns true when it changed. */
 export async function migratePg(client: PoolClient, now: string): Promise<boolean> {
   if (PG_MIGRATIONS.length !== SCHEMA_VERSION) throw new Error('the PostgreSQL and SQLite schemas differ in version');

@@ -15,7 +15,7 @@ import type {
   Privilege,
   SyncRun,
 } from '../../../shared/model';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback, LockTakeover } from '../../../shared/db-notice';
 import type { DefaultPrivileges } from '../../../shared/settings';
 import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import { UserError } from '../../../shared/result';
@@ -119,6 +119,8 @@ export interface ArchiveRepository extends CopyableStore {
   readonly warnings: readonly string[];
   /** The same as facts for the administrators' banner (the embedded file; none on PostgreSQL). */
   readonly fallbacks?: readonly DbFallback[];
+  /** Writer locks taken over from a dead holder (the embedded file's lock; none on PostgreSQL). */
+  readonly lockTakeovers?: readonly LockTakeover[];
   /** Releases the connection; the data stays as last committed. */
   close(): Promise<void>;
   /** The logon sessions shared by every server on the store (PostgreSQL; the embedded store keeps them in memory). */

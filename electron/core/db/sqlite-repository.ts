@@ -10,7 +10,7 @@ import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege,
 import { UserError } from '../../../shared/result';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import path from 'node:path';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback, LockTakeover } from '../../../shared/db-notice';
 import { dataFiles } from '../paths';
 import { applyPlan } from '../sync/apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
@@ -65,6 +65,11 @@ export class SqliteRepository implements ArchiveRepository {
     return this.connection.fallbacks;
   }
 
+  /** Writer locks taken over from a dead holder, for the same banner. */
+  get lockTakeovers(): readonly LockTakeover[] {
+    return this.connection.lockTakeovers;
+  }
+
   /** Frees the in-memory database; the file stays as last committed. */
   close(): Promise<void> {
     this.connection.close();
@@ -84,7 +89,10 @@ export class SqliteRepository implements ArchiveRepository {
   async runAlone(fn: () => Promise<void>): Promise<boolean> {
     let lock;
     try {
-      lock = await acquireWriterLock(this.scheduleLock, { waitMs: 0 });
+      lock = await acquireWriterLock(this.scheduleLock, {
+        waitMs: 0,
+        log: (message) => this.connection.lockTakenOver(message),
+      });
     } catch (err) {
       if (err instanceof UserError && err.code === busyError().code) return false;
       throw err;

@@ -24,7 +24,6 @@ const groups = iconv.encode(
 const aliases = Buffer.from(
   'sales@company.test = frank@company.test\r\nf@company.test = FRANK@company.test\r\nsales@company.test = frank@company.test\r\nanna@company.test = frank@company.test\r\nold@company.test = gone@company.test\r\nfrank@company.test = frank@company.test\r\n*@company.test = anna@company.test\r\n',
 );
-const noSleep = () => Promise.resolve();
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
   try {
@@ -100,32 +99,6 @@ describe('readDirectory', () => {
       readDirectory(memorySource({}, { description: '\\\\mdaemon\\app' }), { codePage: 'cp1252' }),
     );
     expect([err.code, err.message]).toEqual(['notFound', 'USERLIST.DAT not found in \\\\mdaemon\\app']);
-  });
-
-  it('reads a file again when it changed while being read', async () => {
-    const delays: number[] = [];
-    const src = memorySource(
-      { 'USERLIST.DAT': userlist.subarray(0, 237 * 2 + 100) },
-      { afterRead: (_n, count) => (count === 1 ? userlist : undefined) },
-    );
-    const read = await readDirectory(src, { codePage: 'cp1252', sleep: (ms) => (delays.push(ms), Promise.resolve()) });
-    expect(read.accounts).toHaveLength(4);
-    expect(read.warnings).toEqual([]);
-    expect(delays).toHaveLength(1);
-  });
-
-  it('gives up with unstable when the file keeps changing', async () => {
-    let n = 0;
-    const src = memorySource(
-      { 'USERLIST.DAT': userlist },
-      { afterRead: () => Buffer.concat([userlist, Buffer.alloc(++n, 0x20)]) },
-    );
-    const err = await rejection(readDirectory(src, { codePage: 'cp1252', sleep: noSleep }));
-    expect(err.code).toBe('unstable');
-    expect(err.message).toBe(
-      'USERLIST.DAT in memory kept changing while being read (4 attempts); try again in a moment',
-    );
-    expect(src.reads).toBe(4);
   });
 
   it('stops when aborted', async () => {

@@ -1,9 +1,9 @@
 /**
  * Reads an App directory (USERLIST.DAT, Groups.dat, Alias.dat) into one DirectoryRead.
  *
- * MDaemon rewrites its files while it runs, so each file is stat-ed before and after reading and
- * read again when it changed; a file that keeps changing is a UserError `unstable` rather than
- * a half-written account list that could make a synchronization delete users.
+ * MDaemon rewrites its files while it runs: each source reads a file only once it held still
+ * (stable-read.ts), and a file that keeps changing is a UserError `unstable` rather than a
+ * half-written account list that could make a synchronization delete users.
  */
 import type { CodePage } from '../../../shared/code-pages';
 import type { DirectoryRead, MdaemonAccount, SourceWarning } from '../../../shared/model';
@@ -12,7 +12,7 @@ import { resolveAliases } from './alias-resolve';
 import { parseAliases } from './aliases';
 import { parseGroups } from './groups';
 import { releaseBuffer } from '../release-buffer';
-import type { AppDirSource, SourceFile } from './source';
+import type { AppDirSource } from './source';
 import { parseUserlistIndexed } from './userlist';
 
 /** Options of readDirectory. */
@@ -23,13 +23,7 @@ export interface ReadDirectoryOptions {
   signal?: AbortSignal;
   /** Files done out of 3 (USERLIST.DAT, Groups.dat, Alias.dat). */
   onProgress?: (done: number, total: number) => void;
-  /** Waits between re-reads of a changing file (tests pass a fake). */
-  sleep?: (ms: number) => Promise<void>;
 }
-
-/** Times a changing file is read again before giving up. */
-export const REREAD_ATTEMPTS = 3;
-const REREAD_DELAY_MS = 250;
 
 /**
  * Reads and cross-checks the App directory's account files.
@@ -39,13 +33,12 @@ const REREAD_DELAY_MS = 250;
  */
 export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOptions): Promise<DirectoryRead> {
   const codePage = opts.codePage;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const step = (done: number) => {
     opts.signal?.throwIfAborted();
     opts.onProgress?.(done, 3);
   };
   step(0);
-  const userlist = await readStable(source, 'USERLIST.DAT', sleep, opts.signal);
+  const userlist = await source.readFile('USERLIST.DAT');
   if (!userlist) throw new UserError('notFound', `USERLIST.DAT not found in ${source.description}`);
   const parsed = parseUserlistIndexed(userlist.data, codePage);
   // 200,000 accounts are 46 MB of bytes no one reads again; held until a full collection they
@@ -59,7 +52,7 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   };
   step(1);
 
-  const groupsFile = await readStable(source, 'Groups.dat', sleep, opts.signal);
+  const groupsFile = await source.readFile('Groups.dat');
   const groups = [];
   if (groupsFile) {
     const g = parseGroups(groupsFile.data, codePage);
@@ -95,7 +88,7 @@ export async function readDirectory(source: AppDirSource, opts: ReadDirectoryOpt
   }
   const domains = [...domainSet].sort();
 
-  const aliasFile = await readStable(source, 'Alias.dat', sleep, opts.signal);
+  const aliasFile = await source.readFile('Alias.dat');
   if (aliasFile) {
     const a = parseAliases(aliasFile.data, codePage);
     const resolved = resolveAliases(a.rules, domains, byEmail.get);
@@ -120,29 +113,4 @@ function mergeByLine(a: SourceWarning[], b: SourceWarning[]): SourceWarning[] {
   if (b.length === 0) return a;
   const key = (w: SourceWarning) => w.line ?? Number.MAX_SAFE_INTEGER;
   return [...a, ...b].sort((x, y) => key(x) - key(y));
-}
-
-/** Reads a file whose size and mtime did not change while it was read; null when missing. */
-async function readStable(
-  source: AppDirSource,
-  name: string,
-  sleep: (ms: number) => Promise<void>,
-  signal: AbortSignal | undefined,
-): Promise<SourceFile | null> {
-  for (let attempt = 0; ; attempt++) {
-    signal?.throwIfAborted();
-    const file = await source.readFile(name);
-    if (!file) return null;
-    const after = await source.stat(name);
-    const stable =
-      after !== null && after.size === file.size && after.mtimeMs === file.mtimeMs && file.data.length === file.size;
-    if (stable) return file;
-    if (attempt >= REREAD_ATTEMPTS) {
-      throw new UserError(
-        'unstable',
-        `${name} in ${source.description} kept changing while being read (${attempt + 1} attempts); try again in a moment`,
-      );
-    }
-    await sleep(REREAD_DELAY_MS * (attempt + 1));
-  }
 }

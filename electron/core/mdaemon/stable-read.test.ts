@@ -9,53 +9,43 @@ import { UserError } from '../../../shared/result';
 import type { SmbClient } from '../smb/smb-client';
 import { createSmbSource } from '../smb/smb-source';
 import { createLocalSource, type LocalFs } from './local-source';
+import { changingFs } from './testing/changing-fs';
 
 const FULL = Buffer.alloc(2370, 0x41); // ten 237-byte records
 const TORN = FULL.subarray(0, 2133); // cut at a record boundary at 90%
-
-/**
- * A file system whose one file is `versions[i]` on the i-th read; each stat reports the size and
- * time of the version last read (the one before the first read: the first version), so a read
- * whose version differs from the one stat-ed before it looks like a file rewritten meanwhile.
- */
-function fakeFs(versions: Buffer[]) {
-  let reads = 0;
-  const current = () => versions[Math.min(reads, versions.length - 1)]!;
-  let shown = versions[0]!;
-  const fs: LocalFs = {
-    readdir: () => Promise.resolve(['USERLIST.DAT']),
-    stat: () =>
-      Promise.resolve({
-        size: shown.length,
-        mtimeMs: 1000 + versions.indexOf(shown),
-        isFile: () => true,
-        isFIFO: () => false,
-      }),
-    readFile: () => {
-      const data = current();
-      reads++;
-      shown = current();
-      return Promise.resolve(data);
-    },
-  };
-  return { fs, reads: () => reads };
-}
 
 const noSleep = () => Promise.resolve();
 
 describe('a local USERLIST.DAT changing while it is read', () => {
   it('is read again, and the version that held still is the one returned', async () => {
     // Read 1 gives the torn file, after which it shows as the full one: changed, read again.
-    const f = fakeFs([TORN, FULL, FULL]);
+    const f = changingFs([TORN, FULL]);
     const got = await createLocalSource('/app', { fs: f.fs, sleep: noSleep }).readFile('USERLIST.DAT');
     expect(got?.data.length).toBe(FULL.length);
     expect(got?.size).toBe(FULL.length);
-    expect(f.reads()).toBe(2);
+    expect(f.reads()).toBe(3); // torn, whole, whole again: the same bytes twice
+  });
+
+  it('is read again when rewritten with the same size and time, and the bytes read twice are returned', async () => {
+    const old = Buffer.alloc(FULL.length, 0x42);
+    const f = changingFs([old, FULL], { sameStat: true });
+    const got = await createLocalSource('/app', { fs: f.fs, sleep: noSleep }).readFile('USERLIST.DAT');
+    expect(got?.data.equals(FULL)).toBe(true);
+    expect(f.reads()).toBe(3);
+  });
+
+  it('is refused when its bytes keep changing behind the same size and time', async () => {
+    const versions = [0x41, 0x42].map((b) => Buffer.alloc(FULL.length, b));
+    const f = changingFs(versions, { cycle: true, sameStat: true });
+    await expect(
+      createLocalSource('/app', { fs: f.fs, sleep: noSleep }).readFile('USERLIST.DAT'),
+    ).rejects.toMatchObject({ code: 'unstable' });
+    expect(f.reads()).toBe(4); // one read, then three that each differed from the one before
   });
 
   it('is refused in one sentence after three reads when it keeps changing, with no bytes returned', async () => {
     const sizes = [2133, 2370, 2133, 2370, 2133];
-    const f = fakeFs(sizes.map((n) => FULL.subarray(0, n)));
+    const f = changingFs(sizes.map((n) => FULL.subarray(0, n)));
     const err = await createLocalSource('/app', { fs: f.fs, sleep: noSleep })
       .readFile('USERLIST.DAT')
       .then(

@@ -44,11 +44,12 @@ describe('createSmbSource', () => {
     expect(src.description).toBe('\\\\srv:4450\\share\\MD\\App');
     expect(f.seen()).toMatchObject({ host: 'srv', port: 4450, share: 'share', domain: 'CORP', userName: 'u' });
     expect(await src.readFile('USERLIST.DAT')).toEqual({ data: Buffer.from('abc'), size: 3, mtimeMs: 42 });
+    // Read twice: trusted once a second read gave the same bytes.
     expect(f.calls).toEqual([
       'list MD\\App',
-      'stat MD\\App\\Userlist.dat',
-      'read MD\\App\\Userlist.dat',
-      'stat MD\\App\\Userlist.dat',
+      ...Array<string[]>(2)
+        .fill(['stat MD\\App\\Userlist.dat', 'read MD\\App\\Userlist.dat', 'stat MD\\App\\Userlist.dat'])
+        .flat(),
     ]);
     expect(await src.stat('Alias.dat')).toBeNull();
     expect(await src.readFile('Alias.dat')).toBeNull();

@@ -9,6 +9,7 @@ import type { ArchiveRepository } from '../db/repository';
 import { useStore } from '../db/testing/stores';
 import { createLocalSource, type LocalFs } from '../mdaemon/local-source';
 import { readDirectory } from '../mdaemon/read-directory';
+import { changingFs } from '../mdaemon/testing/changing-fs';
 import { makeUserlist } from '../mdaemon/testing/make-userlist';
 import { runSync } from './run';
 import { settingsWith } from './test-fixtures';
@@ -17,29 +18,6 @@ const accounts = Array.from({ length: 20 }, (_, i) => ({ domain: 'company.test',
 const WHOLE = makeUserlist(accounts, 'windows-1252');
 const RECORD = WHOLE.length / accounts.length;
 const TORN = WHOLE.subarray(0, RECORD * 18); // 90%: two users missing
-
-/** USERLIST.DAT whose i-th read gives versions[i % n]; each stat shows the version last read. */
-function changingFs(versions: Buffer[]) {
-  let reads = 0;
-  let shown = versions[0]!;
-  const fs: LocalFs = {
-    readdir: () => Promise.resolve(['USERLIST.DAT']),
-    stat: () =>
-      Promise.resolve({
-        size: shown.length,
-        mtimeMs: 1000 + versions.indexOf(shown),
-        isFile: () => true,
-        isFIFO: () => false,
-      }),
-    readFile: () => {
-      const data = versions[reads % versions.length]!;
-      reads++;
-      shown = versions[reads % versions.length]!;
-      return Promise.resolve(data);
-    },
-  };
-  return { fs, reads: () => reads };
-}
 
 const store = useStore('sqlite');
 let repo: ArchiveRepository;
@@ -54,8 +32,7 @@ const noSleep = () => Promise.resolve();
 const sync = (fs: LocalFs) =>
   runSync({
     repository: repo,
-    readDirectory: () =>
-      readDirectory(createLocalSource('/app', { fs, sleep: noSleep }), { codePage: 'cp1252', sleep: noSleep }),
+    readDirectory: () => readDirectory(createLocalSource('/app', { fs, sleep: noSleep }), { codePage: 'cp1252' }),
     settings: settingsWith({ deleteUsers: true, deleteLimit: '100%' }),
     dryRun: false,
     confirmDeletes: true,
@@ -64,11 +41,11 @@ const sync = (fs: LocalFs) =>
 
 it('a USERLIST.DAT changing while read is read again, then refused in one sentence with nothing applied', async () => {
   // A file that holds still: all twenty users.
-  const still = changingFs([WHOLE]);
+  const still = changingFs([WHOLE], { cycle: true });
   expect((await sync(still.fs)).summary.create).toBe(20);
   const before = (await repo.listUsers()).map((u) => u.userName);
 
-  const torn = changingFs([TORN, WHOLE]);
+  const torn = changingFs([TORN, WHOLE], { cycle: true });
   const err = await sync(torn.fs).then(
     () => null,
     (e: unknown) => e,

@@ -1,7 +1,8 @@
 /**
  * The administrators' banner about the user database: it was damaged (moved aside, kept) or
  * missing when opened, and its backup is used from now on. It says how many users each copy
- * holds, where the damaged copy is kept, and what to do. Nothing shows while there is nothing to tell.
+ * holds, where the damaged copy is kept, and what to do; and a writer lock taken over from a process
+ * that ended without releasing it. Nothing shows while there is nothing to tell.
  */
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -41,7 +42,8 @@ export function DbStateBanner() {
   const fallbacks = state.data?.fallbacks ?? [];
   const told = new Set(fallbacks.map((f) => f.damagedCopy));
   const earlier = (state.data?.keptAside ?? []).filter((name) => !told.has(name));
-  if (fallbacks.length === 0 && earlier.length === 0) return null;
+  const takeovers = state.data?.lockTakeovers ?? [];
+  if (fallbacks.length === 0 && earlier.length === 0 && takeovers.length === 0) return null;
   return (
     <Box sx={{ px: 2, pt: 2 }}>
       {fallbacks.map((f) => (
@@ -70,6 +72,18 @@ export function DbStateBanner() {
           ))}
           . Run <code>mdsync db check</code> to see how many users each copy holds;{' '}
           <code>mdsync db restore --from FILE</code> puts one back. Remove the copies once you no longer need them.
+        </Alert>
+      )}
+      {takeovers.length > 0 && (
+        <Alert severity="info" sx={{ mb: 1 }} aria-label="Writer lock taken over">
+          A lock of the user database (the writer's or the schedule's) was taken over from a process that had ended
+          without releasing it (a crash or a restart):
+          {takeovers.map((t) => (
+            <Box component="span" key={t.at + t.message} sx={{ display: 'block' }}>
+              {formatDate(t.at)}: {t.message}
+            </Box>
+          ))}
+          Nothing is needed unless it happens often; the service log has the same lines.
         </Alert>
       )}
     </Box>

@@ -6,14 +6,17 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
 import CircularProgress from '@mui/material/CircularProgress';
-import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { ImapSecurity, Settings } from '../../../shared/settings';
+import {
+  CertificateTrustFields,
+  UntrustedCertificateAlert,
+  untrustedCertificate,
+} from '../common/CertificateTrustFields';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Section } from '../common/Section';
 import { formatImapAddress, parseImapAddress } from '../lib/imap-address';
@@ -32,14 +35,6 @@ interface Props {
 function withoutFingerprints(message: string, fingerprints: readonly string[]): string {
   return fingerprints.reduce((m, f) => m.split(` (SHA-256 ${f})`).join(''), message);
 }
-
-/** A certificate alert in a small window: the fingerprint wraps, the button goes under the text. */
-const WRAPPING_ALERT = {
-  flexWrap: 'wrap',
-  wordBreak: 'break-all',
-  '& .MuiAlert-message': { flex: '1 1 240px', minWidth: 0 },
-  '& .MuiAlert-action': { ml: 'auto', pl: 1 },
-} as const;
 
 const SECURITY_LABELS: Record<ImapSecurity, string> = { none: 'Unencrypted', starttls: 'IMAP-TLS', ssl: 'IMAP-SSL' };
 
@@ -85,9 +80,8 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
     const r = await test.run({ imap, userName: user.trim(), password });
     if (r.ok) setResult(r.value);
   };
-  const cert = result?.certificate;
   // The untrusted certificate's box shows its fingerprint: the logon's message does not repeat it.
-  const showCert = !!cert && !cert.trusted && cert.fingerprint256 !== imap.pinnedFingerprint256;
+  const untrusted = untrustedCertificate(result?.certificate, imap.pinnedFingerprint256);
   const encrypted = imap.security !== 'none';
 
   return (
@@ -120,33 +114,13 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           ))}
         </TextField>
       </Box>
-      <FormControlLabel
-        label="Ignore SSL Security Warnings"
-        disabled={!encrypted}
-        control={
-          <Checkbox
-            checked={encrypted && imap.ignoreCertificate}
-            onChange={(e) => onChange({ ignoreCertificate: e.target.checked })}
-          />
-        }
+      <CertificateTrustFields
+        encrypted={encrypted}
+        trust={imap}
+        onChange={onChange}
+        ignoreLabel="Ignore SSL Security Warnings"
+        certificateName="certificate"
       />
-      {imap.pinnedFingerprint256 && encrypted && (
-        <Alert
-          severity="info"
-          sx={{ my: 0.5, ...WRAPPING_ALERT }}
-          action={
-            <Button
-              color="inherit"
-              sx={{ whiteSpace: 'nowrap' }}
-              onClick={() => onChange({ pinnedFingerprint256: null })}
-            >
-              Forget
-            </Button>
-          }
-        >
-          Trusted certificate (SHA-256): <code>{imap.pinnedFingerprint256}</code>
-        </Alert>
-      )}
       <Box component="fieldset" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pb: 1, mt: 0.5 }}>
         <Typography component="legend" variant="body2" sx={{ px: 0.5, fontWeight: 600 }}>
           Test Logon
@@ -187,30 +161,17 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           <Alert severity={result.ok ? 'success' : 'error'} role="status" sx={{ mt: 0.5 }}>
             {result.ok
               ? `Logon succeeded (${Math.round(result.ms)} ms).`
-              : withoutFingerprints(result.error?.message ?? 'Logon failed.', showCert ? [cert.fingerprint256] : [])}
+              : withoutFingerprints(
+                  result.error?.message ?? 'Logon failed.',
+                  untrusted ? [untrusted.fingerprint256] : [],
+                )}
           </Alert>
         )}
-        {showCert && (
-          <Alert
-            severity="warning"
-            sx={{ mt: 0.5, ...WRAPPING_ALERT }}
-            action={
-              <Button
-                color="inherit"
-                sx={{ whiteSpace: 'nowrap' }}
-                onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}
-              >
-                Trust this certificate
-              </Button>
-            }
-          >
-            The server's certificate is not trusted.
-            <br />
-            Subject: {cert.subject}
-            <br />
-            SHA-256 fingerprint: <code>{cert.fingerprint256}</code>
-          </Alert>
-        )}
+        <UntrustedCertificateAlert
+          cert={untrusted}
+          owner="The server's"
+          onTrust={(fingerprint) => onChange({ pinnedFingerprint256: fingerprint })}
+        />
       </Box>
       <Alert severity="info" sx={{ mt: 1 }}>
         <b>Important notice:</b> if your MDaemon users authenticate against an Active Directory, disable

@@ -8,27 +8,22 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
 import CircularProgress from '@mui/material/CircularProgress';
-import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { ImapSecurity, Settings } from '../../../shared/settings';
+import {
+  CertificateTrustFields,
+  UntrustedCertificateAlert,
+  untrustedCertificate,
+} from '../common/CertificateTrustFields';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Section } from '../common/Section';
 import { useAction } from '../lib/use-action';
 import type { DirectoryForm } from './use-directory-form';
 
 type Notify = Settings['notify'];
-
-/** A certificate alert in a small window: the fingerprint wraps, the button goes under the text. */
-const WRAPPING_ALERT = {
-  flexWrap: 'wrap',
-  wordBreak: 'break-all',
-  '& .MuiAlert-message': { flex: '1 1 240px', minWidth: 0 },
-  '& .MuiAlert-action': { ml: 'auto', pl: 1 },
-} as const;
 
 const SECURITY_LABELS: Record<ImapSecurity, string> = { none: 'None', starttls: 'STARTTLS', ssl: 'SSL' };
 
@@ -97,7 +92,6 @@ export function NotificationsSection({ dir, onInvalid }: Props) {
     const r = await test.run({ notify, smtpPassword: dir.smtpPassword === '' ? null : dir.smtpPassword });
     if (r.ok) setResult(r.value);
   };
-  const cert = result?.certificate;
 
   return (
     <Section title="Notifications">
@@ -141,33 +135,13 @@ export function NotificationsSection({ dir, onInvalid }: Props) {
           ))}
         </TextField>
       </Box>
-      <FormControlLabel
-        label="Ignore the SMTP server's certificate warnings"
-        disabled={!encrypted}
-        control={
-          <Checkbox
-            checked={encrypted && notify.ignoreCertificate}
-            onChange={(e) => onChange({ ignoreCertificate: e.target.checked })}
-          />
-        }
+      <CertificateTrustFields
+        encrypted={encrypted}
+        trust={notify}
+        onChange={onChange}
+        ignoreLabel="Ignore the SMTP server's certificate warnings"
+        certificateName="SMTP certificate"
       />
-      {notify.pinnedFingerprint256 && encrypted && (
-        <Alert
-          severity="info"
-          sx={{ my: 0.5, ...WRAPPING_ALERT }}
-          action={
-            <Button
-              color="inherit"
-              sx={{ whiteSpace: 'nowrap' }}
-              onClick={() => onChange({ pinnedFingerprint256: null })}
-            >
-              Forget
-            </Button>
-          }
-        >
-          Trusted SMTP certificate (SHA-256): <code>{notify.pinnedFingerprint256}</code>
-        </Alert>
-      )}
       <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'flex-start', mt: 0.5 }}>
         <TextField
           label="SMTP user name"
@@ -237,27 +211,11 @@ export function NotificationsSection({ dir, onInvalid }: Props) {
             : `The test message was not sent: ${result.error ?? 'unknown error'}.`}
         </Alert>
       )}
-      {cert && !cert.trusted && cert.fingerprint256 !== notify.pinnedFingerprint256 && (
-        <Alert
-          severity="warning"
-          sx={{ mt: 0.5, ...WRAPPING_ALERT }}
-          action={
-            <Button
-              color="inherit"
-              sx={{ whiteSpace: 'nowrap' }}
-              onClick={() => onChange({ pinnedFingerprint256: cert.fingerprint256 })}
-            >
-              Trust this certificate
-            </Button>
-          }
-        >
-          The SMTP server's certificate is not trusted.
-          <br />
-          Subject: {cert.subject}
-          <br />
-          SHA-256 fingerprint: <code>{cert.fingerprint256}</code>
-        </Alert>
-      )}
+      <UntrustedCertificateAlert
+        cert={untrustedCertificate(result?.certificate, notify.pinnedFingerprint256)}
+        owner="The SMTP server's"
+        onTrust={(fingerprint) => onChange({ pinnedFingerprint256: fingerprint })}
+      />
     </Section>
   );
 }

@@ -1,14 +1,12 @@
 /**
- * An in-memory AppDirSource for tests: files by name, with a hook to simulate MDaemon
- * rewriting a file between the read and the stat that follows it.
+ * An in-memory AppDirSource for tests: files by name. (A file changing while it is read is the
+ * sources' own concern: see stable-read.test.ts and testing/changing-fs.ts.)
  */
 import type { AppDirSource, SourceFile } from '../source';
 
 /** Options of memorySource. */
 export interface MemorySourceOptions {
   description?: string;
-  /** Called after each readFile: return new bytes to make the file change "while read". */
-  afterRead?: (name: string, count: number) => Buffer | undefined;
 }
 
 /** An AppDirSource over a name → bytes map (names matched case-insensitively). */
@@ -27,8 +25,6 @@ export function memorySource(
       src.reads++;
       // A copy: the reader owns what it is given and may empty it.
       const result = { data: Buffer.from(f.data), size: f.data.length, mtimeMs: f.mtimeMs };
-      const next = opts.afterRead?.(name, src.reads);
-      if (next) store.set(name.toLowerCase(), { data: next, mtimeMs: f.mtimeMs + 1 });
       return Promise.resolve(result);
     },
     stat(name: string) {
