@@ -12,7 +12,12 @@ const GOAL = 85;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const work = path.join(root, '.tmp', 'mutation');
 
-/** Each module: the files mutated and the unit tests that must kill the mutants. */
+/**
+ * Each module: the files mutated and the unit tests that must kill the mutants. A path may be a list of
+ * places the file has lived (the first that exists is used), so a move (core/db/ into core/db/sqlite/) does
+ * not stop the run. Mutants no test can kill (equivalent ones) are marked in the module itself with
+ * `// Stryker disable next-line MUTATOR: reason`; Stryker reports them as ignored, outside the score.
+ */
 const MODULES = {
   plan: {
     mutate: ['electron/core/sync/plan.ts', 'electron/core/sync/guard.ts'],
@@ -20,9 +25,25 @@ const MODULES = {
   },
   userlist: { mutate: ['electron/core/mdaemon/userlist.ts'], tests: ['electron/core/mdaemon/userlist.test.ts'] },
   throttle: { mutate: ['electron/core/auth/logon-throttle.ts'], tests: ['electron/core/auth/logon-throttle.test.ts'] },
-  'writer-lock': { mutate: ['electron/core/db/writer-lock.ts'], tests: ['electron/core/db/writer-lock.test.ts'] },
+  'writer-lock': {
+    mutate: [['electron/core/db/sqlite/writer-lock.ts', 'electron/core/db/writer-lock.ts']],
+    tests: [['electron/core/db/sqlite/writer-lock.test.ts', 'electron/core/db/writer-lock.test.ts']],
+  },
   sessions: { mutate: ['electron/web/sessions.ts'], tests: ['electron/web/sessions.test.ts'] },
+  // The user rules above the stores (issue 19, point 2): where the restructuring puts them; not run (with a
+  // printed reason) until one of these exists.
+  'user-rules': {
+    mutate: [['electron/app/user-rules.ts', 'electron/core/users/user-rules.ts']],
+    tests: [['electron/app/user-rules.test.ts', 'electron/core/users/user-rules.test.ts']],
+    pending: true,
+  },
 };
+
+/** The first existing place of a file, or null (a plain path: itself, or null when missing). */
+function place(entry) {
+  const candidates = Array.isArray(entry) ? entry : [entry];
+  return candidates.find((f) => fs.existsSync(path.join(root, f))) ?? null;
+}
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((n) => !(n in MODULES));
@@ -42,12 +63,15 @@ const strykerBin = path.join(root, 'node_modules', '@stryker-mutator', 'core', '
 
 const results = [];
 for (const name of names) {
-  const mod = MODULES[name];
-  const missing = [...mod.mutate, ...mod.tests].filter((f) => !fs.existsSync(path.join(root, f)));
-  if (missing.length > 0) {
-    results.push({ name, line: `not run: ${missing.join(', ')} missing` });
+  const entry = MODULES[name];
+  const found = [...entry.mutate, ...entry.tests].map(place);
+  if (found.includes(null)) {
+    const missing = [...entry.mutate, ...entry.tests].filter((_, i) => found[i] === null).map((e) => [e].flat()[0]);
+    const why = entry.pending ? 'not in the tree yet' : 'missing';
+    results.push({ name, line: `not run: ${missing.join(', ')} ${why}`, pending: entry.pending });
     continue;
   }
+  const mod = { mutate: found.slice(0, entry.mutate.length), tests: found.slice(entry.mutate.length) };
   const vitestConfig = path.join(work, `vitest.${name}.mts`);
   fs.writeFileSync(
     vitestConfig,
@@ -101,4 +125,4 @@ for (const name of names) {
 
 console.log('\nmutation scores:');
 for (const r of results) console.log(`  ${r.name.padEnd(12)} ${r.line}`);
-process.exit(results.every((r) => r.score !== undefined && r.score >= GOAL) ? 0 : 1);
+process.exit(results.every((r) => r.pending || (r.score !== undefined && r.score >= GOAL)) ? 0 : 1);
