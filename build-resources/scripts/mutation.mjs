@@ -18,6 +18,15 @@ const work = path.join(root, '.tmp', 'mutation');
  * not stop the run. Mutants no test can kill (equivalent ones) are marked in the module itself with
  * `// Stryker disable next-line MUTATOR: reason`; Stryker reports them as ignored, outside the score.
  */
+//
+// Equivalent mutants left standing (no test can tell them from the module; they count as survivors):
+// - writer-lock: `Date.now() > deadline` for `>=` (at the deadline's very millisecond it polls once more, 1 ms);
+//   `if (released) return` → `if (false)` (a second release finds the file gone or another token's, and does
+//   nothing either way).
+// - sessions: `'here'` → `''` in end()'s scope (four places: only `'everywhere'` is ever compared); the default
+//   idle source `() => undefined` (falls back to limits.idleMs all the same); `if (release)` → `if (true)` (an
+//   undefined release is never called: `release?.()`); `if (!id) return null` → `if (false)` (no session has an
+//   empty id); a user-less session's own-list `[]` → `["Stryker was here"]` (never reaches maxPerUser).
 const MODULES = {
   plan: {
     mutate: ['electron/core/sync/plan.ts', 'electron/core/sync/guard.ts'],
