@@ -27,6 +27,9 @@ const work = path.join(root, '.tmp', 'mutation');
 //   idle source `() => undefined` (falls back to limits.idleMs all the same); `if (release)` → `if (true)` (an
 //   undefined release is never called: `release?.()`); `if (!id) return null` → `if (false)` (no session has an
 //   empty id); a user-less session's own-list `[]` → `["Stryker was here"]` (never reaches maxPerUser).
+// - throttle: the user-name-alone key is never locked and its limit is Infinity, so dropping `k.kind !== 'userName'`
+//   from the lock check (or `'userName'` → `''` there and in failed()'s skip) and `Number.isFinite(...)` → `true`
+//   before the in-flight check (`n > Infinity` is never true) change nothing.
 const MODULES = {
   plan: {
     mutate: ['electron/core/sync/plan.ts', 'electron/core/sync/guard.ts'],
