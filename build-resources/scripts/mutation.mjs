@@ -41,9 +41,9 @@ const work = path.join(root, '.tmp', 'mutation');
 //   keys keep their order whatever it returns); bound checks `i <= length` / `u + 1 <= length` / `… → true` in the
 //   merge walks (an index past the end reads undefined, which compares false and stops the walk the same way);
 //   `sameInOrder` → `false` in sameAddresses (the set comparison gives the same answer, only slower); the walk's
-//   scratch `{ key: '', tie: '' }` (overwritten before it is read); the `?? ''` of a user without an address; the
-//   deletes' exact-name tie-break `nx < ny` → `false` (the deletes come name-sorted already: only runs of one name
-//   spelt differently are reordered, and the stable sort of those few keeps the answer).
+//   scratch `{ key: '', tie: '' }` (overwritten before it is read); the `?? ''` of a user without an address; in
+//   the deletes' comparator `x < y` → `false` (the deletes come sorted by lower-case name already) and `nx > ny` →
+//   `false` (V8's sort only asks whether a comparison is below zero, so 0 and 1 place alike).
 const MODULES = {
   plan: {
     mutate: ['electron/core/sync/plan.ts', 'electron/core/sync/guard.ts'],
