@@ -27,9 +27,10 @@ const work = path.join(root, '.tmp', 'mutation');
 //   idle source `() => undefined` (falls back to limits.idleMs all the same); `if (release)` → `if (true)` (an
 //   undefined release is never called: `release?.()`); `if (!id) return null` → `if (false)` (no session has an
 //   empty id); a user-less session's own-list `[]` → `["Stryker was here"]` (never reaches maxPerUser).
-// - throttle: the user-name-alone key is never locked and its limit is Infinity, so dropping `k.kind !== 'userName'`
-//   from the lock check (or `'userName'` → `''` there and in failed()'s skip) and `Number.isFinite(...)` → `true`
-//   before the in-flight check (`n > Infinity` is never true) change nothing.
+// - throttle (the 5 left at 95.5 %): the user-name-alone key is never locked and its limit is Infinity, so dropping
+//   `k.kind !== 'userName'` from the lock check or `k.kind === 'userName'` from failed()'s skip (or `'userName'` →
+//   `''` in either) and `Number.isFinite(...)` → `true` before the in-flight check (`n > Infinity` is never true)
+//   change nothing.
 // - userlist (the 36 left at 88.4 %): the ASCII fast path of the email (`m <= EMAIL_AT`, the lower-casing loop, its
 //   `break`/`i === m`, `EMAIL_AT`'s size) falls back to the general path with the same result; the domain cache
 //   (`prevDomainAt`, `sameBytes`, `prevDomain`'s first value, `domainAscii`'s) only saves work; the EmailIndex size
