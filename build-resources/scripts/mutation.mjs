@@ -20,9 +20,8 @@ const work = path.join(root, '.tmp', 'mutation');
  */
 //
 // Equivalent mutants left standing (no test can tell them from the module; they count as survivors):
-// - writer-lock: `Date.now() > deadline` for `>=` (at the deadline's very millisecond it polls once more, 1 ms);
-//   `if (released) return` → `if (false)` (a second release finds the file gone or another token's, and does
-//   nothing either way).
+// - writer-lock: `if (released) return` → `if (false)` (a second release finds the file gone or another token's,
+//   and does nothing either way).
 // - sessions: `'here'` → `''` in end()'s scope (four places: only `'everywhere'` is ever compared); the default
 //   idle source `() => undefined` (falls back to limits.idleMs all the same); `if (release)` → `if (true)` (an
 //   undefined release is never called: `release?.()`); `if (!id) return null` → `if (false)` (no session has an

@@ -197,6 +197,7 @@ describe('the writer lock, its holder and its clock', () => {
     const logged: string[] = [];
     (await acquireWriterLock(file, { waitMs: 0, log: (m) => logged.push(m) })).release();
     expect(logged).toEqual([`took over the stale lock ${file}: process 999999999 is gone`]);
+    expect(fs.readdirSync(dir)).toEqual([]); // the stale lock was moved aside, then removed
   });
 
   it('keeps a live holder whose start time or boot is unknown (a lock written off Linux)', async () => {
