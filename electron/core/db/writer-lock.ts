@@ -150,6 +150,7 @@ function tryCreate(file: string, info: LockInfo): boolean {
     } catch {
       // already closed
     }
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the file was just created by us; `force` only guards a vanished one
     fs.rmSync(file, { force: true });
     throw new UserError('unreadable', `cannot write the lock ${file}: ${writeProblem(err, file, 1)}`);
   }
@@ -178,6 +179,7 @@ function removeJudged(file: string, judgedText: string): boolean {
       // someone created a new lock meanwhile; theirs stands
     }
   }
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: `aside` was just made by our rename; `force` only guards a vanished one
   fs.rmSync(aside, { force: true });
   return ours;
 }
@@ -250,10 +252,12 @@ function heldLock(file: string, info: LockInfo): WriterLock {
     info,
     release() {
       if (released) return;
+      // Stryker disable next-line BooleanLiteral: a second release finds the file gone or another token, and does nothing either way
       released = true;
       HELD.delete(info.token);
       try {
         const current = readLock(file);
+        // Stryker disable next-line OptionalChaining: the TypeError of a missing lock or info is caught below, leaving the file alike
         if (current?.info?.token === info.token) removeJudged(file, current.text);
       } catch {
         // the lock path is no longer ours to judge (replaced by a directory): leave it

@@ -605,3 +605,17 @@ describe('the plan against its plain form', () => {
     }
   });
 });
+
+describe('the order of deletes', () => {
+  it('sorts by name ignoring case first, so an upper-case name does not jump ahead', () => {
+    const read = directory([account('keep@one.test')]);
+    const users = ['Bob@gone.test', 'carol@gone.test', 'alice@gone.test', 'Dave@gone.test'].map((n) => ds(n));
+    const plan = planSync(read, settingsWith({ deleteUsers: true }), users, { confirmDeletes: true });
+    expect(plan.changes.filter((c) => c.action === 'delete').map((c) => c.userName)).toEqual([
+      'alice@gone.test',
+      'Bob@gone.test',
+      'carol@gone.test',
+      'Dave@gone.test',
+    ]);
+  });
+});
