@@ -4,6 +4,7 @@ import { FIRST_PAGE, type RunAnswer, pageOf } from '../../../shared/results-page
 import { checkImapLogin } from '../../core/imap/imap-check';
 import type { Services } from '../../app/services';
 import { KeptResults } from '../kept-results';
+import { pageLane } from '../page-lane';
 import type { CallContext, Handlers } from '../registry';
 import { checkSettings } from './settings';
 
@@ -14,6 +15,7 @@ type SyncChannels = 'sync:test' | 'sync:run' | 'sync:results-page' | 'sync:cance
  * counts and first page; its changes are kept for the session (`kept`) and paged from there.
  */
 export function syncHandlers(s: Services, kept = new KeptResults()): Pick<Handlers, SyncChannels> {
+  const pages = pageLane();
   const answer = (report: SyncReport, ctx: CallContext): RunAnswer => {
     const { changes, ...rest } = report;
     return { ...rest, results: kept.keep(ctx.session, changes), first: pageOf(changes, null, 0, FIRST_PAGE) };
@@ -40,7 +42,7 @@ export function syncHandlers(s: Services, kept = new KeptResults()): Pick<Handle
       return answer(report, ctx);
     },
     'sync:results-page': ({ results, offset, limit, ...view }, ctx) =>
-      kept.page(ctx.session, results, view, offset, limit),
+      pages.run(() => kept.page(ctx.session, results, view, offset, limit)),
     'sync:cancel': () => ({ cancelled: s.cancelTest() }),
     'imap:test': async ({ imap, userName, password }, ctx) => {
       const result = await checkImapLogin(imap, userName, password);
