@@ -19,12 +19,12 @@ import {
   SessionUser,
   SourceWarning,
   SyncProgress,
-  SyncReport,
   SyncRun,
 } from './model';
 import { DbStateView } from './db-notice';
 import { ImapSettings, NotifySettings, Settings } from './settings';
 import { UsersPage, UsersPageQuery } from './users-page';
+import { ResultsPage, ResultsPageQuery, RunAnswer } from './results-page';
 
 /** Who may call a channel: anyone, any logged-on user, or administrators only. */
 export type Access = 'public' | 'user' | 'admin';
@@ -202,8 +202,10 @@ export const contract = {
   ),
   'mdaemon:overview': channel('admin', DirectoryProbe, DirectoryOverview),
 
-  'sync:test': channel('admin', DirectoryProbe, SyncReport),
-  'sync:run': channel('admin', DirectoryProbe.extend({ confirmDeletes: z.boolean().default(false) }), SyncReport),
+  /** Test Settings and Synchronize now answer the counts and the first page; `sync:results-page` pages on. */
+  'sync:test': channel('admin', DirectoryProbe, RunAnswer),
+  'sync:run': channel('admin', DirectoryProbe.extend({ confirmDeletes: z.boolean().default(false) }), RunAnswer),
+  'sync:results-page': channel('admin', ResultsPageQuery, ResultsPage),
   'sync:cancel': channel('admin', Empty, z.object({ cancelled: z.boolean() })),
 
   'imap:test': channel(

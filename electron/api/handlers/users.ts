@@ -4,6 +4,7 @@ import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
 import { publicUser, type UserRecord } from '../../core/db/repository';
 import type { Services } from '../../app/services';
+import { pageLane } from '../page-lane';
 import type { Handlers } from '../registry';
 
 function row(u: UserRecord) {
@@ -26,10 +27,12 @@ export function userHandlers(
   | 'archive:mine'
 > {
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
+  const pages = pageLane();
   return {
     // Made as JSON text by the database: no object per user (100,000 users, a service's memory).
     'users:list': () => new JsonText(s.db.listUsersJson()),
-    'users:page': (query) => s.db.usersPage(query),
+    // Pages take turns with other calls: 200 sessions paging keep a logon answered.
+    'users:page': (query) => pages.run(() => s.db.usersPage(query)),
     'users:create': async (input, ctx) => {
       if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
       const u = await s.db.createUser(input);

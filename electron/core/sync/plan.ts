@@ -235,6 +235,15 @@ export function summarize(changes: readonly Change[]): PlanSummary {
   return s;
 }
 
+/** Where a plan in the making stands: accounts compared of those to compare. */
+export interface PlanStep {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Accounts compared between two steps of {@link planSteps}. */
+export const PLAN_STEP = 2000;
+
 /** Plans a synchronization. Pure: the same inputs always give the same plan. */
 export function planSync(
   read: DirectoryRead,
@@ -242,6 +251,24 @@ export function planSync(
   current: readonly CurrentUser[],
   opts: PlanOptions = {},
 ): Plan {
+  const steps = planSteps(read, settings, current, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same plan made in steps: yields where it stands every {@link PLAN_STEP} accounts and returns
+ * the plan. As pure as planSync (which runs it through); a caller may pause between steps (the
+ * run yields to the event loop, so progress reaches the page and a cancel is heard).
+ */
+export function* planSteps(
+  read: DirectoryRead,
+  settings: Settings,
+  current: readonly CurrentUser[],
+  opts: PlanOptions = {},
+): Generator<PlanStep, Plan, void> {
   let directoryUsers = 0;
   for (const u of current) if (u.authentication === 'directoryServices') directoryUsers++;
   // The saved text is checked by the settings schema; turned into a limit here, once, before planning.
@@ -253,6 +280,7 @@ export function planSync(
   const { keys, order } = named;
   const skips = named.skips;
   const valid = validAccounts(named, settings, skips);
+  yield { done: 0, total: valid.length };
 
   // The archive's users by lower-case name, equal names in their order; as with a map filled in
   // that order, the last of equal names is the one an account is compared with.
@@ -270,7 +298,9 @@ export function planSync(
   const here = { key: '', tie: '' };
   let u = 0;
   let o = 0;
+  let compared = 0;
   for (const i of valid) {
+    if (++compared % PLAN_STEP === 0) yield { done: compared, total: valid.length };
     const key = keys[i] as string;
     while (u < userOrder.length && (userKeys[userOrder[u] as number] as string) < key) u++;
     let user: CurrentUser | undefined;
@@ -289,6 +319,7 @@ export function planSync(
     changes.push(c);
   }
   for (; o < others.length; o++) changes.push((others[o] as { c: Change }).c);
+  yield { done: valid.length, total: valid.length };
 
   // Positions of the users to delete, by lower-case name, then exact name, then archive order.
   const gone: number[] = [];

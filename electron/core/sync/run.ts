@@ -17,7 +17,7 @@ import {
   type SyncSession,
   openRepository,
 } from '../db/repository';
-import { type Plan, planSync, summarize } from './plan';
+import { type Plan, type PlanOptions, type CurrentUser, planSteps, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */
 export interface RunSyncOptions {
@@ -117,7 +117,7 @@ async function readAndPlan(
   const read = await readSource(opts);
   progress?.({ phase: 'plan', done: 0, total: read.accounts.length });
   const [current, keptFolders] = await Promise.all([repo.currentUsers(), repo.keptFolderNames()]);
-  const plan = planSync(read, opts.settings, current, {
+  const plan = await planInSlices(read, opts, current, {
     keptFolders,
     confirmDeletes: opts.confirmDeletes,
     deleteLimitOverride: opts.deleteLimit,
@@ -125,6 +125,36 @@ async function readAndPlan(
   progress?.({ phase: 'plan', done: read.accounts.length, total: read.accounts.length });
   checkAbort(opts.signal);
   return { sourceWarnings: read.warnings, plan };
+}
+
+/** The longest the plan holds the event loop before letting progress, answers and a cancel through. */
+const PLAN_SLICE_MS = 40;
+
+/**
+ * Runs the pure plan in steps, yielding to the event loop every {@link PLAN_SLICE_MS}: the
+ * progress of the comparison reaches the page (accounts compared, scaled to those read) and a
+ * cancel is heard between slices.
+ */
+async function planInSlices(
+  read: DirectoryRead,
+  opts: RunSyncOptions,
+  current: readonly CurrentUser[],
+  planOptions: PlanOptions,
+): Promise<Plan> {
+  const steps = planSteps(read, opts.settings, current, planOptions);
+  const accounts = read.accounts.length;
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart < PLAN_SLICE_MS) continue;
+    const { done, total } = step.value;
+    const shown = total > 0 ? Math.floor((done / total) * accounts) : 0;
+    if (shown < accounts) opts.onProgress?.({ phase: 'plan', done: shown, total: accounts });
+    await new Promise((resolve) => setImmediate(resolve));
+    checkAbort(opts.signal);
+    sliceStart = performance.now();
+  }
 }
 
 function report(

@@ -1,6 +1,6 @@
 /**
  * The progress bar of a run, with its phase in words. Counts are shown only while they move (the
- * comparison is one step: no "0 of 100,000" that jumps to the end); once the last phase is through,
+ * comparison and the changes applied, never a "0 of 100,000" that jumps to the end); once the last phase is through,
  * "Preparing the results…" covers the answer's way to the screen.
  */
 import Box from '@mui/material/Box';
@@ -21,6 +21,7 @@ export function progressLabel(kind: RunKind, progress: Progress | null): string 
     case 'plan':
       if (done >= total && kind === 'test') return 'Preparing the results…';
       if (done >= total) return 'Applying the changes…';
+      if (done > 0) return `Comparing with the user database… ${done.toLocaleString()} of ${total.toLocaleString()}`;
       return total > 0
         ? `Comparing ${total.toLocaleString()} accounts with the user database…`
         : 'Comparing with the user database…';
@@ -41,7 +42,11 @@ interface Props {
 
 /** Determinate only while a phase's count moves. */
 export function ProgressLine({ kind, progress }: Props) {
-  const moving = progress && progress.phase === 'apply' && progress.done > 0 && progress.done < progress.total;
+  const moving =
+    progress &&
+    (progress.phase === 'apply' || progress.phase === 'plan') &&
+    progress.done > 0 &&
+    progress.done < progress.total;
   const pct = moving ? Math.min(100, (progress.done / progress.total) * 100) : null;
   return (
     <Box sx={{ my: 1 }}>

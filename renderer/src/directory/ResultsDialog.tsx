@@ -4,7 +4,7 @@
  * the filter, CSV export, the deletion guard's "Delete anyway", the warnings and Close. Inline
  * under the form they were far below the fold and a click seemed to do nothing.
  */
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -12,6 +12,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import { plural } from '../lib/format';
 import { ResultsPanel } from '../results/ResultsPanel';
+import { runSource } from '../results/results-source';
 import { RunStatus } from './RunStatus';
 import type { SyncRunner } from './use-sync-runner';
 
@@ -33,7 +34,8 @@ interface Props {
 export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid, triedDraft, onSyncNow }: Props) {
   const titleId = useId();
   const report = runner.report;
-  if (!report) return null;
+  const source = useMemo(() => (report ? runSource(report) : null), [report]);
+  if (!report || !source) return null;
   const busy = runner.running !== null;
   const held = report.summary.held;
 
@@ -84,7 +86,7 @@ export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid, 
           titleComponent="h2"
           notice={notice}
           summary={report.summary}
-          changes={report.changes}
+          source={source}
           warnings={report.warnings}
           tableHeight="fill"
         />

@@ -1,5 +1,5 @@
 /** Synchronization History: each run with time, who, test or sync, status and counts; its changes on demand. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -16,6 +16,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDate } from '../lib/format';
 import { useQuery } from '../lib/use-query';
 import { ResultsPanel } from '../results/ResultsPanel';
+import { listSource } from '../results/results-source';
 import { ACTIONS, ACTION_LABELS } from '../results/actions';
 
 const STATUS: Record<SyncRun['status'], string> = {
@@ -31,6 +32,10 @@ export function HistoryScreen() {
   const runs = useQuery('history:list', { limit: 200 });
   const [selected, setSelected] = useState<SyncRun | null>(null);
   const changes = useQuery('history:changes', { runId: selected?.id ?? 0 }, selected !== null);
+  const source = useMemo(
+    () => (selected && changes.data ? listSource(`history-${selected.id}`, changes.data) : null),
+    [selected, changes.data],
+  );
 
   return (
     <Box sx={{ p: 2 }}>
@@ -106,12 +111,12 @@ export function HistoryScreen() {
           <>
             {changes.loading && <LinearProgress aria-label="Loading the changes" />}
             <ErrorAlert error={changes.error} />
-            {changes.data && !changes.loading && (
+            {source && !changes.loading && (
               <ResultsPanel
                 key={selected.id}
                 title={`${selected.dryRun ? 'Test' : 'Synchronization'} of ${formatDate(selected.startedAt)} by ${selected.actor}`}
                 summary={selected.summary}
-                changes={changes.data}
+                source={source}
               />
             )}
           </>

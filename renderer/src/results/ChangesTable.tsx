@@ -1,134 +1,69 @@
 /**
- * The changes of a plan or run as a virtualized ARIA table: only the visible rows are in the DOM,
- * so 100,000 changes scroll as smoothly as 10.
+ * The changes of a plan or run in the shared paged table: only the visible rows are in the DOM and
+ * they come a page at a time, so 100,000 changes scroll as smoothly as 10. The Action and User
+ * name headers sort.
  */
-import { useRef } from 'react';
-import Box from '@mui/material/Box';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback } from 'react';
 import type { Change } from '../../../shared/model';
+import type { ResultsView } from '../../../shared/results-page';
+import { PagedTable, type Column, type TableSort } from '../common/PagedTable';
 import { ACTION_COLORS, ACTION_LABELS } from './actions';
 
-const ROW_HEIGHT = 26;
 const COLUMNS = '96px minmax(160px, 1.2fr) minmax(120px, 1fr) minmax(180px, 1.5fr) minmax(160px, 1.5fr)';
 const MIN_WIDTH = 716;
-const HEADERS = ['Action', 'User name', 'Full name', 'Email addresses', 'Reason'];
+
+const addresses = (c: Change) => c.emailAddresses.join(', ');
+const COLUMN_DEFS: readonly Column<Change>[] = [
+  {
+    label: 'Action',
+    sortKey: 'action',
+    bold: true,
+    render: (c) => ACTION_LABELS[c.action],
+    style: (c) => ({ color: ACTION_COLORS[c.action] }),
+  },
+  { label: 'User name', sortKey: 'userName', render: (c) => c.userName, title: (c) => c.userName },
+  { label: 'Full name', render: (c) => c.fullName, title: (c) => c.fullName },
+  { label: 'Email addresses', render: addresses, title: addresses },
+  { label: 'Reason', render: (c) => c.reason, title: (c) => c.reason },
+];
+
+/** The order of the rows: the plan's, or by a column. */
+export type ChangesSort = Pick<ResultsView, 'sort' | 'descending'>;
 
 interface Props {
-  changes: readonly Change[];
+  /** Rows in the view. */
+  count: number;
+  /** The row at an index, or undefined while its page loads. */
+  rowAt: (index: number) => Change | undefined;
+  /** Rows about to be shown: their pages are asked for. */
+  onRange: (start: number, end: number) => void;
+  sort: ChangesSort;
+  onSort: (sort: ChangesSort) => void;
   /** Height of the scrolling body in pixels, or `'fill'` to take the free height of a flex column. */
   height?: number | 'fill';
   label?: string;
 }
 
-/** The smallest body a filling table shrinks to: a few rows stay visible in a small window. */
-const FILL_MIN_HEIGHT = 6 * ROW_HEIGHT;
-
 /** The table; an empty list shows a one-line note instead of rows. */
-export function ChangesTable({ changes, height = 320, label = 'Changes' }: Props) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: changes.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const fill = height === 'fill';
-
+export function ChangesTable({ count, rowAt, onRange, sort, onSort, height = 320, label = 'Changes' }: Props) {
+  const onTableSort = useCallback(
+    (s: TableSort) => onSort({ sort: s.key as ChangesSort['sort'], descending: s.descending }),
+    [onSort],
+  );
   return (
-    <Box
-      role="table"
-      aria-label={label}
-      aria-rowcount={changes.length + 1}
-      sx={{
-        border: 1,
-        borderColor: 'divider',
-        borderRadius: 1,
-        fontSize: '0.8125rem',
-        bgcolor: 'background.paper',
-        ...(fill && { flex: 1, minHeight: FILL_MIN_HEIGHT, display: 'flex', flexDirection: 'column' }),
-        '& .row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center' },
-        '& .cell': { px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-        '& .head': {
-          fontWeight: 600,
-          bgcolor: 'app.surface',
-          borderBottom: 1,
-          borderColor: 'divider',
-          height: ROW_HEIGHT + 2,
-        },
-        '& .body': { minWidth: MIN_WIDTH },
-        '& .body .row': {
-          position: 'absolute',
-          top: 0,
-          left: 0,
-          width: '100%',
-          minWidth: MIN_WIDTH,
-          height: ROW_HEIGHT,
-          borderBottom: '1px solid',
-          borderBottomColor: 'divider',
-        },
-        '& .body .row:hover': { bgcolor: 'app.rowHover' },
-        '& .action': { fontWeight: 600 },
-      }}
-    >
-      <Box
-        ref={scrollRef}
-        tabIndex={0}
-        aria-label={`${label}: scroll with the arrow keys`}
-        sx={{
-          ...(fill ? { flex: 1, minHeight: 0 } : { height }),
-          overflow: 'auto',
-          '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' },
-        }}
-      >
-        <div role="rowgroup" style={{ position: 'sticky', top: 0, zIndex: 1, minWidth: MIN_WIDTH }}>
-          <div role="row" aria-rowindex={1} className="row head">
-            {HEADERS.map((h) => (
-              <div role="columnheader" className="cell" key={h}>
-                {h}
-              </div>
-            ))}
-          </div>
-        </div>
-        {changes.length === 0 ? (
-          <div role="rowgroup">
-            <Box role="row" sx={{ p: 1, color: 'text.secondary' }}>
-              <span role="cell">No changes to show.</span>
-            </Box>
-          </div>
-        ) : (
-          <div role="rowgroup" className="body" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const c = changes[v.index]!;
-              const addresses = c.emailAddresses.join(', ');
-              return (
-                <div
-                  key={v.key}
-                  role="row"
-                  aria-rowindex={v.index + 2}
-                  className="row"
-                  style={{ transform: `translateY(${v.start}px)` }}
-                >
-                  <div role="cell" className="cell action" style={{ color: ACTION_COLORS[c.action] }}>
-                    {ACTION_LABELS[c.action]}
-                  </div>
-                  <div role="cell" className="cell" title={c.userName}>
-                    {c.userName}
-                  </div>
-                  <div role="cell" className="cell" title={c.fullName}>
-                    {c.fullName}
-                  </div>
-                  <div role="cell" className="cell" title={addresses}>
-                    {addresses}
-                  </div>
-                  <div role="cell" className="cell" title={c.reason}>
-                    {c.reason}
-                  </div>
-                </div>
-              );
-            })}
-          </div>
-        )}
-      </Box>
-    </Box>
+    <PagedTable
+      kind="table"
+      label={label}
+      columns={COLUMN_DEFS}
+      template={COLUMNS}
+      minWidth={MIN_WIDTH}
+      count={count}
+      rowAt={rowAt}
+      onRange={onRange}
+      sort={sort.sort === 'plan' ? null : { key: sort.sort, descending: sort.descending }}
+      onSort={onTableSort}
+      height={height}
+      empty="No changes to show."
+    />
   );
 }

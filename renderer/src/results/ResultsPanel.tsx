@@ -1,8 +1,9 @@
 /**
  * What a Test Settings or Synchronize now run produced (or a history entry): the summary counts,
- * the changes filtered by action, CSV export, and the source warnings with file and line.
+ * the changes a page at a time (filtered by action, searched, sorted where the source keeps them),
+ * CSV export, and the source warnings with file and line.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,16 +13,25 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import FileDownloadOutlinedIcon from '@mui/icons-material/FileDownloadOutlined';
 import type { Change, ChangeAction, PlanSummary, SourceWarning } from '../../../shared/model';
+import { RESULTS_PAGE_MAX, type ResultsView } from '../../../shared/results-page';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { plural } from '../lib/format';
+import { usePages } from '../lib/use-pages';
 import { ACTIONS, ACTION_COLORS, ACTION_LABELS } from './actions';
-import { ChangesTable } from './ChangesTable';
+import { ChangesTable, type ChangesSort } from './ChangesTable';
 import { changesToCsv, downloadText, timestampedName } from './csv';
+import type { ResultsSource } from './results-source';
 import { WarningsList } from './WarningsList';
+
+/** Rows per page asked of the source (the answer's first page has as many). */
+const PAGE_SIZE = 100;
+const SEARCH_DELAY_MS = 250;
 
 interface Props {
   title: string;
   summary: PlanSummary;
-  changes: readonly Change[];
+  /** Where the changes' pages come from. */
+  source: ResultsSource;
   warnings?: readonly SourceWarning[];
   /** Pixels, or `'fill'`: the panel then fills a flex column (a dialog) and the table takes the free height. */
   tableHeight?: number | 'fill';
@@ -39,7 +49,7 @@ type Filter = ChangeAction | 'all';
 export function ResultsPanel({
   title,
   summary,
-  changes,
+  source,
   warnings = [],
   tableHeight,
   titleId,
@@ -55,10 +65,34 @@ export function ResultsPanel({
     setCollapsed(false);
     setFilterState(f);
   };
-  const shown = useMemo(
-    () => (filter === 'all' ? changes : changes.filter((c) => c.action === filter)),
-    [changes, filter],
+  const [search, setSearch] = useState('');
+  const [searched, setSearched] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setSearched(search.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [search]);
+  const [sort, setSort] = useState<ChangesSort>({ sort: 'plan', descending: false });
+  const view: ResultsView = { action: filter, search: searched, ...sort };
+  const viewKey = JSON.stringify([source.key, view]);
+  const fetch = useCallback(
+    (offset: number, limit: number) => source.fetch((JSON.parse(viewKey) as [string, ResultsView])[1], offset, limit),
+    [source, viewKey],
   );
+  const pages = usePages<Change>(viewKey, fetch, PAGE_SIZE, source.first);
+  const all = pages.all ?? ACTIONS.reduce((n, a) => n + summary[a], 0);
+  const shown = pages.total ?? 0;
+  const [exporting, setExporting] = useState(false);
+  const exportCsv = async () => {
+    setExporting(true);
+    const rows: Change[] = [];
+    for (let offset = 0; offset < shown; offset += RESULTS_PAGE_MAX) {
+      const r = await fetch(offset, RESULTS_PAGE_MAX);
+      if (!r.ok) break;
+      rows.push(...r.value.rows);
+    }
+    setExporting(false);
+    downloadText(timestampedName('mdsync-changes', 'csv'), changesToCsv(rows));
+  };
 
   return (
     <Box
@@ -88,7 +122,7 @@ export function ResultsPanel({
           />
         ))}
       </Box>
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
         <TextField
           select
           label="Filter by action"
@@ -97,22 +131,33 @@ export function ResultsPanel({
           sx={{ width: 200 }}
           margin="none"
         >
-          <MenuItem value="all">All ({changes.length.toLocaleString()})</MenuItem>
+          <MenuItem value="all">All ({all.toLocaleString()})</MenuItem>
           {ACTIONS.map((a) => (
             <MenuItem key={a} value={a}>
               {ACTION_LABELS[a]} ({summary[a].toLocaleString()})
             </MenuItem>
           ))}
         </TextField>
-        <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} role="status">
-          {shown.length.toLocaleString()} of {changes.length.toLocaleString()} shown
+        <TextField
+          type="search"
+          label="Search"
+          value={search}
+          onChange={(e) => {
+            setCollapsed(false);
+            setSearch(e.target.value);
+          }}
+          sx={{ width: 200 }}
+          margin="none"
+        />
+        <Typography variant="body2" color="text.secondary" sx={{ flex: 1, minWidth: 0 }} role="status">
+          {pages.total === null ? 'Loading…' : `${shown.toLocaleString()} of ${all.toLocaleString()} shown`}
         </Typography>
         <Button
           startIcon={<FileDownloadOutlinedIcon fontSize="small" />}
-          disabled={shown.length === 0}
-          onClick={() => downloadText(timestampedName('mdsync-changes', 'csv'), changesToCsv(shown))}
+          disabled={shown === 0 || exporting}
+          onClick={() => void exportCsv()}
         >
-          Export CSV
+          {exporting ? 'Exporting…' : 'Export CSV'}
         </Button>
       </Box>
       {collapsed ? (
@@ -128,7 +173,17 @@ export function ResultsPanel({
           No changes: {plural(summary.unchanged, 'user')} {summary.unchanged === 1 ? 'is' : 'are'} up to date.
         </Alert>
       ) : (
-        <ChangesTable changes={shown} height={tableHeight} />
+        <>
+          <ErrorAlert error={pages.error} />
+          <ChangesTable
+            count={shown}
+            rowAt={pages.rowAt}
+            onRange={pages.ensure}
+            sort={sort}
+            onSort={setSort}
+            height={tableHeight}
+          />
+        </>
       )}
       <WarningsList warnings={warnings} maxHeight={fill ? 120 : undefined} />
     </Box>
