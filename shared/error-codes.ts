@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'disconnected',
   'unavailable',
   'readOnly',
+  'gone',
   'useHttp',
   'notCarried',
   // The carriers and the API layer.

@@ -77,6 +77,7 @@ export function exitCodeOf(code: ErrorCode): 1 | 2 {
     case 'disconnected':
     case 'unavailable':
     case 'readOnly':
+    case 'gone':
     case 'useHttp':
     case 'notCarried':
     case 'badInput':
