@@ -12,7 +12,7 @@ import { UserError } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
 import { createAuthenticator } from '../core/auth/authenticate';
 import { verifyPassword } from '../core/auth/passwords';
-import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/port';
 import { chooseDatabase } from '../core/db/database-choice';
 import type { Logger } from '../core/logger';
 import { systemCodePage } from '../core/mdaemon/default-code-page';

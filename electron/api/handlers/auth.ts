@@ -8,7 +8,7 @@
 import type { SessionUser } from '../../../shared/model';
 import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
-import type { LogonUser } from '../../core/db/repository';
+import type { LogonUser } from '../../core/db/port';
 import { serviceMetrics } from '../../core/metrics';
 import type { Services } from '../../app/services';
 import type { CallContext, Handlers } from '../registry';

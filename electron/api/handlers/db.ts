@@ -1,6 +1,6 @@
 /** Handler of `db:state`: what the administrators' banner says about the user database. */
 import path from 'node:path';
-import { damagedCopies } from '../../core/db/db-check';
+import { damagedCopies } from '../../core/db/sqlite/db-check';
 import { dataFiles } from '../../core/paths';
 import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';

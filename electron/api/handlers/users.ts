@@ -2,7 +2,7 @@
 import { JsonText } from '../../../shared/bridge-protocol';
 import { checkNewPassword } from '../../../shared/password-rule';
 import { UserError } from '../../../shared/result';
-import { publicUser, type UserRecord } from '../../core/db/repository';
+import { publicUser, type UserRecord } from '../../core/db/port';
 import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 

@@ -14,7 +14,7 @@ import { detectAppDir } from '../../core/mdaemon/detect';
 import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
 import { readDirectory } from '../../core/mdaemon/read-directory';
 import { parseDeleteLimit } from '../../core/sync/guard';
-import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/port';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';

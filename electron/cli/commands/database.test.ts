@@ -12,7 +12,7 @@ import { makeRunCommand } from './sync';
 import { usersCommand } from './users';
 import { dbCommand } from './db';
 import { loginCommand } from './login';
-import { openRepository, type ArchiveRepository } from '../../core/db/repository';
+import { openRepository, type ArchiveRepository } from '../../core/db/port';
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 
 const unavailable = postgresUnavailable();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImapSettings } from '../../../shared/settings';
-import { SqliteRepository } from '../../core/db/sqlite-repository';
+import { SqliteRepository } from '../../core/db/sqlite/repository';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';

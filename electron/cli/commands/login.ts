@@ -10,7 +10,7 @@
  */
 import type { Settings } from '../../../shared/settings';
 import { createAuthenticator } from '../../core/auth/authenticate';
-import type { LogonUser } from '../../core/db/repository';
+import type { LogonUser } from '../../core/db/port';
 import { verifyPassword } from '../../core/auth/passwords';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';

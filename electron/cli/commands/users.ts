@@ -8,7 +8,7 @@
  */
 import { Authentication, Privilege } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { publicUser, type UserRecord } from '../../core/db/repository';
+import { publicUser, type UserRecord } from '../../core/db/port';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
 import { nameKey } from '../../core/auth/logon-throttle';

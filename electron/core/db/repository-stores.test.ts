@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
 import { UsersPageQuery } from '../../../shared/users-page';
-import { publicUser, type ArchiveRepository, type NewRun } from './repository';
+import { publicUser, type ArchiveRepository, type NewRun } from './port';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
 
 const run = (over: Partial<NewRun> = {}): NewRun => ({

@@ -6,7 +6,7 @@
  */
 import type { FolderAccess } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { ADMIN_USER } from './schema';
+import { ADMIN_USER } from './sqlite/schema';
 
 const NAME_MAX = 255;
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);

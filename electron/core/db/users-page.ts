@@ -4,8 +4,8 @@
  * those users. At 100,000 users a page costs a count over the filter and a hundred user loads.
  */
 import { likePattern, type UsersPage, type UsersPageQuery } from '../../../shared/users-page';
-import { num, type Sql } from './sql';
-import { loadUsers, publicUser, type UserRecord } from './user-store';
+import { num, type Sql } from './sqlite/sql';
+import { loadUsers, publicUser, type UserRecord } from './sqlite/user-store';
 
 /** A WHERE clause (without the keyword, `TRUE` when there is no filter) and its parameters, `?` placeholders. */
 export interface PageFilter {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
-import type { ArchiveRepository } from '../db/repository';
+import type { ArchiveRepository } from '../db/port';
 import { STORES, storeUnavailable, useStore } from '../db/testing/stores';
 import { runSync, type RunSyncOptions } from './run';
 import { account, directory, settingsWith } from './test-fixtures';

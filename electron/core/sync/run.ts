@@ -15,7 +15,7 @@ import {
   type RepositoryOptions,
   type SyncSession,
   openRepository,
-} from '../db/repository';
+} from '../db/port';
 import { type Plan, planSync, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */

@@ -16,9 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { TEMP_SUFFIX, cleanTempFiles, writeFileAtomic } from '../atomic-file';
+import { TEMP_SUFFIX, cleanTempFiles, writeFileAtomic } from '../../atomic-file';
 import { headerProblem, markMade, quickCheckProblem } from './db-check';
-import { UserError } from '../../../shared/result';
+import { UserError } from '../../../../shared/result';
 
 /** Identity of a file's content as far as a cheap stat can tell: a rewrite changes one of these. */
 export interface FileStamp {

@@ -7,7 +7,7 @@
  * process: only a short SHA-256 of it is kept). A session bound to one stamp ends when it changes.
  */
 import crypto from 'node:crypto';
-import type { Authentication, Privilege } from '../../../shared/model';
+import type { Authentication, Privilege } from '../../../../shared/model';
 import type { Sql } from './sql';
 import { normalizePrivileges } from './user-store';
 

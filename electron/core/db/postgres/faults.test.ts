@@ -5,12 +5,12 @@
  */
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { defaultSettings } from '../../../shared/settings';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
-import { postgresUnavailable } from '../../../e2e/servers/postgres';
-import { runSync } from '../sync/run';
-import { pgConfig, parsePgUrl } from './pg-connect';
-import { useStore } from './testing/stores';
+import { defaultSettings } from '../../../../shared/settings';
+import { describeIfAvailable } from '../../../../e2e/servers/suite-needs';
+import { postgresUnavailable } from '../../../../e2e/servers/postgres';
+import { runSync } from '../../sync/run';
+import { pgConfig, parsePgUrl } from './connect';
+import { useStore } from '../testing/stores';
 
 const TABLES = ['users', 'user_emails', 'user_privileges', 'folders', 'folder_access'];
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteRepository } from './sqlite-repository';
+import { SqliteRepository } from './repository';
 import { backupPath, looksWhole } from './db-file';
-import { dataFiles } from '../paths';
+import { dataFiles } from '../../paths';
 
 let dir: string;
 const open = (extra: Partial<Parameters<typeof SqliteRepository.open>[0]> = {}) =>

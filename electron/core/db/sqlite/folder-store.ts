@@ -4,8 +4,8 @@
  * Every user has a folder named after it. Deleting a user keeps a folder that holds messages
  * (owner null) and removes an empty one; creating a user of that name later re-attaches it.
  */
-import type { ArchiveFolder, ArchivedMessage, FolderAccess } from '../../../shared/model';
-import { UserError } from '../../../shared/result';
+import type { ArchiveFolder, ArchivedMessage, FolderAccess } from '../../../../shared/model';
+import { UserError } from '../../../../shared/result';
 import { type Sql, num, str } from './sql';
 
 /** Read / write / delete flags on a folder. */

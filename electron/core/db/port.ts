@@ -5,7 +5,7 @@
  * The UI handlers, the CLI, the service and the sync engine use only this interface; which
  * store is behind it is decided once, by openRepository. Writes are all or nothing in either.
  */
-import type { SessionTable } from './pg-sessions';
+import type { SessionTable } from './postgres/sessions';
 import type {
   ArchiveFolder,
   ArchivedMessage,
@@ -19,22 +19,22 @@ import type { DbFallback } from '../../../shared/db-notice';
 import type { DefaultPrivileges } from '../../../shared/settings';
 import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import { UserError } from '../../../shared/result';
-import { SqliteRepository } from './sqlite-repository';
-import { isPostgresUrl } from './pg-connect';
-import type { LockOptions } from './writer-lock';
-import type { MessageMeta } from './folder-store';
-import type { NewRun } from './history-store';
-import type { LogonUser, UserRecord, UserSummary } from './user-store';
+import { SqliteRepository } from './sqlite/repository';
+import { isPostgresUrl } from './postgres/connect';
+import type { LockOptions } from './sqlite/writer-lock';
+import type { MessageMeta } from './sqlite/folder-store';
+import type { NewRun } from './sqlite/history-store';
+import type { LogonUser, UserRecord, UserSummary } from './sqlite/user-store';
 import type { ThrottleStore } from './throttle-types';
 import type { CopyableStore } from './dump';
-import type { AuthState } from './auth-state';
+import type { AuthState } from './sqlite/auth-state';
 
-export type { LogonUser, UserRecord, UserSummary } from './user-store';
-export { publicUser } from './user-store';
-export type { MessageMeta } from './folder-store';
-export type { NewRun } from './history-store';
+export type { LogonUser, UserRecord, UserSummary } from './sqlite/user-store';
+export { publicUser } from './sqlite/user-store';
+export type { MessageMeta } from './sqlite/folder-store';
+export type { NewRun } from './sqlite/history-store';
 export type { ThrottleStore } from './throttle-types';
-export type { AuthState } from './auth-state';
+export type { AuthState } from './sqlite/auth-state';
 
 /** How to open the user database. */
 export interface RepositoryOptions {
@@ -212,7 +212,7 @@ export async function openRepository(opts: RepositoryOptions): Promise<ArchiveRe
     if (!isPostgresUrl(opts.databaseUrl))
       throw new UserError('config', 'the database must be a postgres:// URL (or left out for the embedded file)');
     // Loaded only here: the PostgreSQL client costs the embedded store's commands some 30 ms at start.
-    const { PgRepository } = await import('./pg-repository');
+    const { PgRepository } = await import('./postgres/repository');
     return PgRepository.open(opts);
   }
   return SqliteRepository.open(opts);

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Change } from '../../../shared/model';
-import { defaultSettings } from '../../../shared/settings';
-import { applyPlan } from '../sync/apply';
-import { dataFiles } from '../paths';
-import { SqliteRepository } from './sqlite-repository';
+import type { Change } from '../../../../shared/model';
+import { defaultSettings } from '../../../../shared/settings';
+import { applyPlan } from './apply';
+import { dataFiles } from '../../paths';
+import { SqliteRepository } from './repository';
 import { looksWhole } from './db-file';
 import { deflateChanges, insertRun } from './history-store';
 

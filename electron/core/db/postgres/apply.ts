@@ -7,14 +7,14 @@
  * and their own folder (an orphaned one of that name re-attached); updates touch full name and
  * addresses; deletes remove Directory Services users only, keeping a folder with messages.
  */
-import type { Change } from '../../../shared/model';
-import type { DefaultPrivileges } from '../../../shared/settings';
-import { UserError } from '../../../shared/result';
-import type { ApplyProgress } from './repository';
-import { type Db, deleteUserRow, findUser, releaseFolders } from './pg-users';
-import { isAdmin } from './user-input';
-import { normalizePrivileges } from './user-store';
-import { appliedCreateReason } from '../sync/plan';
+import type { Change } from '../../../../shared/model';
+import type { DefaultPrivileges } from '../../../../shared/settings';
+import { UserError } from '../../../../shared/result';
+import type { ApplyProgress } from '../port';
+import { type Db, deleteUserRow, findUser, releaseFolders } from './users';
+import { isAdmin } from '../user-input';
+import { normalizePrivileges } from '../sqlite/user-store';
+import { appliedCreateReason } from '../../sync/plan';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;
 

@@ -7,7 +7,7 @@
  * What a synchronization loads (loadSummaries) comes in id ranges of BULK_ROWS users, so no
  * document is larger than a few hundred kilobytes, whatever the number of users.
  */
-import { Privilege, type ArchiveUser, type Authentication, type FolderAccess } from '../../../shared/model';
+import { Privilege, type ArchiveUser, type Authentication, type FolderAccess } from '../../../../shared/model';
 import type { Sql } from './sql';
 import { BULK_ROWS, num } from './sql';
 

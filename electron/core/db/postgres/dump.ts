@@ -3,8 +3,8 @@
  * (one statement per table and chunk), ids kept and the identity sequences moved past them.
  */
 import type { ClientBase } from 'pg';
-import { UserError } from '../../../shared/result';
-import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from './dump';
+import { UserError } from '../../../../shared/result';
+import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from '../dump';
 
 const CHUNK = 20_000;
 

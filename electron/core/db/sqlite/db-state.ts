@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
-import { UserError } from '../../../shared/result';
-import { writeFileAtomic } from '../atomic-file';
+import { UserError } from '../../../../shared/result';
+import { writeFileAtomic } from '../../atomic-file';
 import { countUsers, damagedCopies, headerProblem, quickCheckProblem } from './db-check';
 import { backupPath } from './db-file';
 import { loadSqlJs } from './sqljs';

@@ -11,8 +11,8 @@
  */
 import fs from 'node:fs';
 import crypto from 'node:crypto';
-import { UserError } from '../../../shared/result';
-import { writeProblem } from '../write-error';
+import { UserError } from '../../../../shared/result';
+import { writeProblem } from '../../write-error';
 
 /** What the lock file says. */
 export interface LockInfo {

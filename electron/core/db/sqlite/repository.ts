@@ -4,15 +4,15 @@
  * Reads always see what other processes committed (the file is reloaded when it changed); writes
  * take the cross-process writer lock and persist the whole file once per transaction.
  */
-import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
-import { sqliteUsersPage } from './users-page';
-import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../shared/model';
-import { UserError } from '../../../shared/result';
-import { hashPassword, verifyPassword } from '../auth/passwords';
+import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
+import { sqliteUsersPage } from '../users-page';
+import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../../shared/model';
+import { UserError } from '../../../../shared/result';
+import { hashPassword, verifyPassword } from '../../auth/passwords';
 import path from 'node:path';
-import type { DbFallback } from '../../../shared/db-notice';
-import { dataFiles } from '../paths';
-import { applyPlan } from '../sync/apply';
+import type { DbFallback } from '../../../../shared/db-notice';
+import { dataFiles } from '../../paths';
+import { applyPlan } from './apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
 import { ADMIN_USER } from './schema';
 import { acquireWriterLock, busyError } from './writer-lock';
@@ -20,12 +20,12 @@ import type { Sql } from './sql';
 import * as folders from './folder-store';
 import * as history from './history-store';
 import * as users from './user-store';
-import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from './repository';
-import type { ThrottleStore } from './throttle-types';
+import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from '../port';
+import type { ThrottleStore } from '../throttle-types';
 import { type AuthState, loadAuthState, loadAuthStates } from './auth-state';
-import type { Dump, DumpCounts } from './dump';
-import { countSqlite, exportSqlite, importSqlite } from './sqlite-dump';
-import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from './user-input';
+import type { Dump, DumpCounts } from '../dump';
+import { countSqlite, exportSqlite, importSqlite } from './dump';
+import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
 
 export type { TxBody, WriterSession } from './connection';
 

@@ -1,6 +1,6 @@
 /** PostgreSQL: the authorization states of users (see auth-state.ts), by name or by ids, one query. */
-import { type AuthRow, type AuthState, authStateOf } from './auth-state';
-import type { Db } from './pg-users';
+import { type AuthRow, type AuthState, authStateOf } from '../sqlite/auth-state';
+import type { Db } from './users';
 
 const SELECT = `SELECT json_build_array(u.id, u.user_name, u.full_name, u.authentication, u.created_at, u.password_hash,
    coalesce((SELECT json_agg(p.privilege) FROM user_privileges p WHERE p.user_id = u.id), '[]'::json))::text AS j

@@ -6,7 +6,7 @@
  * the summary), and the oldest runs beyond a retention count go.
  */
 import zlib from 'node:zlib';
-import { Change, PlanSummary, type SyncRun } from '../../../shared/model';
+import { Change, PlanSummary, type SyncRun } from '../../../../shared/model';
 import { type Sql, num, str } from './sql';
 
 /** How many runs the history keeps. */

@@ -16,17 +16,17 @@ import {
   type FolderAccess,
   type Privilege,
   type SyncRun,
-} from '../../../shared/model';
-import { UserError } from '../../../shared/result';
-import type { AccessFlags, MessageMeta } from './folder-store';
-import { HISTORY_KEEP_RUNS, type NewRun, TEST_RUN_KEEP_CHANGES } from './history-store';
+} from '../../../../shared/model';
+import { UserError } from '../../../../shared/result';
+import type { AccessFlags, MessageMeta } from '../sqlite/folder-store';
+import { HISTORY_KEEP_RUNS, type NewRun, TEST_RUN_KEEP_CHANGES } from '../sqlite/history-store';
 import {
   type LogonUser,
   type UserRecord,
   type UserSummary,
   normalizePrivileges,
   privilegeOrderSql,
-} from './user-store';
+} from '../sqlite/user-store';
 
 /** A pool or one client inside a transaction. */
 export type Db = Pool | ClientBase;

@@ -14,8 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { UserError } from '../../../shared/result';
-import type { DbFallback } from '../../../shared/db-notice';
+import { UserError } from '../../../../shared/result';
+import type { DbFallback } from '../../../../shared/db-notice';
 import { loadSqlJs } from './sqljs';
 import { checkForeignKeys, configureConnection, migrate, schemaVersion, SCHEMA_VERSION } from './schema';
 import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';

@@ -1,7 +1,7 @@
 /** The Users list one page at a time from PostgreSQL: the same filter and order as the embedded store. */
-import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
-import { loadUsers, type Db } from './pg-users';
-import { pageFilter, pageRow } from './users-page';
+import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
+import { loadUsers, type Db } from './users';
+import { pageFilter, pageRow } from '../users-page';
 
 /** Numbers the `?` placeholders of `text` from `$first`. */
 function numbered(text: string, first = 1): string {

@@ -5,16 +5,16 @@
  * (re-attached when one of that name survived an earlier deletion); updates touch full name and
  * addresses only; deletes remove Directory Services users only, keeping a folder with messages.
  */
-import type { Change } from '../../../shared/model';
-import type { DefaultPrivileges } from '../../../shared/settings';
-import { assertNever } from '../../../shared/result';
-import type { Sql } from '../db/sql';
-import { createSyncedUsers, createdBytes, updateSyncedUsers } from '../db/bulk-store';
-import { releaseFolders } from '../db/folder-store';
-import { deleteUserRow, findUserId } from '../db/user-store';
-import { ADMIN_USER } from '../db/schema';
-import { num, str } from '../db/sql';
-import { appliedCreateReason } from './plan';
+import type { Change } from '../../../../shared/model';
+import type { DefaultPrivileges } from '../../../../shared/settings';
+import { assertNever } from '../../../../shared/result';
+import type { Sql } from './sql';
+import { createSyncedUsers, createdBytes, updateSyncedUsers } from './bulk-store';
+import { releaseFolders } from './folder-store';
+import { deleteUserRow, findUserId } from './user-store';
+import { ADMIN_USER } from './schema';
+import { num, str } from './sql';
+import { appliedCreateReason } from '../../sync/plan';
 
 /** Progress of an apply: changes handled so far, of all. */
 export type ApplyProgress = (done: number, total: number) => void;

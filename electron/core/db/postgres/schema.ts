@@ -7,8 +7,8 @@
  * together do not both migrate; a database written by a newer mdsync is refused.
  */
 import type { PoolClient } from 'pg';
-import { UserError } from '../../../shared/result';
-import { ADMIN_USER, SCHEMA_VERSION } from './schema';
+import { UserError } from '../../../../shared/result';
+import { ADMIN_USER, SCHEMA_VERSION } from '../sqlite/schema';
 
 /** Advisory lock keys (two int4, the first names mdsync: 'mdsy'). */
 export const LOCK_SPACE = 0x6d647379;

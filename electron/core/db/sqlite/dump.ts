@@ -1,8 +1,8 @@
 /**
  * The embedded store's side of `mdsync db copy`: every table out, or into a fresh file.
  */
-import { UserError } from '../../../shared/result';
-import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from './dump';
+import { UserError } from '../../../../shared/result';
+import { type Dump, type DumpCounts, DUMP_TABLES, TABLE } from '../dump';
 import { type Sql, num } from './sql';
 
 const b = (v: unknown) => Number(v) === 1;

@@ -6,7 +6,7 @@
  * guessing at tables it does not know.
  */
 import type { Database } from 'sql.js';
-import { UserError } from '../../../shared/result';
+import { UserError } from '../../../../shared/result';
 
 /** The built-in administrator's user name; synchronization never touches it. */
 export const ADMIN_USER = 'admin';

@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
-import { UserError } from '../../../shared/result';
-import { fsyncDir } from '../atomic-file';
+import { UserError } from '../../../../shared/result';
+import { fsyncDir } from '../../atomic-file';
 import { countUsers, damagedPath, signsOfHistory, usersPhrase } from './db-check';
 import { backupPath, openChecked, readWithRoom, stampOf } from './db-file';
 import type { Database } from 'sql.js';
 import type { FileStamp } from './db-file';
-import type { DbFallback } from '../../../shared/db-notice';
+import type { DbFallback } from '../../../../shared/db-notice';
 
 /** A database read from disk. */
 export interface LoadedDatabase {

@@ -7,7 +7,7 @@
  * driver looks in PGPASSWORD and the pgpass file itself.
  */
 import type { ClientConfig } from 'pg';
-import { UserError } from '../../../shared/result';
+import { UserError } from '../../../../shared/result';
 
 /** The longest one statement may run (a 200,000-user first sync's largest takes a few seconds). */
 export const STATEMENT_TIMEOUT_MS = 120_000;

@@ -7,8 +7,8 @@
  * bottleneck of a first synchronization. The rows go in chunks of BULK_ROWS (see sql.ts), so
  * memory stays flat however many users there are.
  */
-import type { Privilege } from '../../../shared/model';
-import { UserError } from '../../../shared/result';
+import type { Privilege } from '../../../../shared/model';
+import { UserError } from '../../../../shared/result';
 import type { AccessFlags } from './folder-store';
 import { type Sql, inChunks, jsonParam, num, str } from './sql';
 import { normalizePrivileges } from './user-store';
