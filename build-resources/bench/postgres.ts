@@ -14,7 +14,8 @@ import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
-import { type RepositoryOptions, openRepository } from '../../electron/core/db/port';
+import { type RepositoryOptions } from '../../electron/core/db/port';
+import { openRepository } from '../../electron/core/db/open';
 import { runSync } from '../../electron/core/sync/run';
 
 const COUNT = Number(process.argv[2] ?? 100_000);

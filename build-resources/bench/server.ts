@@ -29,7 +29,7 @@ import { SCRYPT_PARAMS, hashPassword, verifyPassword } from '../../electron/core
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { saveSettings } from '../../electron/core/settings-store';
 import { checkImapLogin } from '../../electron/core/imap/imap-check';
-import { openRepository } from '../../electron/core/db/port';
+import { openRepository } from '../../electron/core/db/open';
 import {
   cli,
   logOn,

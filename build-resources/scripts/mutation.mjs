@@ -20,7 +20,10 @@ const MODULES = {
   },
   userlist: { mutate: ['electron/core/mdaemon/userlist.ts'], tests: ['electron/core/mdaemon/userlist.test.ts'] },
   throttle: { mutate: ['electron/core/auth/logon-throttle.ts'], tests: ['electron/core/auth/logon-throttle.test.ts'] },
-  'writer-lock': { mutate: ['electron/core/db/sqlite/writer-lock.ts'], tests: ['electron/core/db/sqlite/writer-lock.test.ts'] },
+  'writer-lock': {
+    mutate: ['electron/core/db/sqlite/writer-lock.ts'],
+    tests: ['electron/core/db/sqlite/writer-lock.test.ts'],
+  },
   sessions: { mutate: ['electron/web/sessions.ts'], tests: ['electron/web/sessions.test.ts'] },
 };
 

@@ -11,7 +11,7 @@
  * Events the pages show (a synchronization's progress) travel between servers the same way.
  */
 import crypto from 'node:crypto';
-import type { SessionTable, EndNotice, BusEvent } from '../core/db/postgres/sessions';
+import type { SessionTable, EndNotice, BusEvent } from '../core/db/session-table';
 import type { Logger } from '../core/logger';
 import type { Session } from '../api/registry';
 import type { ServerSession, SessionStore } from './sessions';

@@ -12,7 +12,8 @@ import { makeRunCommand } from './sync';
 import { usersCommand } from './users';
 import { dbCommand } from './db';
 import { loginCommand } from './login';
-import { openRepository, type ArchiveRepository } from '../../core/db/port';
+import { type ArchiveRepository } from '../../core/db/port';
+import { openRepository } from '../../core/db/open';
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 
 const unavailable = postgresUnavailable();

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { madeMarker } from '../../core/db/sqlite/db-check';
-import { openRepository as openStore } from '../../core/db/port';
+import { openRepository as openStore } from '../../core/db/open';
 import { type CopyState, databaseState, restoreDatabase } from '../../core/db/sqlite/db-state';
 import { dataFiles } from '../../core/paths';
 import { CliError, printJson, type CliIo } from '../io';

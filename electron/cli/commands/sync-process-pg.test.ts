@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
-import { openRepository } from '../../core/db/port';
+import { openRepository } from '../../core/db/open';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
 

@@ -6,7 +6,9 @@
  */
 import type { FolderAccess } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { ADMIN_USER } from './sqlite/schema';
+import { isAdmin } from './store-common';
+
+export { isAdmin } from './store-common';
 
 const NAME_MAX = 255;
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
@@ -31,11 +33,6 @@ export function checkEmails(list: readonly string[]): string[] {
     seen.add(a.toLowerCase());
   }
   return out;
-}
-
-/** True for the built-in administrator's name (any case). */
-export function isAdmin(name: string): boolean {
-  return name.toLowerCase() === ADMIN_USER;
 }
 
 /** Folder access with the user's own folder first (read access) unless the list names it. */

@@ -9,13 +9,8 @@
 import type { DirectoryRead, SourceWarning, SyncProgress, SyncReport, SyncRun } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
-import {
-  type ArchiveRepository,
-  type NewRun,
-  type RepositoryOptions,
-  type SyncSession,
-  openRepository,
-} from '../db/port';
+import { type ArchiveRepository, type NewRun, type RepositoryOptions, type SyncSession } from '../db/port';
+import { openRepository } from '../db/open';
 import { type Plan, planSync, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */

@@ -12,8 +12,7 @@ import type { DefaultPrivileges } from '../../../../shared/settings';
 import { UserError } from '../../../../shared/result';
 import type { ApplyProgress } from '../port';
 import { type Db, deleteUserRow, findUser, releaseFolders } from './users';
-import { isAdmin } from '../user-input';
-import { normalizePrivileges } from '../sqlite/user-store';
+import { isAdmin, normalizePrivileges } from '../store-common';
 import { appliedCreateReason } from '../../sync/plan';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;

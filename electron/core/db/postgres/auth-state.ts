@@ -1,5 +1,6 @@
 /** PostgreSQL: the authorization states of users (see auth-state.ts), by name or by ids, one query. */
-import { type AuthRow, type AuthState, authStateOf } from '../sqlite/auth-state';
+import type { AuthState } from '../port';
+import { type AuthRow, authStateOf } from '../store-common';
 import type { Db } from './users';
 
 const SELECT = `SELECT json_build_array(u.id, u.user_name, u.full_name, u.authentication, u.created_at, u.password_hash,

@@ -11,29 +11,44 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../../shared/model';
+import type {
+  ArchiveFolder,
+  ArchivedMessage,
+  Authentication,
+  Change,
+  Privilege,
+  SyncRun,
+} from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
-import { busyError } from '../sqlite/writer-lock';
-import type { NewRun } from '../sqlite/history-store';
-import type { MessageMeta } from '../sqlite/folder-store';
-import type { LogonUser, UserRecord, UserSummary } from '../sqlite/user-store';
 import { applyPlanPg } from './apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './connect';
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './schema';
 import { pgThrottleStore } from './throttle';
 import { openSessionTable, type SessionTable } from './sessions';
 import { pgAuthState, pgAuthStates } from './auth-state';
-import type { AuthState } from '../sqlite/auth-state';
 import * as q from './users';
 import { pgUsersPage } from './users-page';
 import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
-import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from '../port';
-import type { ThrottleStore } from '../throttle-types';
+import type {
+  ArchiveRepository,
+  AuthState,
+  LogonUser,
+  MessageMeta,
+  NewRun,
+  NewUser,
+  RepositoryOptions,
+  RunFilter,
+  SyncSession,
+  ThrottleStore,
+  UserChanges,
+  UserRecord,
+  UserSummary,
+} from '../port';
 import type { Dump, DumpCounts } from '../dump';
 import { countPg, exportPg, importPg } from './dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
-import { ADMIN_USER } from '../sqlite/schema';
+import { ADMIN_USER, busyError } from '../store-common';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

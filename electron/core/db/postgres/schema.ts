@@ -8,7 +8,7 @@
  */
 import type { PoolClient } from 'pg';
 import { UserError } from '../../../../shared/result';
-import { ADMIN_USER, SCHEMA_VERSION } from '../sqlite/schema';
+import { ADMIN_USER, SCHEMA_VERSION } from '../store-common';
 
 /** Advisory lock keys (two int4, the first names mdsync: 'mdsy'). */
 export const LOCK_SPACE = 0x6d647379;

@@ -6,7 +6,7 @@
  * and expired lock-outs with them.
  */
 import type { Pool } from 'pg';
-import type { ThrottleStore } from '../throttle-types';
+import type { ThrottleStore } from '../port';
 
 /** How long failures are kept at most. */
 const KEEP_MS = 24 * 60 * 60 * 1000;

@@ -18,15 +18,14 @@ import {
   type SyncRun,
 } from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
-import type { AccessFlags, MessageMeta } from '../sqlite/folder-store';
-import { HISTORY_KEEP_RUNS, type NewRun, TEST_RUN_KEEP_CHANGES } from '../sqlite/history-store';
+import type { LogonUser, MessageMeta, NewRun, UserRecord, UserSummary } from '../port';
 import {
-  type LogonUser,
-  type UserRecord,
-  type UserSummary,
+  type AccessFlags,
+  HISTORY_KEEP_RUNS,
+  TEST_RUN_KEEP_CHANGES,
   normalizePrivileges,
   privilegeOrderSql,
-} from '../sqlite/user-store';
+} from '../store-common';
 
 /** A pool or one client inside a transaction. */
 export type Db = Pool | ClientBase;

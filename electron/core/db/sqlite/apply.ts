@@ -12,7 +12,7 @@ import type { Sql } from './sql';
 import { createSyncedUsers, createdBytes, updateSyncedUsers } from './bulk-store';
 import { releaseFolders } from './folder-store';
 import { deleteUserRow, findUserId } from './user-store';
-import { ADMIN_USER } from './schema';
+import { ADMIN_USER } from '../store-common';
 import { num, str } from './sql';
 import { appliedCreateReason } from '../../sync/plan';
 

@@ -6,35 +6,9 @@
  * password or authentication changes (a digest of the stored hash, which never leaves this
  * process: only a short SHA-256 of it is kept). A session bound to one stamp ends when it changes.
  */
-import crypto from 'node:crypto';
-import type { Authentication, Privilege } from '../../../../shared/model';
 import type { Sql } from './sql';
-import { normalizePrivileges } from './user-store';
-
-/** A user's authorization state, as sessions compare it. */
-export interface AuthState {
-  readonly id: number;
-  readonly userName: string;
-  readonly fullName: string;
-  readonly authentication: Authentication;
-  readonly privileges: Privilege[];
-  /** Identity and credentials: differs after delete + re-create, a password change or reset. */
-  readonly stamp: string;
-}
-
-/** The raw row both stores read: id, name, full name, authentication, created, hash, privileges. */
-export type AuthRow = [number, string, string, Authentication, string, string | null, Privilege[]];
-
-/** The state of a raw row (the hash is digested here and dropped). */
-export function authStateOf(row: AuthRow): AuthState {
-  const [id, userName, fullName, authentication, createdAt, hash, privileges] = row;
-  const stamp = crypto
-    .createHash('sha256')
-    .update(`${id}\0${createdAt}\0${authentication}\0${hash ?? ''}`)
-    .digest('base64url')
-    .slice(0, 22);
-  return { id, userName, fullName, authentication, privileges: normalizePrivileges(privileges), stamp };
-}
+import type { AuthState } from '../port';
+import { type AuthRow, authStateOf } from '../store-common';
 
 const SELECT = `SELECT json_array(u.id, u.user_name, u.full_name, u.authentication, u.created_at, u.password_hash,
    json((SELECT json_group_array(p.privilege) FROM user_privileges p WHERE p.user_id = u.id)))

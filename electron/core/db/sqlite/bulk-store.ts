@@ -9,9 +9,8 @@
  */
 import type { Privilege } from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
-import type { AccessFlags } from './folder-store';
 import { type Sql, inChunks, jsonParam, num, str } from './sql';
-import { normalizePrivileges } from './user-store';
+import { type AccessFlags, normalizePrivileges } from '../store-common';
 
 /** A user's synchronized fields. */
 export interface SyncedUser {

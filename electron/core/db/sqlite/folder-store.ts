@@ -6,20 +6,9 @@
  */
 import type { ArchiveFolder, ArchivedMessage, FolderAccess } from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
+import type { MessageMeta } from '../port';
+import type { AccessFlags } from '../store-common';
 import { type Sql, num, str } from './sql';
-
-/** Read / write / delete flags on a folder. */
-export type AccessFlags = Pick<FolderAccess, 'read' | 'write' | 'delete'>;
-
-/** Metadata of a message to import. */
-export interface MessageMeta {
-  readonly subject: string;
-  readonly from: string;
-  /** ISO-8601, or null when the message had no usable Date header. */
-  readonly date: string | null;
-  readonly size: number;
-  readonly messageId: string | null;
-}
 
 /** A folder's id and owner id, by name (case-insensitive), or null. */
 export function findFolder(sql: Sql, name: string): { id: number; ownerId: number | null; name: string } | null {

@@ -7,16 +7,11 @@
  */
 import zlib from 'node:zlib';
 import { Change, PlanSummary, type SyncRun } from '../../../../shared/model';
+import type { NewRun } from '../port';
+import { HISTORY_KEEP_RUNS, TEST_RUN_KEEP_CHANGES } from '../store-common';
 import { type Sql, num, str } from './sql';
 
-/** How many runs the history keeps. */
-export const HISTORY_KEEP_RUNS = 200;
-
-/** A run to record. */
-export type NewRun = Omit<SyncRun, 'id'>;
-
-/** Test runs keep at most this many changes: their full plan went to whoever asked. */
-export const TEST_RUN_KEEP_CHANGES = 1000;
+export { HISTORY_KEEP_RUNS } from '../store-common';
 
 /** Changes per piece of the blob (under 128 KB of JSON, young garbage): no JSON text of a whole run is built. */
 const PIECE = 500;

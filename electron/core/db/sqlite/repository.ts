@@ -5,8 +5,15 @@
  * take the cross-process writer lock and persist the whole file once per transaction.
  */
 import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
-import { sqliteUsersPage } from '../users-page';
-import type { ArchiveFolder, ArchivedMessage, Authentication, Change, Privilege, SyncRun } from '../../../../shared/model';
+import { sqliteUsersPage } from './users-page';
+import type {
+  ArchiveFolder,
+  ArchivedMessage,
+  Authentication,
+  Change,
+  Privilege,
+  SyncRun,
+} from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import path from 'node:path';
@@ -14,15 +21,28 @@ import type { DbFallback } from '../../../../shared/db-notice';
 import { dataFiles } from '../../paths';
 import { applyPlan } from './apply';
 import { type TxBody, type WriterSession, DbConnection } from './connection';
-import { ADMIN_USER } from './schema';
+import { ADMIN_USER } from '../store-common';
 import { acquireWriterLock, busyError } from './writer-lock';
 import type { Sql } from './sql';
 import * as folders from './folder-store';
 import * as history from './history-store';
 import * as users from './user-store';
-import type { ArchiveRepository, NewUser, RepositoryOptions, RunFilter, SyncSession, UserChanges } from '../port';
-import type { ThrottleStore } from '../throttle-types';
-import { type AuthState, loadAuthState, loadAuthStates } from './auth-state';
+import type {
+  ArchiveRepository,
+  AuthState,
+  LogonUser,
+  MessageMeta,
+  NewRun,
+  NewUser,
+  RepositoryOptions,
+  RunFilter,
+  SyncSession,
+  ThrottleStore,
+  UserChanges,
+  UserRecord,
+  UserSummary,
+} from '../port';
+import { loadAuthState, loadAuthStates } from './auth-state';
 import type { Dump, DumpCounts } from '../dump';
 import { countSqlite, exportSqlite, importSqlite } from './dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
@@ -122,17 +142,17 @@ export class SqliteRepository implements ArchiveRepository {
     return id;
   }
 
-  private getUserNow(userName: string): users.UserRecord | null {
+  private getUserNow(userName: string): UserRecord | null {
     const sql = this.read();
     const id = users.findUserId(sql, userName.trim());
     return id === null ? null : (users.loadUsers(sql, id)[0] ?? null);
   }
 
-  async getUser(userName: string): Promise<users.UserRecord | null> {
+  async getUser(userName: string): Promise<UserRecord | null> {
     return Promise.resolve(this.getUserNow(userName));
   }
 
-  async getLogonUser(userName: string): Promise<users.LogonUser | null> {
+  async getLogonUser(userName: string): Promise<LogonUser | null> {
     return Promise.resolve(users.loadLogonUser(this.read(), userName.trim()));
   }
 
@@ -144,7 +164,7 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(loadAuthStates(this.read(), ids));
   }
 
-  async listUsers(): Promise<users.UserRecord[]> {
+  async listUsers(): Promise<UserRecord[]> {
     return Promise.resolve(users.loadUsers(this.read()));
   }
 
@@ -161,7 +181,7 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(sqliteUsersPage(this.read(), query));
   }
 
-  async currentUsers(): Promise<users.UserSummary[]> {
+  async currentUsers(): Promise<UserSummary[]> {
     return Promise.resolve(users.loadSummaries(this.read()));
   }
 
@@ -176,7 +196,7 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(id === null || users.passwordHashOf(sql, id) === null);
   }
 
-  async createUser(input: NewUser): Promise<users.UserRecord> {
+  async createUser(input: NewUser): Promise<UserRecord> {
     const userName = checkName(input.userName);
     const emails = checkEmails(input.emailAddresses ?? []);
     const authentication = input.authentication ?? 'integrated';
@@ -200,19 +220,19 @@ export class SqliteRepository implements ArchiveRepository {
     return this.byId(id);
   }
 
-  private byId(id: number): users.UserRecord {
+  private byId(id: number): UserRecord {
     const u = users.loadUsers(this.read(), id)[0];
     if (!u) throw new UserError('notFound', 'the user is gone');
     return u;
   }
 
-  async updateUser(originalUserName: string, changes: UserChanges): Promise<users.UserRecord> {
+  async updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord> {
     const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
     const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
     const hash = changes.password ? await hashPassword(changes.password) : null;
     const id = await this.transaction((sql, now) => {
       const uid = this.idOf(sql, originalUserName.trim());
-      const current = users.loadUsers(sql, uid)[0] as users.UserRecord;
+      const current = users.loadUsers(sql, uid)[0] as UserRecord;
       if (current.builtIn) checkAdminChanges({ ...changes, userName: newName });
       if (newName !== undefined && newName !== current.userName) {
         const other = users.findUserId(sql, newName);
@@ -272,11 +292,11 @@ export class SqliteRepository implements ArchiveRepository {
     return hash === null ? false : verifyPassword(hash, password);
   }
 
-  async setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<users.UserRecord> {
+  async setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord> {
     return this.updateUser(userName, { privileges });
   }
 
-  async setAuthentication(userName: string, authentication: Authentication): Promise<users.UserRecord> {
+  async setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord> {
     return this.updateUser(userName, { authentication });
   }
 
@@ -293,7 +313,7 @@ export class SqliteRepository implements ArchiveRepository {
     );
   }
 
-  importMessages(folder: string, metas: readonly folders.MessageMeta[]): Promise<number> {
+  importMessages(folder: string, metas: readonly MessageMeta[]): Promise<number> {
     return this.transaction((sql, now) => {
       const f = folders.findFolder(sql, folder);
       if (!f) throw new UserError('notFound', `there is no archive folder named ${folder}`);
@@ -326,7 +346,7 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(hit ?? null);
   }
 
-  recordRun(run: history.NewRun, changes: readonly Change[]): Promise<number> {
+  recordRun(run: NewRun, changes: readonly Change[]): Promise<number> {
     return this.transaction((sql) => history.insertRun(sql, run, changes));
   }
 

@@ -7,9 +7,7 @@
  */
 import type { Database } from 'sql.js';
 import { UserError } from '../../../../shared/result';
-
-/** The built-in administrator's user name; synchronization never touches it. */
-export const ADMIN_USER = 'admin';
+import { ADMIN_USER, SCHEMA_VERSION } from '../store-common';
 
 /** Migration n brings the schema from version n to n + 1. Never edit one that shipped: append. */
 export const MIGRATIONS: readonly string[] = [
@@ -85,9 +83,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** The schema version this build writes. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
-
 /**
  * Connection settings: they are not stored in the file, so every (re)open sets them.
  *
@@ -118,6 +113,7 @@ export function schemaVersion(db: Database): number {
  * `inTransaction`). Returns true when something changed.
  */
 export function migrate(db: Database, now: string, inTransaction = false): boolean {
+  if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error('the SQLite schema and SCHEMA_VERSION differ');
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) {
     throw new UserError('config', `the user database was written by a newer mdsync (schema ${from}); update mdsync`);

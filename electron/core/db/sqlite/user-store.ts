@@ -7,43 +7,11 @@
  * What a synchronization loads (loadSummaries) comes in id ranges of BULK_ROWS users, so no
  * document is larger than a few hundred kilobytes, whatever the number of users.
  */
-import { Privilege, type ArchiveUser, type Authentication, type FolderAccess } from '../../../../shared/model';
+import type { Authentication, FolderAccess, Privilege } from '../../../../shared/model';
+import type { LogonUser, UserRecord, UserSummary } from '../port';
+import { normalizePrivileges, privilegeOrderSql } from '../store-common';
 import type { Sql } from './sql';
 import { BULK_ROWS, num } from './sql';
-
-/** A user as stored, with what the Users list shows. */
-export interface UserRecord extends ArchiveUser {
-  readonly id: number;
-  readonly builtIn: boolean;
-  readonly hasPassword: boolean;
-  /** Messages in the user's own archive folder. */
-  readonly messages: number;
-}
-
-/**
- * What a logon reads of a user (the authenticator, the CLI's `login`, a session's re-check): no
- * folder access and no message count, which a logon never shows and which grew with the archive
- * (counting a user's messages cost 0.2 ms at 2,000 messages, proportionally more with a big mailbox).
- */
-export type LogonUser = Pick<
-  UserRecord,
-  'userName' | 'fullName' | 'authentication' | 'hasPassword' | 'privileges' | 'emailAddresses'
->;
-
-/** A stored user as the contract shows it (`users --json`, the Users list): no id, no password state. */
-export function publicUser(u: ArchiveUser): ArchiveUser {
-  return {
-    userName: u.userName,
-    fullName: u.fullName,
-    emailAddresses: u.emailAddresses,
-    authentication: u.authentication,
-    privileges: u.privileges,
-    folderAccess: u.folderAccess,
-  };
-}
-
-/** What synchronization compares: name, full name, addresses, authentication. */
-export type UserSummary = Pick<ArchiveUser, 'userName' | 'fullName' | 'emailAddresses' | 'authentication'>;
 
 /** A user row to insert. */
 export interface NewUserRow {
@@ -53,14 +21,6 @@ export interface NewUserRow {
   readonly emailAddresses: readonly string[];
   readonly privileges: readonly Privilege[];
   readonly passwordHash: string | null;
-}
-
-const PRIVILEGE_ORDER = new Map(Privilege.options.map((p, i) => [p, i]));
-
-/** Privileges deduplicated in their canonical order; `admin` stands alone. */
-export function normalizePrivileges(privileges: readonly Privilege[]): Privilege[] {
-  if (privileges.includes('admin')) return ['admin'];
-  return [...new Set(privileges)].sort((a, b) => (PRIVILEGE_ORDER.get(a) ?? 0) - (PRIVILEGE_ORDER.get(b) ?? 0));
 }
 
 /** Runs a query whose single value is a JSON array, and parses it: one crossing of the wasm boundary for 100,000 rows. */
@@ -177,10 +137,6 @@ export function loadLogonUser(sql: Sql, userName: string): LogonUser | null {
   };
 }
 
-/** SQL (both stores) ordering a privilege column as {@link normalizePrivileges} does (the contract's order). */
-export function privilegeOrderSql(column: string): string {
-  return `CASE ${column} ${Privilege.options.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE 0 END`;
-}
 const PRIVILEGE_ORDER_SQL = privilegeOrderSql('privilege');
 
 /** Users per query of {@link usersListJson}: small pieces, so others are served in between. */

@@ -13,6 +13,11 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { UserError } from '../../../../shared/result';
 import { writeProblem } from '../../write-error';
+import type { LockOptions } from '../port';
+import { busyError } from '../store-common';
+
+export type { LockOptions } from '../port';
+export { busyError } from '../store-common';
 
 /** What the lock file says. */
 export interface LockInfo {
@@ -23,27 +28,6 @@ export interface LockInfo {
   readonly processStart?: string | null;
   /** /proc/sys/kernel/random/boot_id when the lock was taken, or null off Linux. */
   readonly bootId?: string | null;
-}
-
-/** How to wait for, and judge, a lock. */
-export interface LockOptions {
-  /** How long to wait for a live writer before giving up (default 5000 ms). */
-  readonly waitMs?: number;
-  /** Poll interval while waiting (default 50 ms). */
-  readonly pollMs?: number;
-  /** Our pid (default process.pid). */
-  readonly pid?: number;
-  /** Whether a pid is a running process (default: signal 0). */
-  readonly isAlive?: (pid: number) => boolean;
-  /** A process's start time (default: /proc/PID/stat field 22; null where unknown). */
-  readonly processStart?: (pid: number) => string | null;
-  /** This boot's id (default: /proc/sys/kernel/random/boot_id; null where unknown). */
-  readonly bootId?: string | null;
-  /** A lock file that cannot be parsed and is older than this is stale (default 10000 ms). */
-  readonly unreadableStaleMs?: number;
-  readonly now?: () => Date;
-  /** Told when a stale lock is taken over (for the log). */
-  readonly log?: (message: string) => void;
 }
 
 /** A held lock. */
@@ -84,12 +68,6 @@ export function currentBootId(): string | null {
   } catch {
     return null;
   }
-}
-
-/** The error of a lock that stayed busy; with the holder, the message names the lock, pid and since when. */
-export function busyError(file?: string, holder?: LockInfo): UserError {
-  const who = file && holder ? ` (the lock ${file} is held by process ${holder.pid} since ${holder.startedAt})` : '';
-  return new UserError('busy', `another synchronization is running${who}`);
 }
 
 interface ReadLock {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../../e2e/servers/postgres';
-import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../port';
+import { type ArchiveRepository, type RepositoryOptions } from '../port';
+import { openRepository } from '../open';
 import { SqliteRepository } from '../sqlite/repository';
 
 /** The store kinds a suite runs against. */
