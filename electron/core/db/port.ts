@@ -171,7 +171,15 @@ export interface ApplyInput {
   /** The run's history row, built once the changes are applied (its finish time). */
   readonly run: () => NewRun;
   readonly onProgress?: ApplyProgress;
+  /**
+   * A create's reason once applied, told whether the user's kept archive folder was re-attached
+   * (the engine's wording: the store only knows what happened).
+   */
+  readonly appliedReason: (planned: string, reattached: boolean) => string;
 }
+
+/** What an apply inside a store's transaction gets: the plan's part of {@link ApplyInput}. */
+export type PlanToApply = Omit<ApplyInput, 'run'>;
 
 /** What a synchronization holding the store's one-writer lock can do. */
 export interface SyncSession {

@@ -4,6 +4,7 @@ import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
 import type { ArchiveRepository } from '../db/port';
 import { STORES, storeUnavailable, useStore } from '../db/testing/stores';
+import { appliedCreateReason } from './plan';
 import { runSync, type RunSyncOptions } from './run';
 import { account, directory, settingsWith } from './test-fixtures';
 
@@ -291,6 +292,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
                 { action: 'delete', userName, fullName: '', emailAddresses: [], reason: 'forged' },
               ],
               defaults: settingsWith().defaultPrivileges,
+              appliedReason: appliedCreateReason,
               run: () => ({
                 startedAt: 'now',
                 finishedAt: 'now',

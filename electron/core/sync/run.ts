@@ -11,7 +11,7 @@ import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
 import { type ArchiveRepository, type NewRun, type RepositoryOptions, type SyncSession } from '../db/port';
 import { openRepository } from '../db/open';
-import { type Plan, planSync, summarize } from './plan';
+import { type Plan, appliedCreateReason, planSync, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */
 export interface RunSyncOptions {
@@ -199,6 +199,7 @@ async function syncRun(session: SyncSession, opts: RunSyncOptions, startedAt: st
       defaults: opts.settings.defaultPrivileges,
       run: () => runRow(opts, startedAt, 'applied', plan, message),
       onProgress: (done) => opts.onProgress?.({ phase: 'apply', done, total }),
+      appliedReason: appliedCreateReason,
     });
   } catch (err) {
     await recordFailure(session, failedRow(opts, startedAt, err));

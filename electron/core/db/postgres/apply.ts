@@ -10,10 +10,9 @@
 import type { Change } from '../../../../shared/model';
 import type { DefaultPrivileges } from '../../../../shared/settings';
 import { UserError } from '../../../../shared/result';
-import type { ApplyProgress } from '../port';
+import type { PlanToApply } from '../port';
 import { type Db, deleteUserRow, findUser, releaseFolders } from './users';
 import { isAdmin, normalizePrivileges } from '../store-common';
-import { appliedCreateReason } from '../../sync/plan';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;
 
@@ -151,9 +150,7 @@ async function deleteOne(db: Db, c: Change): Promise<Change> {
 export async function applyPlanPg(
   db: Db,
   now: string,
-  changes: readonly Change[],
-  defaults: DefaultPrivileges,
-  onProgress?: ApplyProgress,
+  { changes, defaults, onProgress, appliedReason }: PlanToApply,
 ): Promise<Change[]> {
   const total = changes.length;
   onProgress?.(0, total);
@@ -175,7 +172,7 @@ export async function applyPlanPg(
       out.push(await deleteOne(db, c));
       if (++done % 1000 === 0) onProgress?.(done, total);
     } else if (c.action === 'create') {
-      const reason = appliedCreateReason(c.reason, reattached.has(c.userName.toLowerCase()));
+      const reason = appliedReason(c.reason, reattached.has(c.userName.toLowerCase()));
       out.push(reason === c.reason ? c : { ...c, reason });
     } else out.push(c);
   }

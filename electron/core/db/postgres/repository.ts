@@ -174,7 +174,7 @@ export class PgRepository implements ArchiveRepository {
           keptFolderNames: () => keptFolders(client).catch((e: unknown) => Promise.reject(pgError(e, this.target))),
           apply: (input) =>
             this.tx(client, async (c, now) => {
-              const applied = await applyPlanPg(c, now, input.changes, input.defaults, input.onProgress);
+              const applied = await applyPlanPg(c, now, input);
               const runId = await q.insertRun(c, input.run(), applied);
               // Statistics true as the data commits: right after a first sync the planner would
               // otherwise take the tables for empty until autovacuum's ANALYZE comes round.

@@ -6,7 +6,7 @@
  * addresses only; deletes remove Directory Services users only, keeping a folder with messages.
  */
 import type { Change } from '../../../../shared/model';
-import type { DefaultPrivileges } from '../../../../shared/settings';
+import type { PlanToApply } from '../port';
 import { assertNever } from '../../../../shared/result';
 import type { Sql } from './sql';
 import { createSyncedUsers, createdBytes, updateSyncedUsers } from './bulk-store';
@@ -14,10 +14,6 @@ import { releaseFolders } from './folder-store';
 import { deleteUserRow, findUserId } from './user-store';
 import { ADMIN_USER } from '../store-common';
 import { num, str } from './sql';
-import { appliedCreateReason } from '../../sync/plan';
-
-/** Progress of an apply: changes handled so far, of all. */
-export type ApplyProgress = (done: number, total: number) => void;
 
 /** How often (in deletes) progress is reported. */
 const PROGRESS_EVERY = 1000;
@@ -34,9 +30,7 @@ const LINE_BYTES = 24;
 export function applyPlan(
   sql: Sql,
   now: string,
-  changes: readonly Change[],
-  defaults: DefaultPrivileges,
-  onProgress?: ApplyProgress,
+  { changes, defaults, onProgress, appliedReason }: PlanToApply,
 ): Change[] {
   const total = changes.length;
   onProgress?.(0, total);
@@ -53,7 +47,7 @@ export function applyPlan(
   const out = changes.map((c) => {
     switch (c.action) {
       case 'create': {
-        const reason = appliedCreateReason(c.reason, reattached.has(c.userName.toLowerCase()));
+        const reason = appliedReason(c.reason, reattached.has(c.userName.toLowerCase()));
         return reason === c.reason ? c : { ...c, reason };
       }
       case 'delete': {

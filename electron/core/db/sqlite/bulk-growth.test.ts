@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../../shared/model';
 import { defaultSettings } from '../../../../shared/settings';
 import { applyPlan } from './apply';
+import { appliedCreateReason as appliedReason } from '../../sync/plan';
 import { dataFiles } from '../../paths';
 import { SqliteRepository } from './repository';
 import { looksWhole } from './db-file';
@@ -32,7 +33,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function syncCreates(repo: SqliteRepository, changes: Change[]): Promise<number> {
   return repo.transaction((sql, now) => {
-    const applied = applyPlan(sql, now, changes, defaults);
+    const applied = applyPlan(sql, now, { changes: changes, defaults, appliedReason });
     const summary = { create: changes.length, update: 0, delete: 0, unchanged: 0, skip: 0, held: 0 };
     return insertRun(
       sql,
@@ -93,7 +94,7 @@ describe('a synchronization of many users', () => {
     const changes = Array.from({ length: COUNT }, (_, i) => create(i));
     await expect(
       repo.transaction((sql, now) => {
-        applyPlan(sql, now, changes, defaults);
+        applyPlan(sql, now, { changes: changes, defaults, appliedReason });
         throw new Error('stop');
       }),
     ).rejects.toThrow('stop');
@@ -117,7 +118,7 @@ describe('a synchronization of many users', () => {
       fullName: `Renamed ${i}`,
       emailAddresses: [`user${i}@bulk.test`],
     }));
-    await repo.transaction((sql, now) => applyPlan(sql, now, updates, defaults));
+    await repo.transaction((sql, now) => applyPlan(sql, now, { changes: updates, defaults, appliedReason }));
     expect(await repo.getUser('user2499@bulk.test')).toMatchObject({
       fullName: 'Renamed 2499',
       emailAddresses: ['user2499@bulk.test'],

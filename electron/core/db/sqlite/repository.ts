@@ -124,7 +124,7 @@ export class SqliteRepository implements ArchiveRepository {
       apply: (input) =>
         Promise.resolve(
           writer.transaction((sql, now) => {
-            const applied = applyPlan(sql, now, input.changes, input.defaults, input.onProgress);
+            const applied = applyPlan(sql, now, input);
             return { applied, runId: history.insertRun(sql, input.run(), applied) };
           }),
         ),
