@@ -126,8 +126,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
   // With PostgreSQL the settings document lives beside the user database, shared by every server.
-  const settingsStore =
-    db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
+  const settingsStore = db.keepsSettings
+    ? await openSharedSettingsStore(db, () => deps.settings.load())
+    : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
   serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);

@@ -201,14 +201,19 @@ export interface RunFilter {
 
 /** The archive's user database, whichever store keeps it (and copies whole, for `mdsync db copy`). */
 export interface ArchiveRepository extends CopyableStore {
-  /** `sqlite` (the data directory's file) or `postgres`. */
-  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * True when the settings document lives with the database, shared by every server on it
+   * (PostgreSQL: loadSettingsDoc/saveSettingsDoc); false when the settings stay per machine.
+   */
+  readonly keepsSettings: boolean;
   /** Where it is, for messages: a file path, or the URL without password. */
   readonly location: string;
   /** Warnings met while opening (a damaged file replaced by its backup). */
   readonly warnings: readonly string[];
   /** The same as facts for the administrators' banner (the embedded file; none on PostgreSQL). */
   readonly fallbacks?: readonly DbFallback[];
+  /** File names of the damaged copies kept aside beside the database (the embedded file's; none elsewhere). */
+  keptAside?(): string[];
   /** Releases the connection; the data stays as last committed. */
   close(): Promise<void>;
   /** The logon sessions shared by every server on the store (PostgreSQL; the embedded store keeps them in memory). */

@@ -57,7 +57,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const ANALYZED_TABLES = 'users, user_emails, user_privileges, folders, folder_access';
 
 export class PgRepository implements ArchiveRepository {
-  readonly kind = 'postgres';
+  readonly keepsSettings = true;
   readonly warnings: readonly string[] = [];
   private throttle: ThrottleStore | null = null;
 

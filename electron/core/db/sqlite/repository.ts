@@ -43,6 +43,7 @@ import type {
   UserSummary,
 } from '../port';
 import { loadAuthState, loadAuthStates } from './auth-state';
+import { damagedCopies } from './db-check';
 import type { Dump, DumpCounts } from '../dump';
 import { countSqlite, exportSqlite, importSqlite } from './dump';
 import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
@@ -51,7 +52,7 @@ export type { TxBody, WriterSession } from './connection';
 
 /** The user database in a data directory's SQLite file. */
 export class SqliteRepository implements ArchiveRepository {
-  readonly kind = 'sqlite';
+  readonly keepsSettings = false;
 
   private constructor(
     readonly connection: DbConnection,
@@ -83,6 +84,10 @@ export class SqliteRepository implements ArchiveRepository {
   /** The same as facts, for the administrators' banner (`db:state`). */
   get fallbacks(): readonly DbFallback[] {
     return this.connection.fallbacks;
+  }
+
+  keptAside(): string[] {
+    return damagedCopies(this.location).map((f) => path.basename(f));
   }
 
   /** Frees the in-memory database; the file stays as last committed. */
