@@ -17,6 +17,7 @@ import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist'
 import { type RepositoryOptions } from '../../electron/core/db/port';
 import { openRepository } from '../../electron/core/db/open';
 import { runSync } from '../../electron/core/sync/run';
+import { userRules } from '../../electron/core/users/user-rules';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const CODE_PAGE = 'windows-1252';
@@ -69,7 +70,7 @@ async function edits(open: RepositoryOptions): Promise<number> {
     for (let i = 0; i < EDITS; i++) {
       const name = `user${(i * 4999) % COUNT}@dept${((i * 4999) % COUNT) % 20}.company.test`;
       const start = performance.now();
-      await repo.updateUser(name, { fullName: `Edited ${i}`, emailAddresses: [name, `alias${i}@x.test`] });
+      await userRules(repo).updateUser(name, { fullName: `Edited ${i}`, emailAddresses: [name, `alias${i}@x.test`] });
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);

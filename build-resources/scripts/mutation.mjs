@@ -25,6 +25,7 @@ const MODULES = {
     tests: ['electron/core/db/sqlite/writer-lock.test.ts'],
   },
   sessions: { mutate: ['electron/web/sessions.ts'], tests: ['electron/web/sessions.test.ts'] },
+  'user-rules': { mutate: ['electron/core/users/user-rules.ts'], tests: ['electron/core/users/user-rules.test.ts'] },
 };
 
 const asked = process.argv.slice(2);

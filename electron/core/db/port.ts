@@ -23,8 +23,10 @@ import type { DefaultPrivileges } from '../../../shared/settings';
 import type { UsersPage, UsersPageQuery } from '../../../shared/users-page';
 import type { ThrottleStore } from '../auth/throttle-store';
 import type { Dump, DumpCounts } from './dump';
+import type { Released, UserAsk, UserFacts, UserWrite } from './user-writes';
 
 export type { ThrottleStore } from '../auth/throttle-store';
+export type { FolderRef, NewUserRow, Released, UserAsk, UserFacts, UserRef, UserWrite } from './user-writes';
 
 /** A user as stored, with what the Users list shows. */
 export interface UserRecord extends ArchiveUser {
@@ -246,22 +248,14 @@ export interface ArchiveRepository extends CopyableStore {
   keptFolderNames(): Promise<Set<string>>;
   /** True until the built-in admin has a password. */
   needsAdminPassword(): Promise<boolean>;
-  /** Creates a user and its archive folder (re-attaching an orphaned folder of that name). */
-  createUser(input: NewUser): Promise<UserRecord>;
-  /** Changes a user; the built-in admin keeps its name, integrated authentication and `admin` privilege. */
-  updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord>;
-  /** Deletes a user; its folder stays (without owner) when it holds messages. `admin` is never deleted. */
-  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }>;
-  /** Sets an integrated user's password (stored as a slow salted hash). */
-  setPassword(userName: string, password: string): Promise<void>;
-  /** Sets the built-in admin's first password; refused once one is set. */
-  setInitialAdminPassword(password: string): Promise<void>;
+  /**
+   * Reads the users and folders `ask` names, hands them to `decide` (the user rules,
+   * core/users/user-rules.ts) and runs the row writes it returns, all in one transaction: a throw
+   * from `decide` changes nothing. Returns what a `delete` released, or null.
+   */
+  writeUsers(ask: UserAsk, decide: (facts: UserFacts) => readonly UserWrite[]): Promise<Released | null>;
   /** Checks an integrated user's password; false for unknown and Directory Services users. */
   verifyPassword(userName: string, password: string): Promise<boolean>;
-  /** Replaces a user's global privileges. */
-  setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord>;
-  /** Switches a user between integrated and Directory Services authentication. */
-  setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord>;
 
   /** All archive folders with owner and message count. */
   listFolders(): Promise<ArchiveFolder[]>;

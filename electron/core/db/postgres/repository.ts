@@ -11,16 +11,9 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type {
-  ArchiveFolder,
-  ArchivedMessage,
-  Authentication,
-  Change,
-  Privilege,
-  SyncRun,
-} from '../../../../shared/model';
+import type { ArchiveFolder, ArchivedMessage, Change, SyncRun } from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
-import { hashPassword, verifyPassword } from '../../auth/passwords';
+import { verifyPassword } from '../../auth/passwords';
 import { applyPlanPg } from './apply';
 import { type PgTarget, isConnectionError, parsePgUrl, pgConfig, pgError } from './connect';
 import { LOCK_SPACE, SCHEDULE_LOCK, SYNC_LOCK, migratePg } from './schema';
@@ -36,18 +29,20 @@ import type {
   LogonUser,
   MessageMeta,
   NewRun,
-  NewUser,
+  Released,
   RepositoryOptions,
   RunFilter,
   SyncSession,
   ThrottleStore,
-  UserChanges,
+  UserAsk,
+  UserFacts,
   UserRecord,
   UserSummary,
+  UserWrite,
 } from '../port';
 import type { Dump, DumpCounts } from '../dump';
 import { countPg, exportPg, importPg } from './dump';
-import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
+import { readFacts, runWrites } from './user-writes';
 import { ADMIN_USER, busyError } from '../store-common';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -277,127 +272,13 @@ export class PgRepository implements ArchiveRepository {
     return this.read(async (db) => (await q.findUser(db, ADMIN_USER))?.hash == null);
   }
 
-  private async byId(id: number): Promise<UserRecord> {
-    const u = await this.read(async (db) => (await q.loadUsers(db, id))[0]);
-    if (!u) throw new UserError('notFound', 'the user is gone');
-    return u;
-  }
-
-  private async idOf(db: q.Db, userName: string): Promise<number> {
-    const u = await q.findUser(db, userName);
-    if (!u) throw new UserError('notFound', `there is no user named ${userName}`);
-    return u.id;
-  }
-
-  async createUser(input: NewUser): Promise<UserRecord> {
-    const userName = checkName(input.userName);
-    const emails = checkEmails(input.emailAddresses ?? []);
-    const authentication = input.authentication ?? 'integrated';
-    const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
-    const id = await this.transaction(async (c, now) => {
-      if (await q.findUser(c, userName)) throw new UserError('exists', `a user named ${userName} already exists`);
-      const r = await c.query<{ id: string }>(
-        `INSERT INTO users (user_name, full_name, authentication, password_hash, built_in, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, false, $5, $5) RETURNING id`,
-        [userName, input.fullName ?? '', authentication, hash, now],
-      );
-      const uid = Number(r.rows[0]?.id);
-      await q.setEmails(c, uid, emails);
-      await q.setPrivileges(c, uid, input.privileges ?? ['login']);
-      const own = input.folderAccess?.find((a) => a.folder.toLowerCase() === userName.toLowerCase());
-      await q.attachOwnFolder(c, now, uid, userName, own ?? { read: true, write: false, delete: false });
-      if (input.folderAccess) await q.replaceAccess(c, uid, withOwn(input.folderAccess, userName, own));
-      return uid;
-    });
-    return this.byId(id);
-  }
-
-  async updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord> {
-    const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
-    const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
-    const hash = changes.password ? await hashPassword(changes.password) : null;
-    const id = await this.transaction(async (c, now) => {
-      const uid = await this.idOf(c, originalUserName.trim());
-      const current = (await q.loadUsers(c, uid))[0] as UserRecord;
-      if (current.builtIn) checkAdminChanges({ ...changes, userName: newName });
-      if (newName !== undefined && newName !== current.userName) {
-        const other = await q.findUser(c, newName);
-        if (other && other.id !== uid) throw new UserError('exists', `a user named ${newName} already exists`);
-        await c.query('UPDATE users SET user_name = $1, updated_at = $2 WHERE id = $3', [newName, now, uid]);
-        const own = await q.findFolder(c, current.userName);
-        if (own?.ownerId === uid && (await q.findFolder(c, newName)) === null)
-          await c.query('UPDATE folders SET name = $1 WHERE id = $2', [newName, own.id]);
-      }
-      if (changes.fullName !== undefined || emails !== undefined) {
-        await c.query('UPDATE users SET full_name = $1, updated_at = $2 WHERE id = $3', [
-          changes.fullName ?? current.fullName,
-          now,
-          uid,
-        ]);
-        await q.setEmails(c, uid, emails ?? current.emailAddresses);
-      }
-      if (changes.privileges) {
-        await q.setPrivileges(c, uid, changes.privileges);
-        await c.query('UPDATE users SET updated_at = $1 WHERE id = $2', [now, uid]);
-      }
-      if (changes.authentication)
-        await c.query('UPDATE users SET authentication = $1, updated_at = $2 WHERE id = $3', [
-          changes.authentication,
-          now,
-          uid,
-        ]);
-      if (changes.folderAccess) await q.replaceAccess(c, uid, changes.folderAccess);
-      if (hash) await c.query('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [hash, now, uid]);
-      return uid;
-    });
-    return this.byId(id);
-  }
-
-  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }> {
-    return this.transaction(async (c) => {
-      const uid = await this.idOf(c, userName.trim());
-      if (isAdmin(userName.trim())) throw new UserError('refused', 'the built-in admin cannot be deleted');
-      const result = await q.releaseFolders(c, uid);
-      await q.deleteUserRow(c, uid);
-      return result;
-    });
-  }
-
-  async setPassword(userName: string, password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction(async (c, now) => {
-      const uid = await this.idOf(c, userName.trim());
-      await c.query('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [hash, now, uid]);
-    });
-  }
-
-  async setInitialAdminPassword(password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction(async (c, now) => {
-      const r = await c.query(
-        'UPDATE users SET password_hash = $1, updated_at = $2 WHERE lower(user_name) = $3 AND password_hash IS NULL',
-        [hash, now, ADMIN_USER],
-      );
-      if (r.rowCount === 0) {
-        if (!(await q.findUser(c, ADMIN_USER))) throw new UserError('notFound', `there is no user named ${ADMIN_USER}`);
-        throw new UserError('refused', 'the admin password is already set');
-      }
-    });
+  writeUsers(ask: UserAsk, decide: (facts: UserFacts) => readonly UserWrite[]): Promise<Released | null> {
+    return this.transaction(async (c, now) => runWrites(c, now, decide(await readFacts(c, ask))));
   }
 
   async verifyPassword(userName: string, password: string): Promise<boolean> {
     const u = await this.read((db) => q.findUser(db, userName.trim()));
     return u && u.authentication === 'integrated' && u.hash !== null ? verifyPassword(u.hash, password) : false;
-  }
-
-  setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord> {
-    return this.updateUser(userName, { privileges });
-  }
-
-  setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord> {
-    return this.updateUser(userName, { authentication });
   }
 
   listFolders(): Promise<ArchiveFolder[]> {

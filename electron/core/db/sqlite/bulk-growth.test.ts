@@ -11,6 +11,7 @@ import { dataFiles } from '../../paths';
 import { SqliteRepository } from './repository';
 import { looksWhole } from './db-file';
 import { deflateChanges, insertRun } from './history-store';
+import { userRules } from '../../users/user-rules';
 
 // Enough users for several chunks of every bulk statement and a reservation of room.
 const COUNT = 5555;
@@ -79,7 +80,7 @@ describe('a synchronization of many users', () => {
     // read back from disk (with room after the image), changed and read back again
     const again = await open();
     expect(await again.currentUsers()).toHaveLength(COUNT + 1);
-    await again.createUser({ userName: 'late@bulk.test', fullName: 'Late' });
+    await userRules(again).createUser({ userName: 'late@bulk.test', fullName: 'Late' });
     await syncCreates(again, [create(COUNT), create(COUNT + 1)]);
     await again.close();
     const third = await open();

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteRepository } from './repository';
 import { backupPath, looksWhole } from './db-file';
 import { dataFiles } from '../../paths';
+import { userRules } from '../../users/user-rules';
 
 let dir: string;
 const open = (extra: Partial<Parameters<typeof SqliteRepository.open>[0]> = {}) =>
@@ -27,9 +28,9 @@ describe('a new database', () => {
       builtIn: true,
     });
     expect(await repo.needsAdminPassword()).toBe(true);
-    await repo.setInitialAdminPassword('s3cret!');
+    await userRules(repo).setInitialAdminPassword('s3cret!');
     expect(await repo.needsAdminPassword()).toBe(false);
-    await expect(repo.setInitialAdminPassword('again')).rejects.toMatchObject({ code: 'refused' });
+    await expect(userRules(repo).setInitialAdminPassword('again')).rejects.toMatchObject({ code: 'refused' });
     expect(await repo.verifyPassword('admin', 's3cret!')).toBe(true);
     expect(await repo.verifyPassword('admin', 'wrong')).toBe(false);
     expect(fs.readFileSync(dataFiles(dir).database).includes('s3cret!')).toBe(false);
@@ -60,9 +61,9 @@ describe('several processes', () => {
   it('a reader sees what another process committed (the file is reloaded)', async () => {
     const a = await open();
     const b = await open();
-    await a.createUser({ userName: 'new-in-a' });
+    await userRules(a).createUser({ userName: 'new-in-a' });
     expect(await b.getUser('new-in-a')).not.toBeNull();
-    await b.deleteUser('new-in-a');
+    await userRules(b).deleteUser('new-in-a');
     expect(await a.getUser('new-in-a')).toBeNull();
     await a.close();
     await b.close();
@@ -72,12 +73,12 @@ describe('several processes', () => {
     const a = await open();
     const b = await open({ lock: { waitMs: 100, pollMs: 10 } });
     await a.exclusive(async () => {
-      await expect(b.createUser({ userName: 'x' })).rejects.toMatchObject({
+      await expect(userRules(b).createUser({ userName: 'x' })).rejects.toMatchObject({
         code: 'busy',
         message: expect.stringMatching(/^another synchronization is running/),
       });
     });
-    await b.createUser({ userName: 'x' });
+    await userRules(b).createUser({ userName: 'x' });
     await a.close();
     await b.close();
   });
@@ -86,7 +87,7 @@ describe('several processes', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(dataFiles(dir).lock, JSON.stringify({ pid: 999999999, startedAt: 'x', token: 't' }));
     const repo = await open();
-    await repo.createUser({ userName: 'after-crash' });
+    await userRules(repo).createUser({ userName: 'after-crash' });
     expect(fs.existsSync(dataFiles(dir).lock)).toBe(false);
     await repo.close();
   });
@@ -95,8 +96,8 @@ describe('several processes', () => {
 describe('durability', () => {
   it('keeps the previous state as a backup and falls back to it when the main file is damaged', async () => {
     const repo = await open();
-    await repo.createUser({ userName: 'one' });
-    await repo.createUser({ userName: 'two' });
+    await userRules(repo).createUser({ userName: 'one' });
+    await userRules(repo).createUser({ userName: 'two' });
     await repo.close();
     const file = dataFiles(dir).database;
     fs.writeFileSync(file, Buffer.alloc(4096, 7));
@@ -108,7 +109,7 @@ describe('durability', () => {
     );
     expect(await again.getUser('one')).not.toBeNull();
     expect(await again.getUser('two')).toBeNull();
-    await again.createUser({ userName: 'three' });
+    await userRules(again).createUser({ userName: 'three' });
     expect(fs.existsSync(path.join(dir, '.archive.sqlite.abc.mdsync-tmp'))).toBe(false);
     await again.close();
     const third = await open();
@@ -141,8 +142,8 @@ describe('integrity', () => {
 describe('damage detection', () => {
   it('treats a truncated file as damaged and uses the backup', async () => {
     const repo = await open();
-    await repo.createUser({ userName: 'one' });
-    await repo.createUser({ userName: 'two' });
+    await userRules(repo).createUser({ userName: 'one' });
+    await userRules(repo).createUser({ userName: 'two' });
     await repo.close();
     const file = dataFiles(dir).database;
     const bytes = fs.readFileSync(file);

@@ -6,16 +6,9 @@
  */
 import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
 import { sqliteUsersPage } from './users-page';
-import type {
-  ArchiveFolder,
-  ArchivedMessage,
-  Authentication,
-  Change,
-  Privilege,
-  SyncRun,
-} from '../../../../shared/model';
+import type { ArchiveFolder, ArchivedMessage, Change, SyncRun } from '../../../../shared/model';
 import { UserError } from '../../../../shared/result';
-import { hashPassword, verifyPassword } from '../../auth/passwords';
+import { verifyPassword } from '../../auth/passwords';
 import path from 'node:path';
 import type { DbFallback } from '../../../../shared/db-notice';
 import { dataFiles } from '../../paths';
@@ -33,20 +26,22 @@ import type {
   LogonUser,
   MessageMeta,
   NewRun,
-  NewUser,
+  Released,
   RepositoryOptions,
   RunFilter,
   SyncSession,
   ThrottleStore,
-  UserChanges,
+  UserAsk,
+  UserFacts,
   UserRecord,
   UserSummary,
+  UserWrite,
 } from '../port';
 import { loadAuthState, loadAuthStates } from './auth-state';
 import { damagedCopies } from './db-check';
 import type { Dump, DumpCounts } from '../dump';
 import { countSqlite, exportSqlite, importSqlite } from './dump';
-import { checkAdminChanges, checkEmails, checkName, isAdmin, withOwn } from '../user-input';
+import { readFacts, runWrites } from './user-writes';
 
 export type { TxBody, WriterSession } from './connection';
 
@@ -141,12 +136,6 @@ export class SqliteRepository implements ArchiveRepository {
     return this.connection.reader();
   }
 
-  private idOf(sql: Sql, userName: string): number {
-    const id = users.findUserId(sql, userName);
-    if (id === null) throw new UserError('notFound', `there is no user named ${userName}`);
-    return id;
-  }
-
   private getUserNow(userName: string): UserRecord | null {
     const sql = this.read();
     const id = users.findUserId(sql, userName.trim());
@@ -201,92 +190,8 @@ export class SqliteRepository implements ArchiveRepository {
     return Promise.resolve(id === null || users.passwordHashOf(sql, id) === null);
   }
 
-  async createUser(input: NewUser): Promise<UserRecord> {
-    const userName = checkName(input.userName);
-    const emails = checkEmails(input.emailAddresses ?? []);
-    const authentication = input.authentication ?? 'integrated';
-    const hash = authentication === 'integrated' && input.password ? await hashPassword(input.password) : null;
-    const id = await this.transaction((sql, now) => {
-      if (users.findUserId(sql, userName) !== null)
-        throw new UserError('exists', `a user named ${userName} already exists`);
-      const uid = users.insertUser(sql, now, {
-        userName,
-        fullName: input.fullName ?? '',
-        authentication,
-        emailAddresses: emails,
-        privileges: input.privileges ?? ['login'],
-        passwordHash: hash,
-      });
-      const own = input.folderAccess?.find((a) => a.folder.toLowerCase() === userName.toLowerCase());
-      folders.attachOwnFolder(sql, now, uid, userName, own ?? { read: true, write: false, delete: false });
-      if (input.folderAccess) folders.replaceAccess(sql, uid, withOwn(input.folderAccess, userName, own));
-      return uid;
-    });
-    return this.byId(id);
-  }
-
-  private byId(id: number): UserRecord {
-    const u = users.loadUsers(this.read(), id)[0];
-    if (!u) throw new UserError('notFound', 'the user is gone');
-    return u;
-  }
-
-  async updateUser(originalUserName: string, changes: UserChanges): Promise<UserRecord> {
-    const newName = changes.userName === undefined ? undefined : checkName(changes.userName);
-    const emails = changes.emailAddresses === undefined ? undefined : checkEmails(changes.emailAddresses);
-    const hash = changes.password ? await hashPassword(changes.password) : null;
-    const id = await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, originalUserName.trim());
-      const current = users.loadUsers(sql, uid)[0] as UserRecord;
-      if (current.builtIn) checkAdminChanges({ ...changes, userName: newName });
-      if (newName !== undefined && newName !== current.userName) {
-        const other = users.findUserId(sql, newName);
-        if (other !== null && other !== uid) throw new UserError('exists', `a user named ${newName} already exists`);
-        users.renameUserRow(sql, now, uid, newName);
-        const own = folders.findFolder(sql, current.userName);
-        if (own?.ownerId === uid && folders.findFolder(sql, newName) === null) {
-          sql.run('UPDATE folders SET name = ? WHERE id = ?', [newName, own.id]);
-        }
-      }
-      if (changes.fullName !== undefined || emails !== undefined) {
-        users.setDetails(sql, now, uid, changes.fullName ?? current.fullName, emails ?? current.emailAddresses);
-      }
-      if (changes.privileges) users.setPrivilegeRows(sql, now, uid, changes.privileges);
-      if (changes.authentication) users.setAuthRow(sql, now, uid, changes.authentication);
-      if (changes.folderAccess) folders.replaceAccess(sql, uid, changes.folderAccess);
-      if (hash) users.setPasswordHashRow(sql, now, uid, hash);
-      return uid;
-    });
-    return this.byId(id);
-  }
-
-  deleteUser(userName: string): Promise<{ folderKept: boolean; messages: number }> {
-    return this.transaction((sql) => {
-      const uid = this.idOf(sql, userName.trim());
-      if (isAdmin(userName.trim())) throw new UserError('refused', 'the built-in admin cannot be deleted');
-      const result = folders.releaseFolders(sql, uid);
-      users.deleteUserRow(sql, uid);
-      return result;
-    });
-  }
-
-  async setPassword(userName: string, password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, userName.trim());
-      users.setPasswordHashRow(sql, now, uid, hash);
-    });
-  }
-
-  async setInitialAdminPassword(password: string): Promise<void> {
-    if (password.length === 0) throw new UserError('input', 'the password is empty');
-    const hash = await hashPassword(password);
-    await this.transaction((sql, now) => {
-      const uid = this.idOf(sql, ADMIN_USER);
-      if (users.passwordHashOf(sql, uid) !== null) throw new UserError('refused', 'the admin password is already set');
-      users.setPasswordHashRow(sql, now, uid, hash);
-    });
+  writeUsers(ask: UserAsk, decide: (facts: UserFacts) => readonly UserWrite[]): Promise<Released | null> {
+    return this.transaction((sql, now) => runWrites(sql, now, decide(readFacts(sql, ask))));
   }
 
   async verifyPassword(userName: string, password: string): Promise<boolean> {
@@ -295,14 +200,6 @@ export class SqliteRepository implements ArchiveRepository {
     const auth = id === null ? null : sql.one('SELECT authentication FROM users WHERE id = ?', [id])?.[0];
     const hash = id === null || auth !== 'integrated' ? null : users.passwordHashOf(sql, id);
     return hash === null ? false : verifyPassword(hash, password);
-  }
-
-  async setPrivileges(userName: string, privileges: readonly Privilege[]): Promise<UserRecord> {
-    return this.updateUser(userName, { privileges });
-  }
-
-  async setAuthentication(userName: string, authentication: Authentication): Promise<UserRecord> {
-    return this.updateUser(userName, { authentication });
   }
 
   async listFolders(): Promise<ArchiveFolder[]> {

@@ -9,19 +9,10 @@
  */
 import type { Authentication, FolderAccess, Privilege } from '../../../../shared/model';
 import type { LogonUser, UserRecord, UserSummary } from '../port';
+import type { NewUserRow } from '../user-writes';
 import { normalizePrivileges, privilegeOrderSql } from '../store-common';
 import type { Sql } from './sql';
 import { BULK_ROWS, num } from './sql';
-
-/** A user row to insert. */
-export interface NewUserRow {
-  readonly userName: string;
-  readonly fullName: string;
-  readonly authentication: Authentication;
-  readonly emailAddresses: readonly string[];
-  readonly privileges: readonly Privilege[];
-  readonly passwordHash: string | null;
-}
 
 /** Runs a query whose single value is a JSON array, and parses it: one crossing of the wasm boundary for 100,000 rows. */
 function jsonRows<T>(sql: Sql, query: string, params: number[] = []): T[] {

@@ -1,14 +1,12 @@
 /**
- * Checks of user input both stores share: names, addresses, the built-in admin.
+ * Checks of user input the user rules (user-rules.ts) make: names, addresses, the built-in admin.
  *
- * They run before a transaction starts, so a bad value is one clear sentence and nothing changed,
- * whichever store is behind the repository.
+ * Names and addresses are checked before a transaction starts, so a bad value is one clear
+ * sentence and nothing changed, whichever store is behind the repository.
  */
 import type { FolderAccess } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { isAdmin } from './store-common';
-
-export { isAdmin } from './store-common';
+import { isAdmin } from '../db/store-common';
 
 const NAME_MAX = 255;
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
