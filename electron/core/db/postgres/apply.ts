@@ -11,7 +11,8 @@ import type { Change } from '../../../../shared/model';
 import type { DefaultPrivileges } from '../../../../shared/settings';
 import { UserError } from '../../../../shared/result';
 import type { PlanToApply } from '../port';
-import { type Db, deleteUserRow, findUser, releaseFolders } from './users';
+import { type Db, deleteUserRow, findUser } from './users';
+import { releaseFolders } from './folders';
 import { isAdmin, normalizePrivileges } from '../store-common';
 
 type Synced = Pick<Change, 'userName' | 'fullName' | 'emailAddresses'>;

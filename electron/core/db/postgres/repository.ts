@@ -21,6 +21,9 @@ import { pgThrottleStore } from './throttle';
 import { openSessionTable, type SessionTable } from './sessions';
 import { pgAuthState, pgAuthStates } from './auth-state';
 import * as q from './users';
+import * as folders from './folders';
+import * as history from './history';
+import * as messages from './messages';
 import { pgUsersPage } from './users-page';
 import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
 import type {
@@ -170,14 +173,14 @@ export class PgRepository implements ArchiveRepository {
           apply: (input) =>
             this.tx(client, async (c, now) => {
               const applied = await applyPlanPg(c, now, input);
-              const runId = await q.insertRun(c, input.run(), applied);
+              const runId = await history.insertRun(c, input.run(), applied);
               // Statistics true as the data commits: right after a first sync the planner would
               // otherwise take the tables for empty until autovacuum's ANALYZE comes round.
               if (applied.some((ch) => ch.action === 'create' || ch.action === 'delete' || ch.action === 'update'))
                 await c.query(`ANALYZE ${ANALYZED_TABLES}`);
               return { applied, runId };
             }),
-          recordRun: (run, changes) => this.tx(client, (c) => q.insertRun(c, run, changes)),
+          recordRun: (run, changes) => this.tx(client, (c) => history.insertRun(c, run, changes)),
         });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, SYNC_LOCK]).catch(() => undefined);
@@ -282,47 +285,47 @@ export class PgRepository implements ArchiveRepository {
   }
 
   listFolders(): Promise<ArchiveFolder[]> {
-    return this.read((db) => q.listFolders(db));
+    return this.read((db) => folders.listFolders(db));
   }
 
   folderOf(userName: string): Promise<{ folder: string; messages: number } | null> {
     return this.read(async (db) => {
       const u = await q.findUser(db, userName.trim());
-      const f = u ? await q.findFolder(db, userName.trim()) : null;
-      return f && u && f.ownerId === u.id ? { folder: f.name, messages: await q.messageCount(db, f.id) } : null;
+      const f = u ? await folders.findFolder(db, userName.trim()) : null;
+      return f && u && f.ownerId === u.id ? { folder: f.name, messages: await messages.messageCount(db, f.id) } : null;
     });
   }
 
   importMessages(folder: string, metas: readonly MessageMeta[]): Promise<number> {
     return this.transaction(async (c, now) => {
-      const f = await q.findFolder(c, folder);
+      const f = await folders.findFolder(c, folder);
       if (!f) throw new UserError('notFound', `there is no archive folder named ${folder}`);
-      await q.insertMessages(c, now, f.id, metas);
-      return q.messageCount(c, f.id);
+      await messages.insertMessages(c, now, f.id, metas);
+      return messages.messageCount(c, f.id);
     });
   }
 
   latestMessages(folder: string, limit: number): Promise<ArchivedMessage[]> {
     return this.read(async (db) => {
-      const f = await q.findFolder(db, folder);
-      return f ? q.latestMessages(db, f.id, limit) : [];
+      const f = await folders.findFolder(db, folder);
+      return f ? messages.latestMessages(db, f.id, limit) : [];
     });
   }
 
   listRuns(limit = 200): Promise<SyncRun[]> {
-    return this.read((db) => q.listRuns(db, limit));
+    return this.read((db) => history.listRuns(db, limit));
   }
 
   runChanges(runId: number): Promise<Change[]> {
-    return this.read((db) => q.runChanges(db, runId));
+    return this.read((db) => history.runChanges(db, runId));
   }
 
   async lastRun(filter: RunFilter): Promise<SyncRun | null> {
-    return (await this.read((db) => q.listRuns(db, 1, filter)))[0] ?? null;
+    return (await this.read((db) => history.listRuns(db, 1, filter)))[0] ?? null;
   }
 
   recordRun(run: NewRun, changes: readonly Change[]): Promise<number> {
-    return this.transaction((c) => q.insertRun(c, run, changes));
+    return this.transaction((c) => history.insertRun(c, run, changes));
   }
 
   exportAll(): Promise<Dump> {

@@ -3,6 +3,7 @@ import { assertNever } from '../../../../shared/result';
 import type { UserRecord } from '../port';
 import { type FolderRef, type Released, type UserAsk, type UserFacts, type UserWrite, factsOf } from '../user-writes';
 import * as q from './users';
+import * as folders from './folders';
 
 /** Reads what `ask` names, as {@link UserFacts}. */
 export async function readFacts(db: q.Db, ask: UserAsk): Promise<UserFacts> {
@@ -12,7 +13,7 @@ export async function readFacts(db: q.Db, ask: UserAsk): Promise<UserFacts> {
     found.set(name.toLowerCase(), u ? ((await q.loadUsers(db, u.id))[0] ?? null) : null);
   }
   const kept = new Map<string, FolderRef | null>();
-  for (const name of ask.folders ?? []) kept.set(name.toLowerCase(), await q.findFolder(db, name));
+  for (const name of ask.folders ?? []) kept.set(name.toLowerCase(), await folders.findFolder(db, name));
   return factsOf(found, kept);
 }
 
@@ -40,10 +41,10 @@ export async function runWrites(db: q.Db, now: string, writes: readonly UserWrit
         break;
       }
       case 'ownFolder':
-        await q.attachOwnFolder(db, now, id(w.user), w.userName, w.access);
+        await folders.attachOwnFolder(db, now, id(w.user), w.userName, w.access);
         break;
       case 'access':
-        await q.replaceAccess(db, id(w.user), w.access);
+        await folders.replaceAccess(db, id(w.user), w.access);
         break;
       case 'rename':
         await touch('UPDATE users SET user_name = $1, updated_at = $2 WHERE id = $3', [w.userName, now, w.user]);
@@ -70,7 +71,7 @@ export async function runWrites(db: q.Db, now: string, writes: readonly UserWrit
         await touch('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [w.hash, now, w.user]);
         break;
       case 'delete':
-        released = await q.releaseFolders(db, w.user);
+        released = await folders.releaseFolders(db, w.user);
         await q.deleteUserRow(db, w.user);
         break;
       default:
