@@ -15,9 +15,10 @@ import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
-import { type RepositoryOptions, openRepository } from '../../electron/core/db/repository';
-import { headerProblem, quickCheckProblem } from '../../electron/core/db/db-check';
-import { loadSqlJs } from '../../electron/core/db/sqljs';
+import { type RepositoryOptions } from '../../electron/core/db/port';
+import { openRepository } from '../../electron/core/db/open';
+import { headerProblem, quickCheckProblem } from '../../electron/core/db/sqlite/db-check';
+import { loadSqlJs } from '../../electron/core/db/sqlite/sqljs';
 import { dataFiles } from '../../electron/core/paths';
 import { runSync } from '../../electron/core/sync/run';
 

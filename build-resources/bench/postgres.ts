@@ -14,8 +14,10 @@ import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
-import { type RepositoryOptions, openRepository } from '../../electron/core/db/repository';
+import { type RepositoryOptions } from '../../electron/core/db/port';
+import { openRepository } from '../../electron/core/db/open';
 import { runSync } from '../../electron/core/sync/run';
+import { userRules } from '../../electron/core/users/user-rules';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const CODE_PAGE = 'cp1252';
@@ -68,7 +70,7 @@ async function edits(open: RepositoryOptions): Promise<number> {
     for (let i = 0; i < EDITS; i++) {
       const name = `user${(i * 4999) % COUNT}@dept${((i * 4999) % COUNT) % 20}.company.test`;
       const start = performance.now();
-      await repo.updateUser(name, { fullName: `Edited ${i}`, emailAddresses: [name, `alias${i}@x.test`] });
+      await userRules(repo).updateUser(name, { fullName: `Edited ${i}`, emailAddresses: [name, `alias${i}@x.test`] });
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);

@@ -31,7 +31,7 @@ import { SCRYPT_PARAMS, hashPassword, verifyPassword } from '../../electron/core
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { saveSettings } from '../../electron/core/settings-store';
 import { checkImapLogin } from '../../electron/core/imap/imap-check';
-import { openRepository } from '../../electron/core/db/repository';
+import { openRepository } from '../../electron/core/db/open';
 import {
   cli,
   logOn,

@@ -18,6 +18,21 @@ export const LAYER_ZONES = [
       'electron/core is the domain and infrastructure: it imports neither the API layer, the carriers, the CLI nor the renderer.',
   },
   {
+    target: './electron/core/db/sqlite',
+    from: './electron/core/db/postgres',
+    message: 'one store never imports the other: what both need sits in core/db (port.ts, store-common.ts).',
+  },
+  {
+    target: './electron/core/db/postgres',
+    from: './electron/core/db/sqlite',
+    message: 'one store never imports the other: what both need sits in core/db (port.ts, store-common.ts).',
+  },
+  {
+    target: './electron/core/db/!(open|database-choice).ts',
+    from: ['./electron/core/db/sqlite', './electron/core/db/postgres'],
+    message: 'the stores import the port, not the other way: only open.ts and database-choice.ts pick a store.',
+  },
+  {
     target: './renderer',
     from: ['./electron', './e2e', './build-resources'],
     message: 'the renderer imports only shared/: everything else reaches it through the contract.',

@@ -27,6 +27,18 @@ describe('layer rules', () => {
     ['electron/core/db/planted.ts', "import { main } from '../../cli/main';", 'electron/core is the domain'],
     ['electron/core/planted.ts', "import { createServices } from '../app/services';", 'electron/core is the domain'],
     [
+      'electron/core/db/sqlite/planted.ts',
+      "import { PgRepository } from '../postgres/repository';",
+      'one store never imports the other',
+    ],
+    [
+      'electron/core/db/postgres/planted.ts',
+      "import { SqliteRepository } from '../sqlite/repository';",
+      'one store never imports the other',
+    ],
+    ['electron/core/db/planted.ts', "import { Sql } from './sqlite/sql';", 'the stores import the port'],
+    ['electron/core/db/port.ts', "import { pgConfig } from './postgres/connect';", 'the stores import the port'],
+    [
       'renderer/src/planted.ts',
       "import { Logger } from '../../electron/core/logger';",
       'the renderer imports only shared/',
@@ -45,5 +57,11 @@ describe('layer rules', () => {
     expect(await lintAs('renderer/src/planted.ts', "import { CONTRACT } from '../../shared/contract';")).toEqual([]);
     expect(await lintAs('electron/cli/planted.ts', "import { dispatch } from '../api/registry';")).toEqual([]);
     expect(await lintAs('electron/core/planted.ts', "import { x } from '../../shared/contract';")).toEqual([]);
+    expect(await lintAs('electron/core/db/sqlite/planted.ts', "import { ADMIN_USER } from '../store-common';")).toEqual(
+      [],
+    );
+    expect(await lintAs('electron/core/db/open.ts', "import { SqliteRepository } from './sqlite/repository';")).toEqual(
+      [],
+    );
   });
 });

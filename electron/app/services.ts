@@ -12,7 +12,8 @@ import { UserError } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
 import { createAuthenticator } from '../core/auth/authenticate';
 import { verifyPassword } from '../core/auth/passwords';
-import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/repository';
+import { type ArchiveRepository, type RepositoryOptions } from '../core/db/port';
+import { openRepository } from '../core/db/open';
 import { chooseDatabase } from '../core/db/database-choice';
 import type { Logger } from '../core/logger';
 import { resolveCodePage } from '../core/mdaemon/code-page';
@@ -128,8 +129,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
   // With PostgreSQL the settings document lives beside the user database, shared by every server.
-  const settingsStore =
-    db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
+  const settingsStore = db.keepsSettings
+    ? await openSharedSettingsStore(db, () => deps.settings.load())
+    : deps.settings;
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
   serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);

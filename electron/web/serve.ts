@@ -17,7 +17,7 @@ import { dataFiles, ensureDataDir } from '../core/paths';
 import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
 import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../api/handlers';
-import type { RepositoryOptions } from '../core/db/repository';
+import type { RepositoryOptions } from '../core/db/port';
 import { createServices, type Services } from '../app/services';
 import { serviceMetrics } from '../core/metrics';
 import { VERSION } from '../version';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { defaultSettings } from '../../shared/settings';
-import { openRepository } from '../core/db/repository';
+import { openRepository } from '../core/db/open';
 import { makeUserlist } from '../core/mdaemon/testing/make-userlist';
 import { cli, logOn, openBridge, prepareDataDir, startService } from './testing/service-process';
 

@@ -5,7 +5,7 @@
  * exercised by load-balancer.int.test.ts and revocation-pg.int.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionTable, StoredSession } from '../core/db/pg-sessions';
+import type { SessionTable, StoredSession } from '../core/db/session-table';
 import type { SessionUser } from '../../shared/model';
 import { SessionStore } from './sessions';
 import { SharedSessions, sessionHash } from './shared-sessions';

@@ -1,6 +1,6 @@
 /**
  * Sessions shared by every server on one PostgreSQL database: the bridge between this server's
- * SessionStore (which answers each call from memory) and the session table (pg-sessions.ts).
+ * SessionStore (which answers each call from memory) and the session table (core/db/postgres/sessions.ts).
  *
  * A session made here is written to the table (a hash of its id); an id this server does not
  * know is looked up there and, when live, taken in and bound to its user's current state (the
@@ -11,7 +11,7 @@
  * Events the pages show (a synchronization's progress) travel between servers the same way.
  */
 import crypto from 'node:crypto';
-import type { SessionTable, EndNotice, BusEvent } from '../core/db/pg-sessions';
+import type { SessionTable, EndNotice, BusEvent } from '../core/db/session-table';
 import type { Logger } from '../core/logger';
 import type { Session } from '../api/registry';
 import type { ServerSession, SessionStore } from './sessions';

@@ -7,8 +7,9 @@
  */
 import type { SessionUser } from '../../../shared/model';
 import { checkNewPassword } from '../../../shared/password-rule';
+import { userRules } from '../../core/users/user-rules';
 import { UserError } from '../../../shared/result';
-import type { LogonUser } from '../../core/db/repository';
+import type { LogonUser } from '../../core/db/port';
 import { serviceMetrics } from '../../core/metrics';
 import type { Services } from '../../app/services';
 import type { CallContext, Handlers } from '../registry';
@@ -31,7 +32,7 @@ export function authHandlers(
       if (!(await s.db.needsAdminPassword()))
         throw new UserError('refused', 'the administrator password is already set');
       checkNewPassword(password, 'admin');
-      await s.db.setInitialAdminPassword(password);
+      await userRules(s.db).setInitialAdminPassword(password);
       const admin = await s.db.getLogonUser('admin');
       if (!admin) throw new UserError('notFound', 'the built-in admin is missing');
       s.logger.log('info', 'the administrator password was set at first start');
@@ -96,7 +97,7 @@ export function authHandlers(
         throw new UserError(checked.reason, checked.message, checked.retryAfterSeconds);
       }
       checkNewPassword(next, record.userName);
-      await s.db.setPassword(record.userName, next);
+      await userRules(s.db).setPassword(record.userName, next);
       // This session goes on with the new password; the user's other sessions end.
       await s.sessionGuard.bindByName(ctx.session, record.userName);
       s.endSessions(record.userName, 'your password was changed', ctx.session);

@@ -1,7 +1,4 @@
 /** Handler of `db:state`: what the administrators' banner says about the user database. */
-import path from 'node:path';
-import { damagedCopies } from '../../core/db/db-check';
-import { dataFiles } from '../../core/paths';
 import type { Services } from '../../app/services';
 import type { Handlers } from '../registry';
 
@@ -15,8 +12,7 @@ export function dbHandlers(s: Services): Pick<Handlers, 'db:state'> {
     'db:state': () => ({
       fallbacks: [...(s.db.fallbacks ?? [])],
       lockTakeovers: [...(s.db.lockTakeovers ?? [])],
-      keptAside:
-        s.db.kind === 'sqlite' ? damagedCopies(dataFiles(s.dataDir).database).map((f) => path.basename(f)) : [],
+      keptAside: s.db.keptAside?.() ?? [],
     }),
   };
 }

@@ -1,8 +1,8 @@
 /** Handlers of `users:*`, `folders:*`, `history:*` and `archive:*`: the archive's own data. */
 import { JsonText } from '../../../shared/bridge-protocol';
 import { checkNewPassword } from '../../../shared/password-rule';
-import { UserError } from '../../../shared/result';
-import { publicUser, type UserRecord } from '../../core/db/repository';
+import { userRules } from '../../core/users/user-rules';
+import { publicUser, type UserRecord } from '../../core/db/port';
 import type { Services } from '../../app/services';
 import { pageLane } from '../page-lane';
 import type { Handlers } from '../registry';
@@ -26,6 +26,7 @@ export function userHandlers(
   | 'history:changes'
   | 'archive:mine'
 > {
+  const rules = userRules(s.db);
   const who = (ctx: { session: { user: { userName: string } | null } }) => ctx.session.user?.userName ?? 'unknown';
   const pages = pageLane();
   return {
@@ -35,19 +36,13 @@ export function userHandlers(
     'users:page': (query) => pages.run(() => s.db.usersPage(query)),
     'users:create': async (input, ctx) => {
       if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
-      const u = await s.db.createUser(input);
+      const u = await rules.createUser(input);
       s.logger.log('info', `${who(ctx)} created user ${u.userName}`);
       return row(u);
     },
     'users:update': async ({ originalUserName, ...input }, ctx) => {
       if (input.password && input.authentication === 'integrated') checkNewPassword(input.password, input.userName);
-      if (
-        ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase() &&
-        !input.privileges.includes('admin')
-      ) {
-        throw new UserError('refused', 'you cannot take the Administrator privilege from yourself');
-      }
-      const u = await s.db.updateUser(originalUserName, input);
+      const u = await rules.updateUser(originalUserName, input, { actor: ctx.session.user?.userName });
       // An administrator changing their own user (name, password) keeps this session.
       if (ctx.session.user?.userName.toLowerCase() === originalUserName.toLowerCase()) {
         await s.sessionGuard.bindByName(ctx.session, u.userName);
@@ -59,11 +54,10 @@ export function userHandlers(
       return row(u);
     },
     'users:delete': async ({ userName }, ctx) => {
-      if (ctx.session.user?.userName.toLowerCase() === userName.toLowerCase()) {
-        throw new UserError('refused', 'you cannot delete the user you are logged on as');
-      }
-      const result = await s.db.deleteUser(userName);
-      s.endSessions(userName, 'your user was deleted');
+      const result = await rules.deleteUser(userName, {
+        actor: ctx.session.user?.userName,
+        onDeleted: (name) => s.endSessions(name, 'your user was deleted'),
+      });
       await s.sessionGuard.refresh();
       s.logger.log(
         'info',

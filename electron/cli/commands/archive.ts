@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import { UserError } from '../../../shared/result';
-import type { MessageMeta } from '../../core/db/repository';
+import type { MessageMeta } from '../../core/db/port';
 import { CliError, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';

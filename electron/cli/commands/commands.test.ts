@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncReport } from '../../../shared/model';
 import { makeUserlist, type UserlistFields } from '../../core/mdaemon/testing/make-userlist';
-import { SqliteRepository } from '../../core/db/sqlite-repository';
+import { SqliteRepository } from '../../core/db/sqlite/repository';
 import { dataFiles } from '../../core/paths';
 import { saveSettings } from '../../core/settings-store';
 import { defaultSettings } from '../../../shared/settings';

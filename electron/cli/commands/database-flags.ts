@@ -5,7 +5,7 @@
  * PostgreSQL password comes from standard input when asked, else from PGPASSWORD or a pgpass
  * file, which the driver reads itself. It is never an argument and never printed.
  */
-import type { RepositoryOptions } from '../../core/db/repository';
+import type { RepositoryOptions } from '../../core/db/port';
 import { chooseDatabase } from '../../core/db/database-choice';
 import { CliError, readPasswordFromStdin, type CliIo } from '../io';
 

@@ -12,8 +12,10 @@ import { makeRunCommand } from './sync';
 import { usersCommand } from './users';
 import { dbCommand } from './db';
 import { loginCommand } from './login';
-import { openRepository, type ArchiveRepository } from '../../core/db/repository';
+import { type ArchiveRepository } from '../../core/db/port';
+import { openRepository } from '../../core/db/open';
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { userRules } from '../../core/users/user-rules';
 
 const unavailable = postgresUnavailable();
 
@@ -165,8 +167,8 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
   it('db copy moves everything to PostgreSQL and back, verified, and refuses a non-empty target', async () => {
     const dir = path.join(root, 'data');
     const file = await openRepository({ dataDir: dir });
-    await file.createUser({ userName: 'anna', password: 'Anna-pw-1', privileges: ['login', 'export'] });
-    await file.createUser({
+    await userRules(file).createUser({ userName: 'anna', password: 'Anna-pw-1', privileges: ['login', 'export'] });
+    await userRules(file).createUser({
       userName: 'bob@c.test',
       fullName: 'Bob Ünal',
       authentication: 'directoryServices',
@@ -176,7 +178,7 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
     await file.importMessages('anna', [
       { subject: 'Hi', from: 'x@y', date: '2024-05-06T07:08:09.000Z', size: 42, messageId: '<m@x>' },
     ]);
-    await file.deleteUser('anna'); // the folder stays, without owner
+    await userRules(file).deleteUser('anna'); // the folder stays, without owner
     const runId = await file.recordRun(
       {
         startedAt: 'a',
@@ -189,7 +191,7 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
       },
       [{ action: 'create', userName: 'bob@c.test', fullName: 'Bob Ünal', emailAddresses: [], reason: 'new' }],
     );
-    await file.createUser({ userName: 'anna', password: 'Anna-pw-2' }); // re-attaches the folder
+    await userRules(file).createUser({ userName: 'anna', password: 'Anna-pw-2' }); // re-attaches the folder
     const snapshot = async (r: ArchiveRepository) =>
       JSON.stringify([
         (await r.listUsers()).map(({ id: _id, ...u }) => u),
@@ -210,7 +212,7 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
     });
     const pg = await openRepository({ dataDir: dir, databaseUrl: url, databasePassword: server.password });
     expect(await snapshot(pg)).toBe(before);
-    await pg.createUser({ userName: 'after-copy' }); // the id sequences moved past the copied rows
+    await userRules(pg).createUser({ userName: 'after-copy' }); // the id sequences moved past the copied rows
     await pg.close();
     const again = await cli(dbCommand, ['copy', '--to', url], '', env);
     expect(again).toMatchObject({
@@ -225,7 +227,7 @@ describeIfAvailable('choosing PostgreSQL on the command line', unavailable, () =
       /^copied postgres:\/\/mdsync_test@127\.0\.0\.1:\d+\/\S+ to \S+archive\.sqlite: 4 users, .* counts verified\n$/,
     );
     const returned = await openRepository({ dataDir: back });
-    await returned.deleteUser('after-copy');
+    await userRules(returned).deleteUser('after-copy');
     expect(await snapshot(returned)).toBe(before);
     await returned.close();
     const occupied = await cli(dbCommand, ['copy', '--from', url, '--data-dir', back], '', env);

@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
-import { loadSqlJs } from '../../core/db/sqljs';
-import { SqliteRepository } from '../../core/db/sqlite-repository';
-import { backupPath } from '../../core/db/db-file';
+import { loadSqlJs } from '../../core/db/sqlite/sqljs';
+import { SqliteRepository } from '../../core/db/sqlite/repository';
+import { backupPath } from '../../core/db/sqlite/db-file';
 import { dataFiles } from '../../core/paths';
 import type { CliIo } from '../io';
 import { runCli } from '../main';
+import { userRules } from '../../core/users/user-rules';
 
 let root: string;
 let appDir: string;
@@ -164,14 +165,14 @@ describe('a truncated file', () => {
 describe('a header damaged in place after the file was opened', () => {
   it('is not rotated into the backup by the next commit', async () => {
     const repo = await SqliteRepository.open({ dataDir, lock: { waitMs: 200 } });
-    await repo.createUser({ userName: 'one' });
+    await userRules(repo).createUser({ userName: 'one' });
     const st = fs.statSync(file);
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.alloc(16, 0x41), 0, 16, 0); // no SQLite header any more
     fs.closeSync(fd);
     fs.utimesSync(file, st.atime, st.mtime); // the same stamp: no reload before the commit
     const damaged = fs.readFileSync(file);
-    await repo.createUser({ userName: 'two' });
+    await userRules(repo).createUser({ userName: 'two' });
     await repo.close();
     expect(fs.readFileSync(backupPath(file)).equals(damaged)).toBe(false);
     expect(await sound(backupPath(file))).toBe(true);

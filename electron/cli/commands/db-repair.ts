@@ -4,9 +4,9 @@
  * directory shows it had one (which no other command does silently).
  */
 import fs from 'node:fs';
-import { madeMarker } from '../../core/db/db-check';
-import { openRepository as openStore } from '../../core/db/repository';
-import { type CopyState, databaseState, restoreDatabase } from '../../core/db/db-state';
+import { madeMarker } from '../../core/db/sqlite/db-check';
+import { openRepository as openStore } from '../../core/db/open';
+import { type CopyState, databaseState, restoreDatabase } from '../../core/db/sqlite/db-state';
 import { dataFiles } from '../../core/paths';
 import { CliError, printJson, type CliIo } from '../io';
 import { lockWaitMs, repositoryOptions } from './common-flags';

@@ -10,8 +10,8 @@
  */
 import fs from 'node:fs';
 import { copyDatabase } from '../../core/db/copy';
-import { madeMarker } from '../../core/db/db-check';
-import { openRepository as openStore } from '../../core/db/repository';
+import { madeMarker } from '../../core/db/sqlite/db-check';
+import { openRepository as openStore } from '../../core/db/open';
 import { dataFiles } from '../../core/paths';
 import { CliError, printJson, type CliIo, type Command } from '../io';
 import { parseFlags, repositoryOptions } from './common-flags';

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImapSettings } from '../../../shared/settings';
-import { SqliteRepository } from '../../core/db/sqlite-repository';
+import { SqliteRepository } from '../../core/db/sqlite/repository';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
 import { loadSettings } from '../../core/settings-store';
 import { exitCodeFor, type CliIo } from '../io';
 import { makeLogin } from './login';
+import { userRules } from '../../core/users/user-rules';
 
 const SECRET = 'Anna-Pa55 "x"';
 let dir: string;
@@ -18,14 +19,24 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mdsync-login-'));
   const db = await SqliteRepository.open({ dataDir: dir });
-  await db.createUser({ userName: 'anna', authentication: 'integrated', privileges: ['login'], password: SECRET });
-  await db.createUser({
+  await userRules(db).createUser({
+    userName: 'anna',
+    authentication: 'integrated',
+    privileges: ['login'],
+    password: SECRET,
+  });
+  await userRules(db).createUser({
     userName: 'frank@c.test',
     authentication: 'directoryServices',
     privileges: ['login'],
     emailAddresses: ['frank@c.test'],
   });
-  await db.createUser({ userName: 'carl', authentication: 'integrated', privileges: ['archive'], password: SECRET });
+  await userRules(db).createUser({
+    userName: 'carl',
+    authentication: 'integrated',
+    privileges: ['archive'],
+    password: SECRET,
+  });
   await db.close();
 });
 afterEach(async () => {

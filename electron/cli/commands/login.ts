@@ -10,7 +10,7 @@
  */
 import type { Settings } from '../../../shared/settings';
 import { createAuthenticator } from '../../core/auth/authenticate';
-import type { LogonUser } from '../../core/db/repository';
+import type { LogonUser } from '../../core/db/port';
 import { verifyPassword } from '../../core/auth/passwords';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
@@ -27,7 +27,7 @@ export interface LoginUserSource {
   verifyPassword(userName: string, password: string): Promise<boolean>;
   close(): Promise<void>;
   /** PostgreSQL: the shared settings document lives with the users. */
-  readonly kind?: 'sqlite' | 'postgres';
+  readonly keepsSettings?: boolean;
   loadSettingsDoc?(): Promise<unknown>;
   saveSettingsDoc?(doc: unknown): Promise<void>;
 }
@@ -67,7 +67,7 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     try {
       // With PostgreSQL the IMAP settings are the shared ones kept with the users.
       const shared =
-        users.kind === 'postgres' && users.loadSettingsDoc && users.saveSettingsDoc
+        users.keepsSettings && users.loadSettingsDoc && users.saveSettingsDoc
           ? await openSharedSettingsStore(
               { loadSettingsDoc: () => users.loadSettingsDoc!(), saveSettingsDoc: (d) => users.saveSettingsDoc!(d) },
               () => deps.loadSettings(dataDir),

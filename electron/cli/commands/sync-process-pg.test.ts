@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
-import { openRepository } from '../../core/db/repository';
+import { openRepository } from '../../core/db/open';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { userRules } from '../../core/users/user-rules';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'electron', 'cli', 'main.ts');
@@ -189,7 +190,7 @@ describeIfAvailable('mdsync sync on PostgreSQL, as processes', unavailable, () =
       await expect(repo.listUsers()).rejects.toMatchObject({ code: 'unavailable' });
       await server.start();
       expect((await repo.listUsers()).length).toBe(1);
-      await repo.createUser({ userName: 'after-restart' });
+      await userRules(repo).createUser({ userName: 'after-restart' });
       expect((await repo.getUser('after-restart'))?.userName).toBe('after-restart');
     } finally {
       await repo.close();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteRepository } from '../../core/db/sqlite-repository';
+import { SqliteRepository } from '../../core/db/sqlite/repository';
 import { dataFiles } from '../../core/paths';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 

@@ -21,7 +21,7 @@ import {
   progressPrinter,
   repositoryOptions,
 } from './common-flags';
-import { openRepository as openStore } from '../../core/db/repository';
+import { openRepository as openStore } from '../../core/db/open';
 import { openSharedSettingsStore } from '../../core/settings-store';
 import { DATABASE_USAGE } from './database-flags';
 

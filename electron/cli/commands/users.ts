@@ -8,11 +8,12 @@
  */
 import { Authentication, Privilege } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
-import { publicUser, type UserRecord } from '../../core/db/repository';
+import { publicUser, type UserRecord } from '../../core/db/port';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { openRepository, parseFlags } from './common-flags';
 import { nameKey } from '../../core/auth/logon-throttle';
 import { requestUnlock } from '../../core/auth/unlock-requests';
+import { userRules } from '../../core/users/user-rules';
 import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
 const USAGE = `usage: mdsync users [--data-dir D] [--json]
@@ -148,7 +149,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
             2,
           );
         }
-        const user = await repo.createUser({
+        const user = await userRules(repo).createUser({
           userName: need(name, 'users add'),
           fullName: v['full-name'],
           emailAddresses: v.email,
@@ -170,7 +171,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         if (user.authentication !== 'integrated') {
           throw new UserError('refused', `${user.userName} logs on with Directory Services: its password is MDaemon's`);
         }
-        await repo.setPassword(user.userName, password);
+        await userRules(repo).setPassword(user.userName, password);
         io.stdout(`password of ${user.userName} set\n`);
         return 0;
       }
@@ -184,7 +185,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       }
       case 'delete': {
         const userName = need(name, 'users delete');
-        const result = await repo.deleteUser(userName);
+        const result = await userRules(repo).deleteUser(userName);
         io.stdout(
           `deleted user ${userName}; ${result.folderKept ? `archive folder kept (${result.messages} messages)` : 'empty archive folder removed'}\n`,
         );
@@ -193,7 +194,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
       case 'set-privileges': {
         const userName = need(name, 'users set-privileges');
         if (!privs) throw new CliError('users set-privileges needs --privilege P... (or --privilege none)', 2);
-        const user = await repo.setPrivileges(userName, privs);
+        const user = await userRules(repo).setPrivileges(userName, privs);
         io.stdout(`privileges of ${user.userName}: ${user.privileges.join(', ') || 'none'}\n`);
         return 0;
       }
@@ -201,7 +202,7 @@ export const usersCommand: Command = async (argv: string[], io: CliIo): Promise<
         const userName = need(name, 'users set-auth');
         const value = authentication(rest[0] ?? v.auth);
         if (!value) throw new CliError('users set-auth needs integrated or directoryServices', 2);
-        const user = await repo.setAuthentication(userName, value);
+        const user = await userRules(repo).setAuthentication(userName, value);
         io.stdout(`${user.userName} now logs on with ${user.authentication}\n`);
         return 0;
       }

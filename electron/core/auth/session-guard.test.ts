@@ -1,7 +1,7 @@
 /** SessionGuard over a fake store: bound by id and stamp, re-checked by call and by sweep. */
 /* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { describe, expect, it } from 'vitest';
-import type { AuthState } from '../db/auth-state';
+import type { AuthState } from '../db/port';
 import { SessionGuard, type GuardedSession } from './session-guard';
 
 function setup() {

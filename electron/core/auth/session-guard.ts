@@ -11,7 +11,7 @@
  * PostgreSQL) plugs in through {@link SessionRevoker}: it hears every session this guard ends.
  */
 import type { SessionUser } from '../../../shared/model';
-import type { AuthState } from '../db/auth-state';
+import type { AuthState } from '../db/port';
 
 /** A session as the carriers share it: its user, cleared when it ends. */
 export interface GuardedSession {

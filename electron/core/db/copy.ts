@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../../shared/result';
 import { type DumpCounts, DUMP_TABLES } from './dump';
-import type { ArchiveRepository } from './repository';
+import type { ArchiveRepository } from './port';
 
 /** What a copy did. */
 export interface CopyResult {

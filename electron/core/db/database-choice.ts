@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { UserError } from '../../../shared/result';
 import { dataFiles } from '../paths';
-import { parsePgUrl } from './pg-connect';
+import { parsePgUrl } from './postgres/connect';
 
 /** The chosen store and where the choice came from (for messages). */
 export interface DatabaseChoice {

@@ -48,18 +48,3 @@ export const DUMP_TABLES: readonly (keyof Dump)[] = [
   'messages',
   'runs',
 ];
-
-/** The counts of a dump. */
-export function countsOf(dump: Dump): DumpCounts {
-  return Object.fromEntries(DUMP_TABLES.map((t) => [t, dump[t].length])) as DumpCounts;
-}
-
-/** A store that can be copied whole. */
-export interface CopyableStore {
-  /** Every row of the database. */
-  exportAll(): Promise<Dump>;
-  /** Replaces an empty database (nothing but the seeded admin) by `dump`, in one transaction. */
-  importAll(dump: Dump): Promise<void>;
-  /** Rows per table, as stored. */
-  counts(): Promise<DumpCounts>;
-}

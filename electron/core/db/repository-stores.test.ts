@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
 import { UsersPageQuery } from '../../../shared/users-page';
-import { publicUser, type ArchiveRepository, type NewRun } from './repository';
+import { publicUser, type ArchiveRepository, type NewRun } from './port';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
+import { userRules } from '../users/user-rules';
 
 const run = (over: Partial<NewRun> = {}): NewRun => ({
   startedAt: '2026-01-01T00:00:00.000Z',
@@ -37,7 +38,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('a new database has the built-in admin, which needs a password, set once', async () => {
-    expect(repo.kind).toBe(kind);
+    expect(repo.keepsSettings).toBe(kind === 'postgres');
     expect(await repo.getUser('ADMIN')).toMatchObject({
       userName: 'admin',
       authentication: 'integrated',
@@ -46,23 +47,63 @@ describe.each(STORES)('$kind store', ({ kind }) => {
       hasPassword: false,
     });
     expect(await repo.needsAdminPassword()).toBe(true);
-    await repo.setInitialAdminPassword('s3cret!');
+    await userRules(repo).setInitialAdminPassword('s3cret!');
     expect(await repo.needsAdminPassword()).toBe(false);
-    await expect(repo.setInitialAdminPassword('again')).rejects.toMatchObject({ code: 'refused' });
+    await expect(userRules(repo).setInitialAdminPassword('again')).rejects.toMatchObject({ code: 'refused' });
     expect(await repo.verifyPassword('admin', 's3cret!')).toBe(true);
     expect(await repo.verifyPassword('admin', 'wrong')).toBe(false);
     expect(await repo.verifyPassword('nobody', 's3cret!')).toBe(false);
   });
 
-  it('never deletes admin, nor strips its admin privilege or integrated authentication', async () => {
-    await expect(repo.deleteUser('Admin')).rejects.toMatchObject({ code: 'refused' });
-    await expect(repo.setAuthentication('admin', 'directoryServices')).rejects.toMatchObject({ code: 'refused' });
-    await expect(repo.setPrivileges('admin', ['login'])).rejects.toMatchObject({ code: 'refused' });
-    await expect(repo.updateUser('admin', { userName: 'root' })).rejects.toMatchObject({ code: 'refused' });
+  it('writeUsers reads the users and folders asked for, case-insensitively, and runs the writes in one transaction', async () => {
+    await userRules(repo).createUser({ userName: 'Anna' });
+    const seen: unknown[] = [];
+    const released = await repo.writeUsers({ users: ['ANNA', 'nobody'], folders: ['anna', 'none'] }, (facts) => {
+      seen.push(facts.user('anna')?.userName, facts.user('NOBODY'), facts.folder('ANNA')?.name, facts.folder('none'));
+      return [
+        {
+          op: 'insert',
+          row: {
+            userName: 'bea',
+            fullName: 'Bea',
+            authentication: 'directoryServices',
+            emailAddresses: ['bea@x.test'],
+            privileges: ['login'],
+            passwordHash: null,
+          },
+        },
+        { op: 'ownFolder', user: 'new', userName: 'bea', access: { read: true, write: true, delete: false } },
+        { op: 'delete', user: (facts.user('anna') as { id: number }).id },
+      ];
+    });
+    expect(seen).toEqual(['Anna', null, 'Anna', null]);
+    expect(released).toEqual({ folderKept: false, messages: 0 });
+    expect(await repo.getUser('anna')).toBeNull();
+    expect(await repo.getUser('bea')).toMatchObject({
+      fullName: 'Bea',
+      emailAddresses: ['bea@x.test'],
+      folderAccess: [{ folder: 'bea', read: true, write: true, delete: false }],
+    });
+    await expect(
+      repo.writeUsers({ users: ['bea'] }, (facts) => {
+        const id = (facts.user('bea') as { id: number }).id;
+        return [
+          { op: 'details', user: id, fullName: 'Changed', emailAddresses: [] },
+          { op: 'access', user: id, access: [{ folder: 'missing', read: true, write: false, delete: false }] },
+        ];
+      }),
+    ).rejects.toMatchObject({ code: 'notFound' });
+    expect((await repo.getUser('bea'))?.fullName).toBe('Bea');
+    await expect(
+      repo.writeUsers({ users: [] }, (facts) => {
+        facts.user('bea');
+        return [];
+      }),
+    ).rejects.toThrow('bea was not read before the rules decided');
   });
 
   it('users are unique case-insensitively and keep addresses, privileges and folder access', async () => {
-    const u = await repo.createUser({
+    const u = await userRules(repo).createUser({
       userName: 'Frank@Company.test',
       fullName: 'Frank Müller',
       emailAddresses: ['frank@company.test', 'FRANK@company.test', 'f.mueller@company.test'],
@@ -72,33 +113,30 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     expect(u.emailAddresses).toEqual(['frank@company.test', 'f.mueller@company.test']);
     expect(u.privileges).toEqual(['login', 'archive']);
     expect(u.folderAccess).toEqual([{ folder: 'Frank@Company.test', read: true, write: false, delete: false }]);
-    await expect(repo.createUser({ userName: 'frank@company.TEST' })).rejects.toMatchObject({ code: 'exists' });
-    await expect(repo.createUser({ userName: ' ' })).rejects.toMatchObject({ code: 'input' });
-    await expect(repo.createUser({ userName: 'x', emailAddresses: ['no-at'] })).rejects.toMatchObject({
-      code: 'input',
-      message: 'no-at is not an email address',
+    await expect(userRules(repo).createUser({ userName: 'frank@company.TEST' })).rejects.toMatchObject({
+      code: 'exists',
     });
     expect((await repo.getUser('FRANK@COMPANY.TEST'))?.fullName).toBe('Frank Müller');
-    await repo.setPrivileges('frank@company.test', ['admin', 'export']);
+    await userRules(repo).setPrivileges('frank@company.test', ['admin', 'export']);
     expect((await repo.getUser('frank@company.test'))?.privileges).toEqual(['admin']);
-    await repo.setPassword('frank@company.test', 'pw');
+    await userRules(repo).setPassword('frank@company.test', 'pw');
     expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(false); // directoryServices: MDaemon checks it
-    await repo.setAuthentication('frank@company.test', 'integrated');
+    await userRules(repo).setAuthentication('frank@company.test', 'integrated');
     expect((await repo.getUser('frank@company.test'))?.authentication).toBe('integrated');
     expect(await repo.verifyPassword('frank@company.test', 'pw')).toBe(true);
     expect((await repo.listUsers()).map((x) => x.userName)).toEqual(['admin', 'Frank@Company.test']);
   });
 
   it('reads what a logon needs of a user in one lookup, equal to the full record', async () => {
-    await repo.createUser({
+    await userRules(repo).createUser({
       userName: 'Zoë@Company.test',
       fullName: 'Zoë "Z" Ünal',
       emailAddresses: ['zoe@company.test', 'z.uenal@company.test', 'a.first@company.test'],
       authentication: 'directoryServices',
       privileges: ['export', 'changePassword', 'login'],
     });
-    await repo.createUser({ userName: 'anna', privileges: [], emailAddresses: [] });
-    await repo.setPassword('anna', 'pw');
+    await userRules(repo).createUser({ userName: 'anna', privileges: [], emailAddresses: [] });
+    await userRules(repo).setPassword('anna', 'pw');
     await repo.importMessages('anna', [
       { subject: 'One', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<1@z>' },
     ]);
@@ -125,17 +163,17 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('lists users as JSON text equal to the records the Users screen gets, in the same order', async () => {
-    await repo.createUser({
+    await userRules(repo).createUser({
       userName: 'Zoë@Company.test',
       fullName: 'Zoë "Z" Ünal \\ test',
       emailAddresses: ['zoe@company.test', 'z.uenal@company.test'],
       authentication: 'directoryServices',
       privileges: ['export', 'archive', 'login'],
     });
-    await repo.createUser({ userName: 'anna', privileges: [] });
-    await repo.createUser({ userName: 'Boss', privileges: ['login', 'admin'] });
-    await repo.createUser({ userName: 'carl', emailAddresses: [] });
-    await repo.updateUser('anna', {
+    await userRules(repo).createUser({ userName: 'anna', privileges: [] });
+    await userRules(repo).createUser({ userName: 'Boss', privileges: ['login', 'admin'] });
+    await userRules(repo).createUser({ userName: 'carl', emailAddresses: [] });
+    await userRules(repo).updateUser('anna', {
       folderAccess: [
         { folder: 'carl', read: true, write: false, delete: true },
         { folder: 'anna', read: true, write: true, delete: false },
@@ -171,16 +209,16 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('pages the Users list: sorted, searched and filtered by the store, with the totals', async () => {
-    await repo.createUser({
+    await userRules(repo).createUser({
       userName: 'Zoë@Company.test',
       fullName: 'Zoë Ünal',
       emailAddresses: ['zoe@company.test', 'z_uenal@company.test'],
       authentication: 'directoryServices',
       privileges: ['login'],
     });
-    await repo.createUser({ userName: 'anna', fullName: 'Anna Zeta', privileges: [] });
-    await repo.createUser({ userName: 'Boss', fullName: 'Bea Boss', privileges: ['login', 'admin'] });
-    await repo.createUser({ userName: 'carl', fullName: 'Carl 100%', emailAddresses: ['carl@other.test'] });
+    await userRules(repo).createUser({ userName: 'anna', fullName: 'Anna Zeta', privileges: [] });
+    await userRules(repo).createUser({ userName: 'Boss', fullName: 'Bea Boss', privileges: ['login', 'admin'] });
+    await userRules(repo).createUser({ userName: 'carl', fullName: 'Carl 100%', emailAddresses: ['carl@other.test'] });
     const page = (q: Partial<UsersPageQuery>) => repo.usersPage(UsersPageQuery.parse(q));
     const names = async (q: Partial<UsersPageQuery>) => (await page(q)).rows.map((u) => u.userName);
     const records = (await repo.listUsers()).map((u) => ({ ...publicUser(u), messages: u.messages }));
@@ -203,9 +241,9 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('renames a user with its own folder, and replaces folder access', async () => {
-    await repo.createUser({ userName: 'anna', emailAddresses: ['anna@x.test'] });
-    await repo.createUser({ userName: 'bob' });
-    const renamed = await repo.updateUser('anna', {
+    await userRules(repo).createUser({ userName: 'anna', emailAddresses: ['anna@x.test'] });
+    await userRules(repo).createUser({ userName: 'bob' });
+    const renamed = await userRules(repo).updateUser('anna', {
       userName: 'anna.k',
       fullName: 'Anna K',
       folderAccess: [
@@ -218,9 +256,11 @@ describe.each(STORES)('$kind store', ({ kind }) => {
       { folder: 'anna.k', read: true, write: true, delete: false },
       { folder: 'bob', read: true, write: false, delete: false },
     ]);
-    await expect(repo.updateUser('anna.k', { userName: 'BOB' })).rejects.toMatchObject({ code: 'exists' });
+    await expect(userRules(repo).updateUser('anna.k', { userName: 'BOB' })).rejects.toMatchObject({ code: 'exists' });
     await expect(
-      repo.updateUser('bob', { folderAccess: [{ folder: 'missing', read: true, write: false, delete: false }] }),
+      userRules(repo).updateUser('bob', {
+        folderAccess: [{ folder: 'missing', read: true, write: false, delete: false }],
+      }),
     ).rejects.toMatchObject({ code: 'notFound' });
     expect((await repo.getUser('bob'))?.folderAccess).toEqual([
       { folder: 'bob', read: true, write: false, delete: false },
@@ -228,19 +268,19 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('deleting keeps a folder with messages (owner null) and removes an empty one; a new user re-attaches it', async () => {
-    await repo.createUser({ userName: 'kept', authentication: 'directoryServices' });
-    await repo.createUser({ userName: 'empty', authentication: 'directoryServices' });
+    await userRules(repo).createUser({ userName: 'kept', authentication: 'directoryServices' });
+    await userRules(repo).createUser({ userName: 'empty', authentication: 'directoryServices' });
     await repo.importMessages('kept', [
       { subject: 'Hi', from: 'a@b', date: '2024-01-02T03:04:05.000Z', size: 10, messageId: '<x@y>' },
     ]);
     expect((await repo.listUsers()).find((u) => u.userName === 'kept')?.messages).toBe(1);
-    expect(await repo.deleteUser('kept')).toEqual({ folderKept: true, messages: 1 });
-    expect(await repo.deleteUser('empty')).toEqual({ folderKept: false, messages: 0 });
+    expect(await userRules(repo).deleteUser('kept')).toEqual({ folderKept: true, messages: 1 });
+    expect(await userRules(repo).deleteUser('empty')).toEqual({ folderKept: false, messages: 0 });
     expect(await repo.listFolders()).toEqual([
       { name: 'admin', owner: 'admin', messages: 0 },
       { name: 'kept', owner: null, messages: 1 },
     ]);
-    await repo.createUser({ userName: 'KEPT' });
+    await userRules(repo).createUser({ userName: 'KEPT' });
     expect((await repo.listFolders()).find((f) => f.name === 'kept')).toEqual({
       name: 'kept',
       owner: 'KEPT',
@@ -254,9 +294,9 @@ describe.each(STORES)('$kind store', ({ kind }) => {
 
   it('a reader sees what another connection committed', async () => {
     const b = await store.open();
-    await repo.createUser({ userName: 'new-in-a' });
+    await userRules(repo).createUser({ userName: 'new-in-a' });
     expect(await b.getUser('new-in-a')).not.toBeNull();
-    await b.deleteUser('new-in-a');
+    await userRules(b).deleteUser('new-in-a');
     expect(await repo.getUser('new-in-a')).toBeNull();
     await b.close();
   });
@@ -304,23 +344,23 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   });
 
   it('gives the authorization state by name and by ids; its stamp changes with the password and a re-creation', async () => {
-    await repo.createUser({ userName: 'Anna', privileges: ['login'], password: 'first-pass' });
+    await userRules(repo).createUser({ userName: 'Anna', privileges: ['login'], password: 'first-pass' });
     const first = await repo.getAuthState('ANNA');
     expect(first).toMatchObject({ userName: 'Anna', authentication: 'integrated', privileges: ['login'] });
     expect(JSON.stringify(first)).not.toContain('scrypt');
     expect(await repo.getAuthStates([first!.id, 999_999])).toEqual([first]);
-    await repo.setPrivileges('anna', ['login', 'changePassword']);
+    await userRules(repo).setPrivileges('anna', ['login', 'changePassword']);
     const promoted = await repo.getAuthState('anna');
     expect(promoted).toMatchObject({ privileges: ['login', 'changePassword'], stamp: first!.stamp });
-    await repo.updateUser('anna', { userName: 'Anne' });
+    await userRules(repo).updateUser('anna', { userName: 'Anne' });
     expect(await repo.getAuthState('anna')).toBeNull();
     expect(await repo.getAuthStates([first!.id])).toMatchObject([{ userName: 'Anne', stamp: first!.stamp }]);
-    await repo.setPassword('anne', 'second-pass');
+    await userRules(repo).setPassword('anne', 'second-pass');
     const changed = await repo.getAuthState('anne');
     expect(changed?.stamp).not.toBe(first!.stamp);
-    await repo.deleteUser('anne');
+    await userRules(repo).deleteUser('anne');
     expect(await repo.getAuthStates([first!.id])).toEqual([]);
-    await repo.createUser({ userName: 'Anne', authentication: 'directoryServices' });
+    await userRules(repo).createUser({ userName: 'Anne', authentication: 'directoryServices' });
     const again = await repo.getAuthState('anne');
     expect(again?.stamp).not.toBe(changed?.stamp);
     expect(await repo.getAuthStates([])).toEqual([]);

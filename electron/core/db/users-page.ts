@@ -4,8 +4,7 @@
  * those users. At 100,000 users a page costs a count over the filter and a hundred user loads.
  */
 import { likePattern, type UsersPage, type UsersPageQuery } from '../../../shared/users-page';
-import { num, type Sql } from './sql';
-import { loadUsers, publicUser, type UserRecord } from './user-store';
+import { publicUser, type UserRecord } from './port';
 
 /** A WHERE clause (without the keyword, `TRUE` when there is no filter) and its parameters, `?` placeholders. */
 export interface PageFilter {
@@ -47,20 +46,4 @@ export function pageFilter(q: UsersPageQuery, like: string, nameOrder: string, f
 /** The list row of a loaded user. */
 export function pageRow(u: UserRecord): UsersPage['rows'][number] {
   return { ...publicUser(u), messages: u.messages };
-}
-
-/** A page from the embedded store. */
-export function sqliteUsersPage(sql: Sql, q: UsersPageQuery): UsersPage {
-  const f = pageFilter(q, 'LIKE', 'u.user_name COLLATE NOCASE', 'u.full_name COLLATE NOCASE');
-  const all = num(sql.one('SELECT count(*) FROM users')?.[0]);
-  const total = f.where === 'TRUE' ? all : num(sql.one(`SELECT count(*) FROM users u WHERE ${f.where}`, f.params)?.[0]);
-  const ids = sql
-    .all(`SELECT u.id FROM users u WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`, [
-      ...f.params,
-      q.limit,
-      q.offset,
-    ])
-    .map((r) => num(r[0]));
-  const rows = ids.flatMap((id) => loadUsers(sql, id)).map(pageRow);
-  return { rows, total, all };
 }

@@ -2,10 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import { UserError } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
-import type { ArchiveRepository } from '../db/repository';
+import type { ArchiveRepository } from '../db/port';
 import { STORES, storeUnavailable, useStore } from '../db/testing/stores';
+import { appliedCreateReason } from './plan';
 import { runSync, type RunSyncOptions } from './run';
 import { account, directory, settingsWith } from './test-fixtures';
+import { userRules } from '../users/user-rules';
 
 // One suite, both stores: every scenario runs on the SQLite file and on PostgreSQL.
 describe.each(STORES)('$kind store', ({ kind }) => {
@@ -96,8 +98,8 @@ describe.each(STORES)('$kind store', ({ kind }) => {
 
     it('updates full name and addresses only, keeping authentication and privileges the administrator set', async () => {
       await run(three, settingsWith());
-      await repo.setPrivileges('anna@one.test', ['login', 'export']);
-      await repo.setAuthentication('anna@one.test', 'integrated');
+      await userRules(repo).setPrivileges('anna@one.test', ['login', 'export']);
+      await userRules(repo).setAuthentication('anna@one.test', 'integrated');
       const changed = directory([
         account('anna@one.test', { fullName: 'Anna Neu', aliases: ['a@one.test'] }),
         ...three.accounts.slice(1),
@@ -114,7 +116,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
 
     it('deletes Directory Services users only, keeps a folder with messages, removes an empty one, re-attaches later', async () => {
       await run(three, settingsWith());
-      await repo.createUser({ userName: 'manual@one.test', authentication: 'integrated' });
+      await userRules(repo).createUser({ userName: 'manual@one.test', authentication: 'integrated' });
       await repo.importMessages('anna@one.test', [{ subject: 's', from: 'f', date: null, size: 1, messageId: null }]);
       const report = await run(directory([account('carl@two.test')]), settingsWith({ deleteUsers: true }));
       expect(report.changes.filter((c) => c.action === 'delete').map((c) => c.reason)).toEqual([
@@ -275,7 +277,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
 
   describe('the database keeps its own guarantees whatever the plan says', () => {
     it('apply refuses to delete admin or an integrated user, and the whole transaction rolls back', async () => {
-      await repo.createUser({ userName: 'manual', authentication: 'integrated' });
+      await userRules(repo).createUser({ userName: 'manual', authentication: 'integrated' });
       for (const userName of ['admin', 'manual']) {
         await expect(
           repo.exclusive((session) =>
@@ -291,6 +293,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
                 { action: 'delete', userName, fullName: '', emailAddresses: [], reason: 'forged' },
               ],
               defaults: settingsWith().defaultPrivileges,
+              appliedReason: appliedCreateReason,
               run: () => ({
                 startedAt: 'now',
                 finishedAt: 'now',
@@ -308,7 +311,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     });
 
     it('a create whose folder name belongs to another user fails the run and changes nothing', async () => {
-      await repo.createUser({ userName: 'owner' });
+      await userRules(repo).createUser({ userName: 'owner' });
       await store.exec("UPDATE folders SET name = 'anna@one.test' WHERE name = 'owner'");
       await expect(run(three, settingsWith())).rejects.toMatchObject({
         code: 'exists',

@@ -10,14 +10,9 @@ import type { DirectoryRead, SourceWarning, SyncProgress, SyncReport, SyncRun } 
 import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
 import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
-import {
-  type ArchiveRepository,
-  type NewRun,
-  type RepositoryOptions,
-  type SyncSession,
-  openRepository,
-} from '../db/repository';
-import { type Plan, type PlanOptions, type CurrentUser, planSteps, summarize } from './plan';
+import { type ArchiveRepository, type NewRun, type RepositoryOptions, type SyncSession } from '../db/port';
+import { openRepository } from '../db/open';
+import { type Plan, type PlanOptions, type CurrentUser, appliedCreateReason, planSteps, summarize } from './plan';
 
 /** Everything a run needs; the database is given open, or opened from `dataDir`. */
 export interface RunSyncOptions {
@@ -235,6 +230,7 @@ async function syncRun(session: SyncSession, opts: RunSyncOptions, startedAt: st
       defaults: opts.settings.defaultPrivileges,
       run: () => runRow(opts, startedAt, 'applied', plan, message),
       onProgress: (done) => opts.onProgress?.({ phase: 'apply', done, total }),
+      appliedReason: appliedCreateReason,
     });
   } catch (err) {
     await recordFailure(session, failedRow(opts, startedAt, err));

@@ -5,7 +5,7 @@
  * settings delete users and it confirms the deletes. Deterministic: no timing, no real rewrite.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { ArchiveRepository } from '../db/repository';
+import type { ArchiveRepository } from '../db/port';
 import { useStore } from '../db/testing/stores';
 import { createLocalSource, type LocalFs } from '../mdaemon/local-source';
 import { readDirectory } from '../mdaemon/read-directory';

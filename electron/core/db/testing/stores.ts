@@ -9,8 +9,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../../e2e/servers/postgres';
-import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../repository';
-import { SqliteRepository } from '../sqlite-repository';
+import { type ArchiveRepository, type RepositoryOptions } from '../port';
+import { openRepository } from '../open';
+import { SqliteRepository } from '../sqlite/repository';
 
 /** The store kinds a suite runs against. */
 export const STORES = [{ kind: 'sqlite' as const }, { kind: 'postgres' as const }];

@@ -1,0 +1,21 @@
+/** The Users list one page at a time from the embedded store (the filter and order: ../users-page.ts). */
+import type { UsersPage, UsersPageQuery } from '../../../../shared/users-page';
+import { pageFilter, pageRow } from '../users-page';
+import { num, type Sql } from './sql';
+import { loadUsers } from './user-store';
+
+/** A page from the embedded store. */
+export function sqliteUsersPage(sql: Sql, q: UsersPageQuery): UsersPage {
+  const f = pageFilter(q, 'LIKE', 'u.user_name COLLATE NOCASE', 'u.full_name COLLATE NOCASE');
+  const all = num(sql.one('SELECT count(*) FROM users')?.[0]);
+  const total = f.where === 'TRUE' ? all : num(sql.one(`SELECT count(*) FROM users u WHERE ${f.where}`, f.params)?.[0]);
+  const ids = sql
+    .all(`SELECT u.id FROM users u WHERE ${f.where} ORDER BY ${f.order} LIMIT ? OFFSET ?`, [
+      ...f.params,
+      q.limit,
+      q.offset,
+    ])
+    .map((r) => num(r[0]));
+  const rows = ids.flatMap((id) => loadUsers(sql, id)).map(pageRow);
+  return { rows, total, all };
+}
