@@ -18,6 +18,18 @@ export const LAYER_ZONES = [
       'electron/core is the domain and infrastructure: it imports neither the API layer, the carriers, the CLI nor the renderer.',
   },
   {
+    target: './electron/app',
+    from: ['./electron/api', './electron/web', './electron/cli', './electron/desktop', './renderer'],
+    message:
+      'electron/app is the application layer: it composes the core and imports neither the API layer, the carriers, the CLI, the Electron shell nor the renderer.',
+  },
+  {
+    target: './electron/api',
+    from: ['./electron/web', './electron/cli', './electron/desktop', './renderer'],
+    message:
+      'electron/api is the transport-neutral API: it imports neither the carriers (web/, desktop/), the CLI nor the renderer.',
+  },
+  {
     target: './renderer',
     from: ['./electron', './e2e', './build-resources'],
     message: 'the renderer imports only shared/: everything else reaches it through the contract.',

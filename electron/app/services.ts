@@ -23,7 +23,7 @@ import type { SecretStore } from '../core/secret-store';
 import { type SettingsStore, openSharedSettingsStore } from '../core/settings-store';
 import { createSmbSource } from '../core/smb/smb-source';
 import { runSync } from '../core/sync/run';
-import type { Session } from '../api/registry';
+import type { Session } from './session';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { createScheduler, type Scheduler, type Timers } from '../core/scheduler';
 import type { CheckPool } from '../core/imap/check-pool';

@@ -22,7 +22,8 @@ import { createMemorySecretStore } from '../../core/secret-store';
 import { createFileSettingsStore } from '../../core/settings-store';
 import { createServices, type Services } from '../../app/services';
 import { createHandlers } from '../handlers';
-import { dispatch, type CallContext, type Session } from '../registry';
+import { dispatch, type CallContext } from '../registry';
+import type { Session } from '../../app/session';
 
 const sample = path.resolve(__dirname, '../../../build-resources/sample-app');
 const SMTP_SECRET = 'Smtp-Int-Secret 42';
