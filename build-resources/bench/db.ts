@@ -20,6 +20,7 @@ import { headerProblem, quickCheckProblem } from '../../electron/core/db/db-chec
 import { loadSqlJs } from '../../electron/core/db/sqljs';
 import { dataFiles } from '../../electron/core/paths';
 import { runSync } from '../../electron/core/sync/run';
+import { withRepository } from '../../electron/app/open-store';
 
 const COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100_000, 200_000];
 const CODE_PAGE = 'windows-1252';
@@ -46,21 +47,22 @@ function appDir(count: number): string {
 
 async function firstSync(open: RepositoryOptions, app: string): Promise<number> {
   const start = performance.now();
-  await runSync({
-    dataDir: open.dataDir,
-    open,
-    readDirectory: async () => {
-      const source = createLocalSource(app);
-      try {
-        return await readDirectory(source, { codePage: CODE_PAGE });
-      } finally {
-        await source.close();
-      }
-    },
-    settings: defaultSettings(),
-    dryRun: false,
-    actor: 'bench',
-  });
+  await withRepository(open, (repository) =>
+    runSync({
+      repository,
+      readDirectory: async () => {
+        const source = createLocalSource(app);
+        try {
+          return await readDirectory(source, { codePage: CODE_PAGE });
+        } finally {
+          await source.close();
+        }
+      },
+      settings: defaultSettings(),
+      dryRun: false,
+      actor: 'bench',
+    }),
+  );
   return performance.now() - start;
 }
 

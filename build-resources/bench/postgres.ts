@@ -16,6 +16,7 @@ import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { type RepositoryOptions, openRepository } from '../../electron/core/db/repository';
 import { runSync } from '../../electron/core/sync/run';
+import { withRepository } from '../../electron/app/open-store';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const CODE_PAGE = 'windows-1252';
@@ -41,21 +42,22 @@ function generate(): void {
 
 async function sync(open: RepositoryOptions, dryRun: boolean): Promise<{ ms: number; summary: string }> {
   const start = performance.now();
-  const report = await runSync({
-    dataDir: open.dataDir,
-    open,
-    readDirectory: async () => {
-      const source = createLocalSource(APP);
-      try {
-        return await readDirectory(source, { codePage: CODE_PAGE });
-      } finally {
-        await source.close();
-      }
-    },
-    settings: defaultSettings(),
-    dryRun,
-    actor: 'bench',
-  });
+  const report = await withRepository(open, (repository) =>
+    runSync({
+      repository,
+      readDirectory: async () => {
+        const source = createLocalSource(APP);
+        try {
+          return await readDirectory(source, { codePage: CODE_PAGE });
+        } finally {
+          await source.close();
+        }
+      },
+      settings: defaultSettings(),
+      dryRun,
+      actor: 'bench',
+    }),
+  );
   const s = report.summary;
   return { ms: performance.now() - start, summary: `create ${s.create}, unchanged ${s.unchanged}` };
 }

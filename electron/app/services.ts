@@ -10,31 +10,30 @@ import type { DirectoryProbe } from '../../shared/contract';
 import type { DirectoryRead, SyncProgress, SyncReport } from '../../shared/model';
 import { UserError } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
-import { createAuthenticator } from '../core/auth/authenticate';
-import { verifyPassword } from '../core/auth/passwords';
 import { type ArchiveRepository, type RepositoryOptions, openRepository } from '../core/db/repository';
 import { chooseDatabase } from '../core/db/database-choice';
 import type { Logger } from '../core/logger';
 import { systemCodePage } from '../core/mdaemon/default-code-page';
-import { openAppDirSource } from '../core/mdaemon/open-source';
-import { readDirectory } from '../core/mdaemon/read-directory';
 import { readWindowsRegistry } from '../core/mdaemon/windows-registry';
 import type { SecretStore } from '../core/secret-store';
-import { type SettingsStore, openSharedSettingsStore } from '../core/settings-store';
+import type { SettingsStore } from '../core/settings-store';
 import { createSmbSource } from '../core/smb/smb-source';
 import { runSync } from '../core/sync/run';
 import type { Session } from './session';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { createScheduler, type Scheduler, type Timers } from '../core/scheduler';
 import type { CheckPool } from '../core/imap/check-pool';
-import { checkImapLogin } from '../core/imap/imap-check';
 import { countRefusals, countRun, serviceMetrics } from '../core/metrics';
+import type { Authenticator } from '../core/auth/authenticate';
 import { CheckGate, imapGateSize } from '../core/auth/check-gate';
 import { SessionGuard } from '../core/auth/session-guard';
 import { createDeviceCookies, deviceKey, type DeviceCookies } from '../core/auth/device-cookie';
 import { watchUnlockRequests } from '../core/auth/unlock-requests';
 import { notifyAfterRun, type RunOutcome } from '../core/notify/run-notice';
 import os from 'node:os';
+import { readAppDirectory, type ReadMachine } from './app-directory';
+import { createLogonAuthenticator } from './authenticator';
+import { settingsStoreFor } from './settings-choice';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -70,7 +69,7 @@ export interface RunOptions {
 /** The services handlers call. */
 export interface Services extends ServiceDeps {
   readonly db: ArchiveRepository;
-  readonly authenticator: ReturnType<typeof createAuthenticator>;
+  readonly authenticator: Authenticator;
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
   /** Known-good devices (the web carrier's device cookie). */
@@ -124,62 +123,24 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     ...(deps.database ?? { databaseUrl: chooseDatabase({ env: process.env, dataDir: deps.dataDir }).databaseUrl }),
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
-  // With PostgreSQL the settings document lives beside the user database, shared by every server.
-  const settingsStore =
-    db.kind === 'postgres' ? await openSharedSettingsStore(db, () => deps.settings.load()) : deps.settings;
+  const settingsStore = await settingsStoreFor(db, deps.settings);
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
   serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);
-  const check = deps.imapChecks?.check ?? checkImapLogin;
-  /** The logon check against MDaemon, timed for the metrics. */
-  const timedCheck: typeof checkImapLogin = async (...args) => {
-    const end = serviceMetrics.imapCheckSeconds.startTimer();
-    serviceMetrics.passwordChecksInFlight.inc();
-    try {
-      const result = await check(...args);
-      end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
-      return result;
-    } finally {
-      serviceMetrics.passwordChecksInFlight.dec();
-    }
-  };
-
-  const authenticator = createAuthenticator({
-    findUser: async (userName) => {
-      const u = await db.getLogonUser(userName);
-      if (!u) return null;
-      return {
-        userName: u.userName,
-        fullName: u.fullName,
-        authentication: u.authentication,
-        privileges: u.privileges,
-        emailAddresses: u.emailAddresses,
-        passwordHash: u.hasPassword ? 'stored' : null,
-      };
-    },
-    verifyPassword,
-    // The bound on checks in flight, its refusals for load counted for the metrics.
-    gate: countRefusals(new CheckGate()),
-    imapGate: countRefusals(new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued)),
-    // The repository keeps the hash to itself: it verifies by user name.
-    verifyUserPassword: async (userName, password) => {
-      serviceMetrics.passwordChecksInFlight.inc();
-      try {
-        return await db.verifyPassword(userName, password);
-      } finally {
-        serviceMetrics.passwordChecksInFlight.dec();
-      }
-    },
-    imapSettings: () => Promise.resolve(settingsStore.load().imap),
-    checkImap: timedCheck,
+  const authenticator = createLogonAuthenticator(db, {
+    imapSettings: () => settingsStore.load().imap,
+    checkImap: deps.imapChecks?.check,
     log,
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    // PostgreSQL counts failures in the database, so every server sharing it throttles the same
-    // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
-    // it through a request file in the data directory.
-    throttleStore: db.throttleStore() ?? undefined,
-    ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
+    extra: {
+      // The bound on checks in flight, its refusals for load counted for the metrics.
+      gate: countRefusals(new CheckGate()),
+      imapGate: countRefusals(new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued)),
+      // PostgreSQL counts failures in the database, so every server sharing it throttles the same
+      // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
+      // it through a request file in the data directory.
+      throttleStore: db.throttleStore() ?? undefined,
+      ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
+    },
   });
   const devices = createDeviceCookies(deps.mode === 'server' ? deviceKey(deps.dataDir) : cryptoKey());
 
@@ -198,6 +159,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   /** History entries of tests still being written after their answer went out. */
   const recording = new Set<Promise<unknown>>();
 
+  const readMachine: ReadMachine = {
+    platform: deps.platform,
+    readRegistry: readWindowsRegistry,
+    loadSmbSource: () => Promise.resolve(createSmbSource),
+  };
   const resolveSettings = (probe: DirectoryProbe): Settings => {
     const s = probe.settings;
     return s.directory.codePage ? s : { ...s, directory: { ...s.directory, codePage: defaultCodePage } };
@@ -251,16 +217,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
     async readDirectory(probe, signal, onProgress) {
       const settings = resolveSettings(probe);
-      const source = openAppDirSource(settings.directory, {
-        platform: deps.platform,
+      const { read } = await readAppDirectory(settings.directory, {
+        machine: readMachine,
         sharePassword: probe.sharePassword ?? deps.secrets.get('sharePassword'),
-        createSmbSource,
+        signal,
+        onProgress,
       });
-      try {
-        return await readDirectory(source, { codePage: settings.directory.codePage, signal, onProgress });
-      } finally {
-        await source.close();
-      }
+      return read;
     },
 
     async run(probe, opts) {

@@ -8,11 +8,8 @@
 import { parseArgs } from 'node:util';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
-import { resolveCodePage } from '../../core/mdaemon/code-page';
-import { systemCodePage } from '../../core/mdaemon/default-code-page';
+import { codePageFor, readAppDirectory } from '../../app/app-directory';
 import { detectAppDir } from '../../core/mdaemon/detect';
-import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
-import { readDirectory } from '../../core/mdaemon/read-directory';
 import { parseDeleteLimit } from '../../core/sync/guard';
 import { type ArchiveRepository, type RepositoryOptions, openRepository as openStore } from '../../core/db/repository';
 import { createFileLogger } from '../../core/logger';
@@ -118,33 +115,17 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
       throw new CliError('no App directory is configured; give --app-dir DIR or save one in the app', 2);
     directory.appDir = found.appDir;
   }
-  const cp = v['code-page'] ?? directory.codePage;
-  directory.codePage =
-    cp.trim() !== ''
-      ? resolveCodePage(cp)
-      : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+  directory.codePage = await codePageFor(v['code-page'] ?? directory.codePage, deps);
   const settings: Settings = { ...saved, directory, sync };
   const sharePassword = v['share-password-stdin']
     ? await readPasswordFromStdin(io)
     : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
-  const needsSmb = isUncPath(directory.appDir) && deps.platform !== 'win32';
-  const createSmbSource = needsSmb ? await deps.loadSmbSource() : noSmb;
   return {
     dataDir,
     settings,
     deleteLimit: v['delete-limit'],
-    readDirectory: async (signal) => {
-      const source = openAppDirSource(directory, {
-        platform: deps.platform,
-        sharePassword: sharePassword || null,
-        createSmbSource,
-      });
-      try {
-        return await readDirectory(source, { codePage: directory.codePage, signal });
-      } finally {
-        await source.close();
-      }
-    },
+    readDirectory: async (signal) =>
+      (await readAppDirectory(directory, { machine: deps, sharePassword: sharePassword || null, signal })).read,
   };
 }
 
@@ -158,10 +139,6 @@ export function progressPrinter(io: CliIo, enabled: boolean | undefined): ((p: S
     last = text;
   };
 }
-
-const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
-  throw new Error(`SMB source not loaded for ${o.unc}`);
-};
 
 /**
  * How long a command waits for another writer: MDSYNC_LOCK_WAIT_MS, or the default of 5 s.
