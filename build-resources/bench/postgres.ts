@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
-import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres } from '../../electron/testing/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../testing/servers/postgres';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 import { cli, logOn, openBridge, prepareDataDir, startService, type ServiceProcess } from './testing/service-process';
 
 const ADMIN_PW = 'Admin-Pass-1 revocation pg';

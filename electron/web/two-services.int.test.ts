@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../testing/servers/postgres';
 import {
   callHttp,
   logOn,
@@ -17,7 +17,7 @@ import {
   startService,
   type ServiceProcess,
 } from './testing/service-process';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 
 const ADMIN_PW = 'Admin-Pass-1 two services';
 const BOB_PW = 'Bob-Pass-1 two services';

@@ -12,7 +12,7 @@ import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
 import type { CallContext, Handlers } from '../api/registry';
 import type { Session } from '../app/session';
-import { startWebServer, type WebServer } from './server';
+import { startWebServer, type WebServer } from './testing/loopback-server';
 import type { Change } from '../../shared/model';
 import { defaultSettings } from '../../shared/settings';
 import type { Api } from '../../shared/contract';

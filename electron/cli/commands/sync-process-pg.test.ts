@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/servers/postgres';
 import { openRepository } from '../../core/db/repository';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'electron', 'cli', 'main.ts');

@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/settings';
 import type { ArchiveRepository } from '../db/repository';
 import { STORES, storeUnavailable, useStore } from '../db/testing/stores';
 import { runSync, type RunSyncOptions } from './run';
-import { account, directory, settingsWith } from './test-fixtures';
+import { account, directory, settingsWith } from './testing/fixtures';
 
 // One suite, both stores: every scenario runs on the SQLite file and on PostgreSQL.
 describe.each(STORES)('$kind store', ({ kind }) => {
