@@ -14,7 +14,7 @@ import { type SettingsStore, openSharedSettingsStore } from '../core/settings-st
 export type SettingsHolder = Pick<ArchiveRepository, 'kind' | 'loadSettingsDoc' | 'saveSettingsDoc'>;
 
 /** True when the database keeps the settings every process on it shares. */
-export function keepsSharedSettings(db: SettingsHolder): boolean {
+function keepsSharedSettings(db: SettingsHolder): boolean {
   return db.kind === 'postgres';
 }
 
