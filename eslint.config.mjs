@@ -75,6 +75,7 @@ export default tseslint.config(
       'electron/web/**/*.ts',
       'electron/api/**/*.ts',
       'electron/app/**/*.ts',
+      'electron/testing/**/*.ts',
       'e2e/**/*.ts',
       'build-resources/**/*.ts',
     ],
@@ -97,7 +98,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
   },
   {
-    files: ['**/*.test.ts', '**/*.int.test.ts', 'e2e/**/*.ts', 'build-resources/**/*.ts', 'electron/cli/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      '**/*.int.test.ts',
+      'e2e/**/*.ts',
+      'electron/testing/**/*.ts',
+      'build-resources/**/*.ts',
+      'electron/cli/**/*.ts',
+    ],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

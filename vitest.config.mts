@@ -9,7 +9,6 @@ export default defineConfig({
       'shared/**/*.test.ts',
       'renderer/**/*.test.ts',
       'renderer/**/*.test.tsx',
-      'e2e/servers/**/*.test.ts',
       'build-resources/**/*.test.ts',
     ],
     environment: 'node',

@@ -8,7 +8,7 @@ import { expect, test } from './harness/fixtures';
 import { generatedAppDir } from './harness/app-dir';
 import { SAMPLE_APP_DIR, SAMPLE_PASSWORD } from './harness/sample';
 import { VIEWPORTS, expectNoHorizontalScroll } from './harness/viewports';
-import { startSilentServer } from './servers/silent-server';
+import { startSilentServer } from '../electron/testing/servers/silent-server';
 import { DirectoryServicesPage } from './pages/directory-services-page';
 import { LogonPage } from './pages/logon-page';
 

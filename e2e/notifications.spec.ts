@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from './servers/free-port';
-import { smtpUnavailable, startSmtp, type SmtpServer } from './servers/smtp';
+import { freePort } from '../electron/testing/servers/free-port';
+import { smtpUnavailable, startSmtp, type SmtpServer } from '../electron/testing/servers/smtp';
 import { expect, test } from './harness/fixtures';
 import { LogonPage } from './pages/logon-page';
 import { DirectoryServicesPage } from './pages/directory-services-page';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
-import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres } from '../../electron/testing/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
@@ -21,6 +21,7 @@ import { headerProblem, quickCheckProblem } from '../../electron/core/db/sqlite/
 import { loadSqlJs } from '../../electron/core/db/sqlite/sqljs';
 import { dataFiles } from '../../electron/core/paths';
 import { runSync } from '../../electron/core/sync/run';
+import { withRepository } from '../../electron/app/open-store';
 
 const COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100_000, 200_000];
 const CODE_PAGE = 'cp1252';
@@ -47,21 +48,22 @@ function appDir(count: number): string {
 
 async function firstSync(open: RepositoryOptions, app: string): Promise<number> {
   const start = performance.now();
-  await runSync({
-    dataDir: open.dataDir,
-    open,
-    readDirectory: async () => {
-      const source = createLocalSource(app);
-      try {
-        return await readDirectory(source, { codePage: CODE_PAGE });
-      } finally {
-        await source.close();
-      }
-    },
-    settings: defaultSettings(),
-    dryRun: false,
-    actor: 'bench',
-  });
+  await withRepository(open, (repository) =>
+    runSync({
+      repository,
+      readDirectory: async () => {
+        const source = createLocalSource(app);
+        try {
+          return await readDirectory(source, { codePage: CODE_PAGE });
+        } finally {
+          await source.close();
+        }
+      },
+      settings: defaultSettings(),
+      dryRun: false,
+      actor: 'bench',
+    }),
+  );
   return performance.now() - start;
 }
 

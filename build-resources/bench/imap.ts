@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ImapSettings, type ImapSecurity } from '../../shared/settings';
-import { startDovecot, type DovecotServer } from '../../e2e/servers/dovecot';
+import { startDovecot, type DovecotServer } from '../../electron/testing/servers/dovecot';
 import { checkImapLogin } from '../../electron/core/imap/imap-check';
 
 const ROOT = resolve(__dirname, '..', '..');

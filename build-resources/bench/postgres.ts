@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
-import { postgresUnavailable, startPostgres } from '../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres } from '../../electron/testing/servers/postgres';
 import { createLocalSource } from '../../electron/core/mdaemon/local-source';
 import { readDirectory } from '../../electron/core/mdaemon/read-directory';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
@@ -18,6 +18,7 @@ import { type RepositoryOptions } from '../../electron/core/db/port';
 import { openRepository } from '../../electron/core/db/open';
 import { runSync } from '../../electron/core/sync/run';
 import { userRules } from '../../electron/core/users/user-rules';
+import { withRepository } from '../../electron/app/open-store';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const CODE_PAGE = 'cp1252';
@@ -43,21 +44,22 @@ function generate(): void {
 
 async function sync(open: RepositoryOptions, dryRun: boolean): Promise<{ ms: number; summary: string }> {
   const start = performance.now();
-  const report = await runSync({
-    dataDir: open.dataDir,
-    open,
-    readDirectory: async () => {
-      const source = createLocalSource(APP);
-      try {
-        return await readDirectory(source, { codePage: CODE_PAGE });
-      } finally {
-        await source.close();
-      }
-    },
-    settings: defaultSettings(),
-    dryRun,
-    actor: 'bench',
-  });
+  const report = await withRepository(open, (repository) =>
+    runSync({
+      repository,
+      readDirectory: async () => {
+        const source = createLocalSource(APP);
+        try {
+          return await readDirectory(source, { codePage: CODE_PAGE });
+        } finally {
+          await source.close();
+        }
+      },
+      settings: defaultSettings(),
+      dryRun,
+      actor: 'bench',
+    }),
+  );
   const s = report.summary;
   return { ms: performance.now() - start, summary: `create ${s.create}, unchanged ${s.unchanged}` };
 }

@@ -33,6 +33,18 @@ export const LAYER_ZONES = [
     message: 'the stores import the port, not the other way: only open.ts and database-choice.ts pick a store.',
   },
   {
+    target: './electron/app',
+    from: ['./electron/api', './electron/web', './electron/cli', './electron/desktop', './renderer'],
+    message:
+      'electron/app is the application layer: it composes the core and imports neither the API layer, the carriers, the CLI, the Electron shell nor the renderer.',
+  },
+  {
+    target: './electron/api',
+    from: ['./electron/web', './electron/cli', './electron/desktop', './renderer'],
+    message:
+      'electron/api is the transport-neutral API: it imports neither the carriers (web/, desktop/), the CLI nor the renderer.',
+  },
+  {
     target: './renderer',
     from: ['./electron', './e2e', './build-resources'],
     message: 'the renderer imports only shared/: everything else reaches it through the contract.',

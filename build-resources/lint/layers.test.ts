@@ -26,6 +26,25 @@ describe('layer rules', () => {
     ['electron/core/planted.ts', "import { startServer } from '../web/http-server';", 'electron/core is the domain'],
     ['electron/core/db/planted.ts', "import { main } from '../../cli/main';", 'electron/core is the domain'],
     ['electron/core/planted.ts', "import { createServices } from '../app/services';", 'electron/core is the domain'],
+    ['electron/app/planted.ts', "import { dispatch } from '../api/registry';", 'electron/app is the application layer'],
+    ['electron/app/planted.ts', "import { serve } from '../web/serve';", 'electron/app is the application layer'],
+    ['electron/app/planted.ts', "import { main } from '../cli/main';", 'electron/app is the application layer'],
+    [
+      'electron/app/planted.ts',
+      "import { trustedSender } from '../desktop/sender-check';",
+      'electron/app is the application layer',
+    ],
+    ['electron/api/planted.ts', "import { serve } from '../web/serve';", 'electron/api is the transport-neutral API'],
+    [
+      'electron/api/handlers/planted.ts',
+      "import { main } from '../../cli/main';",
+      'electron/api is the transport-neutral API',
+    ],
+    [
+      'electron/api/planted.ts',
+      "import { trustedSender } from '../desktop/sender-check';",
+      'electron/api is the transport-neutral API',
+    ],
     [
       'electron/core/db/sqlite/planted.ts',
       "import { PgRepository } from '../postgres/repository';",
@@ -63,5 +82,7 @@ describe('layer rules', () => {
     expect(await lintAs('electron/core/db/open.ts', "import { SqliteRepository } from './sqlite/repository';")).toEqual(
       [],
     );
+    expect(await lintAs('electron/api/planted.ts', "import { createServices } from '../app/services';")).toEqual([]);
+    expect(await lintAs('electron/web/planted.ts', "import { Session } from '../app/session';")).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@
  * holding a copy of the sample App directory) once per worker, and a fresh browser-mode app per test.
  */
 import { test as base } from '@playwright/test';
-import { startDovecot, type DovecotServer } from '../servers/dovecot';
-import { startSamba, type SambaServer } from '../servers/samba';
+import { startDovecot, type DovecotServer } from '../../electron/testing/servers/dovecot';
+import { startSamba, type SambaServer } from '../../electron/testing/servers/samba';
 import { SAMPLE_EMAILS, SAMPLE_PASSWORD, sampleFiles } from './sample';
 import { startWebApp, type WebApp } from './web-app';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../servers/free-port';
+import { freePort } from '../../electron/testing/servers/free-port';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '../..');

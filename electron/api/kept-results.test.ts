@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../shared/model';
 import { pageOf, viewPositions } from '../../shared/results-page';
 import { KeptResults } from './kept-results';
-import type { Session } from './registry';
+import type { Session } from '../app/session';
 
 const change = (i: number, action: Change['action'] = 'create'): Change => ({
   action,

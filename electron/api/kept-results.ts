@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Change } from '../../shared/model';
 import { UserError } from '../../shared/result';
 import { type ResultsPage, type ResultsView, pageOf, viewPositions } from '../../shared/results-page';
-import type { Session } from './registry';
+import type { Session } from '../app/session';
 
 interface Kept {
   readonly key: string;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ANSWER_TAIL, JsonText, answerHead, answerText } from '../../shared/bridge-protocol';
 import { UserError } from '../../shared/result';
 import { createMemoryLogger } from '../core/logger';
-import { dispatch, type CallContext, type Handlers, type Session } from './registry';
+import { dispatch, type CallContext, type Handlers } from './registry';
+import type { Session } from '../app/session';
 
 const admin = {
   userName: 'admin',

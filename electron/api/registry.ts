@@ -17,11 +17,7 @@ import type { SessionUser } from '../../shared/model';
 import { JsonText } from '../../shared/bridge-protocol';
 import { UserError, fail, ok, type Result } from '../../shared/result';
 import type { Logger } from '../core/logger';
-
-/** Who is logged on in one window (Electron) or one browser connection. */
-export interface Session {
-  user: SessionUser | null;
-}
+import type { Session } from '../app/session';
 
 /** What a handler gets besides its input. */
 export interface CallContext {

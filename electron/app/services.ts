@@ -8,35 +8,31 @@
 import { randomBytes } from 'node:crypto';
 import type { DirectoryProbe } from '../../shared/contract';
 import type { DirectoryRead, SyncProgress, SyncReport } from '../../shared/model';
-import { UserError } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
-import { createAuthenticator } from '../core/auth/authenticate';
-import { verifyPassword } from '../core/auth/passwords';
 import { type ArchiveRepository, type RepositoryOptions } from '../core/db/port';
 import { openRepository } from '../core/db/open';
 import { chooseDatabase } from '../core/db/database-choice';
 import type { Logger } from '../core/logger';
-import { resolveCodePage } from '../core/mdaemon/code-page';
 import { systemCodePage } from '../core/mdaemon/default-code-page';
-import { openAppDirSource } from '../core/mdaemon/open-source';
-import { readDirectory } from '../core/mdaemon/read-directory';
 import { readWindowsRegistry } from '../core/mdaemon/windows-registry';
 import type { SecretStore } from '../core/secret-store';
-import { type SettingsStore, openSharedSettingsStore } from '../core/settings-store';
+import type { SettingsStore } from '../core/settings-store';
 import { createSmbSource } from '../core/smb/smb-source';
-import { runSync } from '../core/sync/run';
-import type { Session } from '../api/registry';
+import type { Session } from './session';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { createScheduler, type Scheduler, type Timers } from '../core/scheduler';
 import type { CheckPool } from '../core/imap/check-pool';
-import { checkImapLogin } from '../core/imap/imap-check';
-import { countRefusals, countRun, serviceMetrics } from '../core/metrics';
+import { countRefusals, serviceMetrics } from '../core/metrics';
+import type { Authenticator } from '../core/auth/authenticate';
 import { CheckGate, imapGateSize } from '../core/auth/check-gate';
 import { SessionGuard } from '../core/auth/session-guard';
 import { createDeviceCookies, deviceKey, type DeviceCookies } from '../core/auth/device-cookie';
 import { watchUnlockRequests } from '../core/auth/unlock-requests';
-import { notifyAfterRun, type RunOutcome } from '../core/notify/run-notice';
-import os from 'node:os';
+import { readAppDirectory, type ReadMachine } from './app-directory';
+import { createLogonAuthenticator } from './authenticator';
+import { scheduledRun } from './scheduled-run';
+import { settingsStoreFor } from './settings-choice';
+import { SyncRuns, type RunOptions } from './sync-runs';
 
 /** What differs between the desktop app, browser mode and the network service. */
 export interface ServiceDeps {
@@ -61,18 +57,12 @@ export interface ServiceDeps {
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
-/** Options of one Test Settings / Synchronize now run. */
-export interface RunOptions {
-  readonly dryRun: boolean;
-  readonly confirmDeletes: boolean;
-  readonly actor: string;
-  readonly onProgress?: (p: SyncProgress) => void;
-}
+export type { RunOptions } from './sync-runs';
 
 /** The services handlers call. */
 export interface Services extends ServiceDeps {
   readonly db: ArchiveRepository;
-  readonly authenticator: ReturnType<typeof createAuthenticator>;
+  readonly authenticator: Authenticator;
   readonly defaultCodePage: string;
   readonly scheduler: Scheduler;
   /** Known-good devices (the web carrier's device cookie). */
@@ -128,63 +118,24 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     lock: { log: (m) => deps.logger.log('warn', `user database: ${m}`) },
   });
   for (const w of db.warnings) deps.logger.log('warn', w);
-  // With PostgreSQL the settings document lives beside the user database, shared by every server.
-  const settingsStore = db.keepsSettings
-    ? await openSharedSettingsStore(db, () => deps.settings.load())
-    : deps.settings;
+  const settingsStore = await settingsStoreFor(db, deps.settings);
   const defaultCodePage = await systemCodePage({ platform: deps.platform, readRegistry: readWindowsRegistry });
   const log = (level: 'info' | 'warn' | 'error', message: string) => deps.logger.log(level, message);
   serviceMetrics.poolFrom(() => db.poolStats?.() ?? null);
-  const check = deps.imapChecks?.check ?? checkImapLogin;
-  /** The logon check against MDaemon, timed for the metrics. */
-  const timedCheck: typeof checkImapLogin = async (...args) => {
-    const end = serviceMetrics.imapCheckSeconds.startTimer();
-    serviceMetrics.passwordChecksInFlight.inc();
-    try {
-      const result = await check(...args);
-      end({ result: result.ok ? 'ok' : (result.error?.code ?? 'failed') });
-      return result;
-    } finally {
-      serviceMetrics.passwordChecksInFlight.dec();
-    }
-  };
-
-  const authenticator = createAuthenticator({
-    findUser: async (userName) => {
-      const u = await db.getLogonUser(userName);
-      if (!u) return null;
-      return {
-        userName: u.userName,
-        fullName: u.fullName,
-        authentication: u.authentication,
-        privileges: u.privileges,
-        emailAddresses: u.emailAddresses,
-        passwordHash: u.hasPassword ? 'stored' : null,
-      };
-    },
-    verifyPassword,
-    // The bound on checks in flight, its refusals for load counted for the metrics.
-    gate: countRefusals(new CheckGate()),
-    imapGate: countRefusals(new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued)),
-    // The repository keeps the hash to itself: it verifies by user name.
-    verifyUserPassword: async (userName, password) => {
-      serviceMetrics.passwordChecksInFlight.inc();
-      try {
-        return await db.verifyPassword(userName, password);
-      } finally {
-        serviceMetrics.passwordChecksInFlight.dec();
-      }
-    },
-    imapSettings: () => Promise.resolve(settingsStore.load().imap),
-    checkImap: timedCheck,
+  const authenticator = createLogonAuthenticator(db, {
+    imapSettings: () => settingsStore.load().imap,
+    checkImap: deps.imapChecks?.check,
     log,
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    // PostgreSQL counts failures in the database, so every server sharing it throttles the same
-    // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
-    // it through a request file in the data directory.
-    throttleStore: db.throttleStore() ?? undefined,
-    ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
+    extra: {
+      // The bound on checks in flight, its refusals for load counted for the metrics.
+      gate: countRefusals(new CheckGate()),
+      imapGate: countRefusals(new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued)),
+      // PostgreSQL counts failures in the database, so every server sharing it throttles the same
+      // attempts; the embedded store keeps them in this process, and `mdsync users unlock` reaches
+      // it through a request file in the data directory.
+      throttleStore: db.throttleStore() ?? undefined,
+      ...(db.throttleStore() ? {} : { pendingUnlocks: watchUnlockRequests(deps.dataDir) }),
+    },
   });
   const devices = createDeviceCookies(deps.mode === 'server' ? deviceKey(deps.dataDir) : cryptoKey());
 
@@ -197,16 +148,22 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   /** Every page (socket) of this process, for events from other servers. */
   const pages = new Set<{ session: Session; emit: Emit }>();
-  const progressSinks = new Set<(event: 'sync:progress', payload: SyncProgress) => void>();
-  let current: { controller: AbortController; dryRun: boolean; done: Promise<unknown> } | null = null;
-  let closing = false;
-  /** History entries of tests still being written after their answer went out. */
-  const recording = new Set<Promise<unknown>>();
-
-  const resolveSettings = (probe: DirectoryProbe): Settings => {
+  const readMachine: ReadMachine = {
+    platform: deps.platform,
+    readRegistry: readWindowsRegistry,
+    loadSmbSource: () => Promise.resolve(createSmbSource),
+  };
+  const settingsOf = (probe: DirectoryProbe): Settings => {
     const s = probe.settings;
     return s.directory.codePage ? s : { ...s, directory: { ...s.directory, codePage: defaultCodePage } };
   };
+  const runs = new SyncRuns({
+    db,
+    settingsOf,
+    readDirectory: (probe, signal, onProgress) => services.readDirectory(probe, signal, onProgress),
+    afterSync: () => sessionGuard.refresh(),
+    log,
+  });
 
   // Runs only after `services` exists: the closure reads it lazily.
   const scheduler = createScheduler({
@@ -219,29 +176,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     // One process at a time among all that share the store; another one holding it runs the schedule itself.
     exclusive: (fn) => db.runAlone(fn),
-    run: async () => {
-      const settings = settingsStore.load();
-      if (!settings.directory.appDir) return;
-      let outcome: RunOutcome;
-      try {
-        const report = await services.run(
-          { settings, sharePassword: null },
-          { dryRun: false, confirmDeletes: false, actor: 'schedule' },
-        );
-        outcome = { ok: true, report };
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        log('warn', `scheduled synchronization failed: ${message}`);
-        outcome = { ok: false, error: message };
-      }
-      // A run that failed, held deletions or skipped records: one mail to the administrators.
-      await notifyAfterRun(outcome, {
-        settings: settingsStore.load().notify,
-        password: deps.secrets.get('smtpPassword'),
-        server: os.hostname(),
-        log,
-      });
-    },
+    run: () => scheduledRun({ settings: settingsStore, secrets: deps.secrets, run: (p, o) => services.run(p, o), log }),
   });
 
   const services: Services = {
@@ -255,82 +190,18 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     devices,
 
     async readDirectory(probe, signal, onProgress) {
-      const settings = resolveSettings(probe);
-      const source = openAppDirSource(settings.directory, {
-        platform: deps.platform,
+      const { read } = await readAppDirectory(settingsOf(probe).directory, {
+        machine: readMachine,
         sharePassword: probe.sharePassword ?? deps.secrets.get('sharePassword'),
-        createSmbSource,
+        signal,
+        onProgress,
       });
-      try {
-        const codePage = resolveCodePage(settings.directory.codePage);
-        return await readDirectory(source, { codePage, signal, onProgress });
-      } finally {
-        await source.close();
-      }
+      return read;
     },
-
-    async run(probe, opts) {
-      if (closing) throw new UserError('busy', 'the service is stopping');
-      if (current) throw new UserError('busy', 'a synchronization is already running in this app');
-      const controller = new AbortController();
-      let finished!: () => void;
-      current = { controller, dryRun: opts.dryRun, done: new Promise<void>((r) => (finished = r)) };
-      const settings = resolveSettings(probe);
-      const started = performance.now();
-      // The caller's page sees the progress, and through the sinks, the other servers' pages.
-      const progress = (p: SyncProgress) => {
-        opts.onProgress?.(p);
-        for (const sink of progressSinks) sink('sync:progress', p);
-      };
-      let outcome: Parameters<typeof countRun>[1]['result'] = 'failed';
-      let summary: SyncReport['summary'] | undefined;
-      try {
-        await services.historySettled(); // runs are recorded in the order they started
-        const report = await runSync({
-          repository: db,
-          readDirectory: () =>
-            services.readDirectory(probe, controller.signal, (done, total) => progress({ phase: 'read', done, total })),
-          settings,
-          dryRun: opts.dryRun,
-          confirmDeletes: opts.confirmDeletes,
-          actor: opts.actor,
-          signal: controller.signal,
-          onProgress: progress,
-          recordLater: opts.dryRun
-            ? (recorded) => {
-                const p = recorded.finally(() => recording.delete(p));
-                recording.add(p);
-              }
-            : undefined,
-        });
-        log('info', `${opts.dryRun ? 'test' : 'sync'} by ${opts.actor}: ${JSON.stringify(report.summary)}`);
-        outcome = opts.dryRun ? 'tested' : 'applied';
-        summary = report.summary;
-        // A synchronization that deleted users ends their sessions now, not at the next sweep.
-        if (!opts.dryRun) await sessionGuard.refresh().catch(() => undefined);
-        return report;
-      } catch (err) {
-        if (controller.signal.aborted) outcome = 'cancelled';
-        throw err;
-      } finally {
-        const seconds = (performance.now() - started) / 1000;
-        countRun(serviceMetrics, { dryRun: opts.dryRun, actor: opts.actor, result: outcome, seconds, summary });
-        current = null;
-        finished();
-      }
-    },
-
-    async historySettled() {
-      await Promise.allSettled([...recording]);
-    },
-
-    cancelTest() {
-      if (!current?.dryRun) return false;
-      current.controller.abort();
-      return true;
-    },
-
-    busy: () => current !== null,
+    run: (probe, opts) => runs.run(probe, opts),
+    historySettled: () => runs.historySettled(),
+    cancelTest: () => runs.cancelTest(),
+    busy: () => runs.busy(),
 
     trackSession(session, emit) {
       const page = { session, emit };
@@ -343,10 +214,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     pageEvents: {
-      subscribe(sink) {
-        progressSinks.add(sink);
-        return () => progressSinks.delete(sink);
-      },
+      subscribe: (sink) => runs.subscribe(sink),
       show(event, payload) {
         if (event !== 'sync:progress') return;
         for (const { session, emit } of pages) {
@@ -362,21 +230,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
 
     async close() {
-      closing = true;
       services.scheduler.stop();
       sessionGuard.close();
-      const running = current;
-      // A test stops; a synchronization stops before it applies anything, or, once applying, finishes
-      // its one transaction: never half.
-      if (running) {
-        log(
-          'info',
-          `stopping: ${running.dryRun ? 'cancelling the running test' : 'ending the running synchronization'}`,
-        );
-        running.controller.abort();
-      }
-      await running?.done;
-      await services.historySettled();
+      await runs.stop();
       await deps.imapChecks?.close();
       await db.close();
     },

@@ -10,7 +10,8 @@ import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { CHANNEL_NAMES, contract, type EventName, type EventPayload } from '../../shared/contract';
 import { fail, type Result } from '../../shared/result';
 import type { Logger } from '../core/logger';
-import { dispatch, isChannel, type Handlers, type Session } from '../api/registry';
+import { dispatch, isChannel, type Handlers } from '../api/registry';
+import type { Session } from '../app/session';
 import { trustedSender } from './sender-check';
 
 export { APP_ORIGIN } from './sender-check';

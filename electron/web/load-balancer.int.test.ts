@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RECONNECT_CODE } from '../../shared/bridge-protocol';
-import { haproxyUnavailable, startHaproxy, type HaproxyServer } from '../../e2e/servers/haproxy';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../e2e/servers/postgres';
-import { freePort } from '../../e2e/servers/free-port';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { haproxyUnavailable, startHaproxy, type HaproxyServer } from '../testing/servers/haproxy';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../testing/servers/postgres';
+import { freePort } from '../testing/servers/free-port';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 import { parseScrape, valueOf } from '../core/testing/metrics-reader';
 import {
   CLI,

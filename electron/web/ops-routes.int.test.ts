@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 import { RECONNECT_CODE } from '../../shared/bridge-protocol';
 import { labelValues, observations, parseScrape, valueOf } from '../core/testing/metrics-reader';
 import {

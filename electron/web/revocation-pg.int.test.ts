@@ -3,8 +3,8 @@
  * and a deletion made through the first server reach an open socket of the second within a second.
  */
 import { expect, it } from 'vitest';
-import { postgresUnavailable } from '../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { postgresUnavailable } from '../testing/servers/postgres';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 import { logOnSocket, within } from './testing/logon';
 import { cli } from './testing/service-process';
 import { useTwoServices } from './testing/two-services';

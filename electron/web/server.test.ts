@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMemoryLogger } from '../core/logger';
 import type { CallContext, Handlers } from '../api/registry';
-import { startWebServer, type WebServer } from './server';
+import { startWebServer, type WebServer } from './testing/loopback-server';
 
 let dir: string;
 let server: WebServer;

@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import type { Session } from '../api/registry';
+import type { Session } from '../app/session';
 import { DEVICE_COOKIE, DEVICE_LIFETIME_MS } from '../core/auth/device-cookie';
 import { readCookie } from './policy';
 

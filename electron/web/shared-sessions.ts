@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import type { SessionTable, EndNotice, BusEvent } from '../core/db/session-table';
 import type { Logger } from '../core/logger';
-import type { Session } from '../api/registry';
+import type { Session } from '../app/session';
 import type { ServerSession, SessionStore } from './sessions';
 
 /** What the sharing needs from the services. */

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { postgresUnavailable } from '../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../e2e/servers/suite-needs';
+import { postgresUnavailable } from '../testing/servers/postgres';
+import { describeIfAvailable } from '../testing/servers/suite-needs';
 import { logOnSocket } from './testing/logon';
 import { callHttp, logOn } from './testing/service-process';
 import { useTwoServices } from './testing/two-services';

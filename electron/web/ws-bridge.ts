@@ -22,7 +22,8 @@ import {
 import type { EventName, EventPayload } from '../../shared/contract';
 import { UserError, fail } from '../../shared/result';
 import type { Logger, LogLevel } from '../core/logger';
-import { dispatch, type Handlers, type Session } from '../api/registry';
+import { dispatch, type Handlers } from '../api/registry';
+import type { Session } from '../app/session';
 import { TokenBucket, printable } from './limits';
 import { hostAllowed, originAllowed, sameToken, sessionIdOf, splitTarget, type ServerPolicy } from './policy';
 import { proxiedAddress } from './proxy-protocol';

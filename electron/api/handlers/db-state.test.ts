@@ -16,7 +16,8 @@ import { createMemorySecretStore } from '../../core/secret-store';
 import { createFileSettingsStore } from '../../core/settings-store';
 import { createServices, type Services } from '../../app/services';
 import { createHandlers } from '../handlers';
-import { dispatch, type Session } from '../registry';
+import { dispatch } from '../registry';
+import type { Session } from '../../app/session';
 
 const ADMIN_PASSWORD = 'Adm1n pass 12';
 let dir: string;

@@ -9,11 +9,8 @@ import { parseArgs } from 'node:util';
 import type { DirectoryRead, SyncProgress } from '../../../shared/model';
 import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
 import type { Settings } from '../../../shared/settings';
-import { resolveCodePage } from '../../core/mdaemon/code-page';
-import { systemCodePage } from '../../core/mdaemon/default-code-page';
+import { codePageFor, readAppDirectory } from '../../app/app-directory';
 import { detectAppDir } from '../../core/mdaemon/detect';
-import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
-import { readDirectory } from '../../core/mdaemon/read-directory';
 import { deleteLimitOf } from '../../core/sync/guard';
 import { type ArchiveRepository, type RepositoryOptions } from '../../core/db/port';
 import { openRepository as openStore } from '../../core/db/open';
@@ -121,34 +118,17 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
       throw new CliError('no App directory is configured; give --app-dir DIR or save one in the app', 2);
     directory.appDir = found.appDir;
   }
-  const cp = v['code-page'] ?? directory.codePage;
-  const codePage =
-    cp.trim() !== ''
-      ? resolveCodePage(cp)
-      : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
-  directory.codePage = codePage;
+  directory.codePage = await codePageFor(v['code-page'] ?? directory.codePage, deps);
   const settings: Settings = { ...saved, directory, sync };
   const sharePassword = v['share-password-stdin']
     ? await readPasswordFromStdin(io)
     : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
-  const needsSmb = isUncPath(directory.appDir) && deps.platform !== 'win32';
-  const createSmbSource = needsSmb ? await deps.loadSmbSource() : noSmb;
   return {
     dataDir,
     settings,
     deleteLimit,
-    readDirectory: async (signal) => {
-      const source = openAppDirSource(directory, {
-        platform: deps.platform,
-        sharePassword: sharePassword || null,
-        createSmbSource,
-      });
-      try {
-        return await readDirectory(source, { codePage, signal });
-      } finally {
-        await source.close();
-      }
-    },
+    readDirectory: async (signal) =>
+      (await readAppDirectory(directory, { machine: deps, sharePassword: sharePassword || null, signal })).read,
   };
 }
 
@@ -162,10 +142,6 @@ export function progressPrinter(io: CliIo, enabled: boolean | undefined): ((p: S
     last = text;
   };
 }
-
-const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
-  throw new Error(`SMB source not loaded for ${o.unc}`);
-};
 
 /**
  * How long a command waits for another writer: MDSYNC_LOCK_WAIT_MS, or the default of 5 s.

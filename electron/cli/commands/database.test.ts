@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/servers/postgres';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { loadSettings } from '../../core/settings-store';
 import { exitCodeFor, type CliIo, type Command } from '../io';
@@ -14,7 +14,7 @@ import { dbCommand } from './db';
 import { loginCommand } from './login';
 import { type ArchiveRepository } from '../../core/db/port';
 import { openRepository } from '../../core/db/open';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 import { userRules } from '../../core/users/user-rules';
 
 const unavailable = postgresUnavailable();

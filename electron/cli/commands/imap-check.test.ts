@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapCheckResult } from '../../../shared/model';
 import { defaultSettings, type ImapSettings, type Settings } from '../../../shared/settings';
-import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
+import { startDovecot, type DovecotServer } from '../../testing/servers/dovecot';
 import { exitCodeFor, type CliIo } from '../io';
 import { imapCheck, makeImapCheck } from './imap-check';
 

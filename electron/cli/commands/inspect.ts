@@ -8,22 +8,15 @@
 import { parseArgs } from 'node:util';
 import type { DirectoryRead } from '../../../shared/model';
 import { DirectorySettings } from '../../../shared/settings';
-import { resolveCodePage } from '../../core/mdaemon/code-page';
-import { systemCodePage } from '../../core/mdaemon/default-code-page';
-import { detectAppDir, type RegistryReader } from '../../core/mdaemon/detect';
-import { isUncPath, openAppDirSource, type OpenSourceOptions } from '../../core/mdaemon/open-source';
-import { readDirectory } from '../../core/mdaemon/read-directory';
+import { codePageFor, readAppDirectory, type ReadMachine } from '../../app/app-directory';
+import { detectAppDir } from '../../core/mdaemon/detect';
 import { CliError, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { machine } from './machine';
 
 /** What inspect needs from the machine; tests replace them. */
-export interface InspectDeps {
-  platform: NodeJS.Platform;
-  readRegistry: RegistryReader;
+export interface InspectDeps extends ReadMachine {
   /** True when a path is an existing directory (App directory detection on Windows). */
-  dirExists: (p: string) => Promise<boolean>;
-  /** Loads the SMB client only when a UNC path must be read over SMB (keeps startup small). */
-  loadSmbSource: () => Promise<OpenSourceOptions['createSmbSource']>;
+  readonly dirExists: (p: string) => Promise<boolean>;
 }
 
 const USAGE =
@@ -65,10 +58,7 @@ export function makeInspect(deps: InspectDeps): Command {
           .appDir ?? undefined;
       if (appDir === undefined) throw new CliError(`--app-dir is required; ${USAGE}`, 2);
     }
-    const codePage =
-      values['code-page'] !== undefined
-        ? resolveCodePage(values['code-page'])
-        : await systemCodePage({ platform: deps.platform, readRegistry: deps.readRegistry });
+    const codePage = await codePageFor(values['code-page'], deps);
     const sharePassword = values['share-password-stdin']
       ? await readPasswordFromStdin(io)
       : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
@@ -77,21 +67,9 @@ export function makeInspect(deps: InspectDeps): Command {
       codePage,
       share: { userName: values['share-user'] ?? '', domain: values['share-domain'] ?? '' },
     });
-    const needsSmb = isUncPath(appDir) && deps.platform !== 'win32';
-    const createSmbSource = needsSmb ? await deps.loadSmbSource() : noSmb;
-    const source = openAppDirSource(settings, {
-      platform: deps.platform,
-      sharePassword: sharePassword || null,
-      createSmbSource,
-    });
-    let read: DirectoryRead;
-    try {
-      read = await readDirectory(source, { codePage });
-    } finally {
-      await source.close();
-    }
+    const { read, where } = await readAppDirectory(settings, { machine: deps, sharePassword: sharePassword || null });
     if (values.json) for (const chunk of jsonChunks(read)) io.stdout(chunk);
-    else io.stdout(summary(read, source.description, codePage));
+    else io.stdout(summary(read, where, codePage));
     return 0;
   };
 }
@@ -164,7 +142,3 @@ export function summary(read: DirectoryRead, where: string, codePage: string): s
 
 /** `mdsync inspect` on this machine. */
 export const inspect: Command = makeInspect(machine);
-
-const noSmb: OpenSourceOptions['createSmbSource'] = (o) => {
-  throw new Error(`SMB source not loaded for ${o.unc}`);
-};

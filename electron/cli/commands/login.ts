@@ -1,36 +1,28 @@
 /**
  * `mdsync login`: logs a user on to the archive the way the logon screen does, and says how it went.
  *
- * Same authenticator as the app (integrated password hash, or MDaemon's IMAP server for
- * Directory Services users), same answers: an unknown user and a wrong password read alike, and
+ * Same authenticator as the app (electron/app/authenticator.ts: integrated password hash, or
+ * MDaemon's IMAP server for Directory Services users), same answers: an unknown user and a wrong password read alike, and
  * the data directory's log says which. The `[imap]` flags override the saved IMAP settings for
  * this run. The password comes only from standard input. The throttle lives in one process, so
  * separate `mdsync login` runs do not slow each other down: the app's logon screen is the
  * guarded door.
  */
 import type { Settings } from '../../../shared/settings';
-import { createAuthenticator } from '../../core/auth/authenticate';
-import type { LogonUser } from '../../core/db/port';
-import { verifyPassword } from '../../core/auth/passwords';
+import { createLogonAuthenticator } from '../../app/authenticator';
+import { readOnlySettings, settingsStoreFor, type SettingsHolder } from '../../app/settings-choice';
+import type { ArchiveRepository } from '../../core/db/port';
 import { checkImapLogin } from '../../core/imap/imap-check';
 import { createFileLogger, type Logger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
-import { loadSettings, openSharedSettingsStore } from '../../core/settings-store';
+import { loadSettings } from '../../core/settings-store';
 import { CliError, printJson, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { LOGON_FLAGS, imapSettingsFromFlags, parseCommandArgs } from './imap-check';
 import { openRepository } from './common-flags';
 import { DATABASE_FLAGS, DATABASE_USAGE, type DatabaseValues } from './database-flags';
 
-/** The part of the user database a logon reads. */
-export interface LoginUserSource {
-  getLogonUser(userName: string): Promise<LogonUser | null>;
-  verifyPassword(userName: string, password: string): Promise<boolean>;
-  close(): Promise<void>;
-  /** PostgreSQL: the shared settings document lives with the users. */
-  readonly keepsSettings?: boolean;
-  loadSettingsDoc?(): Promise<unknown>;
-  saveSettingsDoc?(doc: unknown): Promise<void>;
-}
+/** The part of the user database a logon reads (and where the shared settings may live). */
+export type LoginUserSource = Pick<ArchiveRepository, 'getLogonUser' | 'verifyPassword' | 'close'> & SettingsHolder;
 
 /** Dependencies of the command, for tests. */
 export interface LoginCommandDeps {
@@ -65,35 +57,16 @@ export function makeLogin(deps: LoginCommandDeps): Command {
     };
     const users = await deps.openUsers(dataDir, db, io);
     try {
-      // With PostgreSQL the IMAP settings are the shared ones kept with the users.
-      const shared =
-        users.keepsSettings && users.loadSettingsDoc && users.saveSettingsDoc
-          ? await openSharedSettingsStore(
-              { loadSettingsDoc: () => users.loadSettingsDoc!(), saveSettingsDoc: (d) => users.saveSettingsDoc!(d) },
-              () => deps.loadSettings(dataDir),
-            )
-          : null;
-      const imap = imapSettingsFromFlags((shared ? shared.load() : deps.loadSettings(dataDir)).imap, values);
-      const auth = createAuthenticator({
-        findUser: async (name) => {
-          const u = await users.getLogonUser(name);
-          // The store keeps the hash to itself; verifyUserPassword below checks by name.
-          return (
-            u && {
-              ...u,
-              emailAddresses: [...u.emailAddresses],
-              privileges: [...u.privileges],
-              passwordHash: u.hasPassword ? 'stored' : null,
-            }
-          );
-        },
-        verifyPassword,
-        verifyUserPassword: (name, pw) => users.verifyPassword(name, pw),
-        imapSettings: () => Promise.resolve(imap),
+      // The IMAP settings every server shares, where the database keeps them; else this machine's.
+      const settings = await settingsStoreFor(
+        users,
+        readOnlySettings(() => deps.loadSettings(dataDir)),
+      );
+      const imap = imapSettingsFromFlags(settings.load().imap, values);
+      const auth = createLogonAuthenticator(users, {
+        imapSettings: () => imap,
         checkImap: deps.check,
         log: (level, message) => logger.log(level, `cli login: ${message}`),
-        now: () => Date.now(),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       });
       const result = await auth.authenticate(userName, password);
       if (result.ok) {

@@ -16,13 +16,12 @@ import {
   type MachineDeps,
   machine,
   parseFlags,
-  type PreparedRun,
   prepareRun,
   progressPrinter,
   repositoryOptions,
 } from './common-flags';
-import { openRepository as openStore } from '../../core/db/open';
-import { openSharedSettingsStore } from '../../core/settings-store';
+import { withRepository } from '../../app/open-store';
+import { readOnlySettings, settingsStoreFor } from '../../app/settings-choice';
 import { DATABASE_USAGE } from './database-flags';
 
 const COMMON_USAGE =
@@ -131,17 +130,15 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
       // A test only reads: a damaged file is reported, never moved aside or replaced by its backup.
       readOnly: dryRun,
     };
-    // PostgreSQL keeps the settings every server shares: open it first and read them from there.
-    const repository = open.databaseUrl ? await openStore({ ...open, dataDir }) : undefined;
-    let report: SyncReport;
-    let run: PreparedRun;
-    try {
-      const shared = repository ? await openSharedSettingsStore(repository, () => deps.loadSettings(dataDir)) : null;
-      run = await prepareRun(values, io, shared ? { ...deps, loadSettings: () => shared.load() } : deps);
-      report = await runSync({
+    const { report, run } = await withRepository({ ...open, dataDir }, async (repository) => {
+      // The settings every server shares, where the database keeps them; else this machine's.
+      const settings = await settingsStoreFor(
         repository,
-        dataDir: run.dataDir,
-        open,
+        readOnlySettings(() => deps.loadSettings(dataDir)),
+      );
+      const run = await prepareRun(values, io, { ...deps, loadSettings: () => settings.load() });
+      const report = await runSync({
+        repository,
         readDirectory: () => run.readDirectory(),
         settings: run.settings,
         dryRun,
@@ -150,9 +147,8 @@ export function makeRunCommand(dryRun: boolean, deps: MachineDeps = machine): Co
         actor: 'cli',
         onProgress: progressPrinter(io, values.progress),
       });
-    } finally {
-      await repository?.close();
-    }
+      return { report, run };
+    });
     if (values.json) writeReportJson(report, io.stdout);
     else io.stdout(reportText(report));
     const held = heldLine(report);

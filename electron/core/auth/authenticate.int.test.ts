@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
-import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
+import { startDovecot, type DovecotServer } from '../../testing/servers/dovecot';
 import { createAuthenticator, type AuthUser } from './authenticate';
 import { verifyPassword } from './passwords';
 

@@ -4,8 +4,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/servers/postgres';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 import { migratePg } from '../db/postgres/schema';
 import { pgThrottleStore } from '../db/postgres/throttle';
 import { DEFAULT_THROTTLE, LogonThrottle, isHeldBack, isLocked, type Reservation } from './logon-throttle';

@@ -4,12 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
-import { startDovecot, type DovecotServer } from '../../../e2e/servers/dovecot';
-import { startSilentServer, type SilentServer } from '../../../e2e/servers/silent-server';
-import { freePort } from '../../../e2e/servers/free-port';
+import { startDovecot, type DovecotServer } from '../../testing/servers/dovecot';
+import { startSilentServer, type SilentServer } from '../../testing/servers/silent-server';
+import { freePort } from '../../testing/servers/free-port';
 import { createCheckPool } from './check-pool';
 import { checkImapLogin, leanSession } from './imap-check';
-import { startFakeImapServer } from './fake-imap-server';
+import { startFakeImapServer } from './testing/fake-imap-server';
 
 const USER = 'frank@example.com';
 const PASSWORD = 'Frank-Pa55word';

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSettings, type NotifySettings } from '../../../shared/settings';
 import type { SyncReport } from '../../../shared/model';
-import { freePort } from '../../../e2e/servers/free-port';
-import { smtpUnavailable, startSmtp, type SmtpServer } from '../../../e2e/servers/smtp';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { freePort } from '../../testing/servers/free-port';
+import { smtpUnavailable, startSmtp, type SmtpServer } from '../../testing/servers/smtp';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 import { sendMail } from './mailer';
 import { notifyAfterRun } from './run-notice';
 import { sendTestMessage } from './test-message';

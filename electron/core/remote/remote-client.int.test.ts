@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConnectionManager, type ConnectionManager } from './connection-manager';
 import { createServerStore } from './server-store';
 import { realServiceMissing, setAdminPassword, startRealService, type RealService } from './testing/real-service';
-import { describeIfAvailable } from '../../../e2e/servers/suite-needs';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 
 const missing = realServiceMissing('source');
 

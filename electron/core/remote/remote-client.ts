@@ -9,18 +9,13 @@
  * here too (`session:ended`), and a certificate that changed stops the client for good.
  */
 import WebSocket from 'ws';
-import {
-  BRIDGE_PATH,
-  BridgeMessage,
-  joinAnswer,
-  SESSION_CHANNELS,
-  type PackedChanges,
-} from '../../../shared/bridge-protocol';
+import { BridgeMessage, joinAnswer, SESSION_CHANNELS, type PackedChanges } from '../../../shared/bridge-protocol';
 import { fail, type Result } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { postCall } from './remote-http';
 import type { ServerTarget } from './server-address';
-import { ConnectRefusal, verifiedConnector } from './verified-socket';
+import { openSocket, type Conn } from './remote-socket';
+import { ConnectRefusal } from './verified-socket';
 
 /** What the client needs. */
 export interface RemoteClientOptions {
@@ -50,47 +45,139 @@ export interface RemoteClient {
 
 type Pending = (r: Result<unknown>) => void;
 
-/** Opens a client; resolves once its first WebSocket is open, rejects with a ConnectRefusal. */
-export async function openRemoteClient(opts: RemoteClientOptions): Promise<RemoteClient> {
-  const { target, logger } = opts;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const retry = opts.retry ?? { firstMs: 250, maxMs: 5000 };
-  const conn = { target, pin: opts.pin, timeoutMs, ca: opts.ca };
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let sessionId: string | null = null;
-  let socket: WebSocket | null = null;
-  let opening: Promise<WebSocket> | null = null;
-  let closed = false;
-  let stopped: ConnectRefusal | null = null;
-  let retryMs = retry.firstMs;
-  let retryTimer: NodeJS.Timeout | null = null;
+/**
+ * The client's state, one named field each: the session, the socket (open or being opened), the
+ * calls waiting for an answer and the reconnection's pause.
+ */
+class Connection implements RemoteClient {
+  readonly target: ServerTarget;
+  private readonly conn: Conn;
+  private readonly retry: { readonly firstMs: number; readonly maxMs: number };
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private sessionId: string | null = null;
+  private socket: WebSocket | null = null;
+  private opening: Promise<WebSocket> | null = null;
+  private closed = false;
+  /** Set when the certificate changed: the client gave up for good. */
+  private stopped: ConnectRefusal | null = null;
+  private retryMs: number;
+  private retryTimer: NodeJS.Timeout | null = null;
   /** True after a socket was lost: the next one checks that the service still knows the session. */
-  let lost = false;
+  private lost = false;
 
-  const endSession = (reason: string) => {
-    if (!sessionId) return;
-    sessionId = null;
-    opts.onEvent('session:ended', { reason });
-  };
+  constructor(private readonly opts: RemoteClientOptions) {
+    this.target = opts.target;
+    this.conn = { target: opts.target, pin: opts.pin, timeoutMs: opts.timeoutMs ?? 10_000, ca: opts.ca };
+    this.retry = opts.retry ?? { firstMs: 250, maxMs: 5000 };
+    this.retryMs = this.retry.firstMs;
+  }
 
-  const failPending = (message: string) => {
-    for (const [id, done] of pending) {
-      pending.delete(id);
-      done(fail('disconnected', message));
+  connected(): boolean {
+    return !!this.socket && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  async invoke(channel: string, input: unknown): Promise<Result<unknown>> {
+    if (this.closed) return fail('disconnected', 'the connection to the server was closed');
+    if (this.stopped) return fail('certificateChanged', this.stopped.message);
+    if (SESSION_CHANNELS.has(channel)) return this.sessionCall(channel, input);
+    let ws: WebSocket;
+    try {
+      ws = await this.connect();
+    } catch (err) {
+      return this.unreachable(err);
     }
-  };
+    return this.callOn(ws, channel, input);
+  }
 
-  const scheduleReconnect = () => {
-    if (closed || stopped || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      connect().catch(() => scheduleReconnect());
-    }, retryMs);
-    retryMs = Math.min(retryMs * 2, retry.maxMs);
-  };
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.sessionId && !this.stopped) {
+      // Leaving the server (another choice, or quitting): end the session there, best effort.
+      const id = this.nextId++;
+      postCall(this.conn, { id, channel: 'auth:logoff', input: {} }, this.sessionId).catch(() => undefined);
+      this.sessionId = null;
+    }
+    const ws = this.socket;
+    this.socket = null;
+    ws?.close();
+    this.failPending('the connection to the server was closed');
+  }
 
-  const onMessage = (data: WebSocket.RawData) => {
+  /** Logon, first start, logoff: over HTTPS; a new or ended session reopens the socket as it. */
+  private async sessionCall(channel: string, input: unknown): Promise<Result<unknown>> {
+    let answer;
+    try {
+      answer = await postCall(this.conn, { id: this.nextId++, channel, input: input ?? {} }, this.sessionId);
+    } catch (err) {
+      return this.unreachable(err);
+    }
+    if (channel === 'auth:logoff') {
+      this.sessionId = null;
+      this.reopen();
+    } else if (answer.sessionId && answer.sessionId !== this.sessionId) {
+      this.sessionId = answer.sessionId;
+      this.reopen();
+      await this.connect().catch(() => undefined);
+    }
+    return answer.result;
+  }
+
+  /** The open socket, or the one being opened, or a new one. */
+  connect(): Promise<WebSocket> {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
+    if (this.stopped) return Promise.reject(this.stopped);
+    if (this.opening) return this.opening;
+    const attempt = openSocket(this.conn, this.sessionId, () =>
+      this.endSession('the mdsync server ended your session (it may have restarted); log on again'),
+    ).then(
+      (ws) => this.adopt(ws),
+      (err: unknown) => {
+        this.opening = null;
+        if (err instanceof ConnectRefusal && err.state === 'changed') {
+          this.stopped = err;
+          this.opts.logger.log('warn', err.message);
+          this.opts.onStopped?.(err);
+        }
+        throw err;
+      },
+    );
+    this.opening = attempt;
+    return attempt;
+  }
+
+  /** Makes a newly opened socket the client's; after a loss, checks the session is still known. */
+  private async adopt(ws: WebSocket): Promise<WebSocket> {
+    this.opening = null;
+    if (this.closed) {
+      ws.close();
+      throw new ConnectRefusal('unreachable', 'the connection was closed');
+    }
+    this.socket = ws;
+    this.retryMs = this.retry.firstMs;
+    ws.on('message', (data) => this.onMessage(data));
+    ws.on('close', () => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      this.lost = true;
+      this.failPending(`the connection to the mdsync server at ${this.target.key} was lost`);
+      this.scheduleReconnect();
+    });
+    ws.on('error', () => undefined); // followed by 'close'
+    const check = this.lost && this.sessionId ? this.sessionId : null;
+    this.lost = false;
+    if (!check) return ws;
+    // A restarted service answers an unknown session as anonymous: find out, and say so once.
+    const r = await this.callOn(ws, 'auth:session', {});
+    if (r.ok && r.value === null && this.sessionId === check) {
+      this.endSession('the mdsync server no longer knows your session (it may have restarted); log on again');
+    }
+    return ws;
+  }
+
+  private onMessage(data: WebSocket.RawData): void {
     let msg: BridgeMessage;
     try {
       const parsed = BridgeMessage.safeParse(JSON.parse(rawText(data)));
@@ -100,185 +187,77 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
       return;
     }
     if ('id' in msg) {
-      const done = pending.get(msg.id);
-      pending.delete(msg.id);
+      const done = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
       done?.(withChanges(msg.result, msg.packedChanges));
-    } else {
-      if (msg.event === 'session:ended') {
-        sessionId = null;
-        reopen(); // the socket is still the session's: start an anonymous one
-      }
-      opts.onEvent(msg.event, msg.payload);
+      return;
     }
-  };
+    if (msg.event === 'session:ended') {
+      this.sessionId = null;
+      this.reopen(); // the socket is still the session's: start an anonymous one
+    }
+    this.opts.onEvent(msg.event, msg.payload);
+  }
 
-  const open = (): Promise<WebSocket> =>
-    new Promise((resolve, reject) => {
-      const bearer = sessionId;
-      const ws = new WebSocket(`wss://${target.authority}${BRIDGE_PATH}`, {
-        createConnection: verifiedConnector(conn) as never,
-        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
-        origin: target.origin,
-        handshakeTimeout: timeoutMs,
-        maxPayload: 64 * 1024 * 1024,
-        perMessageDeflate: false,
-      });
-      let settled = false;
-      ws.on('unexpected-response', (_req, res) => {
-        settled = true;
-        const status = res.statusCode ?? 0;
-        ws.terminate();
-        if ((status === 401 || status === 403) && bearer) {
-          // The service restarted or dropped the session: go on anonymously.
-          endSession('the mdsync server ended your session (it may have restarted); log on again');
-          open().then(resolve, reject);
-          return;
-        }
-        reject(
-          new ConnectRefusal(
-            'unreachable',
-            `${target.key} refused the connection (HTTP ${status}): is it an mdsync server?`,
-          ),
-        );
-      });
-      ws.once('open', () => {
-        settled = true;
-        resolve(ws);
-      });
-      ws.on('error', (err) => {
-        if (settled) return;
-        settled = true;
-        reject(
-          err instanceof ConnectRefusal
-            ? err
-            : new ConnectRefusal('unreachable', `${target.key} cannot be reached (${err.message.split('\n')[0]})`),
-        );
+  /** One call over an open socket, answered by id. */
+  private callOn(ws: WebSocket, channel: string, input: unknown): Promise<Result<unknown>> {
+    const id = this.nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      this.pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, channel, input: input ?? {} }), (err) => {
+        if (err && this.pending.delete(id)) resolve(this.unreachable(err));
       });
     });
-
-  const connect = (): Promise<WebSocket> => {
-    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
-    if (stopped) return Promise.reject(stopped);
-    if (opening) return opening;
-    const attempt = open().then(
-      (ws) => {
-        opening = null;
-        if (closed) {
-          ws.close();
-          throw new ConnectRefusal('unreachable', 'the connection was closed');
-        }
-        socket = ws;
-        retryMs = retry.firstMs;
-        ws.on('message', onMessage);
-        ws.on('close', () => {
-          if (socket !== ws) return;
-          socket = null;
-          lost = true;
-          failPending(`the connection to the mdsync server at ${target.key} was lost`);
-          scheduleReconnect();
-        });
-        ws.on('error', () => undefined); // followed by 'close'
-        const check = lost && sessionId ? sessionId : null;
-        lost = false;
-        if (!check) return ws;
-        // A restarted service answers an unknown session as anonymous: find out, and say so once.
-        return callOn(ws, 'auth:session', {}).then((r) => {
-          if (r.ok && r.value === null && sessionId === check) {
-            endSession('the mdsync server no longer knows your session (it may have restarted); log on again');
-          }
-          return ws;
-        });
-      },
-      (err: unknown) => {
-        opening = null;
-        if (err instanceof ConnectRefusal && err.state === 'changed') {
-          stopped = err;
-          logger.log('warn', err.message);
-          opts.onStopped?.(err);
-        }
-        throw err;
-      },
-    );
-    opening = attempt;
-    return attempt;
-  };
+  }
 
   /** Replaces the socket (after the session changed); calls then go on the new one. */
-  const reopen = () => {
-    const old = socket;
-    socket = null;
+  private reopen(): void {
+    const old = this.socket;
+    this.socket = null;
     if (old) {
       old.removeAllListeners('close');
       old.on('close', () => undefined);
       old.close();
     }
-    failPending('the session changed while the call was under way');
-    connect().catch(() => scheduleReconnect());
-  };
-
-  const unreachable = (err: unknown) =>
-    fail('disconnected', err instanceof Error ? err.message : `the mdsync server at ${target.key} cannot be reached`);
-
-  /** One call over an open socket, answered by id. */
-  function callOn(ws: WebSocket, channel: string, input: unknown): Promise<Result<unknown>> {
-    const id = nextId++;
-    return new Promise<Result<unknown>>((resolve) => {
-      pending.set(id, resolve);
-      ws.send(JSON.stringify({ id, channel, input: input ?? {} }), (err) => {
-        if (err && pending.delete(id)) resolve(unreachable(err));
-      });
-    });
+    this.failPending('the session changed while the call was under way');
+    this.connect().catch(() => this.scheduleReconnect());
   }
 
-  await connect();
+  private scheduleReconnect(): void {
+    if (this.closed || this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect().catch(() => this.scheduleReconnect());
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, this.retry.maxMs);
+  }
 
-  return {
-    target,
-    connected: () => !!socket && socket.readyState === WebSocket.OPEN,
-    async invoke(channel, input) {
-      if (closed) return fail('disconnected', 'the connection to the server was closed');
-      if (stopped) return fail('certificateChanged', stopped.message);
-      if (SESSION_CHANNELS.has(channel)) {
-        let answer;
-        try {
-          answer = await postCall(conn, { id: nextId++, channel, input: input ?? {} }, sessionId);
-        } catch (err) {
-          return unreachable(err);
-        }
-        if (channel === 'auth:logoff') {
-          sessionId = null;
-          reopen();
-        } else if (answer.sessionId && answer.sessionId !== sessionId) {
-          sessionId = answer.sessionId;
-          reopen();
-          await connect().catch(() => undefined);
-        }
-        return answer.result;
-      }
-      let ws: WebSocket;
-      try {
-        ws = await connect();
-      } catch (err) {
-        return unreachable(err);
-      }
-      return callOn(ws, channel, input);
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      if (sessionId && !stopped) {
-        // Leaving the server (another choice, or quitting): end the session there, best effort.
-        const id = nextId++;
-        postCall(conn, { id, channel: 'auth:logoff', input: {} }, sessionId).catch(() => undefined);
-        sessionId = null;
-      }
-      const ws = socket;
-      socket = null;
-      ws?.close();
-      failPending('the connection to the server was closed');
-    },
-  };
+  private endSession(reason: string): void {
+    if (!this.sessionId) return;
+    this.sessionId = null;
+    this.opts.onEvent('session:ended', { reason });
+  }
+
+  private failPending(message: string): void {
+    for (const [id, done] of this.pending) {
+      this.pending.delete(id);
+      done(fail('disconnected', message));
+    }
+  }
+
+  private unreachable(err: unknown): Result<never> {
+    return fail(
+      'disconnected',
+      err instanceof Error ? err.message : `the mdsync server at ${this.target.key} cannot be reached`,
+    );
+  }
+}
+
+/** Opens a client; resolves once its first WebSocket is open, rejects with a ConnectRefusal. */
+export async function openRemoteClient(opts: RemoteClientOptions): Promise<RemoteClient> {
+  const client = new Connection(opts);
+  await client.connect();
+  return client;
 }
 
 function withChanges(result: Result<unknown>, packed: unknown): Result<unknown> {

@@ -10,7 +10,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSamba, type SambaPolicy, type SambaServer } from '../../../e2e/servers/samba';
+import { startSamba, type SambaPolicy, type SambaServer } from '../../testing/servers/samba';
 import { UserError } from '../../../shared/result';
 import { createLocalSource } from '../mdaemon/local-source';
 import { readDirectory } from '../mdaemon/read-directory';

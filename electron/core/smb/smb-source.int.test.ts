@@ -1,13 +1,13 @@
 /**
- * Integration tests: the SMB source against a real Samba on 127.0.0.1 (e2e/servers/samba.ts),
+ * Integration tests: the SMB source against a real Samba on 127.0.0.1 (electron/testing/servers/samba.ts),
  * with Samba's defaults and with signing required (smb-policy.int.test.ts covers the dialects).
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/servers/free-port';
-import { startSamba, type SambaServer } from '../../../e2e/servers/samba';
+import { freePort } from '../../testing/servers/free-port';
+import { startSamba, type SambaServer } from '../../testing/servers/samba';
 import { UserError } from '../../../shared/result';
 import { createSmbSource } from './smb-source';
 

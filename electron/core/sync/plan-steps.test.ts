@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLAN_STEP, type CurrentUser, planSteps, planSync } from './plan';
-import { account, directory, settingsWith } from './test-fixtures';
+import { account, directory, settingsWith } from './testing/fixtures';
 
 describe('the plan in steps', () => {
   const n = PLAN_STEP * 3 + 17;

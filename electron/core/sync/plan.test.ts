@@ -16,7 +16,7 @@ import {
   summarize,
 } from './plan';
 import { type GuardInput, defaultDeleteLimit, deleteLimitOf, holdReason } from './guard';
-import { account, directory, settingsWith } from './test-fixtures';
+import { account, directory, settingsWith } from './testing/fixtures';
 import { referencePlan } from './testing/reference-plan';
 
 const ds = (userName: string, extra: Partial<CurrentUser> = {}): CurrentUser => ({

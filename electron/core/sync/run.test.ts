@@ -6,7 +6,7 @@ import type { ArchiveRepository } from '../db/port';
 import { STORES, storeUnavailable, useStore } from '../db/testing/stores';
 import { appliedCreateReason } from './plan';
 import { runSync, type RunSyncOptions } from './run';
-import { account, directory, settingsWith } from './test-fixtures';
+import { account, directory, settingsWith } from './testing/fixtures';
 import { userRules } from '../users/user-rules';
 
 // One suite, both stores: every scenario runs on the SQLite file and on PostgreSQL.

@@ -10,16 +10,12 @@ import type { DirectoryRead, SourceWarning, SyncProgress, SyncReport, SyncRun } 
 import type { ParsedDeleteLimit } from '../../../shared/delete-limit';
 import type { Settings } from '../../../shared/settings';
 import { UserError } from '../../../shared/result';
-import { type ArchiveRepository, type NewRun, type RepositoryOptions, type SyncSession } from '../db/port';
-import { openRepository } from '../db/open';
+import type { ArchiveRepository, NewRun, SyncSession } from '../db/port';
 import { type Plan, type PlanOptions, type CurrentUser, appliedCreateReason, planSteps, summarize } from './plan';
 
-/** Everything a run needs; the database is given open, or opened from `dataDir`. */
+/** Everything a run needs; the database is given open (and stays open: the caller closes it). */
 export interface RunSyncOptions {
-  readonly repository?: ArchiveRepository;
-  readonly dataDir?: string;
-  /** Options for opening `dataDir` (store URL, wasm path, lock wait, warnings). */
-  readonly open?: Omit<RepositoryOptions, 'dataDir'>;
+  readonly repository: ArchiveRepository;
   readonly readDirectory: () => Promise<DirectoryRead>;
   readonly settings: Settings;
   readonly dryRun: boolean;
@@ -51,30 +47,21 @@ function oneLine(err: unknown): string {
 
 /** Runs a test or a synchronization and returns its report. */
 export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
-  const repo = opts.repository ?? (await openFor(opts));
+  const repo = opts.repository;
+  if (opts.dryRun) return await testRun(repo, opts);
+  // The App directory is read before the writer lock is taken: a slow or hung read (a share
+  // that stopped answering) keeps no other writer waiting. The plan is made under the lock.
+  const startedAt = (opts.now?.() ?? new Date()).toISOString();
+  let read: DirectoryRead;
   try {
-    if (opts.dryRun) return await testRun(repo, opts);
-    // The App directory is read before the writer lock is taken: a slow or hung read (a share
-    // that stopped answering) keeps no other writer waiting. The plan is made under the lock.
-    const startedAt = (opts.now?.() ?? new Date()).toISOString();
-    let read: DirectoryRead;
-    try {
-      read = await readSource(opts);
-    } catch (err) {
-      await repo.recordRun(failedRow(opts, startedAt, err), []).catch(() => null);
-      throw err;
-    }
-    return await repo.exclusive((session) =>
-      syncRun(session, { ...opts, readDirectory: () => Promise.resolve(read) }, startedAt),
-    );
-  } finally {
-    if (!opts.repository) await repo.close();
+    read = await readSource(opts);
+  } catch (err) {
+    await repo.recordRun(failedRow(opts, startedAt, err), []).catch(() => null);
+    throw err;
   }
-}
-
-async function openFor(opts: RunSyncOptions): Promise<ArchiveRepository> {
-  if (!opts.dataDir) throw new Error('runSync needs a repository or a dataDir');
-  return openRepository({ ...opts.open, dataDir: opts.dataDir, now: opts.now ?? opts.open?.now });
+  return await repo.exclusive((session) =>
+    syncRun(session, { ...opts, readDirectory: () => Promise.resolve(read) }, startedAt),
+  );
 }
 
 /** Reads the App directory, checking for cancellation around it. */

@@ -12,7 +12,7 @@ import { readDirectory } from '../mdaemon/read-directory';
 import { changingFs } from '../mdaemon/testing/changing-fs';
 import { makeUserlist } from '../mdaemon/testing/make-userlist';
 import { runSync } from './run';
-import { settingsWith } from './test-fixtures';
+import { settingsWith } from './testing/fixtures';
 
 const accounts = Array.from({ length: 20 }, (_, i) => ({ domain: 'company.test', mailbox: `user${i}` }));
 const WHOLE = makeUserlist(accounts, 'windows-1252');

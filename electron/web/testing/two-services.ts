@@ -1,5 +1,5 @@
 /**
- * Two `mdsync server` processes on one private PostgreSQL database (e2e/servers/postgres.ts), as
+ * Two `mdsync server` processes on one private PostgreSQL database (electron/testing/servers/postgres.ts), as
  * two archive servers behind one name: the hooks of a suite that starts them once, with the
  * first server's data directory prepared (admin and bob), and stops them after (both exit 0).
  */
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../../e2e/servers/postgres';
+import { startPostgres, type PostgresServer } from '../../testing/servers/postgres';
 import { prepareDataDir, startService, type ServiceProcess } from './service-process';
 
 /** The two services of a suite (valid inside its tests). */

@@ -66,7 +66,7 @@ export function AdminShell({ info }: Props) {
       <Box sx={{ flex: 1, minWidth: 0, overflow: 'auto' }}>
         <DbStateBanner />
         <Box hidden={screen !== 'directory'} sx={{ height: '100%' }}>
-          <DirectoryServicesScreen info={info} active={screen === 'directory'} />
+          <DirectoryServicesScreen info={info} />
         </Box>
         {screen === 'users' && <UsersScreen />}
         {screen === 'history' && <HistoryScreen />}

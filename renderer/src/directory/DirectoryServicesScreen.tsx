@@ -34,7 +34,6 @@ type Report = ChannelOutput<'sync:test'>;
 
 interface Props {
   info: ChannelOutput<'app:info'>;
-  active: boolean;
 }
 
 /** A test plan reused to decide whether Synchronize now must ask first, while it is fresh. */

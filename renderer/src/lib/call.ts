@@ -1,6 +1,6 @@
 /** Typed calls over the one accessor, with thrown errors turned into error values. */
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/contract';
-import type { AppError, Result } from '../../../shared/result';
+import type { Result } from '../../../shared/result';
 import { api } from '../api';
 
 /**
@@ -19,9 +19,4 @@ export async function call<C extends ChannelName>(
   } catch (err) {
     return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
   }
-}
-
-/** An error value for a problem found in the renderer itself. */
-export function localError(message: string): AppError {
-  return { code: 'invalid', message };
 }

@@ -1,13 +1,13 @@
 /**
  * PostgreSQL after a bulk load and when it goes away, against the private server of
- * e2e/servers/postgres.ts: statistics true right after a synchronization, a statement timeout on
+ * electron/testing/servers/postgres.ts: statistics true right after a synchronization, a statement timeout on
  * every connection, one sentence (the user database is unavailable) for a read while it is down.
  */
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { defaultSettings } from '../../../../shared/settings';
-import { describeIfAvailable } from '../../../../e2e/servers/suite-needs';
-import { postgresUnavailable } from '../../../../e2e/servers/postgres';
+import { describeIfAvailable } from '../../../testing/servers/suite-needs';
+import { postgresUnavailable } from '../../../testing/servers/postgres';
 import { runSync } from '../../sync/run';
 import { pgConfig, parsePgUrl } from './connect';
 import { useStore } from '../testing/stores';

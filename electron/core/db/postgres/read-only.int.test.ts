@@ -1,12 +1,12 @@
 /**
  * The commands that only read (`users`, `test`, `login`: RepositoryOptions.readOnly) on the
- * private PostgreSQL of e2e/servers/postgres.ts: their transactions are read-only by default, they
+ * private PostgreSQL of electron/testing/servers/postgres.ts: their transactions are read-only by default, they
  * never create or migrate the schema, and a missing or older schema is one sentence.
  */
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { postgresUnavailable } from '../../../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../../../e2e/servers/suite-needs';
+import { postgresUnavailable } from '../../../testing/servers/postgres';
+import { describeIfAvailable } from '../../../testing/servers/suite-needs';
 import { summarize } from '../../sync/plan';
 import { pgConfig, parsePgUrl } from './connect';
 import { useStore } from '../testing/stores';

@@ -1,8 +1,8 @@
 /** The session table on a real private PostgreSQL: only a hash is kept; ends and events are heard by every listener. */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../../e2e/servers/postgres';
-import { describeIfAvailable } from '../../../../e2e/servers/suite-needs';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../testing/servers/postgres';
+import { describeIfAvailable } from '../../../testing/servers/suite-needs';
 import { openSessionTable, type BusEvent, type EndNotice, type SessionTable } from './sessions';
 
 describeIfAvailable('the PostgreSQL session table', postgresUnavailable(), () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../../e2e/servers/postgres';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../../testing/servers/postgres';
 import { type ArchiveRepository, type RepositoryOptions } from '../port';
 import { openRepository } from '../open';
 import { SqliteRepository } from '../sqlite/repository';

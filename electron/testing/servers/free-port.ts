@@ -38,17 +38,3 @@ export function isPortOpen(port: number, timeoutMs = 500): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
-
-/**
- * Waits until something accepts connections on 127.0.0.1:port, polling every 25 ms.
- *
- * Rejects after timeoutMs so a server that never comes up fails the test instead of hanging it.
- */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await isPortOpen(port, 250)) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing accepted connections on 127.0.0.1:${port} within ${timeoutMs} ms`);
-}

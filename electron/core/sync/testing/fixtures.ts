@@ -4,8 +4,8 @@
  * The engine depends only on the DirectoryRead type, so its tests describe MDaemon's answer
  * directly instead of writing USERLIST.DAT files.
  */
-import type { DirectoryRead, MdaemonAccount, MdaemonGroup } from '../../../shared/model';
-import { Settings } from '../../../shared/settings';
+import type { DirectoryRead, MdaemonAccount, MdaemonGroup } from '../../../../shared/model';
+import { Settings } from '../../../../shared/settings';
 
 /** An account from `mailbox@domain`, with optional overrides. */
 export function account(email: string, extra: Partial<MdaemonAccount> = {}): MdaemonAccount {

@@ -1,15 +1,16 @@
 /**
- * Browser mode: the built renderer on 127.0.0.1, with `window.api` carried over a WebSocket.
+ * Tests' browser mode: the built renderer on 127.0.0.1, with `window.api` carried over a WebSocket
+ * (the product starts it through serve.ts; the tests start the bare web server here).
  *
- * The one web server (http-server.ts) with the loopback policy: a random token in the printed URL
+ * The one web server (../http-server.ts) with the loopback policy: a random token in the printed URL
  * guards the page, the assets, the calls and every WebSocket connection; the Host and Origin
  * headers must name this server, so another site in the same browser can neither read the page
  * nor open the socket.
  */
 import crypto from 'node:crypto';
-import type { Logger } from '../core/logger';
-import type { Handlers } from '../api/registry';
-import { startServer, type RunningServer, type ServerOptions } from './http-server';
+import type { Logger } from '../../core/logger';
+import type { Handlers } from '../../api/registry';
+import { startServer, type RunningServer, type ServerOptions } from '../http-server';
 
 /** What browser mode needs to run. */
 export interface WebServerOptions {

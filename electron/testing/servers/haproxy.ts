@@ -12,7 +12,7 @@ import { freePort } from './free-port';
 
 /** The Debian binary. */
 export const HAPROXY = '/usr/sbin/haproxy';
-const CONFIG = path.resolve(__dirname, '../../build-resources/service/haproxy.cfg');
+const CONFIG = path.resolve(__dirname, '../../../build-resources/service/haproxy.cfg');
 
 /** Why HAProxy cannot run here, or null. */
 export function haproxyUnavailable(): string | null {

@@ -9,9 +9,10 @@ import { createFileLogger } from '../core/logger';
 import { dataFiles } from '../core/paths';
 import { createMemorySecretStore } from '../core/secret-store';
 import { createFileSettingsStore } from '../core/settings-store';
-import { createHandlers } from '../api/handlers';
-import { dispatch, type CallContext, type Session } from '../api/registry';
-import { createServices, type Services } from './services';
+import { createHandlers } from './handlers';
+import { dispatch, type CallContext } from './registry';
+import type { Session } from '../app/session';
+import { createServices, type Services } from '../app/services';
 
 // The whole main-side stack, as the renderer reaches it: handlers over real services, a real
 // SQLite file and the sample App directory; only the window is missing.

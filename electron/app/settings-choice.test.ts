@@ -1,0 +1,38 @@
+/** The one decision of which settings store goes with a user database, on both stores. */
+import { describe, expect, it } from 'vitest';
+import { defaultSettings, type Settings } from '../../shared/settings';
+import { STORES, storeUnavailable, useStore } from '../core/db/testing/stores';
+import { readOnlySettings, settingsStoreFor } from './settings-choice';
+
+function machineSettings(hours: number): Settings {
+  const s = defaultSettings();
+  return { ...s, sync: { ...s.sync, autoSyncHours: hours } };
+}
+
+describe.each(STORES)('settings store for $kind', ({ kind }) => {
+  const store = useStore(kind);
+  it.skipIf(storeUnavailable(kind))('keeps each machine its own, or shares one document', async () => {
+    const a = await store.open();
+    const b = await store.open();
+    try {
+      const localA = readOnlySettings(() => machineSettings(6));
+      const localB = readOnlySettings(() => machineSettings(12));
+      const first = await settingsStoreFor(a, localA);
+      const second = await settingsStoreFor(b, localB);
+      if (kind === 'sqlite') {
+        expect(first).toBe(localA);
+        expect(second.load().sync.autoSyncHours).toBe(12);
+      } else {
+        // The first process seeds the shared document from its machine; the second reads that one.
+        expect(first.load().sync.autoSyncHours).toBe(6);
+        expect(second.load().sync.autoSyncHours).toBe(6);
+        first.save(machineSettings(3));
+        await first.flush?.();
+        expect((await settingsStoreFor(b, localB)).load().sync.autoSyncHours).toBe(3);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
