@@ -29,6 +29,10 @@ function liveForeign(): { pid: number; start: string | null } {
 const lockText = (o: Record<string, unknown>) =>
   JSON.stringify({ startedAt: '2026-12-05T07:00:00.000Z', token: 'theirs', ...o });
 const onLinux = fs.existsSync('/proc/self/stat');
+if (!onLinux)
+  process.stderr.write(
+    `writer-lock.test.ts: the two /proc cases (pid reuse, start time and boot id) are skipped: no /proc here (${process.platform})\n`,
+  );
 
 describe('the writer lock', () => {
   it('records pid, process start time and boot id, and removes itself on release', async () => {
