@@ -100,7 +100,13 @@ export const PG_MIGRATIONS: readonly string[] = [
 
 /** The schema version of a database (0: empty). */
 async function versionOf(client: PoolClient): Promise<number> {
-  const exists = await client.query<{ t: string | null }>("SELECT to_regclass('mdsync_meta')::text AS t");
+  // pg_class read as a table, with this statement's snapshot: to_regclass looks the name up through the
+  // catalog caches, which an advisory lock does not refresh, so a process that waited for another's
+  // migration would still not see the table that migration created.
+  const exists = await client.query<{ t: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relname = 'mdsync_meta' AND n.nspname = current_schema()) AS t`,
+  );
   if (!exists.rows[0]?.t) return 0;
   const row = await client.query<{ value: string }>("SELECT value FROM mdsync_meta WHERE key = 'schema_version'");
   return Number(row.rows[0]?.value ?? 0);
