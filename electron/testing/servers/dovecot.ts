@@ -13,12 +13,12 @@
  * LOGINDISABLED and refuses plaintext logins, as a production server reached over a network would.
  * Dovecot itself treats 127.0.0.1 -> 127.0.0.1 as secure, so without the forwarder it never does.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { selfSignedCertificate } from './self-signed';
 
 /** A mail user of the test server. */
 export interface DovecotUser {
@@ -64,15 +64,6 @@ export interface DovecotServer {
   log(): Promise<string>;
   /** Stops the server (SIGTERM, SIGKILL after 5 s), the forwarder, and removes the directory. */
   stop(): Promise<void>;
-}
-
-function run(file: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd }, (err, _stdout, stderr) => {
-      if (err) reject(new Error(`${file} failed: ${stderr.trim() || err.message}`));
-      else resolve();
-    });
-  });
 }
 
 function userLine(email: string, password: string): string {
@@ -220,29 +211,8 @@ export async function startDovecot(opts: DovecotOptions): Promise<DovecotServer>
     await mkdir(join(dir, 'state'));
     await mkdir(join(dir, 'mail'));
     await chown(join(dir, 'mail'), 65534, 65534).catch(() => undefined);
-    await run(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '3650',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-      ],
-      dir,
-    );
-    const certPem = await readFile(join(dir, 'cert.pem'), 'utf8');
-    const fingerprint256 = new X509Certificate(certPem).fingerprint256;
+    const { cert, fingerprint256 } = selfSignedCertificate(dir);
+    const certPem = await readFile(cert, 'utf8');
     await writeFile(join(dir, 'users'), opts.users.map((u) => userLine(u.email, u.password)).join(''), { mode: 0o644 });
     const confPath = join(dir, 'dovecot.conf');
     let imapPort = 0;

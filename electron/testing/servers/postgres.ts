@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { selfSignedCertificate } from './self-signed';
 import { freePort } from './free-port';
 
 /** Where Debian puts PostgreSQL's binaries (the newest major version installed). */
@@ -144,30 +145,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   const password = initCluster(bin, data, owner);
   let certArgs: string[] = [];
   if (opts.tls) {
-    const cert = path.join(dir, 'server.crt');
-    const key = path.join(dir, 'server.key');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '3650',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'pipe' },
-    );
-    fs.chmodSync(key, 0o600);
+    const { cert, key } = selfSignedCertificate(dir, { cert: 'server.crt', key: 'server.key' });
     chownTree(dir, owner);
     certArgs = ['-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
   }

@@ -5,12 +5,12 @@
  * from the Maildir.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { selfSignedCertificate } from './self-signed';
 import { freePort } from './free-port';
 
 const PYTHON = '/usr/bin/python3';
@@ -69,28 +69,8 @@ export async function startSmtp(
   const args = ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox'];
   let fingerprint256: string | null = null;
   if (opts.starttls || opts.smtps) {
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-    fingerprint256 = new X509Certificate(fs.readFileSync(cert)).fingerprint256;
+    const { cert, key, fingerprint256: fp } = selfSignedCertificate(dir);
+    fingerprint256 = fp;
     if (opts.smtps) args.push('--smtpscert', cert, '--smtpskey', key);
     else args.push('--tlscert', cert, '--tlskey', key, '--no-requiretls');
   }
