@@ -7,7 +7,10 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
 import type { CertificateInfo } from '../../../shared/model';
+import type { ImapSecurity } from '../../../shared/settings';
 
 /** The trust settings both clients keep. */
 export interface CertificateTrust {
@@ -32,6 +35,38 @@ interface FieldsProps {
   readonly ignoreLabel: string;
   /** What the pinned certificate is called: "certificate", "SMTP certificate". */
   readonly certificateName: string;
+}
+
+interface SecurityProps {
+  readonly label: string;
+  /** Each security's name in this protocol's words (IMAP-SSL, SSL, ...), in the order offered. */
+  readonly labels: Record<ImapSecurity, string>;
+  readonly value: ImapSecurity;
+  /** Unencrypted also turns "ignore the warnings" off: there is no certificate then. */
+  readonly onChange: (patch: { security: ImapSecurity; ignoreCertificate?: false }) => void;
+  readonly width: number;
+}
+
+/** The connection's security: unencrypted, STARTTLS or TLS from the first byte. */
+export function SecuritySelect({ label, labels, value, onChange, width }: SecurityProps) {
+  return (
+    <TextField
+      select
+      label={label}
+      value={value}
+      onChange={(e) => {
+        const security = e.target.value as ImapSecurity;
+        onChange(security === 'none' ? { security, ignoreCertificate: false } : { security });
+      }}
+      sx={{ width }}
+    >
+      {(Object.keys(labels) as ImapSecurity[]).map((s) => (
+        <MenuItem key={s} value={s}>
+          {labels[s]}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
 }
 
 /** The "ignore the warnings" checkbox and the pinned fingerprint, with *Forget*. */

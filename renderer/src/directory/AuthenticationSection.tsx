@@ -7,13 +7,13 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
-import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { ImapSecurity, Settings } from '../../../shared/settings';
 import {
   CertificateTrustFields,
+  SecuritySelect,
   UntrustedCertificateAlert,
   untrustedCertificate,
 } from '../common/CertificateTrustFields';
@@ -97,22 +97,13 @@ export function AuthenticationSection({ imap, onChange, onAddressError }: Props)
           sx={{ flex: 1, minWidth: 240 }}
           spellCheck={false}
         />
-        <TextField
-          select
+        <SecuritySelect
           label="IMAP Server Access"
+          labels={SECURITY_LABELS}
           value={imap.security}
-          onChange={(e) => {
-            const security = e.target.value as ImapSecurity;
-            onChange(security === 'none' ? { security, ignoreCertificate: false } : { security });
-          }}
-          sx={{ width: 180 }}
-        >
-          {(Object.keys(SECURITY_LABELS) as ImapSecurity[]).map((s) => (
-            <MenuItem key={s} value={s}>
-              {SECURITY_LABELS[s]}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={onChange}
+          width={180}
+        />
       </Box>
       <CertificateTrustFields
         encrypted={encrypted}

@@ -9,12 +9,12 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
-import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { ImapSecurity, Settings } from '../../../shared/settings';
 import {
   CertificateTrustFields,
+  SecuritySelect,
   UntrustedCertificateAlert,
   untrustedCertificate,
 } from '../common/CertificateTrustFields';
@@ -118,22 +118,13 @@ export function NotificationsSection({ dir, onInvalid }: Props) {
           helperText={port.error ?? 'Empty: the default'}
           sx={{ width: 120 }}
         />
-        <TextField
-          select
+        <SecuritySelect
           label="SMTP security"
+          labels={SECURITY_LABELS}
           value={notify.security}
-          onChange={(e) => {
-            const security = e.target.value as ImapSecurity;
-            onChange(security === 'none' ? { security, ignoreCertificate: false } : { security });
-          }}
-          sx={{ width: 150 }}
-        >
-          {(Object.keys(SECURITY_LABELS) as ImapSecurity[]).map((s) => (
-            <MenuItem key={s} value={s}>
-              {SECURITY_LABELS[s]}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={onChange}
+          width={150}
+        />
       </Box>
       <CertificateTrustFields
         encrypted={encrypted}
