@@ -5,6 +5,7 @@
  * CliError / UserError that the dispatcher turns into one line on stderr.
  */
 import { type ErrorCode, UserError, assertNever } from '../../shared/result';
+import { takeSecretFromEnv } from '../core/secret-env';
 
 /** Streams and environment of one command run (fakes in tests, the process in real life). */
 export interface CliIo {
@@ -15,6 +16,15 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The default data directory, where --data-dir is not given. */
   readonly defaultDataDir: string;
+}
+
+/**
+ * A password handed over in the environment (MDSYNC_SHARE_PASSWORD, PGPASSWORD): read once and, in
+ * a real run, taken out of the process's environment for good, so no later child and no reader of
+ * /proc/PID/environ sees it. A test's fake environment is only read.
+ */
+export function envSecret(io: CliIo, name: string): string | undefined {
+  return io.env === process.env ? takeSecretFromEnv(process.env, name).value : io.env[name];
 }
 
 /** A command: arguments after its name in, exit status out. */

@@ -15,6 +15,7 @@ import { createCheckPool, defaultPoolSize, workerScript, type CheckPool } from '
 import { createFileLogger, type Logger } from '../core/logger';
 import { dataFiles, ensureDataDir } from '../core/paths';
 import { createMemorySecretStore, type SecretStore } from '../core/secret-store';
+import { takeSecretFromEnv } from '../core/secret-env';
 import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from '../api/handlers';
 import type { RepositoryOptions } from '../core/db/port';
@@ -308,18 +309,20 @@ function firstLine(text: string): string {
 /**
  * The share password handed to the service, best first: `--share-password-file` (a file, or `-`
  * for standard input: `stdin` is its text), systemd's credential `share-password`
- * (`LoadCredential=`), then MDSYNC_SHARE_PASSWORD, which is removed from `process.env` but stays
- * in /proc/PID/environ (the kernel's copy of the initial environment): that case warns.
+ * (`LoadCredential=`), then MDSYNC_SHARE_PASSWORD. That one is taken out of the environment for
+ * good (also from the kernel's copy in /proc/PID/environ, see `takeSecretFromEnv`); where that
+ * cannot be done, it warns.
  */
 export function serviceSharePassword(
   env: NodeJS.ProcessEnv,
   file?: { readonly path: string; readonly stdin?: string },
 ): SharePasswordSource {
-  const fromEnv = env.MDSYNC_SHARE_PASSWORD;
-  delete env.MDSYNC_SHARE_PASSWORD;
-  const envWarning = fromEnv
-    ? 'MDSYNC_SHARE_PASSWORD was read and removed, but the process\'s initial environment stays readable in /proc/PID/environ (by its user and root) while it runs; give it as the systemd credential "share-password" or with --share-password-file instead'
-    : null;
+  const taken = takeSecretFromEnv(env, 'MDSYNC_SHARE_PASSWORD');
+  const fromEnv = taken.value;
+  const envWarning =
+    fromEnv && !taken.gone
+      ? 'MDSYNC_SHARE_PASSWORD was read and removed, but the process\'s initial environment could not be cleared and stays readable by its user and root while it runs; give it as the systemd credential "share-password" or with --share-password-file instead'
+      : null;
   if (file) {
     let text: string;
     try {

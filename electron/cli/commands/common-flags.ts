@@ -16,7 +16,7 @@ import { type ArchiveRepository, type RepositoryOptions } from '../../core/db/po
 import { openRepository as openStore } from '../../core/db/open';
 import { createFileLogger } from '../../core/logger';
 import { dataFiles } from '../../core/paths';
-import { CliError, readPasswordFromStdin, type CliIo } from '../io';
+import { CliError, envSecret, readPasswordFromStdin, type CliIo } from '../io';
 import { DATABASE_FLAGS, type DatabaseValues, databaseOptions } from './database-flags';
 import type { MachineDeps } from './machine';
 
@@ -122,7 +122,7 @@ export async function prepareRun(v: CommonValues, io: CliIo, deps: MachineDeps):
   const settings: Settings = { ...saved, directory, sync };
   const sharePassword = v['share-password-stdin']
     ? await readPasswordFromStdin(io)
-    : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
+    : (envSecret(io, 'MDSYNC_SHARE_PASSWORD') ?? null);
   return {
     dataDir,
     settings,

@@ -7,7 +7,7 @@
  */
 import type { RepositoryOptions } from '../../core/db/port';
 import { chooseDatabase } from '../../core/db/database-choice';
-import { CliError, readPasswordFromStdin, type CliIo } from '../io';
+import { CliError, envSecret, readPasswordFromStdin, type CliIo } from '../io';
 
 /** The flags, for each command's parseArgs options. */
 export const DATABASE_FLAGS = {
@@ -37,7 +37,7 @@ export async function databaseOptions(
 ): Promise<Pick<RepositoryOptions, 'databaseUrl' | 'databasePassword'>> {
   const choice = chooseDatabase({ flag: v.database, env: io.env, dataDir });
   if (!v['database-password-stdin']) {
-    const fromEnv = io.env.PGPASSWORD;
+    const fromEnv = envSecret(io, 'PGPASSWORD');
     return { databaseUrl: choice.databaseUrl, ...(fromEnv ? { databasePassword: fromEnv } : {}) };
   }
   if (stdinTaken)

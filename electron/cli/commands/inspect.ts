@@ -10,7 +10,7 @@ import type { DirectoryRead } from '../../../shared/model';
 import { DirectorySettings } from '../../../shared/settings';
 import { codePageFor, readAppDirectory, type ReadMachine } from '../../app/app-directory';
 import { detectAppDir } from '../../core/mdaemon/detect';
-import { CliError, readPasswordFromStdin, type CliIo, type Command } from '../io';
+import { CliError, envSecret, readPasswordFromStdin, type CliIo, type Command } from '../io';
 import { machine } from './machine';
 
 /** What inspect needs from the machine; tests replace them. */
@@ -61,7 +61,7 @@ export function makeInspect(deps: InspectDeps): Command {
     const codePage = await codePageFor(values['code-page'], deps);
     const sharePassword = values['share-password-stdin']
       ? await readPasswordFromStdin(io)
-      : (io.env.MDSYNC_SHARE_PASSWORD ?? null);
+      : (envSecret(io, 'MDSYNC_SHARE_PASSWORD') ?? null);
     const settings = DirectorySettings.parse({
       appDir,
       codePage,
