@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { inspectAccess, restrictToAccount, type RunProgram } from './windows-acl';
 
 /** The app name that names the data directory. */
 export const APP_NAME = 'mdsync';
@@ -42,20 +43,40 @@ export function dataFiles(dataDir: string) {
   };
 }
 
+/** The data directory once made sure of: whether it was just made, and what the administrator should hear. */
+export interface DataDirState {
+  readonly created: boolean;
+  /** One line when others may read it, or its access list could not be set or read; null when it is owner-only. */
+  readonly warning: string | null;
+}
+
 /**
- * Creates the data directory owner-only (0700) when it does not exist; tells whether other users
- * of the machine can read it (group or other bits, outside Windows) so the caller can warn.
+ * Creates the data directory owner-only when it does not exist: mode 0700, or on Windows an access
+ * list of the running account and SYSTEM only (`windows-acl.ts`). On an existing directory, tells
+ * whether other users of the machine can read it, so the caller can warn.
  */
-export function ensureDataDir(dataDir: string): { created: boolean; readableByOthers: boolean; mode: string } {
+export function ensureDataDir(
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform,
+  runProgram?: RunProgram,
+): DataDirState {
   const created = !fs.existsSync(dataDir);
-  if (created) {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (process.platform !== 'win32') fs.chmodSync(dataDir, 0o700); // whatever the umask was
-  }
+  if (created) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (platform === 'win32') return { created, warning: windowsWarning(dataDir, created, runProgram) };
+  if (created) fs.chmodSync(dataDir, 0o700); // whatever the umask was
   const mode = fs.statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) === 0) return { created, warning: null };
+  const octal = mode.toString(8).padStart(4, '0');
   return {
     created,
-    readableByOthers: process.platform !== 'win32' && (mode & 0o077) !== 0,
-    mode: mode.toString(8).padStart(4, '0'),
+    warning: `the data directory ${dataDir} can be read by other users of this machine (mode ${octal}); make it owner-only: chmod 700 ${dataDir}`,
   };
+}
+
+function windowsWarning(dataDir: string, created: boolean, runProgram: RunProgram | undefined): string | null {
+  const acl = created ? restrictToAccount(dataDir, runProgram) : inspectAccess(dataDir, runProgram);
+  if (acl.problem)
+    return `the access list of the data directory ${dataDir} could not be ${created ? 'set' : 'read'} (${acl.problem}); make it readable by the service account only${acl.fix ? `: ${acl.fix}` : ''}`;
+  if (acl.otherReaders.length === 0) return null;
+  return `the data directory ${dataDir} can be read by other users of this machine (${acl.otherReaders.join(', ')}); make it owner-only: ${acl.fix}`;
 }

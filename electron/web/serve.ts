@@ -144,15 +144,10 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   // Given PEM files are checked before anything is created: bad input changes nothing.
   let certificate: ServerCertificate | null =
     opts.mode === 'server' && opts.tls ? loadCertificateFiles(opts.tls.certFile, opts.tls.keyFile) : null;
-  const created = ensureDataDir(opts.dataDir);
+  const dataDirState = ensureDataDir(opts.dataDir);
   const logger = createFileLogger(dataFiles(opts.dataDir).log);
   if (opts.sharePasswordWarning) logger.log('warn', opts.sharePasswordWarning);
-  if (created.readableByOthers) {
-    logger.log(
-      'warn',
-      `the data directory ${opts.dataDir} can be read by other users of this machine (mode ${created.mode}); make it owner-only: chmod 700 ${opts.dataDir}`,
-    );
-  }
+  if (dataDirState.warning) logger.log('warn', dataDirState.warning);
   let policy: ServerPolicy;
   const firstStart = opts.mode === 'server' ? new FirstStartCode() : null;
   if (opts.mode === 'server') {
