@@ -1,7 +1,7 @@
 /**
  * The results table with 100,000 changes: Test Settings against a generated App directory shows
- * its first rows, keeps only a window of rows in the DOM, scrolls to the last one, and a second
- * run can be cancelled.
+ * its first rows, keeps only a window of rows in the DOM, scrolls to the last one, a second
+ * run can be cancelled, and the tested run opened from the history is paged and searched.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -59,6 +59,16 @@ test('Test Settings with 100,000 accounts: a virtualized, filterable table', asy
     const runs = page.getByRole('table', { name: 'Synchronization runs' });
     await expect(runs.getByRole('row').filter({ hasText: 'Cancelled' })).toHaveCount(1);
     await expect(runs.getByRole('row').filter({ hasText: 'Applied' })).toHaveCount(0);
+
+    // The tested run, opened from the history: its kept changes are paged from the main side.
+    await runs.getByRole('row').filter({ hasText: 'Tested' }).click();
+    const results = page.getByRole('region', { name: 'Results' });
+    await expect(results.getByText('1,000 of 1,000 shown')).toBeVisible();
+    const past = results.getByRole('table', { name: 'Changes' });
+    await expect(past).toHaveAttribute('aria-rowcount', '1001');
+    await results.getByRole('searchbox', { name: 'Search' }).fill('user000999');
+    await expect(results.getByText('1 of 1,000 shown')).toBeVisible();
+    await expect(past.getByRole('row').filter({ hasText: 'user000999@d9.example' })).toBeVisible();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,6 @@ import {
   ArchivedMessage,
   Authentication,
   CertificateInfo,
-  Change,
   FolderAccess,
   ImapCheckResult,
   LogonFailure,
@@ -24,7 +23,7 @@ import {
 import { DbStateView } from './db-notice';
 import { ImapSettings, NotifySettings, Settings } from './settings';
 import { UsersPage, UsersPageQuery } from './users-page';
-import { ResultsPage, ResultsPageQuery, RunAnswer } from './results-page';
+import { KeptChanges, ResultsPage, ResultsPageQuery, RunAnswer } from './results-page';
 
 /** Who may call a channel: anyone, any logged-on user, or administrators only. */
 export type Access = 'public' | 'user' | 'admin';
@@ -202,7 +201,10 @@ export const contract = {
   ),
   'mdaemon:overview': channel('admin', DirectoryProbe, DirectoryOverview),
 
-  /** Test Settings and Synchronize now answer the counts and the first page; `sync:results-page` pages on. */
+  /**
+   * Test Settings and Synchronize now answer the counts and the first page; `sync:results-page` pages
+   * on, through them or through a past run opened with `history:open`.
+   */
   'sync:test': channel('admin', DirectoryProbe, RunAnswer),
   'sync:run': channel('admin', DirectoryProbe.extend({ confirmDeletes: z.boolean().default(false) }), RunAnswer),
   'sync:results-page': channel('admin', ResultsPageQuery, ResultsPage),
@@ -232,7 +234,8 @@ export const contract = {
     z.object({ limit: z.number().int().min(1).max(1000).default(200) }),
     z.array(SyncRun),
   ),
-  'history:changes': channel('admin', z.object({ runId: z.number().int() }), z.array(Change)),
+  /** A run's recorded changes kept for this session: the first page now, `sync:results-page` for more. */
+  'history:open': channel('admin', z.object({ runId: z.number().int() }), KeptChanges),
 
   'archive:mine': channel(
     'user',

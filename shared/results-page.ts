@@ -2,8 +2,8 @@
  * A run's results a page at a time: Test Settings and Synchronize now answer the counts, the
  * warnings and the first page; the changes stay on the main side, and the results view asks for
  * further pages (filtered by action, searched, sorted) as it scrolls. 100,000 changes then cost the
- * renderer the rows looked at, not the whole list. The paging itself is a pure function, used by
- * the main side over a kept run and by the renderer over a history entry's list.
+ * renderer the rows looked at, not the whole list. A past run of the history is opened the same way
+ * (`history:open`) and paged by the same pure function.
  */
 import { z } from 'zod';
 import { Change, ChangeAction, PlanSummary, SourceWarning, type ChangeAction as Action } from './model';
@@ -54,6 +54,13 @@ export const RunAnswer = z.object({
   first: ResultsPage,
 });
 export type RunAnswer = z.infer<typeof RunAnswer>;
+
+/** A past run's changes opened for paging (`history:open`): `results` names them for `sync:results-page`. */
+export const KeptChanges = z.object({
+  results: z.string(),
+  first: ResultsPage,
+});
+export type KeptChanges = z.infer<typeof KeptChanges>;
 
 /** Rows in the first page of a run's answer. */
 export const FIRST_PAGE = 100;

@@ -59,4 +59,22 @@ describe('a run’s results a page at a time', () => {
     expect(kept.size).toBe(1);
     kept.clear();
   });
+
+  it("keeps a session's opened past run beside its last run: opening another replaces only that one", () => {
+    const kept = new KeptResults({ max: 4 });
+    const a = admin();
+    const run = kept.keep(a, changes);
+    const past = kept.keep(a, changes.slice(0, 5), 'history');
+    expect(kept.size).toBe(2);
+    expect(kept.page(a, run, view, 0, 10).total).toBe(252);
+    expect(kept.page(a, past, view, 0, 10).total).toBe(5);
+    const other = kept.keep(a, changes.slice(0, 2), 'history');
+    expect(() => kept.page(a, past, view, 0, 10)).toThrow(/no longer kept/);
+    expect(kept.page(a, other, view, 0, 10).total).toBe(2);
+    expect(kept.page(a, run, view, 0, 10).total).toBe(252);
+    kept.drop(a);
+    expect(() => kept.page(a, run, view, 0, 10)).toThrow(/no longer kept/);
+    expect(kept.page(a, other, view, 0, 10).total).toBe(2);
+    kept.clear();
+  });
 });

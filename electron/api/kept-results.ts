@@ -1,8 +1,9 @@
 /**
- * The changes of each session's last Test Settings or Synchronize now, kept on the main side so
- * the results view can page through them (`sync:results-page`) instead of receiving them whole.
+ * The changes of each session's last Test Settings or Synchronize now, and of the past run it last
+ * opened in the history, kept on the main side so the results view can page through them
+ * (`sync:results-page`) instead of receiving them whole.
  *
- * Memory is bounded: one run per session (a new run replaces it), at most `max` runs in all (the
+ * Memory is bounded: one list per session and slot (a new one replaces it), at most `max` in all (the
  * oldest goes first), and a session's run goes when it logs off or becomes another user (checked
  * on each use and by a sweep every `sweepMs`, so a log off frees it within that time).
  */
@@ -12,9 +13,13 @@ import { UserError } from '../../shared/result';
 import { type ResultsPage, type ResultsView, pageOf, viewPositions } from '../../shared/results-page';
 import type { Session } from '../app/session';
 
+/** Which of a session's lists: its last run's, or the past run it opened in the history. */
+export type KeptSlot = 'run' | 'history';
+
 interface Kept {
   readonly key: string;
   readonly session: Session;
+  readonly slot: KeptSlot;
   readonly owner: string;
   readonly changes: readonly Change[];
   /** The last view asked for and its positions: paging through one view sorts it once. */
@@ -41,11 +46,11 @@ export class KeptResults {
     this.sweepMs = opts.sweepMs ?? 30_000;
   }
 
-  /** Keeps a run's changes for a session (replacing its previous run); returns the key its pages are asked by. */
-  keep(session: Session, changes: readonly Change[]): string {
-    this.drop(session);
+  /** Keeps changes for a session in a slot (replacing what it held); returns the key its pages are asked by. */
+  keep(session: Session, changes: readonly Change[], slot: KeptSlot = 'run'): string {
+    this.drop(session, slot);
     const owner = session.user?.userName ?? '';
-    const kept: Kept = { key: randomUUID(), session, owner, changes, view: null };
+    const kept: Kept = { key: randomUUID(), session, slot, owner, changes, view: null };
     this.runs.push(kept);
     while (this.runs.length > this.max) this.runs.shift();
     this.timer ??= setInterval(() => this.sweep(), this.sweepMs);
@@ -53,9 +58,9 @@ export class KeptResults {
     return kept.key;
   }
 
-  /** Frees a session's run, if it has one. */
-  drop(session: Session): void {
-    const i = this.runs.findIndex((r) => r.session === session);
+  /** Frees what a session's slot holds, if anything. */
+  drop(session: Session, slot: KeptSlot = 'run'): void {
+    const i = this.runs.findIndex((r) => r.session === session && r.slot === slot);
     if (i >= 0) this.runs.splice(i, 1);
     this.stopIfEmpty();
   }
@@ -64,7 +69,8 @@ export class KeptResults {
   page(session: Session, key: string, view: ResultsView, offset: number, limit: number): ResultsPage {
     this.sweep();
     const kept = this.runs.find((r) => r.key === key && r.session === session);
-    if (!kept) throw new UserError('gone', 'these results are no longer kept: run Test Settings again to see them');
+    if (!kept)
+      throw new UserError('gone', 'these results are no longer kept: run Test Settings again, or open the run again');
     const viewKey = JSON.stringify([view.action, view.search.trim().toLowerCase(), view.sort, view.descending]);
     if (kept.view?.key !== viewKey) kept.view = { key: viewKey, positions: viewPositions(kept.changes, view) };
     return pageOf(kept.changes, kept.view.positions, offset, limit);

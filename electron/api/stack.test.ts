@@ -10,7 +10,7 @@ import { dataFiles } from '../core/paths';
 import { createMemorySecretStore } from '../core/secret-store';
 import { createFileSettingsStore } from '../core/settings-store';
 import { createHandlers } from './handlers';
-import { dispatch, type CallContext } from './registry';
+import { dispatch, type CallContext, type Handlers } from './registry';
 import type { Session } from '../app/session';
 import { createServices, type Services } from '../app/services';
 
@@ -21,13 +21,15 @@ const SECRET = 'Sample-Pass-1';
 
 let dir: string;
 let services: Services;
+/** Built once, as each carrier does: a run's kept results live in them. */
+let handlers: Handlers;
 let session: Session;
 let events: Array<{ event: string; payload: unknown }>;
 let transcript: string[];
 
 async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
   const ctx: CallContext = { session, emit: (event, payload) => events.push({ event, payload }) };
-  const result = await dispatch(createHandlers(services), channel, input, ctx, services.logger);
+  const result = await dispatch(handlers, channel, input, ctx, services.logger);
   transcript.push(JSON.stringify(result));
   return result as Result<ChannelOutput<C>>;
 }
@@ -46,6 +48,7 @@ beforeEach(async () => {
     settings: createFileSettingsStore(dir),
     secrets: createMemorySecretStore('tests keep secrets in memory'),
   });
+  handlers = createHandlers(services);
 });
 afterEach(async () => {
   await services.close();
@@ -132,8 +135,20 @@ describe('main-side stack', () => {
     const runs = await call('history:list', { limit: 10 });
     if (!runs.ok) throw new Error(runs.error.message);
     expect(runs.value.map((r) => r.dryRun)).toEqual([true, false, true]);
-    const changes = await call('history:changes', { runId: runs.value[1]!.id });
-    expect(changes.ok && changes.value.filter((c) => c.action === 'create')).toHaveLength(test.value.summary.create);
+    // A past run is opened on the main side and paged like a run's answer.
+    const opened = await call('history:open', { runId: runs.value[1]!.id });
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.value.first.all).toBe(test.value.summary.create);
+    expect(opened.value.first.rows.length).toBe(Math.min(100, test.value.summary.create));
+    const creates = await call('sync:results-page', {
+      results: opened.value.results,
+      action: 'create',
+      offset: 0,
+      limit: 1000,
+    });
+    if (!creates.ok) throw new Error(creates.error.message);
+    expect(creates.value.total).toBe(test.value.summary.create);
+    expect(creates.ok && creates.value.rows.every((c) => c.action === 'create')).toBe(true);
 
     // The USERLIST.DAT password field reaches no answer, no event, no file.
     const everything = [...transcript, JSON.stringify(events)].join('\n');

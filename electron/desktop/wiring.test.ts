@@ -175,7 +175,7 @@ describe('Electron main wiring (stand-in of Electron)', () => {
     expect(logon).toMatchObject({ ok: true, value: { ok: true } });
     expect(await call('users:list')).toMatchObject({ ok: true, value: [{ userName: 'admin' }] });
     // The contract is still checked here before anything is forwarded.
-    expect(await call('history:changes', { runId: 'x' })).toMatchObject({ ok: false, error: { code: 'badInput' } });
+    expect(await call('history:open', { runId: 'x' })).toMatchObject({ ok: false, error: { code: 'badInput' } });
 
     fake.push('sync:progress', { phase: 'read', done: 3, total: 9 });
     fake.push('not:an-event', {});

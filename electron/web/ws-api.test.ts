@@ -1,6 +1,6 @@
 /**
- * The browser-mode bridge client against the real bridge server: packed change lists arrive as
- * the contract's objects, and pushed events still arrive after the socket drops and reopens.
+ * The browser-mode bridge client against the real bridge server: a streamed JSON text answer
+ * arrives whole, and pushed events still arrive after the socket drops and reopens.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,8 +13,6 @@ import { createMemoryLogger } from '../core/logger';
 import type { CallContext, Handlers } from '../api/registry';
 import type { Session } from '../app/session';
 import { startWebServer, type WebServer } from './testing/loopback-server';
-import type { Change } from '../../shared/model';
-import { defaultSettings } from '../../shared/settings';
 import type { Api } from '../../shared/contract';
 
 /** The renderer's module, loaded by path: it belongs to the web project, not this one. */
@@ -28,14 +26,18 @@ let server: WebServer;
 const sessions: { session: Session; emit: CallContext['emit'] }[] = [];
 const serverSockets = new Set<WebSocket>();
 
-const changes: Change[] = Array.from({ length: 1200 }, (_, i) => ({
-  action: i % 3 === 0 ? 'create' : 'unchanged',
-  userName: `u${i}@x.test`,
-  fullName: i === 5 ? 'Comma, "Quoted"' : `User ${i}`,
-  emailAddresses: i % 7 === 0 ? [`u${i}@x.test`, `alias${i}@x.test`] : [`u${i}@x.test`],
-  reason: i % 3 === 0 ? 'new account' : 'no change',
-}));
-const summary = { create: 400, update: 0, delete: 0, unchanged: 800, skip: 0, held: 0 };
+const runs = [
+  {
+    id: 7,
+    startedAt: '2026-12-05T10:00:00.000Z',
+    finishedAt: '2026-12-05T10:00:02.000Z',
+    actor: 'admin',
+    dryRun: true,
+    status: 'tested',
+    summary: { create: 400, update: 0, delete: 0, unchanged: 800, skip: 0, held: 0 },
+    message: null,
+  },
+];
 const LIST_ROWS = 40;
 const row = (i: number) => ({
   userName: `user${i}@x.test`,
@@ -55,8 +57,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-ws-api-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<p>app</p>');
   const handlers = {
-    'sync:test': () => ({ dryRun: true, summary, changes, warnings: [], runId: 7 }),
-    'history:changes': () => changes,
+    'history:list': () => runs,
     // The Users list as the database streams it: parts made one at a time, an event pushed and
     // other answers ready while it is being sent; or a failure before or after its first part.
     'users:list': (_input: unknown, ctx: CallContext) =>
@@ -113,16 +114,6 @@ const location = () => ({ protocol: 'http:', host: `127.0.0.1:${server.port}`, s
 const logOn = () => sessions.forEach((s) => (s.session.user = { userName: 'admin', privileges: ['admin'] } as never));
 
 describe('browser-mode bridge client', () => {
-  it('unpacks a long change list into the same objects', async () => {
-    const api = createWsApi(location());
-    await api.invoke('app:info', {});
-    logOn();
-    const test = await api.invoke('sync:test', { settings: defaultSettings(), sharePassword: null });
-    expect(test).toEqual({ ok: true, value: { dryRun: true, summary, changes, warnings: [], runId: 7 } });
-    const history = await api.invoke('history:changes', { runId: 7 });
-    expect(history).toEqual({ ok: true, value: changes });
-  });
-
   it('streams a JSON text answer as one message; events and other answers made meanwhile follow it whole', async () => {
     sessions.length = 0;
     const api = createWsApi(location());
@@ -135,9 +126,9 @@ describe('browser-mode bridge client', () => {
     const list = api.invoke('users:list', {});
     // Asked while the list is still being made: answered after it, not inside it.
     await vi.waitFor(() => expect(listed).toContain('middle'));
-    const history = api.invoke('history:changes', { runId: 7 });
+    const history = api.invoke('history:list', { limit: 10 });
     expect(await list).toEqual({ ok: true, value: Array.from({ length: LIST_ROWS }, (_, i) => row(i)) });
-    expect(await history).toEqual({ ok: true, value: changes });
+    expect(await history).toEqual({ ok: true, value: runs });
     expect(listed).toEqual(['middle', 'end']);
     await vi.waitFor(() => expect(progress).toEqual([{ phase: 'read', done: 1, total: 2 }]));
     off(); // no reconnecting page left behind for the tests below
@@ -159,7 +150,7 @@ describe('browser-mode bridge client', () => {
     // A new socket answers again (this test server has no app:info: an internal error, not "disconnected").
     expect(await api.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
     logOn();
-    expect(await api.invoke('history:changes', { runId: 7 })).toEqual({ ok: true, value: changes });
+    expect(await api.invoke('history:list', { limit: 10 })).toEqual({ ok: true, value: runs });
     listMode = 'ok';
   });
 
@@ -170,7 +161,7 @@ describe('browser-mode bridge client', () => {
     expect(answer).toMatchObject({ ok: true, value: { ok: true, user: { userName: 'ann' } } });
     expect(server.sessions.size).toBe(before + 1);
     // Calls go on over a new socket (Node's has no cookie jar, so it is anonymous here: the server answers).
-    expect(await api.invoke('history:changes', { runId: 7 })).toMatchObject({
+    expect(await api.invoke('history:list', { limit: 10 })).toMatchObject({
       ok: false,
       error: { code: 'notLoggedOn' },
     });

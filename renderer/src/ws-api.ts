@@ -8,15 +8,7 @@
  * dispatched from whichever socket is current, and while anything listens a dropped socket is
  * reopened (with a growing pause), so pushed events keep arriving after a reconnect.
  */
-import {
-  BRIDGE_PATH,
-  BridgeMessage,
-  CALL_PATH,
-  RECONNECT_CODE,
-  SESSION_CHANNELS,
-  joinAnswer,
-  type PackedChanges,
-} from '../../shared/bridge-protocol';
+import { BRIDGE_PATH, BridgeMessage, CALL_PATH, RECONNECT_CODE, SESSION_CHANNELS } from '../../shared/bridge-protocol';
 import type { Api, ChannelName, EventName } from '../../shared/contract';
 import type { ErrorCode, Result } from '../../shared/result';
 
@@ -89,7 +81,7 @@ export function createWsApi(location: { protocol: string; host: string; search: 
     if ('id' in msg) {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
-      p?.done(withChanges(msg.result, msg.packedChanges));
+      p?.done(msg.result);
       if (retiring.has(ws) && !pendingOn(ws)) ws.close();
     } else if (!retiring.has(ws)) {
       for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
@@ -193,14 +185,4 @@ export function createWsApi(location: { protocol: string; host: string; search: 
       return () => set.delete(listener as Listener);
     },
   };
-}
-
-/** Puts a packed change list back into its answer (see bridge-protocol). */
-function withChanges(result: Result<unknown>, packed: unknown): Result<unknown> {
-  if (!result.ok || packed === undefined) return result;
-  try {
-    return { ok: true, value: joinAnswer(result.value, packed as PackedChanges) };
-  } catch (err) {
-    return { ok: false, error: { code: 'internal', message: `a malformed answer arrived: ${(err as Error).message}` } };
-  }
 }

@@ -1,4 +1,7 @@
-/** Handlers of `sync:*` and `imap:test`: Test Settings, Synchronize now, their results' pages, Test Logon. */
+/**
+ * Handlers of `sync:*`, `history:open` and `imap:test`: Test Settings, Synchronize now, their
+ * results' pages and a past run's, Test Logon.
+ */
 import type { SyncProgress, SyncReport } from '../../../shared/model';
 import { FIRST_PAGE, type RunAnswer, pageOf } from '../../../shared/results-page';
 import { checkImapLogin } from '../../core/imap/imap-check';
@@ -8,11 +11,12 @@ import { pageLane } from '../page-lane';
 import type { CallContext, Handlers } from '../registry';
 import { checkSettings } from './settings';
 
-type SyncChannels = 'sync:test' | 'sync:run' | 'sync:results-page' | 'sync:cancel' | 'imap:test';
+type SyncChannels = 'sync:test' | 'sync:run' | 'sync:results-page' | 'history:open' | 'sync:cancel' | 'imap:test';
 
 /**
- * `sync:test`, `sync:run`, `sync:results-page`, `sync:cancel`, `imap:test`. A run answers its
- * counts and first page; its changes are kept for the session (`kept`) and paged from there.
+ * `sync:test`, `sync:run`, `sync:results-page`, `history:open`, `sync:cancel`, `imap:test`. A run
+ * answers its counts and first page; its changes are kept for the session (`kept`) and paged from
+ * there, as are a past run's once opened.
  */
 export function syncHandlers(s: Services, kept = new KeptResults()): Pick<Handlers, SyncChannels> {
   const pages = pageLane();
@@ -43,6 +47,13 @@ export function syncHandlers(s: Services, kept = new KeptResults()): Pick<Handle
     },
     'sync:results-page': ({ results, offset, limit, ...view }, ctx) =>
       pages.run(() => kept.page(ctx.session, results, view, offset, limit)),
+    // A test's entry is written just after its answer: opening it waits for that.
+    'history:open': async ({ runId }, ctx) => {
+      kept.drop(ctx.session, 'history');
+      await s.historySettled();
+      const changes = await pages.run(() => s.db.runChanges(runId));
+      return { results: kept.keep(ctx.session, changes, 'history'), first: pageOf(changes, null, 0, FIRST_PAGE) };
+    },
     'sync:cancel': () => ({ cancelled: s.cancelTest() }),
     'imap:test': async ({ imap, userName, password }, ctx) => {
       const result = await checkImapLogin(imap, userName, password);

@@ -23,7 +23,6 @@ export function userHandlers(
   | 'users:delete'
   | 'folders:list'
   | 'history:list'
-  | 'history:changes'
   | 'archive:mine'
 > {
   const rules = userRules(s.db);
@@ -70,10 +69,6 @@ export function userHandlers(
     'history:list': async ({ limit }) => {
       await s.historySettled();
       return s.db.listRuns(limit);
-    },
-    'history:changes': async ({ runId }) => {
-      await s.historySettled();
-      return s.db.runChanges(runId);
     },
     'archive:mine': async (_input, ctx) => {
       const name = ctx.session.user?.userName ?? '';

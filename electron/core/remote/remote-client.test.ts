@@ -145,19 +145,21 @@ describe('remote client: calls, sessions and events', () => {
     expect(fake.log.requests[mark]).toMatchObject({ method: 'POST', path: '/api/call', auth: 'cookie' });
   });
 
-  it('unpacks a long change list and re-emits pushed events', async () => {
+  it("answers a past run's first page and re-emits pushed events", async () => {
     const events: [string, unknown][] = [];
     const client = await open(cert.fingerprint256, events);
     await client.invoke('auth:logon', { userName: 'admin', password: FAKE_PASSWORD });
-    const changes = await client.invoke('history:changes', { runId: 1 });
-    expect(changes.ok).toBe(true);
-    const list = (changes as { value: Change[] }).value;
-    expect(list).toHaveLength(600);
-    expect(list[599]).toEqual({
+    const opened = await client.invoke('history:open', { runId: 1 });
+    expect(opened.ok).toBe(true);
+    const kept = (opened as { value: { results: string; first: { rows: Change[]; total: number } } }).value;
+    expect(kept.results).toBe('kept-1');
+    expect(kept.first.total).toBe(600);
+    expect(kept.first.rows).toHaveLength(100);
+    expect(kept.first.rows[99]).toEqual({
       action: 'create',
-      userName: 'u599@example.com',
-      fullName: 'User 599',
-      emailAddresses: ['u599@example.com'],
+      userName: 'u99@example.com',
+      fullName: 'User 99',
+      emailAddresses: ['u99@example.com'],
       reason: 'new in MDaemon',
     });
     fake.push('sync:progress', { phase: 'read', done: 1, total: 2 });

@@ -9,7 +9,7 @@
  * here too (`session:ended`), and a certificate that changed stops the client for good.
  */
 import WebSocket from 'ws';
-import { BridgeMessage, joinAnswer, SESSION_CHANNELS, type PackedChanges } from '../../../shared/bridge-protocol';
+import { BridgeMessage, SESSION_CHANNELS } from '../../../shared/bridge-protocol';
 import { fail, type Result } from '../../../shared/result';
 import type { Logger } from '../logger';
 import { postCall } from './remote-http';
@@ -189,7 +189,7 @@ class Connection implements RemoteClient {
     if ('id' in msg) {
       const done = this.pending.get(msg.id);
       this.pending.delete(msg.id);
-      done?.(withChanges(msg.result, msg.packedChanges));
+      done?.(msg.result);
       return;
     }
     if (msg.event === 'session:ended') {
@@ -258,15 +258,6 @@ export async function openRemoteClient(opts: RemoteClientOptions): Promise<Remot
   const client = new Connection(opts);
   await client.connect();
   return client;
-}
-
-function withChanges(result: Result<unknown>, packed: unknown): Result<unknown> {
-  if (!result.ok || packed === undefined) return result;
-  try {
-    return { ok: true, value: joinAnswer(result.value, packed as PackedChanges) };
-  } catch (err) {
-    return fail('internal', `a malformed answer arrived: ${(err as Error).message}`);
-  }
 }
 
 function rawText(data: WebSocket.RawData): string {

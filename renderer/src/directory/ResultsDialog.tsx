@@ -12,7 +12,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import { plural } from '../lib/format';
 import { ResultsPanel } from '../results/ResultsPanel';
-import { runSource } from '../results/results-source';
+import { keptSource } from '../results/results-source';
 import { RunStatus } from './RunStatus';
 import type { SyncRunner } from './use-sync-runner';
 
@@ -34,7 +34,7 @@ interface Props {
 export function ResultsDialog({ open, onClose, runner, onDeleteAnyway, invalid, triedDraft, onSyncNow }: Props) {
   const titleId = useId();
   const report = runner.report;
-  const source = useMemo(() => (report ? runSource(report) : null), [report]);
+  const source = useMemo(() => (report ? keptSource(report) : null), [report]);
   if (!report || !source) return null;
   const busy = runner.running !== null;
   const held = report.summary.held;

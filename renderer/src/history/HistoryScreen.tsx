@@ -16,7 +16,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDate } from '../lib/format';
 import { useQuery } from '../lib/use-query';
 import { ResultsPanel } from '../results/ResultsPanel';
-import { listSource } from '../results/results-source';
+import { keptSource } from '../results/results-source';
 import { ACTIONS, ACTION_LABELS } from '../results/actions';
 
 const STATUS: Record<SyncRun['status'], string> = {
@@ -31,11 +31,9 @@ const STATUS: Record<SyncRun['status'], string> = {
 export function HistoryScreen() {
   const runs = useQuery('history:list', { limit: 200 });
   const [selected, setSelected] = useState<SyncRun | null>(null);
-  const changes = useQuery('history:changes', { runId: selected?.id ?? 0 }, selected !== null);
-  const source = useMemo(
-    () => (selected && changes.data ? listSource(`history-${selected.id}`, changes.data) : null),
-    [selected, changes.data],
-  );
+  // The run's changes stay on the main side; the table asks for the pages it shows.
+  const changes = useQuery('history:open', { runId: selected?.id ?? 0 }, selected !== null);
+  const source = useMemo(() => (selected && changes.data ? keptSource(changes.data) : null), [selected, changes.data]);
 
   return (
     <Box sx={{ p: 2 }}>

@@ -1,15 +1,8 @@
 /**
- * Where a results view gets its pages: a run kept on the main side (`sync:results-page`), or a
- * list already in the renderer (a history entry), paged by the same pure function.
+ * Where a results view gets its pages: changes kept on the main side (a run's, or a past run's
+ * opened in the history), asked for a page at a time with `sync:results-page`.
  */
-import type { Change } from '../../../shared/model';
-import {
-  type ResultsPage,
-  type ResultsView,
-  type RunAnswer,
-  pageOf,
-  viewPositions,
-} from '../../../shared/results-page';
+import type { KeptChanges, ResultsPage, ResultsView } from '../../../shared/results-page';
 import type { Result } from '../../../shared/result';
 import { call } from '../lib/call';
 
@@ -22,24 +15,11 @@ export interface ResultsSource {
   readonly first?: ResultsPage;
 }
 
-/** The pages of a run's answer, asked of the main side. */
-export function runSource(answer: RunAnswer): ResultsSource {
+/** The pages of changes kept on the main side: a run's answer, or a past run opened in the history. */
+export function keptSource(kept: KeptChanges): ResultsSource {
   return {
-    key: answer.results,
-    first: answer.first,
-    fetch: (view, offset, limit) => call('sync:results-page', { ...view, results: answer.results, offset, limit }),
-  };
-}
-
-/** The pages of a list the renderer holds. */
-export function listSource(key: string, changes: readonly Change[]): ResultsSource {
-  let last: { key: string; positions: number[] | null } | null = null;
-  return {
-    key,
-    fetch: (view, offset, limit) => {
-      const viewKey = JSON.stringify(view);
-      if (last?.key !== viewKey) last = { key: viewKey, positions: viewPositions(changes, view) };
-      return Promise.resolve({ ok: true, value: pageOf(changes, last.positions, offset, limit) });
-    },
+    key: kept.results,
+    first: kept.first,
+    fetch: (view, offset, limit) => call('sync:results-page', { ...view, results: kept.results, offset, limit }),
   };
 }

@@ -8,7 +8,6 @@ import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { splitAnswer } from '../../../../shared/bridge-protocol';
 import type { Change } from '../../../../shared/model';
 import type { TestCertificate } from './self-signed';
 
@@ -82,16 +81,22 @@ export async function startFakeService(cert: TestCertificate, port = 0): Promise
         };
       case 'app:info':
         return { ok: true, value: { name: 'mdsync', mode: 'browser', version: 'fake' } };
-      case 'history:changes': {
+      case 'history:open': {
         if (!user) return { ok: false, error: { code: 'notLoggedOn', message: 'you are not logged on' } };
-        const changes: Change[] = Array.from({ length: 600 }, (_, i) => ({
+        const rows: Change[] = Array.from({ length: 100 }, (_, i) => ({
           action: 'create',
           userName: `u${i}@example.com`,
           fullName: `User ${i}`,
           emailAddresses: [`u${i}@example.com`],
           reason: 'new in MDaemon',
         }));
-        return { ok: true, value: changes };
+        return {
+          ok: true,
+          value: {
+            results: `kept-${String(input && (input as { runId?: unknown }).runId)}`,
+            first: { rows, total: 600, all: 600 },
+          },
+        };
       }
       case 'users:list':
         if (!user) return { ok: false, error: { code: 'notLoggedOn', message: 'you are not logged on' } };
@@ -180,12 +185,7 @@ export async function startFakeService(cert: TestCertificate, port = 0): Promise
           const sid = sockets.get(client) ?? null;
           const user = sid ? (sessions.get(sid) ?? null) : null;
           const result = answerWs(call.channel, call.input, user);
-          if (result.ok && call.channel === 'history:changes') {
-            const { value, packedChanges } = splitAnswer(result.value);
-            client.send(JSON.stringify({ id: call.id, result: { ok: true, value }, packedChanges }));
-          } else {
-            client.send(JSON.stringify({ id: call.id, result }));
-          }
+          client.send(JSON.stringify({ id: call.id, result }));
         });
       });
     });
