@@ -4,13 +4,16 @@
  * (`users:page`, 100 rows a page, one page after another, some sorted or searched), while another
  * administrator logs on over HTTPS every second. Prints the logon times and the service's resident
  * memory next to the goals (logon < 2 s, service < 500 MB) and the pages' rate and latency; never
- * fails on a missed goal. `npm run bench -- users-load`, or
- * `npx tsx build-resources/bench/users-load.ts [sessions] [seconds]` after `npm run build`.
+ * fails on a missed goal. It runs on the embedded store, then on a private PostgreSQL (the several-servers
+ * set-up), one after the other; `MDSYNC_BENCH_STORE=embedded` or `=postgres` runs one of them.
+ * `npm run bench -- users-load`, or `npx tsx build-resources/bench/users-load.ts [sessions] [seconds]`
+ * after `npm run build`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
+import { postgresUnavailable, startPostgres } from '../../electron/testing/servers/postgres';
 import {
   type BridgeClient,
   cli,
@@ -63,7 +66,9 @@ function query(session: number, n: number): Record<string, unknown> {
   return { offset, limit: PAGE };
 }
 
-async function main(): Promise<void> {
+/** One run on the store the environment names (MDSYNC_DATABASE_URL for PostgreSQL, else embedded). */
+async function measure(store: string): Promise<void> {
+  console.log(`-- ${store} store --`);
   const dataDir = prepareDataDir(ADMIN_PASSWORD, 'Bench-Integrated 1');
   const appDir = path.join(dataDir, 'app');
   fs.mkdirSync(appDir);
@@ -181,6 +186,28 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(', ')} on ${os.cpus().length} CPUs`,
     );
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.env.MDSYNC_BENCH_STORE;
+  if (only !== 'postgres') await measure('embedded');
+  if (only === 'embedded') return;
+  const missing = postgresUnavailable();
+  if (missing) {
+    console.log(`postgres store: not measured: ${missing}`);
+    return;
+  }
+  const server = await startPostgres({ durable: true });
+  try {
+    // Every CLI command and the service started below inherit these: the database and its password.
+    process.env.MDSYNC_DATABASE_URL = await server.createDatabase('users_load');
+    process.env.PGPASSWORD = server.password;
+    await measure('postgres');
+  } finally {
+    delete process.env.MDSYNC_DATABASE_URL;
+    delete process.env.PGPASSWORD;
+    await server.stop();
   }
 }
 
