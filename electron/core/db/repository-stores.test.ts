@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../shared/model';
 import { UsersPageQuery } from '../../../shared/users-page';
 import { publicUser, type ArchiveRepository, type NewRun } from './port';
 import { STORES, storeUnavailable, useStore } from './testing/stores';
 import { userRules } from '../users/user-rules';
+import { SCHEMA_VERSION } from './store-common';
 
 const run = (over: Partial<NewRun> = {}): NewRun => ({
   startedAt: '2026-01-01T00:00:00.000Z',
@@ -326,6 +329,36 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     expect((await repo.lastRun({ actor: 'schedule' }))?.id).toBe(first);
     expect((await repo.lastRun({ dryRun: true }))?.id).toBe(second);
     expect(await repo.lastRun({ actor: 'nobody' })).toBeNull();
+  });
+
+  it('brings a version-1 database to this schema on open, its users kept, the Users list indexes made', async () => {
+    await userRules(repo).createUser({ userName: 'anna', fullName: 'Anna Zeta', privileges: ['login'] });
+    await repo.close();
+    // Back to schema 1 as the last release wrote it: without the Users list's order indexes.
+    await store.exec(
+      kind === 'sqlite'
+        ? 'DROP INDEX users_full_name_order; PRAGMA user_version = 1'
+        : `DROP INDEX users_name_order; DROP INDEX users_full_name_order;
+           UPDATE mdsync_meta SET value = '1' WHERE key = 'schema_version'`,
+    );
+    repo = await store.open();
+    expect((await repo.usersPage(UsersPageQuery.parse({ sort: 'fullName' }))).rows.map((u) => u.userName)).toEqual([
+      'admin',
+      'anna',
+    ]);
+    await repo.close();
+    if (kind === 'sqlite') {
+      // PRAGMA user_version is the 4 bytes at offset 60 of the file's header.
+      expect(fs.readFileSync(path.join(store.dir(), 'archive.sqlite')).readUInt32BE(60)).toBe(SCHEMA_VERSION);
+      await store.exec('DROP INDEX users_full_name_order'); // fails when the migration did not make it
+    } else {
+      await store.exec(`DO $$ BEGIN
+        IF (SELECT value FROM mdsync_meta WHERE key = 'schema_version') <> '${SCHEMA_VERSION}' THEN
+          RAISE EXCEPTION 'not migrated';
+        END IF; END $$`);
+      await store.exec('DROP INDEX users_name_order; DROP INDEX users_full_name_order');
+    }
+    repo = await store.open();
   });
 
   it('migrates once when several open a new database together, and refuses one written by a newer mdsync', async () => {

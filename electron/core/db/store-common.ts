@@ -17,7 +17,7 @@ export function isAdmin(name: string): boolean {
 }
 
 /** The schema version this build writes: the number of migrations of each store's schema. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** How many runs the history keeps. */
 export const HISTORY_KEEP_RUNS = 200;

@@ -1,7 +1,8 @@
 /**
  * The Users list one page at a time (`users:page`), for both stores: the filter and order are
  * made into SQL here, once; each store counts and picks the page's ids with it, then loads only
- * those users. At 100,000 users a page costs a count over the filter and a hundred user loads.
+ * those users (PostgreSQL in one query). At 100,000 users a page costs a count over the filter,
+ * the ordered pick of its ids and the load of its hundred users.
  */
 import { likePattern, type UsersPage, type UsersPageQuery } from '../../../shared/users-page';
 import { publicUser, type UserRecord } from './port';
@@ -38,8 +39,11 @@ export function pageFilter(q: UsersPageQuery, like: string, nameOrder: string, f
   if (q.privilege === 'login') where.push(has("'admin', 'login'"));
   if (q.privilege === 'none') where.push(`NOT ${has("'admin', 'login'")}`);
   const dir = q.descending ? 'DESC' : 'ASC';
+  // Every key in one direction: the stores' indexes on these orders are read forwards or backwards.
   const order =
-    q.sort === 'fullName' ? `${fullNameOrder} ${dir}, ${nameOrder} ${dir}, u.id` : `${nameOrder} ${dir}, u.id`;
+    q.sort === 'fullName'
+      ? `${fullNameOrder} ${dir}, ${nameOrder} ${dir}, u.id ${dir}`
+      : `${nameOrder} ${dir}, u.id ${dir}`;
   return { where: where.length ? where.join(' AND ') : 'TRUE', params, order };
 }
 

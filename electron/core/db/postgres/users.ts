@@ -37,10 +37,11 @@ const MESSAGE_COUNTS_SQL =
   '(SELECT f.owner_id, count(*) AS n FROM messages m JOIN folders f ON f.id = m.folder_id GROUP BY f.owner_id)';
 
 /** Users (all, or the one with `id`) in name order, with addresses, privileges, access and message counts. */
-export async function loadUsers(db: Db, id: number | null = null): Promise<UserRecord[]> {
+export async function loadUsers(db: Db, id: number | readonly number[] | null = null): Promise<UserRecord[]> {
   // The whole list joins each child table aggregated once (GROUP BY): a plan that needs no
   // statistics, where per-user sub-selects planned on stale ones (right after a first sync) scan
-  // a child table once per user. One user keeps the sub-selects, which its indexes answer.
+  // a child table once per user. Chosen users (one, or a page's) keep the sub-selects, which
+  // their indexes answer, in one query.
   const whole = id === null;
   const rows = await json<UserJson[]>(
     db,
@@ -63,9 +64,9 @@ export async function loadUsers(db: Db, id: number | null = null): Promise<UserR
             LEFT JOIN (SELECT a.user_id, json_agg(json_build_array(f.name, a.can_read, a.can_write, a.can_delete) ORDER BY lower(f.name) COLLATE "C") AS a
                        FROM folder_access a JOIN folders f ON f.id = a.folder_id GROUP BY a.user_id) fa ON fa.user_id = u.id
             LEFT JOIN ${MESSAGE_COUNTS_SQL} mc ON mc.owner_id = u.id`
-         : 'WHERE u.id = $1'
+         : 'WHERE u.id = ANY($1::bigint[])'
      }`,
-    id === null ? [] : [id],
+    id === null ? [] : [typeof id === 'number' ? [id] : [...id]],
   );
   return rows.map(
     ([uid, userName, fullName, authentication, hasPassword, builtIn, emails, privs, access, messages]) => ({

@@ -81,6 +81,10 @@ export const MIGRATIONS: readonly string[] = [
     changes BLOB NOT NULL
   );
   `,
+  // The Users list sorted by full name, read from an index (by user name, the UNIQUE one serves).
+  `
+  CREATE INDEX users_full_name_order ON users (full_name COLLATE NOCASE, user_name COLLATE NOCASE, id);
+  `,
 ];
 
 /**
