@@ -19,6 +19,12 @@ export function isAdmin(name: string): boolean {
 /** The schema version this build writes: the number of migrations of each store's schema. */
 export const SCHEMA_VERSION = 2;
 
+/**
+ * The oldest schema a command that only reads can use as it is: the migrations after it add
+ * indexes only (2: the Users list's orders), so its queries give the same answers, only slower.
+ */
+export const OLDEST_READABLE_SCHEMA = 1;
+
 /** How many runs the history keeps. */
 export const HISTORY_KEEP_RUNS = 200;
 

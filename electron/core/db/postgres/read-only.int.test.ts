@@ -1,7 +1,8 @@
 /**
  * The commands that only read (`users`, `test`, `login`: RepositoryOptions.readOnly) on the
  * private PostgreSQL of electron/testing/servers/postgres.ts: their transactions are read-only by default, they
- * never create or migrate the schema, and a missing or older schema is one sentence.
+ * never create or migrate the schema, a missing schema is one sentence, and the schema before the
+ * last (which differs by indexes only) is read as it is.
  */
 import pg from 'pg';
 import { expect, it } from 'vitest';
@@ -71,5 +72,21 @@ describeIfAvailable('PostgreSQL opened by a command that only reads', postgresUn
       await reader.close();
     }
     expect(await query("SELECT user_name FROM users WHERE user_name = 'bob'")).toEqual([]);
+  });
+
+  it('reads a schema-1 database as it is, leaving its migration to a writer', async () => {
+    const writer = await store.open();
+    await userRules(writer).createUser({ userName: 'alice', fullName: 'Alice' });
+    await writer.close();
+    await store.exec(`DROP INDEX users_name_order; DROP INDEX users_full_name_order;
+      UPDATE mdsync_meta SET value = '1' WHERE key = 'schema_version'`);
+    const reader = await store.open({ readOnly: true });
+    try {
+      expect((await reader.listUsers()).map((u) => u.userName)).toEqual(['admin', 'alice']);
+    } finally {
+      await reader.close();
+    }
+    expect(await query("SELECT value FROM mdsync_meta WHERE key = 'schema_version'")).toEqual([{ value: '1' }]);
+    expect(await query("SELECT to_regclass('users_name_order')::text AS t")).toEqual([{ t: null }]);
   });
 });

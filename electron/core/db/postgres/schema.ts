@@ -8,7 +8,7 @@
  */
 import type { PoolClient } from 'pg';
 import { UserError } from '../../../../shared/result';
-import { ADMIN_USER, SCHEMA_VERSION } from '../store-common';
+import { ADMIN_USER, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION } from '../store-common';
 
 /** Advisory lock keys (two int4, the first names mdsync: 'mdsy'). */
 export const LOCK_SPACE = 0x6d647379;
@@ -123,8 +123,9 @@ function newer(version: number): UserError {
 }
 
 /**
- * For a command that only reads: the database must already hold the current schema (nothing is
- * created or migrated); anything else is one sentence saying which command makes it so.
+ * For a command that only reads: the database must already hold the current schema, or one it
+ * can read as is (OLDEST_READABLE_SCHEMA); nothing is created or migrated. Anything else is one
+ * sentence saying which command makes it so.
  */
 export async function checkPgSchema(client: PoolClient, display: string): Promise<void> {
   const version = await versionOf(client);
@@ -134,7 +135,7 @@ export async function checkPgSchema(client: PoolClient, display: string): Promis
       'notFound',
       `the PostgreSQL database ${display} holds no mdsync user database yet; a command that only reads does not create one: run mdsync sync (or mdsync db init) first`,
     );
-  if (version < SCHEMA_VERSION)
+  if (version < OLDEST_READABLE_SCHEMA)
     throw new UserError(
       'config',
       `the user database in ${display} has an older schema (${version}, this mdsync uses ${SCHEMA_VERSION}); a command that only reads does not update it: run mdsync sync first`,
