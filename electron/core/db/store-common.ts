@@ -21,7 +21,8 @@ export const SCHEMA_VERSION = 2;
 
 /**
  * The oldest schema a command that only reads can use as it is: the migrations after it add
- * indexes only (2: the Users list's orders), so its queries give the same answers, only slower.
+ * indexes only (2: PostgreSQL's index of the Users list's order), so its queries give the same
+ * answers, only slower.
  */
 export const OLDEST_READABLE_SCHEMA = 1;
 

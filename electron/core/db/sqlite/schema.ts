@@ -81,9 +81,10 @@ export const MIGRATIONS: readonly string[] = [
     changes BLOB NOT NULL
   );
   `,
-  // The Users list sorted by full name, read from an index (by user name, the UNIQUE one serves).
+  // Schema 2 is PostgreSQL's index of the Users list's order; here the UNIQUE index on user_name
+  // (NOCASE, with the row id) already serves that order, so the file's schema only moves on.
   `
-  CREATE INDEX users_full_name_order ON users (full_name COLLATE NOCASE, user_name COLLATE NOCASE, id);
+  SELECT 2;
   `,
 ];
 
