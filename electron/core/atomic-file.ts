@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { writeError } from './write-error';
+import { makePrivateDir } from './private-dir';
 
 /** The suffix of temp files; `cleanTempFiles` removes leftovers of a crash. */
 export const TEMP_SUFFIX = '.mdsync-tmp';
@@ -17,7 +18,7 @@ export const TEMP_SUFFIX = '.mdsync-tmp';
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makePrivateDir(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   let fd: number | undefined;

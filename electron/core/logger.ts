@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir } from './private-dir';
 
 /** Log levels, quietest last. */
 export type LogLevel = 'error' | 'warn' | 'info';
@@ -31,7 +32,7 @@ export function createFileLogger(file: string, now: () => Date = () => new Date(
   let checkedAt = 0;
 
   const open = () => {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    makePrivateDir(path.dirname(file));
     fd = fs.openSync(file, 'a', 0o600);
     ino = fs.fstatSync(fd).ino;
     checkedAt = now().getTime();

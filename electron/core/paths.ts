@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { inspectAccess, restrictToAccount, type RunProgram } from './windows-acl';
+import { makePrivateDir, type PrivateDir } from './private-dir';
+import { inspectAccess, type RunProgram } from './windows-acl';
 
 /** The app name that names the data directory. */
 export const APP_NAME = 'mdsync';
@@ -60,10 +61,9 @@ export function ensureDataDir(
   platform: NodeJS.Platform = process.platform,
   runProgram?: RunProgram,
 ): DataDirState {
-  const created = !fs.existsSync(dataDir);
-  if (created) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (platform === 'win32') return { created, warning: windowsWarning(dataDir, created, runProgram) };
-  if (created) fs.chmodSync(dataDir, 0o700); // whatever the umask was
+  const made = makePrivateDir(dataDir, platform, runProgram);
+  if (platform === 'win32') return { created: made.created, warning: windowsWarning(dataDir, made, runProgram) };
+  const created = made.created;
   const mode = fs.statSync(dataDir).mode & 0o777;
   if ((mode & 0o077) === 0) return { created, warning: null };
   const octal = mode.toString(8).padStart(4, '0');
@@ -73,10 +73,10 @@ export function ensureDataDir(
   };
 }
 
-function windowsWarning(dataDir: string, created: boolean, runProgram: RunProgram | undefined): string | null {
-  const acl = created ? restrictToAccount(dataDir, runProgram) : inspectAccess(dataDir, runProgram);
+function windowsWarning(dataDir: string, made: PrivateDir, runProgram: RunProgram | undefined): string | null {
+  const acl = made.acl ?? inspectAccess(dataDir, runProgram);
   if (acl.problem)
-    return `the access list of the data directory ${dataDir} could not be ${created ? 'set' : 'read'} (${acl.problem}); make it readable by the service account only${acl.fix ? `: ${acl.fix}` : ''}`;
+    return `the access list of the data directory ${dataDir} could not be ${made.created ? 'set' : 'read'} (${acl.problem}); make it readable by the service account only${acl.fix ? `: ${acl.fix}` : ''}`;
   if (acl.otherReaders.length === 0) return null;
   return `the data directory ${dataDir} can be read by other users of this machine (${acl.otherReaders.join(', ')}); make it owner-only: ${acl.fix}`;
 }

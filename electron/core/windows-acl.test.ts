@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDataDir } from './paths';
+import { makePrivateDir } from './private-dir';
 import {
   decodeSaved,
   otherReaders,
@@ -37,23 +38,33 @@ function windows(sddl: string, fail?: string): { run: RunProgram; calls: string[
 }
 
 describe('the data directory on Windows', () => {
-  it('is made for the running account and SYSTEM only, by SID, inheritance cut', () => {
+  it('is made for the running account and SYSTEM only, by SID, inheritance cut, from the topmost folder made', () => {
     const dir = path.join(root, 'new', 'mdsync');
     const fake = windows(OWNER_ONLY);
     expect(ensureDataDir(dir, 'win32', fake.run)).toEqual({ created: true, warning: null });
     expect(fs.statSync(dir).isDirectory()).toBe(true);
+    // `new` was made too: its list is set, and `mdsync` below inherits it.
     expect(fake.calls).toEqual([
       ['whoami', '/user', '/fo', 'csv', '/nh'],
-      ['icacls', dir, '/inheritance:r', '/grant:r', `*${ME}:(OI)(CI)F`, '*S-1-5-18:(OI)(CI)F'],
+      ['icacls', path.join(root, 'new'), '/inheritance:r', '/grant:r', `*${ME}:(OI)(CI)F`, '*S-1-5-18:(OI)(CI)F'],
     ]);
+    // A folder made inside an existing one: that folder itself.
+    const inside = windows(OWNER_ONLY);
+    expect(makePrivateDir(path.join(dir, 'tls'), 'win32', inside.run)).toMatchObject({ created: true });
+    expect(inside.calls[1]![1]).toBe(path.join(dir, 'tls'));
+    // An existing folder is left as it is.
+    const again = windows(OWNER_ONLY);
+    expect(makePrivateDir(dir, 'win32', again.run)).toEqual({ created: false, acl: null });
+    expect(again.calls).toEqual([]);
   });
 
   it('warns in one line, with the command to run, when the access list cannot be set', () => {
     const dir = path.join(root, 'denied', 'mdsync');
     const state = ensureDataDir(dir, 'win32', windows(OWNER_ONLY, 'icacls').run);
     expect(state.created).toBe(true);
+    const made = path.join(root, 'denied');
     expect(state.warning).toBe(
-      `the access list of the data directory ${dir} could not be set (icacls failed: Access is denied.); make it readable by the service account only: icacls ${dir} /inheritance:r /grant:r "*${ME}:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F"`,
+      `the access list of the data directory ${dir} could not be set (icacls failed: Access is denied.); make it readable by the service account only: icacls ${made} /inheritance:r /grant:r "*${ME}:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F"`,
     );
   });
 

@@ -11,7 +11,6 @@
  * its first write; when the in-memory file lacks the room, the connection reopens the same
  * committed image with the room after it (db-file.ts tells why that matters).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../../../../shared/result';
@@ -24,6 +23,7 @@ import { fileHeaderProblem } from './db-check';
 import { loadDatabase } from './db-load';
 import { type LockOptions, acquireWriterLock } from './writer-lock';
 import { Sql } from './sql';
+import { makePrivateDir } from '../../private-dir';
 
 /** The body of a transaction: synchronous, given the statements helper and the commit's time. */
 export type TxBody<T> = (sql: Sql, now: string) => T;
@@ -101,7 +101,7 @@ export class DbConnection {
   /** Opens (and on first use creates, or migrates) the database. */
   static async open(opts: ConnectionOptions): Promise<DbConnection> {
     const SQL = await loadSqlJs(opts.wasmPath);
-    fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 }); // the data directory: owner-only
+    makePrivateDir(path.dirname(opts.file)); // the data directory: owner-only
     const loaded = loadDatabase(SQL, opts.file, loadOptions(opts));
     const conn = new DbConnection(
       SQL,
