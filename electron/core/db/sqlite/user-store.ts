@@ -30,55 +30,74 @@ function byUser<T>(rows: [number, T][]): Map<number, T[]> {
   return out;
 }
 
-/** Addresses of all users (or one), in their order: the primary key's order, no sort needed. */
-function addresses(sql: Sql, id?: number): Map<number, string[]> {
+/** Which users a load reads: all, or the ones with these ids (one, or a page's). */
+interface Chosen {
+  /** `WHERE col IN (?, …)`, or nothing for all. */
+  readonly where: (col: string) => string;
+  readonly params: number[];
+}
+
+function chosen(id: number | readonly number[] | undefined): Chosen {
+  if (id === undefined) return { where: () => '', params: [] };
+  const ids = typeof id === 'number' ? [id] : [...id];
+  const marks = ids.map(() => '?').join(', ');
+  return { where: (col) => `WHERE ${col} IN (${marks})`, params: ids };
+}
+
+/** Addresses of all users (or the chosen), in their order: the primary key's order, no sort needed. */
+function addresses(sql: Sql, which: Chosen): Map<number, string[]> {
   return byUser(
     jsonRows<[number, string]>(
       sql,
-      `SELECT json_group_array(json_array(user_id, address)) FROM user_emails ${id === undefined ? '' : 'WHERE user_id = ?'}`,
-      id === undefined ? [] : [id],
+      `SELECT json_group_array(json_array(user_id, address)) FROM user_emails ${which.where('user_id')}`,
+      which.params,
     ),
   );
 }
 
 type UserRow = [number, string, string, Authentication, number, number];
 
-/** Users (all, or the one with `id`) in user-name order, with addresses, privileges, access and counts. */
-export function loadUsers(sql: Sql, id?: number): UserRecord[] {
-  const one = id === undefined ? [] : [id];
-  const where = (col: string) => (id === undefined ? '' : `WHERE ${col} = ?`);
+/**
+ * Users (all, or those with the ids given: one, or a page's) in user-name order, with addresses,
+ * privileges, access and counts: five queries, however many users.
+ */
+export function loadUsers(sql: Sql, id?: number | readonly number[]): UserRecord[] {
+  const which = chosen(id);
+  if (which.params.length === 0 && id !== undefined) return [];
   const users = jsonRows<UserRow>(
     sql,
     `SELECT json_group_array(json_array(id, user_name, full_name, authentication, password_hash IS NOT NULL, built_in) ORDER BY user_name COLLATE NOCASE, id)
-     FROM users ${where('id')}`,
-    one,
+     FROM users ${which.where('id')}`,
+    which.params,
   );
-  const emails = addresses(sql, id);
+  const emails = addresses(sql, which);
   const privileges = byUser(
     jsonRows<[number, Privilege]>(
       sql,
-      `SELECT json_group_array(json_array(user_id, privilege)) FROM user_privileges ${where('user_id')}`,
-      one,
+      `SELECT json_group_array(json_array(user_id, privilege)) FROM user_privileges ${which.where('user_id')}`,
+      which.params,
     ),
   );
   const access = byUser(
     jsonRows<[number, [string, number, number, number]]>(
       sql,
       `SELECT json_group_array(json_array(a.user_id, json_array(f.name, a.can_read, a.can_write, a.can_delete)) ORDER BY f.name COLLATE NOCASE)
-       FROM folder_access a JOIN folders f ON f.id = a.folder_id ${where('a.user_id')}`,
-      one,
+       FROM folder_access a JOIN folders f ON f.id = a.folder_id ${which.where('a.user_id')}`,
+      which.params,
     ),
   );
-  // One user (a logon, an edit): its own folders' messages through the indexes, never a count of
-  // the whole archive's messages.
+  // Chosen users (a logon, an edit, a page): their own folders' messages through the indexes,
+  // never a count of the whole archive's messages.
   const counts = new Map(
     jsonRows<[number, number]>(
       sql,
       id === undefined
         ? `SELECT json_group_array(json_array(f.owner_id, c)) FROM (SELECT folder_id, count(*) AS c FROM messages GROUP BY folder_id) m
            JOIN folders f ON f.id = m.folder_id WHERE f.owner_id IS NOT NULL`
-        : `SELECT json_array(json_array(?, (SELECT count(*) FROM folders f JOIN messages m ON m.folder_id = f.id WHERE f.owner_id = ?)))`,
-      id === undefined ? [] : [id, id],
+        : `SELECT json_group_array(json_array(owner_id, c)) FROM (
+             SELECT f.owner_id, count(*) AS c FROM folders f JOIN messages m ON m.folder_id = f.id
+             ${which.where('f.owner_id')} GROUP BY f.owner_id)`,
+      which.params,
     ),
   );
   return users.map(([uid, userName, fullName, authentication, hasPassword, builtIn]) => ({

@@ -16,6 +16,11 @@ export function sqliteUsersPage(sql: Sql, q: UsersPageQuery): UsersPage {
       q.offset,
     ])
     .map((r) => num(r[0]));
-  const rows = ids.flatMap((id) => loadUsers(sql, id)).map(pageRow);
+  // The page's users in one load, put back in the page's order.
+  const byId = new Map(loadUsers(sql, ids).map((u) => [u.id, u]));
+  const rows = ids.flatMap((id) => {
+    const u = byId.get(id);
+    return u ? [pageRow(u)] : [];
+  });
   return { rows, total, all };
 }
