@@ -256,14 +256,21 @@ describe('createAuthenticator', () => {
     expect(sleeps).toEqual([1000, 2000]);
   });
 
-  it('network trouble does not count as a failed password', async () => {
-    const { auth, sleeps } = setup({
-      users: [ds('frank@c.test')],
-      imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
-      deps: { throttle: { freeFailures: 1 } },
-    });
-    for (let i = 0; i < 5; i++) await auth.authenticate('frank@c.test', SECRET);
-    expect(sleeps).toEqual([]);
+  it('MDaemon down counts like any refused password: the slowdown tells a Directory Services user from nobody', async () => {
+    const sleepsOf = async (name: string) => {
+      const { auth, sleeps } = setup({
+        users: [ds('frank@c.test')],
+        imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
+        deps: { throttle: { freeFailures: 1 }, failureFloorMs: 0 },
+      });
+      const reasons = [];
+      for (let i = 0; i < 12; i++)
+        reasons.push((await auth.authenticate(name, SECRET, { clientAddress: '192.0.2.7' })).ok);
+      return { sleeps, reasons };
+    };
+    const frank = await sleepsOf('frank@c.test');
+    expect(frank.sleeps.length).toBeGreaterThan(0);
+    expect(frank).toEqual(await sleepsOf('nobody@c.test'));
   });
 
   it('never logs or returns the password', async () => {
