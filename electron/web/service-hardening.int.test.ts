@@ -112,6 +112,17 @@ describe('a fresh service (first start)', () => {
     expect(Date.now() - started).toBeLessThan(8000);
   }, 30_000);
 
+  it('closes a socket whose session ended (log off) once it stays idle, like an anonymous one', async () => {
+    const cookie = await logOn(service, 'admin', ADMIN_PW);
+    const page = await openBridge(service, { cookie });
+    // Past one idle time logged on: the socket stays.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(page.ws.readyState).toBe(page.ws.OPEN);
+    await callHttp(service, 'auth:logoff', {}, cookie);
+    const closed = await Promise.race([page.closed(), new Promise((r) => setTimeout(() => r('still open'), 6000))]);
+    expect(closed).toBe(1008);
+  }, 30_000);
+
   it('answers "busy" to an anonymous flood of calls on one socket', async () => {
     const bridge = await openBridge(service);
     const answers = await Promise.all(Array.from({ length: 60 }, () => bridge.call('app:info')));

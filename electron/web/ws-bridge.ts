@@ -241,13 +241,16 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     };
 
     // An anonymous socket on the network making no call is closed after the idle time; the page
-    // opens a new one when it needs it.
+    // opens a new one when it needs it. A logged-on socket is looked at again each idle time, so
+    // one whose session ended (log off, expiry, deletion) is closed like an anonymous one.
     let idle: NodeJS.Timeout | undefined;
     const armIdle = () => {
       if (policy.kind !== 'network' || !deps.idleMs) return;
       clearTimeout(idle);
       idle = setTimeout(() => {
-        if (!session.user && !closed) ws.close(1008, 'no logon: idle connection closed');
+        if (closed) return;
+        if (session.user) armIdle();
+        else ws.close(1008, 'no logon: idle connection closed');
       }, deps.idleMs).unref();
     };
     armIdle();
