@@ -175,18 +175,23 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
   function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
     const url = splitTarget(req.url);
     const port = deps.port();
-    if (!url) return refuse(socket, 400, 'Bad Request');
-    if (url.path !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
-    if (!hostAllowed(policy, port, req.headers.host)) return refuse(socket, 421, 'Misdirected Request');
+    // Every refused upgrade: one line (rate-limited), like every other bad request.
+    const refused = (status: number, text: string) => {
+      log('warn', `WebSocket upgrade from ${clientAddressOf(req)} refused: ${status} ${printable(req.url ?? '')}`);
+      refuse(socket, status, text);
+    };
+    if (!url) return refused(400, 'Bad Request');
+    if (url.path !== BRIDGE_PATH) return refused(404, 'Not Found');
+    if (!hostAllowed(policy, port, req.headers.host)) return refused(421, 'Misdirected Request');
     const { id, bearer } = sessionIdOf(req, policy);
     const origin = req.headers.origin;
     if (policy.kind === 'loopback') {
       if (!originAllowed(policy, port, origin) || !sameToken(url.query.get('token'), policy.token)) {
-        return refuse(socket, 403, 'Forbidden');
+        return refused(403, 'Forbidden');
       }
     } else if (origin !== undefined ? !originAllowed(policy, port, origin) : !bearer) {
       // A browser always sends Origin; only a non-browser client with a bearer may leave it out.
-      return refuse(socket, 403, 'Forbidden');
+      return refused(403, 'Forbidden');
     }
     const address = clientAddressOf(req);
     const accept = () => {
