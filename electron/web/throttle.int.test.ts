@@ -108,6 +108,21 @@ describe('the logon throttle', () => {
     expect(stranger.answer).toMatchObject({ ok: true });
   }, 180_000);
 
+  it("guesses from admin's own address (one NAT, a proxy on the host) do not lock admin out of its known device", async () => {
+    const here = '127.0.0.10';
+    const first = await logonFrom(here, 'admin', ADMIN_PW);
+    const device = first.cookies.find((c) => c.startsWith('__Host-mdsync_device='))!.split(';')[0];
+    // Someone else behind the same address: guesses for admin, then a spray of names.
+    await Promise.all(Array.from({ length: 12 }, (_, i) => logonFrom(here, 'admin', `Guess-${i}-nat`)));
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(Array.from({ length: 15 }, (_, i) => logonFrom(here, `spray-${round}-${i}`, 'Guess-nat')));
+    }
+    expect(log()).toMatch(/logons from 127\.0\.0\.10 locked for 5 minutes/);
+    expect((await logonFrom(here, 'admin', ADMIN_PW)).answer).toMatchObject({ ok: false, reason: 'lockedOut' });
+    const mine = await logonFrom(here, 'admin', ADMIN_PW, device);
+    expect(mine.answer).toMatchObject({ ok: true });
+  }, 120_000);
+
   it('a Directory Services user while MDaemon cannot check is slowed down like an unknown name: the throttle tells nothing', async () => {
     const args = ['users', 'add', 'dave', '--auth', 'directoryServices', '--email', 'dave@example.com'];
     expect(cli([...args, '--privilege', 'login', '--data-dir', dataDir]).status).toBe(0);

@@ -250,10 +250,16 @@ describe('createAuthenticator', () => {
     await auth.authenticate('anna', 'x');
     await auth.authenticate('anna', 'x');
     expect(sleeps).toEqual([1000]);
-    // From a known device the user name's count is skipped; the success resets this pair's.
-    expect((await auth.authenticate('anna', SECRET, { trustedDevice: true })).ok).toBe(true);
-    await auth.authenticate('anna', 'x', { trustedDevice: true });
-    expect(sleeps).toEqual([1000, 2000]);
+    // From a known device the user name's count and the others' at its address are skipped…
+    const device = { trustedDevice: true };
+    expect((await auth.authenticate('anna', SECRET, device)).ok).toBe(true);
+    expect(sleeps).toEqual([1000]);
+    // …not its own failures; its success resets them.
+    for (let i = 0; i < 3; i++) await auth.authenticate('anna', 'x', device);
+    expect(sleeps).toEqual([1000, 1000]);
+    expect((await auth.authenticate('anna', SECRET, device)).ok).toBe(true);
+    await auth.authenticate('anna', 'x', device);
+    expect(sleeps).toEqual([1000, 1000, 2000]);
   });
 
   it('MDaemon down counts like any refused password: the slowdown tells a Directory Services user from nobody', async () => {
