@@ -326,6 +326,29 @@ describe('createAuthenticator', () => {
     expect(await mine).toMatchObject({ ok: true });
   });
 
+  it("strangers filling their address's places in flight do not hold up a known device there", async () => {
+    let open!: () => void;
+    const gateOpen = new Promise<void>((r) => (open = r));
+    const { auth } = setup({
+      users: [await integrated('anna')],
+      deps: {
+        inFlight: { perAddress: 2, perUserName: 1 },
+        gate: new CheckGate(8, 8),
+        verifyPassword: async (hash, pw) => {
+          await gateOpen;
+          return hash === `fake$${pw}`;
+        },
+      },
+    });
+    const nat = { clientAddress: '10.0.0.4' };
+    const strangers = [auth.authenticate('x1', 'guess', nat), auth.authenticate('x2', 'guess', nat)];
+    expect(await auth.authenticate('anna', SECRET, nat)).toMatchObject({ reason: 'busy' });
+    const mine = auth.authenticate('anna', SECRET, { ...nat, trustedDevice: true });
+    open();
+    expect(await mine).toMatchObject({ ok: true });
+    await Promise.all(strangers);
+  });
+
   it('50 users logging on at once from one address with the right password are never locked out', async () => {
     const waiting: Array<() => void> = [];
     const users = Array.from({ length: 50 }, (_, i) => ds(`ds${i}@b.test`));

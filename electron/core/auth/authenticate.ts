@@ -235,7 +235,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const here = origin.clientAddress ? clientKey(origin.clientAddress) : '';
     const nameSlot = origin.trustedDevice ? `device:${nameKey(name)}|${here}` : `user:${nameKey(name)}`;
     const pair = `${nameSlot}|${here}`;
-    const slots: [string, number][] = addressSlot ? [[addressSlot, limits.perAddress]] : [];
+    // A known device has its own place (one per user name there), not one of its address's: others
+    // behind the same address cannot hold it up.
+    const slots: [string, number][] = addressSlot && !origin.trustedDevice ? [[addressSlot, limits.perAddress]] : [];
     slots.push([nameSlot, limits.perUserName]);
     const taken = inFlight.tryTake(slots);
     if ('full' in taken) {
