@@ -7,9 +7,8 @@
  * at all is only told once the password was right. The administrator's log says what really happened.
  *
  * Work is bounded: each attempt is reserved before its check (logon-throttle.ts), at most one
- * check runs per user name (a known-good device aside; a delay after failures is waited out
- * holding only the attempt's place for its name at its address) and 16 per address — more answer
- * "busy, try again in N s" at once — and every check passes a global CheckGate: stored-hash checks (scrypt)
+ * check runs per user name (a known-good device aside) and 16 per address — more answer "busy,
+ * try again in N s" at once — and every check passes a global CheckGate: stored-hash checks (scrypt)
  * about twice the cores with a short queue, which is what bounds the CPU; IMAP checks, which mostly
  * wait on MDaemon, 8 per core (16 to 64). The per-address bound only stops one address
  * from taking every place: it is well above the gate so that an office behind one NAT address,
@@ -138,16 +137,6 @@ function callerMessage(reason: LogonFailure): string {
   }
 }
 
-/** The user name's place again after a delay, waiting a little: a running check holds it for about the time floor. */
-async function retake(inFlight: InFlight, slot: [string, number]): Promise<{ release: () => void } | null> {
-  for (let tries = 0; tries < 20; tries++) {
-    const taken = inFlight.tryTake([slot]);
-    if (!('full' in taken)) return taken;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return null;
-}
-
 /** What a check found: right, or why not (for the log only; the caller hears "invalid", the throttle counts it). */
 type Verdict = { right: true } | { right: false; why: string };
 
@@ -246,42 +235,29 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const here = origin.clientAddress ? clientKey(origin.clientAddress) : '';
     const nameSlot = origin.trustedDevice ? `device:${nameKey(name)}|${here}` : `user:${nameKey(name)}`;
     const pair = `${nameSlot}|${here}`;
-    // The pair's place is held through the attempt's delay and its check, the user name's only
-    // through the check, so that a stranger waiting out a delay does not keep the name busy. A
-    // known device has its own places, none of its address's: others there cannot hold it up.
-    const pairSlot = `pair:${pair}`;
-    const base = inFlight.tryTake(
-      addressSlot && !origin.trustedDevice
-        ? [
-            [pairSlot, 1],
-            [addressSlot, limits.perAddress],
-          ]
-        : [[pairSlot, 1]],
-    );
-    const nameTaken = 'full' in base ? null : inFlight.tryTake([[nameSlot, limits.perUserName]]);
-    if ('full' in base || !nameTaken || 'full' in nameTaken) {
-      if (!('full' in base)) base.release();
+    // A known device has its own place (one per user name there), not one of its address's: others
+    // behind the same address cannot hold it up.
+    const slots: [string, number][] = addressSlot && !origin.trustedDevice ? [[addressSlot, limits.perAddress]] : [];
+    slots.push([nameSlot, limits.perUserName]);
+    const taken = inFlight.tryTake(slots);
+    if ('full' in taken) {
       // A parallel attempt of the same user name at the same address waits for that check's
       // verdict: counted with it if that password was wrong (a flood of guesses is a flood of
       // guesses), forgotten if it was right (a double click).
       const running = alongside.get(pair);
-      if ('full' in base && base.full === pairSlot && running) running.count++;
+      if (taken.full === nameSlot && running) running.count++;
       deps.log(
         'info',
         `${what} of ${quote(name)}${from(origin)} refused at once: another check of it or its address is running`,
       );
       return busy(1);
     }
-    const baseHeld = base;
-    let nameHeld: { release: () => void } | null = nameTaken;
     const mine = { count: 0 };
     const own = !alongside.has(pair);
     if (own) alongside.set(pair, mine);
     const release = () => {
       if (own) alongside.delete(pair);
-      nameHeld?.release();
-      nameHeld = null;
-      baseHeld.release();
+      taken.release();
     };
     let reserved: Awaited<ReturnType<LogonThrottle['reserve']>>;
     try {
@@ -314,18 +290,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           'info',
           `${what} of ${quote(name)}${from(origin)} delayed ${reserved.delayMs} ms after repeated failures`,
         );
-        nameHeld.release();
-        nameHeld = null;
         await deps.sleep(reserved.delayMs);
-        nameHeld = await retake(inFlight, [nameSlot, limits.perUserName]);
-        if (!nameHeld) {
-          await reserved.released();
-          deps.log(
-            'info',
-            `${what} of ${quote(name)}${from(origin)} refused after its delay: another check is running`,
-          );
-          return busy(1);
-        }
       }
       const started = deps.now();
       const user = name === '' ? null : await deps.findUser(name);
