@@ -187,6 +187,19 @@ describe('a service on an existing data directory', () => {
     expect(service.output()).not.toMatch(/one-time code/);
   });
 
+  it('closes an anonymous socket at its first large message, before parsing it; a logged-on one may send it', async () => {
+    const large = { padding: 'x'.repeat(100_000) };
+    const anonymous = await openBridge(service);
+    anonymous.ws.send(JSON.stringify({ id: 1, channel: 'app:info', input: large }));
+    const closed = await Promise.race([anonymous.closed(), new Promise((r) => setTimeout(() => r('open'), 5000))]);
+    expect(closed).toBe(1009);
+    const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });
+    expect(await bob.call('app:info', large)).toMatchObject({ ok: false, error: { code: 'badInput' } });
+    bob.ws.close();
+    const log = fs.readFileSync(path.join(dataDir, 'mdsync.log'), 'utf8');
+    expect(log).toMatch(/WebSocket from 127\.0\.0\.1 closed: a message of \d+ bytes before logon/);
+  });
+
   it('tells a plain user nothing about the machine either', async () => {
     const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });
     expect(await bob.call('app:info')).toMatchObject({ ok: true, value: { dataDir: '', platform: '' } });

@@ -62,6 +62,12 @@ interface CallLimits {
 export const ANONYMOUS_CALL_LIMITS: CallLimits = { burst: 20, perSecond: 2, inFlight: 2, queued: 8 };
 /** A logged-on page (or browser mode's one person). */
 export const USER_CALL_LIMITS: CallLimits = { burst: 200, perSecond: 50, inFlight: 8, queued: 256 };
+/**
+ * The largest message a socket without a logon may send on the network (its calls are tiny): a
+ * larger one closes it before any parsing, so that strangers cannot make the service parse
+ * megabytes of JSON.
+ */
+export const ANONYMOUS_MAX_MESSAGE_BYTES = 16 * 1024;
 /** Refused calls in a row after which the socket is closed. */
 const MAX_REFUSED_IN_A_ROW = 50;
 
@@ -280,6 +286,10 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     const onMessage = (data: unknown, isBinary: boolean) => {
       armIdle();
       if (isBinary) return violation(1003, 'a binary message (calls are JSON text)');
+      const size = Buffer.isBuffer(data) ? data.length : String(data).length;
+      if (policy.kind === 'network' && !session.user && size > ANONYMOUS_MAX_MESSAGE_BYTES) {
+        return violation(1009, `a message of ${size} bytes before logon`);
+      }
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
       let call: BridgeCall;
       try {
