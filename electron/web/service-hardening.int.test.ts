@@ -76,7 +76,10 @@ describe('a fresh service (first start)', () => {
   });
 
   it('sets the first admin password only with the one-time code printed on the console, which the log never has', async () => {
-    const m = /the one-time code ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/.exec(service.output());
+    // The code's line follows the ready line: wait for it.
+    const codeLine = /the one-time code ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/;
+    for (let i = 0; i < 100 && !codeLine.test(service.output()); i++) await new Promise((r) => setTimeout(r, 50));
+    const m = codeLine.exec(service.output());
     expect(m, service.output()).not.toBeNull();
     const code = m![1]!;
     const without = await callHttp(service, 'auth:setup-admin', { password: ADMIN_PW });
