@@ -111,8 +111,8 @@ async function readCall(
 ): Promise<BridgeCall | null> {
   const body = await readBody(req, MAX_CALL_BYTES);
   if (body === null) {
-    res.writeHead(413, { ...headers, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-    res.end('the body is too large\n');
+    res.setHeader('connection', 'close');
+    deny(413, 'the body is too large');
     req.destroy();
     return null;
   }

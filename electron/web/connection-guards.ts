@@ -63,6 +63,12 @@ export function guardConnections(server: http.Server, opts: ConnectionBounds): v
     }
     socket.destroy();
   });
+  // CONNECT (a proxy's method, no route here): one line and a 405, the connection closed.
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
+    const address = proxiedAddress(socket) ?? socket.remoteAddress ?? 'unknown';
+    log('warn', `405 for ${address}: ${printable(`CONNECT ${req.url ?? ''}`)}: method not allowed`);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   // A plain-HTTP request (or a scanner, or a client offering only refused suites) on the TLS port:
   // the handshake fails, nothing is served.
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {

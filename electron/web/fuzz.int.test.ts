@@ -317,6 +317,34 @@ describe('the network service under malformed input', () => {
   }, 120_000);
 });
 
+describe('the network service logs what it refuses', () => {
+  let service: ServiceProcess;
+  let target: Target;
+  beforeAll(async () => {
+    service = await startService(prepareDataDir('Admin-Pass-1 fuzz', 'Bob-Pass-1 fuzz'));
+    target = tlsTarget(service.port, pinned(service));
+  }, 120_000);
+  afterAll(async () => {
+    expect(await service?.stop('SIGTERM')).toBe(0);
+    if (service) fs.rmSync(service.dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('logs one line for a body too large, a refused upgrade and CONNECT, as for every bad request', async () => {
+    const log = () => fs.readFileSync(path.join(service.dataDir, 'mdsync.log'), 'utf8');
+    const big = 'x'.repeat(70 * 1024);
+    expect(
+      (await post(JSON.stringify({ id: 1, channel: 'auth:logon', input: { userName: big } }))(target)).status,
+    ).toBe(413);
+    const upgrade = `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n`;
+    expect((await sendRaw(target, `GET /elsewhere HTTP/1.1\r\n${head(target, upgrade)}\r\n`)).status).toBe(404);
+    expect((await sendRaw(target, `CONNECT 127.0.0.1:22 HTTP/1.1\r\n${head(target)}\r\n`)).status).toBe(405);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(log()).toMatch(/413 for 127\.0\.0\.1: POST \/api\/call: the body is too large/);
+    expect(log()).toMatch(/WebSocket upgrade from 127\.0\.0\.1 refused: 404 .*\/elsewhere/);
+    expect(log()).toMatch(/405 for 127\.0\.0\.1: CONNECT 127\.0\.0\.1:22/);
+  });
+});
+
 describe('browser mode under malformed input', () => {
   let child: ChildProcess;
   let target: Target;

@@ -76,7 +76,10 @@ describe('a fresh service (first start)', () => {
   });
 
   it('sets the first admin password only with the one-time code printed on the console, which the log never has', async () => {
-    const m = /the one-time code ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/.exec(service.output());
+    // The code's line follows the ready line: wait for it.
+    const codeLine = /the one-time code ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/;
+    for (let i = 0; i < 100 && !codeLine.test(service.output()); i++) await new Promise((r) => setTimeout(r, 50));
+    const m = codeLine.exec(service.output());
     expect(m, service.output()).not.toBeNull();
     const code = m![1]!;
     const without = await callHttp(service, 'auth:setup-admin', { password: ADMIN_PW });
@@ -110,6 +113,17 @@ describe('a fresh service (first start)', () => {
     expect(await bridge.closed()).toBe(1008);
     expect(await closedWithin(idleTls, 6000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(8000);
+  }, 30_000);
+
+  it('closes a socket whose session ended (log off) once it stays idle, like an anonymous one', async () => {
+    const cookie = await logOn(service, 'admin', ADMIN_PW);
+    const page = await openBridge(service, { cookie });
+    // Past one idle time logged on: the socket stays.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(page.ws.readyState).toBe(page.ws.OPEN);
+    await callHttp(service, 'auth:logoff', {}, cookie);
+    const closed = await Promise.race([page.closed(), new Promise((r) => setTimeout(() => r('still open'), 6000))]);
+    expect(closed).toBe(1008);
   }, 30_000);
 
   it('answers "busy" to an anonymous flood of calls on one socket', async () => {
@@ -184,6 +198,19 @@ describe('a service on an existing data directory', () => {
       expect(service.output()).not.toMatch(/MDSYNC_SHARE_PASSWORD/);
     },
   );
+
+  it('closes an anonymous socket at its first large message, before parsing it; a logged-on one may send it', async () => {
+    const large = { padding: 'x'.repeat(100_000) };
+    const anonymous = await openBridge(service);
+    anonymous.ws.send(JSON.stringify({ id: 1, channel: 'app:info', input: large }));
+    const closed = await Promise.race([anonymous.closed(), new Promise((r) => setTimeout(() => r('open'), 5000))]);
+    expect(closed).toBe(1009);
+    const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });
+    expect(await bob.call('app:info', large)).toMatchObject({ ok: false, error: { code: 'badInput' } });
+    bob.ws.close();
+    const log = fs.readFileSync(path.join(dataDir, 'mdsync.log'), 'utf8');
+    expect(log).toMatch(/WebSocket from 127\.0\.0\.1 closed: a message of \d+ bytes before logon/);
+  });
 
   it('tells a plain user nothing about the machine either', async () => {
     const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });

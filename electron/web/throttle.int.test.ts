@@ -108,6 +108,42 @@ describe('the logon throttle', () => {
     expect(stranger.answer).toMatchObject({ ok: true });
   }, 180_000);
 
+  it("guesses from admin's own address (one NAT, a proxy on the host) do not lock admin out of its known device", async () => {
+    const here = '127.0.0.10';
+    const first = await logonFrom(here, 'admin', ADMIN_PW);
+    const device = first.cookies.find((c) => c.startsWith('__Host-mdsync_device='))!.split(';')[0];
+    // Someone else behind the same address: guesses for admin, then a spray of names.
+    await Promise.all(Array.from({ length: 12 }, (_, i) => logonFrom(here, 'admin', `Guess-${i}-nat`)));
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(Array.from({ length: 15 }, (_, i) => logonFrom(here, `spray-${round}-${i}`, 'Guess-nat')));
+    }
+    expect(log()).toMatch(/logons from 127\.0\.0\.10 locked for 5 minutes/);
+    expect((await logonFrom(here, 'admin', ADMIN_PW)).answer).toMatchObject({ ok: false, reason: 'lockedOut' });
+    const mine = await logonFrom(here, 'admin', ADMIN_PW, device);
+    expect(mine.answer).toMatchObject({ ok: true });
+  }, 120_000);
+
+  it('a Directory Services user while MDaemon cannot check is slowed down like an unknown name: the throttle tells nothing', async () => {
+    const args = ['users', 'add', 'dave', '--auth', 'directoryServices', '--email', 'dave@example.com'];
+    expect(cli([...args, '--privilege', 'login', '--data-dir', dataDir]).status).toBe(0);
+    // No MDaemon IMAP server is configured: dave's password cannot be checked, and nobody-here is nobody.
+    const guesses = (name: string, from: string) =>
+      (async () => {
+        const reasons: (string | undefined)[] = [];
+        for (let i = 0; i < 5; i++) reasons.push((await logonFrom(from, name, `Guess-${i}-oracle`)).answer.reason);
+        return reasons;
+      })();
+    const [dave, nobody] = await Promise.all([guesses('dave', '127.0.0.7'), guesses('nobody-here', '127.0.0.8')]);
+    expect(dave).toEqual(nobody);
+    const delays = (name: string) =>
+      log().match(new RegExp(`logon of "${name}" from 127\\.0\\.0\\.\\d delayed \\d+ ms`, 'g'));
+    expect(delays('nobody-here')?.length).toBeGreaterThan(0);
+    expect(delays('dave')?.map((l) => l.replace('dave', 'nobody-here').replace('.7 ', '.8 '))).toEqual(
+      delays('nobody-here'),
+    );
+    expect(log()).toMatch(/logon refused for "dave" from 127\.0\.0\.7: Directory Services user, but no MDaemon/);
+  }, 120_000);
+
   it('auth:change-password is throttled and logged like a logon', async () => {
     const args = ['users', 'set-privileges', 'bob', '--privilege', 'login', '--privilege', 'changePassword'];
     expect(cli([...args, '--data-dir', dataDir]).status).toBe(0);

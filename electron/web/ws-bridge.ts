@@ -62,6 +62,12 @@ interface CallLimits {
 export const ANONYMOUS_CALL_LIMITS: CallLimits = { burst: 20, perSecond: 2, inFlight: 2, queued: 8 };
 /** A logged-on page (or browser mode's one person). */
 export const USER_CALL_LIMITS: CallLimits = { burst: 200, perSecond: 50, inFlight: 8, queued: 256 };
+/**
+ * The largest message a socket without a logon may send on the network (its calls are tiny): a
+ * larger one closes it before any parsing, so that strangers cannot make the service parse
+ * megabytes of JSON.
+ */
+export const ANONYMOUS_MAX_MESSAGE_BYTES = 16 * 1024;
 /** Refused calls in a row after which the socket is closed. */
 const MAX_REFUSED_IN_A_ROW = 50;
 
@@ -175,18 +181,23 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
   function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
     const url = splitTarget(req.url);
     const port = deps.port();
-    if (!url) return refuse(socket, 400, 'Bad Request');
-    if (url.path !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
-    if (!hostAllowed(policy, port, req.headers.host)) return refuse(socket, 421, 'Misdirected Request');
+    // Every refused upgrade: one line (rate-limited), like every other bad request.
+    const refused = (status: number, text: string) => {
+      log('warn', `WebSocket upgrade from ${clientAddressOf(req)} refused: ${status} ${printable(req.url ?? '')}`);
+      refuse(socket, status, text);
+    };
+    if (!url) return refused(400, 'Bad Request');
+    if (url.path !== BRIDGE_PATH) return refused(404, 'Not Found');
+    if (!hostAllowed(policy, port, req.headers.host)) return refused(421, 'Misdirected Request');
     const { id, bearer } = sessionIdOf(req, policy);
     const origin = req.headers.origin;
     if (policy.kind === 'loopback') {
       if (!originAllowed(policy, port, origin) || !sameToken(url.query.get('token'), policy.token)) {
-        return refuse(socket, 403, 'Forbidden');
+        return refused(403, 'Forbidden');
       }
     } else if (origin !== undefined ? !originAllowed(policy, port, origin) : !bearer) {
       // A browser always sends Origin; only a non-browser client with a bearer may leave it out.
-      return refuse(socket, 403, 'Forbidden');
+      return refused(403, 'Forbidden');
     }
     const address = clientAddressOf(req);
     const accept = () => {
@@ -241,13 +252,16 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     };
 
     // An anonymous socket on the network making no call is closed after the idle time; the page
-    // opens a new one when it needs it.
+    // opens a new one when it needs it. A logged-on socket is looked at again each idle time, so
+    // one whose session ended (log off, expiry, deletion) is closed like an anonymous one.
     let idle: NodeJS.Timeout | undefined;
     const armIdle = () => {
       if (policy.kind !== 'network' || !deps.idleMs) return;
       clearTimeout(idle);
       idle = setTimeout(() => {
-        if (!session.user && !closed) ws.close(1008, 'no logon: idle connection closed');
+        if (closed) return;
+        if (session.user) armIdle();
+        else ws.close(1008, 'no logon: idle connection closed');
       }, deps.idleMs).unref();
     };
     armIdle();
@@ -272,6 +286,10 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     const onMessage = (data: unknown, isBinary: boolean) => {
       armIdle();
       if (isBinary) return violation(1003, 'a binary message (calls are JSON text)');
+      const size = Buffer.isBuffer(data) ? data.length : String(data).length;
+      if (policy.kind === 'network' && !session.user && size > ANONYMOUS_MAX_MESSAGE_BYTES) {
+        return violation(1009, `a message of ${size} bytes before logon`);
+      }
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
       let call: BridgeCall;
       try {

@@ -250,20 +250,33 @@ describe('createAuthenticator', () => {
     await auth.authenticate('anna', 'x');
     await auth.authenticate('anna', 'x');
     expect(sleeps).toEqual([1000]);
-    // From a known device the user name's count is skipped; the success resets this pair's.
-    expect((await auth.authenticate('anna', SECRET, { trustedDevice: true })).ok).toBe(true);
-    await auth.authenticate('anna', 'x', { trustedDevice: true });
-    expect(sleeps).toEqual([1000, 2000]);
+    // From a known device the user name's count and the others' at its address are skipped…
+    const device = { trustedDevice: true };
+    expect((await auth.authenticate('anna', SECRET, device)).ok).toBe(true);
+    expect(sleeps).toEqual([1000]);
+    // …not its own failures; its success resets them.
+    for (let i = 0; i < 3; i++) await auth.authenticate('anna', 'x', device);
+    expect(sleeps).toEqual([1000, 1000]);
+    expect((await auth.authenticate('anna', SECRET, device)).ok).toBe(true);
+    await auth.authenticate('anna', 'x', device);
+    expect(sleeps).toEqual([1000, 1000, 2000]);
   });
 
-  it('network trouble does not count as a failed password', async () => {
-    const { auth, sleeps } = setup({
-      users: [ds('frank@c.test')],
-      imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
-      deps: { throttle: { freeFailures: 1 } },
-    });
-    for (let i = 0; i < 5; i++) await auth.authenticate('frank@c.test', SECRET);
-    expect(sleeps).toEqual([]);
+  it('MDaemon down counts like any refused password: the slowdown tells a Directory Services user from nobody', async () => {
+    const sleepsOf = async (name: string) => {
+      const { auth, sleeps } = setup({
+        users: [ds('frank@c.test')],
+        imapResult: () => ({ ok: false, ms: 1, error: { code: 'network', message: 'down' } }),
+        deps: { throttle: { freeFailures: 1 }, failureFloorMs: 0 },
+      });
+      const reasons = [];
+      for (let i = 0; i < 12; i++)
+        reasons.push((await auth.authenticate(name, SECRET, { clientAddress: '192.0.2.7' })).ok);
+      return { sleeps, reasons };
+    };
+    const frank = await sleepsOf('frank@c.test');
+    expect(frank.sleeps.length).toBeGreaterThan(0);
+    expect(frank).toEqual(await sleepsOf('nobody@c.test'));
   });
 
   it('never logs or returns the password', async () => {
@@ -311,6 +324,29 @@ describe('createAuthenticator', () => {
     open();
     expect(await first).toMatchObject({ reason: 'invalidCredentials' });
     expect(await mine).toMatchObject({ ok: true });
+  });
+
+  it("strangers filling their address's places in flight do not hold up a known device there", async () => {
+    let open!: () => void;
+    const gateOpen = new Promise<void>((r) => (open = r));
+    const { auth } = setup({
+      users: [await integrated('anna')],
+      deps: {
+        inFlight: { perAddress: 2, perUserName: 1 },
+        gate: new CheckGate(8, 8),
+        verifyPassword: async (hash, pw) => {
+          await gateOpen;
+          return hash === `fake$${pw}`;
+        },
+      },
+    });
+    const nat = { clientAddress: '10.0.0.4' };
+    const strangers = [auth.authenticate('x1', 'guess', nat), auth.authenticate('x2', 'guess', nat)];
+    expect(await auth.authenticate('anna', SECRET, nat)).toMatchObject({ reason: 'busy' });
+    const mine = auth.authenticate('anna', SECRET, { ...nat, trustedDevice: true });
+    open();
+    expect(await mine).toMatchObject({ ok: true });
+    await Promise.all(strangers);
   });
 
   it('50 users logging on at once from one address with the right password are never locked out', async () => {

@@ -3,8 +3,8 @@
  *
  * The caller (the logon screen, `mdsync login`) learns only what a user may know: an unknown
  * user, a user without a password, a wrong password and an unreachable MDaemon get the same
- * answer after the same time floor, and whether a user may log on at all is only told once the
- * password was right. The administrator's log says what really happened.
+ * answer after the same time floor and count alike in the throttle, and whether a user may log on
+ * at all is only told once the password was right. The administrator's log says what really happened.
  *
  * Work is bounded: each attempt is reserved before its check (logon-throttle.ts), at most one
  * check runs per user name (a known-good device aside) and 16 per address — more answer "busy,
@@ -137,8 +137,8 @@ function callerMessage(reason: LogonFailure): string {
   }
 }
 
-/** What a check found: right, or why not (for the log only; the caller hears "invalid"). */
-type Verdict = { right: true } | { right: false; why: string; counts: boolean };
+/** What a check found: right, or why not (for the log only; the caller hears "invalid", the throttle counts it). */
+type Verdict = { right: true } | { right: false; why: string };
 
 /** Creates the authenticator; its throttle lives as long as it does. */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
@@ -176,31 +176,30 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
   async function check(user: AuthUser | null, name: string, password: string): Promise<Verdict> {
     if (name === '' || password === '' || /[\r\n\0]/.test(password)) {
-      return { right: false, why: name === '' ? 'no user name' : 'empty or malformed password', counts: true };
+      return { right: false, why: name === '' ? 'no user name' : 'empty or malformed password' };
     }
     // Unknown names cost no CPU: the time floor alone makes them answer like a real check.
-    if (!user) return { right: false, why: 'no such user', counts: true };
+    if (!user) return { right: false, why: 'no such user' };
     if (user.authentication === 'integrated') {
       if (user.passwordHash === null && !deps.verifyUserPassword) {
-        return { right: false, why: 'no password is set', counts: true };
+        return { right: false, why: 'no password is set' };
       }
       const right = deps.verifyUserPassword
         ? await deps.verifyUserPassword(user.userName, password)
         : await deps.verifyPassword(user.passwordHash ?? '', password);
       return right
         ? { right: true }
-        : { right: false, why: user.passwordHash === null ? 'no password is set' : 'wrong password', counts: true };
+        : { right: false, why: user.passwordHash === null ? 'no password is set' : 'wrong password' };
     }
     const settings = await deps.imapSettings();
     if (settings.host.trim() === '') {
-      return { right: false, why: 'Directory Services user, but no MDaemon IMAP server is configured', counts: false };
+      return { right: false, why: 'Directory Services user, but no MDaemon IMAP server is configured' };
     }
     const address = user.emailAddresses[0] ?? (user.userName.includes('@') ? user.userName : null);
     if (!address) {
       return {
         right: false,
         why: 'Directory Services user without an email address to log on to MDaemon with',
-        counts: false,
       };
     }
     const result = await checkImap(settings, address, password);
@@ -211,13 +210,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       return {
         right: false,
         why: `MDaemon refused the password for ${quote(address)}: ${detail}${LOG_APOP_HINT}`,
-        counts: true,
       };
     deps.log(
       code === 'config' ? 'error' : 'warn',
       `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
     );
-    return { right: false, why: `MDaemon could not check it (${code})`, counts: false };
+    return { right: false, why: `MDaemon could not check it (${code})` };
   }
 
   async function attempt(
@@ -237,7 +235,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const here = origin.clientAddress ? clientKey(origin.clientAddress) : '';
     const nameSlot = origin.trustedDevice ? `device:${nameKey(name)}|${here}` : `user:${nameKey(name)}`;
     const pair = `${nameSlot}|${here}`;
-    const slots: [string, number][] = addressSlot ? [[addressSlot, limits.perAddress]] : [];
+    // A known device has its own place (one per user name there), not one of its address's: others
+    // behind the same address cannot hold it up.
+    const slots: [string, number][] = addressSlot && !origin.trustedDevice ? [[addressSlot, limits.perAddress]] : [];
     slots.push([nameSlot, limits.perUserName]);
     const taken = inFlight.tryTake(slots);
     if ('full' in taken) {
@@ -312,21 +312,19 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return { ok: true, user };
       }
       const why = verdict.right ? 'no such user' : verdict.why;
-      if (verdict.right || verdict.counts) {
-        const lock = await reserved.failed(mine.count);
-        if (lock.lockedMs > 0) {
-          const key =
-            lock.lockedBy === 'address'
-              ? `logons from ${origin.clientAddress}`
-              : `logons of ${quote(name)}${from(origin)}`;
-          deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
-          deps.log('warn', `${key} locked for ${minutes(lock.lockedMs)} after repeated failures`);
-          const left = started + floorMs - deps.now();
-          if (left > 0) await deps.sleep(left);
-          return locked(lock.lockedMs);
-        }
-      } else {
-        await reserved.released();
+      // Every refusal counts, MDaemon down or not configured included: were those forgiven, the
+      // slowdown and the lock-out would tell a Directory Services user from an unknown name.
+      const lock = await reserved.failed(mine.count);
+      if (lock.lockedMs > 0) {
+        const key =
+          lock.lockedBy === 'address'
+            ? `logons from ${origin.clientAddress}`
+            : `logons of ${quote(name)}${from(origin)}`;
+        deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
+        deps.log('warn', `${key} locked for ${minutes(lock.lockedMs)} after repeated failures`);
+        const left = started + floorMs - deps.now();
+        if (left > 0) await deps.sleep(left);
+        return locked(lock.lockedMs);
       }
       deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
       // The same time floor for every refusal: unknown names, no password, Directory Services, MDaemon down.

@@ -42,6 +42,21 @@ describe('logon throttle', () => {
     expect(isLocked(await throttle.reserve({ userName: 'eve', clientAddress: '10.0.0.2' }))).toBe(true);
   });
 
+  it("a known device is counted apart at its address: others' guesses and sprays there do not lock it; its own do", async () => {
+    const { throttle, fail } = setup();
+    const nat = '10.0.0.9';
+    for (let i = 0; i < 12; i++) await fail({ userName: 'admin', clientAddress: nat });
+    for (let i = 0; i < 30; i++) await fail({ userName: `spray${i}`, clientAddress: nat });
+    expect(await throttle.reserve({ userName: 'admin', clientAddress: nat })).toMatchObject({ lockedBy: 'user' });
+    expect(await throttle.reserve({ userName: 'carol', clientAddress: nat })).toMatchObject({ lockedBy: 'address' });
+    const device = { userName: 'admin', clientAddress: nat, trustedDevice: true };
+    const clean = (await throttle.reserve(device)) as Reservation;
+    expect(clean.delayMs).toBe(0);
+    await clean.released();
+    for (let i = 0; i < DEFAULT_THROTTLE.lockoutFailures; i++) await fail(device);
+    expect(await throttle.reserve(device)).toMatchObject({ lockedBy: 'user' });
+  });
+
   it('attempts in flight from one address hold others back but never lock it; its failures do', async () => {
     const { throttle, fail } = setup();
     const at = (i: number) => ({ userName: `ds${i}`, clientAddress: '10.0.0.7' });
@@ -220,11 +235,16 @@ describe('logon throttle keys and precedence', () => {
     await r.released();
   });
 
-  it("a known device skips only the user name's slowdown, not its own pair's", async () => {
+  it("a known device skips the user name's slowdown and others' at its address, not its own", async () => {
     const { throttle, fail } = setup();
     const s = { userName: 'eve', clientAddress: '10.0.9.9' };
     for (let i = 0; i < 5; i++) await fail(s);
-    expect(delayOf(await throttle.reserve({ ...s, trustedDevice: true }))).toBe(4000);
+    const device = { ...s, trustedDevice: true };
+    const clean = (await throttle.reserve(device)) as Reservation;
+    expect(clean.delayMs).toBe(0);
+    await clean.released();
+    for (let i = 0; i < 5; i++) await fail(device);
+    expect(delayOf(await throttle.reserve(device))).toBe(4000);
   });
 
   it("reports the pair's lock-out when one failure fills both the pair and the address", async () => {

@@ -6,7 +6,8 @@
  * lock-out; per client address (IPv6 per /64) — more free failures (a NAT), then the same; and per
  * user name alone — only a bounded slowdown, never a lock-out, which a right password from a
  * known-good device skips. Guesses for `admin` from other addresses therefore cost the guessers,
- * not `admin` at its own address.
+ * not `admin` at its own address; a known-good device has its own count at its address, so
+ * guesses from the same address (one NAT, a proxy on the host) do not lock it out either.
  *
  * An attempt is *reserved* before the expensive check: kept apart from the failures, as an attempt
  * in flight, and settled after it (a failure when the password was wrong, forgotten otherwise).
@@ -83,7 +84,10 @@ export interface ThrottleSubject {
   readonly userName: string;
   /** The client's address; absent for local callers (the desktop app, the CLI). */
   readonly clientAddress?: string;
-  /** A right password from a known-good device skips the user name's slowdown. */
+  /**
+   * A known-good device of this user: skips the user name's slowdown, and is counted and locked
+   * apart from the others at its address.
+   */
   readonly trustedDevice?: boolean;
 }
 
@@ -138,6 +142,15 @@ export class LogonThrottle {
   private keys(s: ThrottleSubject): Key[] {
     const name = nameKey(s.userName);
     const addr = s.clientAddress ? clientKey(s.clientAddress) : 'local';
+    // A known-good device of this user is counted apart from everyone else at its address (one
+    // NAT, a reverse proxy on the host): their guesses and sprays neither slow nor lock it out,
+    // and its own failures still lock it after the same count.
+    if (s.trustedDevice) {
+      return [
+        { key: `ua:${name}|${addr}|device`, limits: this.opts, kind: 'user' },
+        { key: `user:${name}`, limits: this.opts.userName, kind: 'userName' },
+      ];
+    }
     const out: Key[] = [{ key: `ua:${name}|${addr}`, limits: this.opts, kind: 'user' }];
     if (s.clientAddress) out.push({ key: `addr:${addr}`, limits: this.opts.address, kind: 'address' });
     out.push({ key: `user:${name}`, limits: this.opts.userName, kind: 'userName' });
