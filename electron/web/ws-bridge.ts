@@ -70,6 +70,13 @@ export const USER_CALL_LIMITS: CallLimits = { burst: 200, perSecond: 50, inFligh
 export const ANONYMOUS_MAX_MESSAGE_BYTES = 16 * 1024;
 /** Refused calls in a row after which the socket is closed. */
 const MAX_REFUSED_IN_A_ROW = 50;
+/** Pings a client may send (ws answers each with a pong): a keep-alive needs one every few seconds. */
+export const PING_LIMITS = { burst: 10, perSecond: 1 } as const;
+/**
+ * Output a client may leave unread (answers, events, pongs) before its socket is dropped: a client
+ * that sends and never reads would otherwise have the service hold what it is owed in memory.
+ */
+export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 
 /** The client address of a request, as the log and the throttle see it. */
 export function clientAddressOf(req: http.IncomingMessage): string {
@@ -244,7 +251,17 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
     let inFlight = 0;
     let refusedInARow = 0;
     const queue: BridgeCall[] = [];
-    const send = (text: string) => out.send(text);
+    /** A client that does not read what it is sent: dropped at once (a close frame would wait behind the rest). */
+    const unread = (): boolean => {
+      if (ws.readyState !== ws.OPEN) return true; // gone already: nothing more is sent
+      if (ws.bufferedAmount <= MAX_UNREAD_BYTES) return false;
+      log('warn', `WebSocket from ${clientAddress} dropped: ${ws.bufferedAmount} bytes sent to it are unread`);
+      ws.terminate();
+      return true;
+    };
+    const send = (text: string) => {
+      if (!unread()) out.send(text);
+    };
     /** A client breaking the protocol: one line, the socket closed; the service goes on. */
     const violation = (code: number, why: string) => {
       log('warn', `WebSocket from ${clientAddress} closed: ${why}`);
@@ -320,6 +337,12 @@ export function attachBridge(server: http.Server, deps: BridgeDeps): WebSocketSe
       if (inFlight < limits.inFlight) run(call);
       else queue.push(call);
     };
+
+    const pings = new TokenBucket(PING_LIMITS.burst, PING_LIMITS.perSecond);
+    ws.on('ping', () => {
+      if (unread() || closed) return;
+      if (!pings.take()) violation(1008, 'too many pings');
+    });
 
     ws.on('message', (data, isBinary) => {
       try {
