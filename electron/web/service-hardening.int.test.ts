@@ -70,7 +70,10 @@ describe('a fresh service (first start)', () => {
   it('tells an anonymous caller nothing about the machine', async () => {
     const bridge = await openBridge(service);
     const info = await bridge.call('app:info');
-    expect(info).toMatchObject({ ok: true, value: { dataDir: '', platform: '', needsAdminPassword: true } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { dataDir: '', platform: '', version: '', needsAdminPassword: true },
+    });
     expect(JSON.stringify(info)).not.toContain(service.dataDir);
     bridge.ws.close();
   });
@@ -214,7 +217,10 @@ describe('a service on an existing data directory', () => {
 
   it('tells a plain user nothing about the machine either', async () => {
     const bob = await openBridge(service, { cookie: await logOn(service, 'bob', BOB_PW) });
-    expect(await bob.call('app:info')).toMatchObject({ ok: true, value: { dataDir: '', platform: '' } });
+    const info = await bob.call('app:info');
+    expect(info).toMatchObject({ ok: true, value: { dataDir: '', platform: '' } });
+    // A logged-on user may see which version serves them (the About line).
+    expect(info.ok && (info.value as { version: string }).version).toMatch(/^\d+\.\d+\.\d+/);
     bob.ws.close();
   });
 });

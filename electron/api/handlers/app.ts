@@ -27,12 +27,14 @@ export function appHandlers(s: Services): Pick<Handlers, 'app:info' | 'app:log'>
   return {
     'app:info': async (_input, ctx) => {
       // The network service tells an anonymous caller or a plain user nothing about the machine
-      // (no path, no platform): only what the logon and first-start screens need. Administrators
-      // get the data directory (the Directory screen needs the platform).
+      // (no path, no platform): only what the logon and first-start screens need; a stranger not
+      // even the version (which would name the bugs to try). Administrators get the data directory
+      // (the Directory screen needs the platform).
       const full = s.mode !== 'server' || ctx.session.user?.privileges.includes('admin') === true;
+      const known = s.mode !== 'server' || ctx.session.user !== null;
       return {
         name: 'mdsync',
-        version: s.version,
+        version: known ? s.version : '',
         dataDir: full ? s.dataDir : '',
         mode: s.mode,
         platform: full ? s.platform : '',

@@ -1,7 +1,7 @@
 /**
- * The About line: name and version for everyone; where the app runs and its data directory only
- * to a logged-on administrator (the network service tells anonymous callers neither, and a remote
- * browser is not the desktop app).
+ * The About line: name and version (the network service tells a stranger no version); where the
+ * app runs and its data directory only to a logged-on administrator (the network service tells
+ * anonymous callers neither, and a remote browser is not the desktop app).
  */
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -46,9 +46,7 @@ export function AppFooter({ info, user }: Props) {
     >
       {info && (
         <>
-          <Typography variant="caption">
-            {info.name} {info.version}
-          </Typography>
+          <Typography variant="caption">{info.version ? `${info.name} ${info.version}` : info.name}</Typography>
           {mode && <Typography variant="caption">{mode}</Typography>}
           {dataDir && (
             <Typography variant="caption" sx={{ flex: 1, textAlign: 'right', minWidth: 0 }} noWrap title={dataDir}>
