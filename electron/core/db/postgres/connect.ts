@@ -75,8 +75,8 @@ export function pgConfig(
 ): ClientConfig {
   const base: ClientConfig = {
     // No JIT: its compile time (100-150 ms) is spent on the short queries of a service, whose costs
-    // a search over 100,000 users makes look large. A command that only reads: every transaction
-    // is read-only unless it says READ WRITE itself.
+    // a search over 100,000 users makes look large (a synchronization turns it on for itself). A
+    // command that only reads: every transaction is read-only unless it says READ WRITE itself.
     options: readOnly ? '-c jit=off -c default_transaction_read_only=on' : '-c jit=off',
     host: target.host,
     port: target.port,
