@@ -334,10 +334,10 @@ describe.each(STORES)('$kind store', ({ kind }) => {
   it('brings a version-1 database to this schema on open, its users kept, the Users list index made', async () => {
     await userRules(repo).createUser({ userName: 'anna', fullName: 'Anna Zeta', privileges: ['login'] });
     await repo.close();
-    // Back to schema 1 as the last release wrote it (on PostgreSQL without the Users list's order index).
+    // Back to schema 1 as the last release wrote it: without the Users list's order index.
     await store.exec(
       kind === 'sqlite'
-        ? 'PRAGMA user_version = 1'
+        ? 'DROP INDEX users_full_name_order; PRAGMA user_version = 1'
         : `DROP INDEX users_name_order; UPDATE mdsync_meta SET value = '1' WHERE key = 'schema_version'`,
     );
     repo = await store.open();
@@ -349,6 +349,7 @@ describe.each(STORES)('$kind store', ({ kind }) => {
     if (kind === 'sqlite') {
       // PRAGMA user_version is the 4 bytes at offset 60 of the file's header.
       expect(fs.readFileSync(path.join(store.dir(), 'archive.sqlite')).readUInt32BE(60)).toBe(SCHEMA_VERSION);
+      await store.exec('DROP INDEX users_full_name_order'); // fails when the migration did not make it
     } else {
       await store.exec(`DO $$ BEGIN
         IF (SELECT value FROM mdsync_meta WHERE key = 'schema_version') <> '${SCHEMA_VERSION}' THEN

@@ -81,10 +81,10 @@ export const MIGRATIONS: readonly string[] = [
     changes BLOB NOT NULL
   );
   `,
-  // Schema 2 is PostgreSQL's index of the Users list's order; here the UNIQUE index on user_name
-  // (NOCASE, with the row id) already serves that order, so the file's schema only moves on.
+  // The Users list by full name from an index (a page of it sorted 100,000 rows: 130 ms); by user
+  // name the UNIQUE index (NOCASE, with the row id) serves already.
   `
-  SELECT 2;
+  CREATE INDEX users_full_name_order ON users (full_name COLLATE NOCASE, user_name COLLATE NOCASE, id);
   `,
 ];
 
