@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapSettings } from '../../../shared/settings';
 import { startDovecot, type DovecotServer } from '../../testing/servers/dovecot';
+import { startSilentServer, type SilentServer } from '../../testing/servers/silent-server';
 import { createAuthenticator, type AuthUser } from './authenticate';
 import { verifyPassword } from './passwords';
 
@@ -54,4 +55,52 @@ describe('authenticate against Dovecot', () => {
     expect(logs.join('\n')).toMatch(/MDaemon refused the password for "frank@company.test".*AUTHENTICATIONFAILED/);
     expect(logs.join('\n')).not.toContain(PASSWORD);
   });
+});
+
+describe('authenticate while MDaemon takes long to refuse (here: a server that never answers)', () => {
+  let silent: SilentServer;
+  beforeAll(async () => {
+    silent = await startSilentServer();
+  });
+  afterAll(async () => {
+    await silent?.stop();
+  });
+
+  it('answers an unknown name no sooner than a Directory Services user whose check waits for MDaemon', async () => {
+    const gina: AuthUser = {
+      userName: 'gina@company.test',
+      fullName: 'Gina',
+      authentication: 'directoryServices',
+      privileges: ['login'],
+      emailAddresses: ['gina@company.test'],
+      passwordHash: null,
+    };
+    const GREETING_TIMEOUT_MS = 1200;
+    const auth = createAuthenticator({
+      findUser: async (name) => (name.toLowerCase() === gina.userName ? gina : null),
+      verifyPassword,
+      imapSettings: async () =>
+        ImapSettings.parse({
+          host: `127.0.0.1:${silent.port}`,
+          security: 'none',
+          greetingTimeoutMs: GREETING_TIMEOUT_MS,
+          totalTimeoutMs: 5000,
+        }),
+      log: () => undefined,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+    const timed = async (name: string, from: string) => {
+      const started = Date.now();
+      const answer = await auth.authenticate(name, 'Wrong-Guess-1', { clientAddress: from });
+      return { answer, ms: Date.now() - started };
+    };
+    const refusals = [];
+    for (let i = 1; i <= 3; i++) refusals.push(await timed('gina@company.test', `10.0.9.${i}`));
+    for (const r of refusals) expect(r.ms).toBeGreaterThanOrEqual(GREETING_TIMEOUT_MS - 20);
+    // Without the floor following MDaemon, this took the fixed 400 ms and told gina from nobody.
+    const unknown = await timed('nobody@company.test', '10.0.9.50');
+    expect(unknown.answer).toEqual(refusals[0]!.answer);
+    expect(unknown.ms).toBeGreaterThanOrEqual(GREETING_TIMEOUT_MS - 20);
+  }, 60_000);
 });

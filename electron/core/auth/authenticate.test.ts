@@ -12,6 +12,7 @@ import {
 import { hashPassword, verifyPassword } from './passwords';
 import { CheckGate } from './check-gate';
 import { DEFAULT_THROTTLE } from './logon-throttle';
+import { MAX_REFUSAL_FLOOR_MS } from './refusal-floor';
 
 const SECRET = 'Right-Pa55';
 
@@ -98,6 +99,38 @@ describe('createAuthenticator', () => {
     if (!wrong.ok) expect(wrong.message).toContain(INVALID_CREDENTIALS_MESSAGE);
     expect(logs.some((l) => /"anna".*wrong password/.test(l))).toBe(true);
     expect(logs.some((l) => /"bob".*no such user/.test(l))).toBe(true);
+  });
+
+  it("answers an unknown name as late as MDaemon takes to refuse a Directory Services user's password", async () => {
+    let advance = (_ms: number) => 0;
+    let mdaemonMs = 2000; // Dovecot's default delay on a failed LOGIN
+    const s = setup({
+      users: [ds('dora@example.com')],
+      deps: {
+        failureFloorMs: 400,
+        checkImap: async () => {
+          advance(mdaemonMs);
+          return { ok: false, ms: mdaemonMs, error: { code: 'auth', message: 'refused' } };
+        },
+      },
+    });
+    advance = s.advance;
+    /** The floor's own wait in one refusal of an unknown name from a fresh address. */
+    let n = 0;
+    const unknownWaits = async () => {
+      const before = s.sleeps.length;
+      await s.auth.authenticate(`nobody${n}`, 'guess', { clientAddress: `10.0.1.${++n}` });
+      return s.sleeps.slice(before);
+    };
+    expect(await unknownWaits()).toEqual([400]);
+    for (let i = 0; i < 3; i++)
+      await s.auth.authenticate('dora@example.com', 'wrong', { clientAddress: `10.0.2.${i}` });
+    expect(await unknownWaits()).toEqual([2000]);
+    // MDaemon down: its checks wait for their timeout; the floor follows, within its bound.
+    mdaemonMs = 60_000;
+    for (let i = 0; i < 5; i++)
+      await s.auth.authenticate('dora@example.com', 'wrong', { clientAddress: `10.0.3.${i}` });
+    expect(await unknownWaits()).toEqual([MAX_REFUSAL_FLOOR_MS]);
   });
 
   it('works with the real scrypt hashes of passwords.ts', async () => {

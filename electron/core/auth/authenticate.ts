@@ -23,6 +23,7 @@ import { CheckGate, InFlight, imapGateSize } from './check-gate';
 import { clientKey } from './client-key';
 import { DEFAULT_THROTTLE, LogonThrottle, isHeldBack, isLocked, nameKey, type ThrottleOptions } from './logon-throttle';
 import { createMemoryThrottleStore, type ThrottleStore } from './throttle-store';
+import { RefusalFloor } from './refusal-floor';
 
 /** What logon needs to know about a user. */
 export interface AuthUser {
@@ -60,7 +61,10 @@ export interface AuthenticatorDeps {
   imapGate?: CheckGate;
   /** User names `mdsync users unlock` asked to clear since the last look (the embedded store). */
   pendingUnlocks?: () => string[];
-  /** Every refusal of a password takes at least this long from its check's start (default 400 ms). */
+  /**
+   * Every refusal of a password takes at least this long from its check's start (default 400 ms);
+   * longer while MDaemon takes longer to refuse (refusal-floor.ts).
+   */
   failureFloorMs?: number;
   /** Checks in flight at most per client address (default 16) and per user name (default 1). */
   inFlight?: { perAddress: number; perUserName: number };
@@ -137,8 +141,11 @@ function callerMessage(reason: LogonFailure): string {
   }
 }
 
-/** What a check found: right, or why not (for the log only; the caller hears "invalid", the throttle counts it). */
-type Verdict = { right: true } | { right: false; why: string };
+/**
+ * What a check found: right, or why not (for the log only; the caller hears "invalid", the throttle
+ * counts it); `askedMdaemon` when the refusal came from MDaemon (its time sets the refusal floor).
+ */
+type Verdict = { right: true } | { right: false; why: string; askedMdaemon?: true };
 
 /** Creates the authenticator; its throttle lives as long as it does. */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
@@ -150,7 +157,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const checkImap = deps.checkImap ?? checkImapLogin;
   const gate = deps.gate ?? new CheckGate();
   const imapGate = deps.imapGate ?? new CheckGate(imapGateSize().maxInFlight, imapGateSize().maxQueued);
-  const floorMs = deps.failureFloorMs ?? 400;
+  const floor = new RefusalFloor(deps.failureFloorMs ?? 400);
   const limits = deps.inFlight ?? { perAddress: 16, perUserName: 1 };
   const inFlight = new InFlight();
   /** Per user name at an address with a check running: the parallel attempts turned away meanwhile. */
@@ -210,12 +217,13 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       return {
         right: false,
         why: `MDaemon refused the password for ${quote(address)}: ${detail}${LOG_APOP_HINT}`,
+        askedMdaemon: true,
       };
     deps.log(
       code === 'config' ? 'error' : 'warn',
       `logon of ${quote(user.userName)} via IMAP failed (${code}): ${detail}`,
     );
-    return { right: false, why: `MDaemon could not check it (${code})` };
+    return { right: false, why: `MDaemon could not check it (${code})`, askedMdaemon: true };
   }
 
   async function attempt(
@@ -312,6 +320,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return { ok: true, user };
       }
       const why = verdict.right ? 'no such user' : verdict.why;
+      if (!verdict.right && verdict.askedMdaemon) floor.record(deps.now() - started);
       // Every refusal counts, MDaemon down or not configured included: were those forgiven, the
       // slowdown and the lock-out would tell a Directory Services user from an unknown name.
       const lock = await reserved.failed(mine.count);
@@ -322,13 +331,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
             : `logons of ${quote(name)}${from(origin)}`;
         deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
         deps.log('warn', `${key} locked for ${minutes(lock.lockedMs)} after repeated failures`);
-        const left = started + floorMs - deps.now();
+        const left = started + floor.ms() - deps.now();
         if (left > 0) await deps.sleep(left);
         return locked(lock.lockedMs);
       }
       deps.log('info', `${what} refused for ${quote(name)}${from(origin)}: ${why}`);
-      // The same time floor for every refusal: unknown names, no password, Directory Services, MDaemon down.
-      const left = started + floorMs - deps.now();
+      // The same time floor for every refusal: unknown names, no password, Directory Services, MDaemon
+      // down; it follows MDaemon's own time to refuse (refusal-floor.ts).
+      const left = started + floor.ms() - deps.now();
       if (left > 0) await deps.sleep(left);
       return invalid();
     } finally {
