@@ -1,7 +1,8 @@
 /** The one decision of which settings store goes with a user database, on both stores. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { defaultSettings, type Settings } from '../../shared/settings';
-import { STORES, storeUnavailable, useStore } from '../core/db/testing/stores';
+import { STORES, storeMissing, useStore } from '../core/db/testing/stores';
+import { itIfAvailable } from '../testing/servers/suite-needs';
 import { readOnlySettings, settingsStoreFor } from './settings-choice';
 
 function machineSettings(hours: number): Settings {
@@ -11,7 +12,7 @@ function machineSettings(hours: number): Settings {
 
 describe.each(STORES)('settings store for $kind', ({ kind }) => {
   const store = useStore(kind);
-  it.skipIf(storeUnavailable(kind))('keeps each machine its own, or shares one document', async () => {
+  itIfAvailable('keeps each machine its own, or shares one document', storeMissing(kind), async () => {
     const a = await store.open();
     const b = await store.open();
     try {

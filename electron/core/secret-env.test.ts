@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentRange, takeSecretFromEnv } from './secret-env';
+import { itIfAvailable, linuxMissing } from '../testing/servers/suite-needs';
 
 const MODULE = path.join(__dirname, 'secret-env.ts');
 const SECRET = 'Share-Pass-1 kept from environ';
@@ -39,8 +40,9 @@ async function environOfChildThatTookIt(): Promise<{ environ: string; said: { va
 }
 
 describe('takeSecretFromEnv', () => {
-  it.runIf(process.platform === 'linux')(
+  itIfAvailable(
     'leaves no copy in /proc/PID/environ, and the other variables as they were',
+    linuxMissing(),
     async () => {
       const { environ, said } = await environOfChildThatTookIt();
       expect(said).toEqual({ value: SECRET, gone: true, left: null });
@@ -94,7 +96,7 @@ describe('environmentRange', () => {
     expect(() => environmentRange('4242 (node) R 1 2')).toThrow(/no environment range/);
   });
 
-  it.runIf(process.platform === 'linux')('finds a range in this process', () => {
+  itIfAvailable('finds a range in this process', linuxMissing(), () => {
     const { start, end } = environmentRange(fs.readFileSync('/proc/self/stat', 'latin1'));
     expect(end - start).toBe(fs.readFileSync('/proc/self/environ').length);
   });

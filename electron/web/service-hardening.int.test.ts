@@ -19,6 +19,7 @@ import {
   startService,
   type ServiceProcess,
 } from './testing/service-process';
+import { itIfAvailable, linuxMissing } from '../testing/servers/suite-needs';
 
 const ADMIN_PW = 'Keeper-Pass-1 hardening';
 const BOB_PW = 'Bob-Pass-1 hardening';
@@ -191,8 +192,9 @@ describe('a service on an existing data directory', () => {
     expect(service.output()).not.toMatch(/one-time code/);
   });
 
-  it.runIf(process.platform === 'linux')(
+  itIfAvailable(
     'takes the share password out of its environment for good: /proc/PID/environ no longer holds it',
+    linuxMissing(),
     () => {
       const environ = fs.readFileSync(`/proc/${service.child.pid}/environ`, 'latin1');
       expect(environ.split('\0').length).toBeGreaterThan(3);

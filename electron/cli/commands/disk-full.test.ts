@@ -7,11 +7,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { dataFiles } from '../../core/paths';
 import type { CliIo } from '../io';
 import { runCli } from '../main';
+import { describeIfAvailable } from '../../testing/servers/suite-needs';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsync-full-'));
 const dataDir = path.join(root, 'data');
@@ -25,7 +26,6 @@ function mountTmpfs(): string | null {
   return r.status === 0 ? null : `mount -t tmpfs was refused: ${(r.stderr || r.error?.message || '').trim()}`;
 }
 const why = mountTmpfs();
-if (why) process.stderr.write(`disk-full.test.ts skipped: ${why}\n`);
 
 async function cli(...argv: string[]) {
   const r = { code: 0, out: '', err: '' };
@@ -52,7 +52,7 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe.skipIf(why !== null)(`a full disk (${why ?? 'tmpfs of 2 MB'})`, () => {
+describeIfAvailable('a full disk (a tmpfs of 2 MB)', why, () => {
   it('is one sentence naming the file and the space needed; nothing is left behind, the old database stays', async () => {
     writeApp(20);
     const sync = () => cli('sync', '--app-dir', appDir, '--data-dir', dataDir, '--code-page', 'windows-1252');

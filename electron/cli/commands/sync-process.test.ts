@@ -9,8 +9,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeUnavailable, useStore } from '../../core/db/testing/stores';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { storeMissing, useStore } from '../../core/db/testing/stores';
+import { itIfAvailable } from '../../testing/servers/suite-needs';
 import { userRules } from '../../core/users/user-rules';
 import { makeUserlist } from '../../core/mdaemon/testing/make-userlist';
 import { dataFiles } from '../../core/paths';
@@ -127,8 +128,9 @@ describe.each(CASES)('mdsync sync as processes on $kind', ({ kind, before, after
     ['as apply starts', /mdsync: apply 0\//],
     ['as apply finishes', /mdsync: apply (\d+)\/\1\n/],
   ] as const) {
-    it.skipIf(storeUnavailable(kind))(
+    itIfAvailable(
       `kill -9 leaves the old state or the new one entirely, readable (${when})`,
+      storeMissing(kind),
       async () => {
         if (before > 0) {
           writeUserlist(before, 'Old');
@@ -157,8 +159,9 @@ describe.each(CASES)('mdsync sync as processes on $kind', ({ kind, before, after
     );
   }
 
-  it.skipIf(storeUnavailable(kind))(
+  itIfAvailable(
     'a second synchronization, not willing to wait, fails with "another synchronization is running"',
+    storeMissing(kind),
     async () => {
       writeUserlist(20_000, 'One');
       const a = sync();
@@ -178,8 +181,9 @@ describe.each(CASES)('mdsync sync as processes on $kind', ({ kind, before, after
     180_000,
   );
 
-  it.skipIf(storeUnavailable(kind))(
+  itIfAvailable(
     'two synchronizations started together run one after the other and never interleave',
+    storeMissing(kind),
     async () => {
       writeUserlist(8_000, 'Both');
       const [a, b] = await Promise.all([
@@ -201,8 +205,9 @@ describe.each(CASES)('mdsync sync as processes on $kind', ({ kind, before, after
 
   // What only a database server can do: go away in the middle of a run.
   if (kind === 'postgres') {
-    it.skipIf(storeUnavailable(kind))(
+    itIfAvailable(
       'PostgreSQL stopped during a sync: one sentence, exit 1, nothing applied; it works again once back',
+      storeMissing(kind),
       async () => {
         const server = store.server()!;
         writeUserlist(20_000, 'Cut');
@@ -228,8 +233,9 @@ describe.each(CASES)('mdsync sync as processes on $kind', ({ kind, before, after
       180_000,
     );
 
-    it.skipIf(storeUnavailable(kind))(
+    itIfAvailable(
       'an open repository (the service) carries on once the database is back',
+      storeMissing(kind),
       async () => {
         const server = store.server()!;
         const repo = await store.open();

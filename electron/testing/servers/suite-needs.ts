@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, it, type TestFunction } from 'vitest';
 
 /**
  * A suite that needs something this machine may lack (PostgreSQL, the built service): with it,
@@ -11,4 +11,21 @@ export function describeIfAvailable(name: string, missing: string | null, body: 
     process.stderr.write(`${name}: skipped, ${missing}\n`);
     describe(name, () => it.skip(`skipped: ${missing}`, () => undefined));
   }
+}
+
+/**
+ * One test that needs something this machine may lack (Linux's /proc, PostgreSQL): with it, the
+ * test; without it, a skipped test whose name says what is missing, and that line on stderr.
+ */
+export function itIfAvailable(name: string, missing: string | null, body: TestFunction, timeout?: number): void {
+  if (missing === null) it(name, body, timeout);
+  else {
+    process.stderr.write(`${name}: skipped, ${missing}\n`);
+    it.skip(`${name} (skipped: ${missing})`, () => undefined);
+  }
+}
+
+/** Null on Linux; else why a test that reads /proc cannot run. */
+export function linuxMissing(): string | null {
+  return process.platform === 'linux' ? null : `it reads /proc, which ${process.platform} has not`;
 }

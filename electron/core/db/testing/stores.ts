@@ -21,7 +21,12 @@ if (unavailable) console.error(`PostgreSQL suites are skipped: ${unavailable}`);
 
 /** True when the kind cannot run here (PostgreSQL not installed); the reason is printed once. */
 export function storeUnavailable(kind: 'sqlite' | 'postgres'): boolean {
-  return kind === 'postgres' && unavailable !== null;
+  return storeMissing(kind) !== null;
+}
+
+/** Why the kind cannot run here, or null (for itIfAvailable). */
+export function storeMissing(kind: 'sqlite' | 'postgres'): string | null {
+  return kind === 'postgres' ? unavailable : null;
 }
 
 /** One test's database of a kind. */
