@@ -21,7 +21,8 @@ import { checkForeignKeys, configureConnection, migrate, schemaVersion } from '.
 import { type FileStamp, cleanLeftovers, openImage, persistDatabase, sameStamp, stampOf } from './db-file';
 import { fileHeaderProblem } from './db-check';
 import { loadDatabase } from './db-load';
-import { type LockOptions, acquireWriterLock } from './writer-lock';
+import { acquireWriterLock } from './writer-lock';
+import type { RepositoryOptions } from '../port';
 import { Sql } from './sql';
 import { makePrivateDir } from '../../private-dir';
 
@@ -33,27 +34,19 @@ export interface WriterSession {
   transaction<T>(fn: TxBody<T>): T;
 }
 
-/** How to open a connection. */
-export interface ConnectionOptions {
+/**
+ * How to open a connection: the repository's own options (wasm binary, clock, lock, warnings; a
+ * reading connection never creates, migrates on disk, moves aside or falls back, and its only
+ * write is a commit onto a file that passed the checks, or into an empty directory), and where.
+ */
+export interface ConnectionOptions extends Pick<
+  RepositoryOptions,
+  'wasmPath' | 'now' | 'lock' | 'onWarning' | 'readOnly' | 'allowNew'
+> {
   /** The database file (dataFiles(dir).database). */
   readonly file: string;
   /** The lock file (dataFiles(dir).lock). */
   readonly lockFile: string;
-  /** sql.js's wasm binary (default: the installed package's). */
-  readonly wasmPath?: string;
-  readonly now?: () => Date;
-  /** Lock wait and liveness options; `waitMs` defaults to 5000. */
-  readonly lock?: LockOptions;
-  /** Told about a damaged file and the fallback to the backup. */
-  readonly onWarning?: (message: string) => void;
-  /**
-   * A reading connection (`users`, `test`, `login`): it never creates, migrates on disk, moves
-   * aside or falls back; a damaged or missing file is one sentence. Its only write is a commit
-   * onto a file that passed the checks (the history entry of `test`), or into an empty directory.
-   */
-  readonly readOnly?: boolean;
-  /** Make a new database even where the data directory shows it had one (`db init`). */
-  readonly allowNew?: boolean;
 }
 
 /** Below this many bytes a reservation is not worth reopening the database for. */
