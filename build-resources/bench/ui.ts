@@ -19,6 +19,7 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium';
+import { loadLine } from './common/machine';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -269,12 +270,7 @@ async function main(): Promise<void> {
     await new Promise((r) => child.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(
-    `load (uptime): ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ')} on ${os.cpus().length} CPUs`,
-  );
+  console.log(loadLine());
 }
 
 main().catch((err: unknown) => {

@@ -10,7 +10,6 @@
  * after `npm run build`.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { makeUserlist } from '../../electron/core/mdaemon/testing/make-userlist';
 import { postgresUnavailable, startPostgres } from '../../electron/testing/servers/postgres';
@@ -22,6 +21,7 @@ import {
   prepareDataDir,
   startService,
 } from '../../electron/web/testing/service-process';
+import { loadLine } from './common/machine';
 
 const SESSIONS = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -180,12 +180,7 @@ async function measure(store: string): Promise<void> {
     for (const c of clients) c.ws.close();
     console.log(`service stopped with exit ${await service.stop()}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
-    console.log(
-      `load (uptime): ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(', ')} on ${os.cpus().length} CPUs`,
-    );
+    console.log(loadLine());
   }
 }
 

@@ -17,30 +17,43 @@ afterAll(async () => {
   await dovecot?.stop();
 });
 
+/** A Directory Services user, and an authenticator on the real clock that knows only that user. */
+function directoryUser(
+  userName: string,
+  fullName: string,
+  email: string,
+  imap: Partial<ImapSettings>,
+  logs: string[] = [],
+): { user: AuthUser; auth: ReturnType<typeof createAuthenticator> } {
+  const user: AuthUser = {
+    userName,
+    fullName,
+    authentication: 'directoryServices',
+    privileges: ['login'],
+    emailAddresses: [email],
+    passwordHash: null,
+  };
+  const auth = createAuthenticator({
+    findUser: async (name) => (name.toLowerCase() === userName.toLowerCase() ? user : null),
+    verifyPassword,
+    imapSettings: async () => ImapSettings.parse(imap),
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+  return { user, auth };
+}
+
 describe('authenticate against Dovecot', () => {
   it('logs a Directory Services user on over IMAP-SSL with a pinned certificate, refuses a wrong password', async () => {
-    const frank: AuthUser = {
-      userName: 'Frank@Company.test',
-      fullName: 'Frank Müller',
-      authentication: 'directoryServices',
-      privileges: ['login'],
-      emailAddresses: ['frank@company.test'],
-      passwordHash: null,
-    };
     const logs: string[] = [];
-    const auth = createAuthenticator({
-      findUser: async (name) => (name.toLowerCase() === frank.userName.toLowerCase() ? frank : null),
-      verifyPassword,
-      imapSettings: async () =>
-        ImapSettings.parse({
-          host: `127.0.0.1:${dovecot.imapsPort}`,
-          security: 'ssl',
-          pinnedFingerprint256: dovecot.fingerprint256,
-        }),
-      log: (level, message) => logs.push(`${level}: ${message}`),
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    });
+    const { auth } = directoryUser(
+      'Frank@Company.test',
+      'Frank Müller',
+      'frank@company.test',
+      { host: `127.0.0.1:${dovecot.imapsPort}`, security: 'ssl', pinnedFingerprint256: dovecot.fingerprint256 },
+      logs,
+    );
     expect(await auth.authenticate('frank@company.test', PASSWORD)).toEqual({
       ok: true,
       user: {
@@ -67,28 +80,12 @@ describe('authenticate while MDaemon takes long to refuse (here: a server that n
   });
 
   it('answers an unknown name no sooner than a Directory Services user whose check waits for MDaemon', async () => {
-    const gina: AuthUser = {
-      userName: 'gina@company.test',
-      fullName: 'Gina',
-      authentication: 'directoryServices',
-      privileges: ['login'],
-      emailAddresses: ['gina@company.test'],
-      passwordHash: null,
-    };
     const GREETING_TIMEOUT_MS = 1200;
-    const auth = createAuthenticator({
-      findUser: async (name) => (name.toLowerCase() === gina.userName ? gina : null),
-      verifyPassword,
-      imapSettings: async () =>
-        ImapSettings.parse({
-          host: `127.0.0.1:${silent.port}`,
-          security: 'none',
-          greetingTimeoutMs: GREETING_TIMEOUT_MS,
-          totalTimeoutMs: 5000,
-        }),
-      log: () => undefined,
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    const { auth } = directoryUser('gina@company.test', 'Gina', 'gina@company.test', {
+      host: `127.0.0.1:${silent.port}`,
+      security: 'none',
+      greetingTimeoutMs: GREETING_TIMEOUT_MS,
+      totalTimeoutMs: 5000,
     });
     const timed = async (name: string, from: string) => {
       const started = Date.now();
